@@ -1,0 +1,19 @@
+import type { BuildingOptions } from '../buildings/BuildingOptions.js';
+import type { Compression } from '../gltf/Compression.js';
+import type { TilingOptions } from '../tiling/buildTileTree.js';
+
+export interface BuildOptions extends BuildingOptions {
+  inputs: string[];
+  out: string;
+  /** Overrides the CRS the inputs declare. */
+  crs: string | undefined;
+  idField: string | undefined;
+  lod: string | undefined;
+  compression: Compression;
+  jobs: number;
+  tiling: TilingOptions;
+  /** Called as work advances (phase, done, total when known). */
+  onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;
+  /** The command line, recorded in the report. */
+  command: string;
+}

@@ -1,0 +1,219 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Crs } from '../crs/Crs.js';
+import { resolveCrs } from '../crs/resolveCrs.js';
+import { normalizeBuilding } from '../buildings/normalizeBuilding.js';
+import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { AtomicOutput } from '../output/AtomicOutput.js';
+import { InputFileError } from '../readers/InputFileError.js';
+import { openSource } from '../readers/openSource.js';
+import type { BuildReport } from '../report/BuildReport.js';
+import type { FeatureIssue } from '../report/FeatureIssue.js';
+import { buildTileTree } from '../tiling/buildTileTree.js';
+import type { TileNode } from '../tiling/TileNode.js';
+import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
+import type { BuildOptions } from './BuildOptions.js';
+import { RecordSpool } from './RecordSpool.js';
+import { TilePool } from './TilePool.js';
+import type { TileTask } from './TileTask.js';
+
+/** Thrown when nothing usable was read: the CLI exits 1. */
+export class NothingToWriteError extends Error {
+  override name = 'NothingToWriteError';
+}
+
+const LISTED_REPAIRS = 1000;
+const GENERATOR = 'CIM Twin tiles-pipeline';
+
+/**
+ * The building pipeline: read every input (streamed), validate and repair features, spool them,
+ * tile them, build tile contents (in parallel), write tileset.json and build-report.json into
+ * a staging folder and swap it in. File-level input errors abort before anything is published.
+ */
+export async function buildBuildings(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const output = new AtomicOutput(options.out);
+  const spool = new RecordSpool(join(output.staging, '.records.spool'));
+  const pool = new TilePool(options.jobs);
+  try {
+    const report: BuildReport = {
+      command: options.command,
+      inputs: [],
+      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      skipped: [],
+      repairs: { byCode: {}, listed: [], truncated: false },
+      skippedByCode: {},
+      tiles: 0,
+      bytes: 0,
+      seconds: 0,
+    };
+    const schema = new AttributeSchema();
+    const columns = {
+      lon: [] as number[],
+      lat: [] as number[],
+      importance: [] as number[],
+      weight: [] as number[],
+      bbox: [] as number[],
+      minH: [] as number[],
+      maxH: [] as number[],
+    };
+    const seenIds = new Set<string>();
+    const skip = (issue: FeatureIssue): void => {
+      report.skipped.push(issue);
+      report.skippedByCode[issue.code] = (report.skippedByCode[issue.code] ?? 0) + 1;
+    };
+    const repaired = (issue: FeatureIssue): void => {
+      report.repairs.byCode[issue.code] = (report.repairs.byCode[issue.code] ?? 0) + 1;
+      if (report.repairs.listed.length < LISTED_REPAIRS) report.repairs.listed.push(issue);
+      else report.repairs.truncated = true;
+    };
+
+    let sequence = 0;
+    for (const file of options.inputs) {
+      const source = await openSource(file, { idField: options.idField, lod: options.lod });
+      const crs = crsFor(file, source.format, options.crs ?? source.declaredCrs);
+      const outerRingClockwise = source.format.startsWith('Shapefile');
+      let count = 0;
+      for await (const feature of source.features) {
+        report.features.read++;
+        count++;
+        if (feature.kind === 'issue') {
+          skip(feature.issue);
+          continue;
+        }
+        const result = normalizeBuilding(feature, { crs, options, outerRingClockwise, sequence });
+        let wasRepaired = result.repairs.length > 0;
+        for (const r of result.repairs) repaired(r);
+        if (!result.ok) {
+          skip(result.issue);
+          continue;
+        }
+        const record = result.record;
+        if (seenIds.has(record.id)) {
+          repaired({ file, feature: record.id, code: 'DUPLICATE_ID', message: `id "${record.id}" was used by an earlier feature; both are kept` });
+          wasRepaired = true;
+        }
+        seenIds.add(record.id);
+        if (wasRepaired) report.features.repaired++;
+        schema.observe(record.attributes);
+        spool.append(record);
+        sequence++;
+        columns.lon.push((record.bbox[0] + record.bbox[2]) / 2);
+        columns.lat.push((record.bbox[1] + record.bbox[3]) / 2);
+        columns.importance.push(record.importance);
+        columns.weight.push(record.vertexCount);
+        columns.bbox.push(...record.bbox);
+        columns.minH.push(record.base);
+        columns.maxH.push(record.height);
+        if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
+      }
+      report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
+    }
+    spool.close();
+    for (const field of schema.mixedFields()) {
+      repaired({ file: '*', feature: '*', code: 'ATTRIBUTE_TYPE_MIXED', message: `field "${field}" holds values of several types; written as text` });
+    }
+    report.features.skipped = report.skipped.length;
+    report.features.written = sequence;
+    if (sequence === 0)
+      throw new NothingToWriteError(
+        `nothing usable was read: ${report.features.read} features, ${report.features.skipped} skipped (${
+          Object.entries(report.skippedByCode)
+            .map(([c, n]) => `${c} ×${n}`)
+            .join(', ') || 'no features'
+        })`,
+      );
+
+    const tree = buildTileTree(
+      {
+        lon: Float64Array.from(columns.lon),
+        lat: Float64Array.from(columns.lat),
+        importance: Float32Array.from(columns.importance),
+        weight: Uint32Array.from(columns.weight),
+        count: sequence,
+      },
+      options.tiling,
+    );
+    const definitions = schema.definitions();
+    const nodes: TileNode[] = [];
+    const collect = (node: TileNode): void => {
+      if (node.content.length > 0) nodes.push(node);
+      node.children.forEach(collect);
+    };
+    collect(tree);
+    mkdirSync(join(output.staging, 'tiles'), { recursive: true });
+    const contents = new Map<string, TileContentInfo>();
+    let done = 0;
+    await Promise.all(
+      nodes.map(async (node) => {
+        let west = Infinity,
+          south = Infinity,
+          east = -Infinity,
+          north = -Infinity;
+        for (const i of node.content) {
+          west = Math.min(west, columns.bbox[i * 4]!);
+          south = Math.min(south, columns.bbox[i * 4 + 1]!);
+          east = Math.max(east, columns.bbox[i * 4 + 2]!);
+          north = Math.max(north, columns.bbox[i * 4 + 3]!);
+        }
+        const uri = `tiles/${node.path === '' ? 'root' : node.path}.glb`;
+        const task: TileTask = {
+          path: node.path,
+          spoolPath: spool.path,
+          offsets: node.content.map((i) => spool.offsets[i]!),
+          lengths: node.content.map((i) => spool.lengths[i]!),
+          centerLon: round7((west + east) / 2),
+          centerLat: round7((south + north) / 2),
+          definitions,
+          compression: options.compression,
+          outFile: join(output.staging, uri),
+        };
+        const result = await pool.run(task);
+        contents.set(node.path, {
+          bbox: [west, south, east, north],
+          minHeight: result.minHeight,
+          maxHeight: result.maxHeight,
+          centerLon: task.centerLon,
+          centerLat: task.centerLat,
+          uri,
+        });
+        report.bytes += result.bytes;
+        report.tiles++;
+        options.onProgress?.('tiles', ++done, nodes.length);
+      }),
+    );
+    const tileset = tilesetFromTree(tree, contents, GENERATOR);
+    const tilesetJson = JSON.stringify(tileset);
+    writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
+    report.bytes += Buffer.byteLength(tilesetJson);
+    report.seconds = Math.round((performance.now() - started) / 10) / 100;
+    writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
+    const { rmSync } = await import('node:fs');
+    rmSync(spool.path, { force: true });
+    output.commit();
+    return report;
+  } catch (error) {
+    output.abandon();
+    throw error;
+  } finally {
+    await pool.close();
+  }
+}
+
+function crsFor(file: string, format: string, spec: string | undefined): Crs {
+  if (spec === undefined) {
+    // RFC 7946: GeoJSON without a "crs" member is WGS84 lon/lat. Other formats must say.
+    if (format.startsWith('GeoJSON')) return resolveCrs('CRS84');
+    const hint = format.startsWith('Shapefile') ? 'the .prj file is missing' : 'no metadata.referenceSystem';
+    throw new InputFileError(file, `${format} without a CRS (${hint}); pass --crs, e.g. --crs EPSG:4548 (CGCS2000 GK CM 117E) or --crs EPSG:7415`);
+  }
+  try {
+    return resolveCrs(spec);
+  } catch (error) {
+    throw new InputFileError(file, (error as Error).message);
+  }
+}
+
+function round7(value: number): number {
+  return Math.round(value * 1e7) / 1e7;
+}

@@ -1,0 +1,172 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
+import { CrsError } from '../crs/CrsError.js';
+import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
+import { InputFileError } from '../readers/InputFileError.js';
+import type { BuildReport } from '../report/BuildReport.js';
+import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
+
+const HELP = `cim-twin — CIM data to OGC 3D Tiles 1.1
+
+Usage:
+  npm run tiles -- buildings <input...> --out <dir> [options]
+  cim-twin buildings <input...> --out <dir> [options]
+
+Inputs (format from the extension and content):
+  .geojson/.json        GeoJSON FeatureCollection (streamed), Polygon/MultiPolygon footprints
+  .ndjson/.geojsonl     newline-delimited GeoJSON Features (streamed)
+  .city.json/.json      CityJSON 1.1 / 2.0 (Building, BuildingPart; Solid, MultiSurface, CompositeSurface)
+  .city.jsonl           CityJSONSeq (streamed)
+  .shp                  Shapefile with .dbf, .prj, .cpg (GBK/GB18030, UTF-8 …)
+
+Options:
+  --out <dir>             output folder (required); replaced atomically at the end
+  --crs <crs>             CRS of the inputs, overriding what they declare: EPSG:4326, EPSG:4490
+                          (CGCS2000), EPSG:4513–4554 (CGCS2000 3° Gauss-Krüger, e.g. EPSG:4548
+                          for Tianjin), EPSG:4491–4512 (6° zones), GCJ02, a proj4 string.
+                          GeoJSON without a "crs" member is WGS84 (RFC 7946); CityJSON and
+                          Shapefile without a CRS are an error.
+  --height-field <name>   attribute with the height in metres (default: height, 高度, …)
+  --floors-field <name>   attribute with the number of floors (default: floors, 层数, building:levels, …)
+  --min-height-field <n>  attribute with the bottom height (default: min_height)
+  --floor-height <m>      metres per floor when only floors are known (default 3)
+  --default-height <m>    height when neither is known, reported as HEIGHT_DEFAULTED (default 10)
+  --id-field <name>       attribute holding the building id (default: the feature id, then "id")
+  --lod <lod>             CityJSON LoD to use, e.g. 1.2, 2.2 or 2 (default: the highest)
+  --compress <mode>       meshopt (default; EXT_meshopt_compression + KHR_mesh_quantization),
+                          draco (KHR_draco_mesh_compression) or none
+  --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
+  --jobs <n>              worker threads building tiles (default: CPU count); output is
+                          byte-identical whatever the number
+  --strict                exit 3 if any feature was skipped (the output is still written)
+  --quiet                 no progress bar
+  -h, --help              this help
+
+Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json.
+Exit codes: 0 written; 1 nothing usable or an unreadable input file; 2 usage error;
+3 written but features were skipped and --strict was given.
+`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        crs: { type: 'string' },
+        'height-field': { type: 'string' },
+        'floors-field': { type: 'string' },
+        'min-height-field': { type: 'string' },
+        'floor-height': { type: 'string' },
+        'default-height': { type: 'string' },
+        'id-field': { type: 'string' },
+        lod: { type: 'string' },
+        compress: { type: 'string' },
+        'max-features': { type: 'string' },
+        jobs: { type: 'string' },
+        strict: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 2;
+  }
+  const [command, ...inputs] = positionals;
+  if (command !== 'buildings') return usage(`unknown command "${command}" (available: buildings)`);
+  try {
+    if (inputs.length === 0) throw new UsageError('no input files');
+    if (!values.out) throw new UsageError('--out <dir> is required');
+    const compression = (values.compress ?? 'meshopt') as Compression;
+    if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
+    const quiet = values.quiet || !process.stderr.isTTY;
+    const bar = quiet
+      ? undefined
+      : new SingleBar({ format: ' {phase} [{bar}] {value}/{total} tiles | {features} features', hideCursor: true, clearOnComplete: true });
+    let started = false;
+    const report = await buildBuildings({
+      inputs,
+      out: values.out,
+      crs: values.crs,
+      idField: values['id-field'],
+      lod: values.lod,
+      heightField: values['height-field'],
+      floorsField: values['floors-field'],
+      minHeightField: values['min-height-field'],
+      floorHeight: positiveNumber(values['floor-height'], '--floor-height') ?? 3,
+      defaultHeight: positiveNumber(values['default-height'], '--default-height') ?? 10,
+      compression,
+      jobs,
+      tiling: { ...DEFAULT_TILING, maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures },
+      command: ['cim-twin', ...argv].join(' '),
+      onProgress: (phase, done, total) => {
+        if (!bar) return;
+        if (phase === 'read') {
+          if (!started) bar.start(1, 0, { phase: 'reading', features: done });
+          started = true;
+          bar.update(0, { features: done });
+        } else {
+          if (!started) bar.start(total ?? 1, 0, { phase: 'tiles', features: '' });
+          started = true;
+          bar.setTotal(total ?? 1);
+          bar.update(done, { phase: 'tiles  ' });
+        }
+      },
+    });
+    bar?.stop();
+    printSummary(report);
+    if (values.strict && report.features.skipped > 0) return 3;
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof InputFileError || error instanceof CrsError || error instanceof NothingToWriteError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
+  return 2;
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+function printSummary(report: BuildReport): void {
+  const { read, written, skipped, repaired } = report.features;
+  const lines = [
+    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
+    `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
+  ];
+  for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n}`);
+  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  for (const issue of report.skipped.slice(0, 10)) lines.push(`  ${issue.file} ${issue.feature}: ${issue.code} ${issue.message}`);
+  if (report.skipped.length > 10) lines.push(`  … ${report.skipped.length - 10} more in build-report.json`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

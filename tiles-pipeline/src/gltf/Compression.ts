@@ -1,0 +1,2 @@
+export const COMPRESSIONS = ['meshopt', 'draco', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];

@@ -1,0 +1,263 @@
+import { MeshoptEncoder } from 'meshoptimizer';
+import { type MeshAccumulator, SURFACE_TYPES } from '../../../workers/geometry/MeshAccumulator.js';
+import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
+import { encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
+import type { AttributeValue } from '../readers/SourceFeature.js';
+import type { Compression } from './Compression.js';
+import { GltfBuilder } from './GltfBuilder.js';
+import { encodeDracoPrimitive } from './encodeDracoPrimitive.js';
+
+const ARRAY_BUFFER = 34962;
+const ELEMENT_ARRAY_BUFFER = 34963;
+/** Column-major z-up -> y-up rotation on the root node: cancels glTF's y-up -> z-up at load. */
+const Z_UP_TO_Y_UP = [1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, 1];
+
+export interface TileGlbInput {
+  mesh: MeshAccumulator;
+  definitions: readonly PropertyDefinition[];
+  rows: readonly (readonly AttributeValue[])[];
+  compression: Compression;
+}
+
+/**
+ * Writes one tile's merged building mesh as GLB: one primitive, feature ids per vertex
+ * (EXT_mesh_features: set 0 = building -> property table 0, set 1 = surface type -> table 1),
+ * the property tables (EXT_structural_metadata), positions in local ENU metres (z up).
+ * meshopt: positions quantised to 16 bits and normals to 8 bits (KHR_mesh_quantization),
+ * 16-bit feature ids, then EXT_meshopt_compression on every vertex and index stream.
+ */
+export function buildTileGlb(input: TileGlbInput): Uint8Array {
+  const { mesh, compression } = input;
+  const builder = new GltfBuilder('CIM Twin tiles-pipeline');
+  const featureCount = input.rows.length;
+  if (mesh.vertexCount > 0 && compression === 'meshopt') reorderForCompression(mesh);
+
+  const attributes: Record<string, number> = {};
+  let indicesAccessor: number | undefined;
+  const nodeMatrix = [...Z_UP_TO_Y_UP];
+  const primitive: Record<string, unknown> = { mode: 4, material: 0 };
+  const bounds = positionBounds(mesh);
+
+  if (compression === 'meshopt') {
+    builder.useExtension('KHR_mesh_quantization', true);
+    writeQuantizedAttributes(builder, mesh, bounds, attributes);
+    indicesAccessor = writeIndices(builder, mesh, true);
+    // Dequantisation (translate + scale) composed after the axis swap: y-up(T(min) S(step)).
+    const step = bounds.max.map((max, i) => Math.max(max - bounds.min[i]!, 1e-6) / 65535);
+    const t = bounds.min;
+    const m = (r: number, c: number): number => Z_UP_TO_Y_UP[c * 4 + r]!;
+    const local = [step[0]!, 0, 0, 0, 0, step[1]!, 0, 0, 0, 0, step[2]!, 0, t[0]!, t[1]!, t[2]!, 1];
+    for (let c = 0; c < 4; c++)
+      for (let r = 0; r < 4; r++) {
+        let sum = 0;
+        for (let k = 0; k < 4; k++) sum += m(r, k) * local[c * 4 + k]!;
+        nodeMatrix[c * 4 + r] = sum;
+      }
+  } else if (compression === 'draco') {
+    const draco = encodeDracoPrimitive(mesh);
+    builder.useExtension('KHR_draco_mesh_compression', true);
+    const view = builder.addBufferView(draco.bytes);
+    const count = mesh.vertexCount;
+    attributes['POSITION'] = builder.addAccessor({ componentType: 5126, count, type: 'VEC3', min: bounds.min, max: bounds.max });
+    attributes['NORMAL'] = builder.addAccessor({ componentType: 5126, count, type: 'VEC3' });
+    attributes['_FEATURE_ID_0'] = builder.addAccessor({ componentType: 5126, count, type: 'SCALAR' });
+    attributes['_FEATURE_ID_1'] = builder.addAccessor({ componentType: 5126, count, type: 'SCALAR' });
+    indicesAccessor = builder.addAccessor({ componentType: 5125, count: mesh.indexCount, type: 'SCALAR' });
+    primitive['extensions'] = { KHR_draco_mesh_compression: { bufferView: view, attributes: draco.attributeIds } };
+  } else {
+    writeFloatAttributes(builder, mesh, attributes);
+    indicesAccessor = writeIndices(builder, mesh, false);
+  }
+  primitive['attributes'] = attributes;
+  primitive['indices'] = indicesAccessor;
+
+  builder.useExtension('EXT_mesh_features', false);
+  builder.useExtension('EXT_structural_metadata', false);
+  const meshFeatures = {
+    featureIds: [
+      { featureCount, attribute: 0, propertyTable: 0, label: 'building' },
+      { featureCount: SURFACE_TYPES.length, attribute: 1, propertyTable: 1, label: 'surface' },
+    ],
+  };
+  primitive['extensions'] = { ...(primitive['extensions'] as object | undefined), EXT_mesh_features: meshFeatures };
+  builder.json.meshes.push({ primitives: [primitive] });
+  builder.json.nodes.push({ mesh: 0, matrix: nodeMatrix });
+  builder.json.materials.push({
+    pbrMetallicRoughness: { baseColorFactor: [0.93, 0.93, 0.9, 1], metallicFactor: 0, roughnessFactor: 0.9 },
+  });
+
+  builder.json.extensions['EXT_structural_metadata'] = {
+    schema: metadataSchemaJson(input.definitions),
+    propertyTables: [
+      propertyTableJson(builder, 'building', input.definitions, input.rows),
+      propertyTableJson(
+        builder,
+        'surface',
+        [{ id: 'type', sourceName: 'type', type: 'STRING', optional: false }],
+        SURFACE_TYPES.map((t) => [t]),
+      ),
+    ],
+  };
+  return builder.toGlb();
+}
+
+function propertyTableJson(
+  builder: GltfBuilder,
+  className: string,
+  definitions: readonly PropertyDefinition[],
+  rows: readonly (readonly AttributeValue[])[],
+): object {
+  const properties: Record<string, object> = {};
+  for (const encoded of encodePropertyTable(definitions, rows)) {
+    const property: Record<string, unknown> = { values: builder.addBufferView(encoded.values) };
+    if (encoded.stringOffsets) {
+      property['stringOffsets'] = builder.addBufferView(encoded.stringOffsets);
+      property['stringOffsetType'] = 'UINT32';
+    }
+    properties[encoded.id] = property;
+  }
+  return { class: className, count: rows.length, properties };
+}
+
+interface Bounds {
+  min: [number, number, number];
+  max: [number, number, number];
+}
+
+function positionBounds(mesh: MeshAccumulator): Bounds {
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  const p = mesh.positions;
+  for (let v = 0; v < mesh.vertexCount; v++) {
+    for (let k = 0; k < 3; k++) {
+      const value = p[v * 3 + k]!;
+      if (value < min[k]!) min[k] = value;
+      if (value > max[k]!) max[k] = value;
+    }
+  }
+  if (mesh.vertexCount === 0) return { min: [0, 0, 0], max: [0, 0, 0] };
+  return { min, max };
+}
+
+/** Reorders vertices and triangles for the post-transform cache and meshopt's delta coding. */
+function reorderForCompression(mesh: MeshAccumulator): void {
+  const indices = mesh.indices.subarray(0, mesh.indexCount);
+  const [remap, unique] = MeshoptEncoder.reorderMesh(indices, true, true);
+  const positions = new Float32Array(unique * 3);
+  const normals = new Float32Array(unique * 3);
+  const featureIds = new Uint32Array(unique);
+  const surfaces = new Uint8Array(unique);
+  for (let v = 0; v < mesh.vertexCount; v++) {
+    const to = remap[v]!;
+    if (to === 0xffffffff) continue;
+    positions.set(mesh.positions.subarray(v * 3, v * 3 + 3), to * 3);
+    normals.set(mesh.normals.subarray(v * 3, v * 3 + 3), to * 3);
+    featureIds[to] = mesh.featureIds[v]!;
+    surfaces[to] = mesh.surfaces[v]!;
+  }
+  mesh.positions = positions;
+  mesh.normals = normals;
+  mesh.featureIds = featureIds;
+  mesh.surfaces = surfaces;
+  mesh.vertexCount = unique;
+}
+
+function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, bounds: Bounds, attributes: Record<string, number>): void {
+  const count = mesh.vertexCount;
+  // glTF wants every vertex attribute 4-byte aligned: each stream gets its own view, padded
+  // to a 4-byte stride; the zero padding costs next to nothing after meshopt's delta coding.
+  const positionBytes = new Uint8Array(count * 8);
+  const pv = new DataView(positionBytes.buffer);
+  const qmin = [65535, 65535, 65535];
+  const qmax = [0, 0, 0];
+  const scale = bounds.max.map((max, i) => 65535 / Math.max(max - bounds.min[i]!, 1e-6));
+  for (let v = 0; v < count; v++) {
+    for (let k = 0; k < 3; k++) {
+      const q = Math.min(65535, Math.max(0, Math.round((mesh.positions[v * 3 + k]! - bounds.min[k]!) * scale[k]!)));
+      pv.setUint16(v * 8 + k * 2, q, true);
+      if (q < qmin[k]!) qmin[k] = q;
+      if (q > qmax[k]!) qmax[k] = q;
+    }
+  }
+  const vertexView = (bytes: Uint8Array, byteStride: number): number =>
+    builder.addBufferView(bytes, { byteStride, target: ARRAY_BUFFER, meshopt: { mode: 'ATTRIBUTES', count, byteStride } });
+  attributes['POSITION'] = builder.addAccessor({
+    bufferView: vertexView(positionBytes, 8),
+    componentType: 5123,
+    count,
+    type: 'VEC3',
+    min: count ? qmin : [0, 0, 0],
+    max: count ? qmax : [0, 0, 0],
+  });
+
+  const normalBytes = new Uint8Array(count * 4);
+  const nv = new DataView(normalBytes.buffer);
+  for (let v = 0; v < count; v++) for (let k = 0; k < 3; k++) nv.setInt8(v * 4 + k, Math.round(mesh.normals[v * 3 + k]! * 127));
+  attributes['NORMAL'] = builder.addAccessor({ bufferView: vertexView(normalBytes, 4), componentType: 5120, normalized: true, count, type: 'VEC3' });
+
+  const featureBytes = new Uint8Array(count * 4);
+  const fv = new DataView(featureBytes.buffer);
+  for (let v = 0; v < count; v++) fv.setUint16(v * 4, mesh.featureIds[v]!, true);
+  attributes['_FEATURE_ID_0'] = builder.addAccessor({ bufferView: vertexView(featureBytes, 4), componentType: 5123, count, type: 'SCALAR' });
+
+  const surfaceBytes = new Uint8Array(count * 4);
+  for (let v = 0; v < count; v++) surfaceBytes[v * 4] = mesh.surfaces[v]!;
+  attributes['_FEATURE_ID_1'] = builder.addAccessor({ bufferView: vertexView(surfaceBytes, 4), componentType: 5121, count, type: 'SCALAR' });
+}
+
+function writeFloatAttributes(builder: GltfBuilder, mesh: MeshAccumulator, attributes: Record<string, number>): void {
+  const count = mesh.vertexCount;
+  const positions = mesh.positions.slice(0, count * 3);
+  // Float32 min/max must match the stored values exactly.
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < positions.length; i++) {
+    const k = i % 3;
+    if (positions[i]! < min[k]!) min[k] = positions[i]!;
+    if (positions[i]! > max[k]!) max[k] = positions[i]!;
+  }
+  const view = (array: Float32Array): number =>
+    builder.addBufferView(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), { target: ARRAY_BUFFER });
+  attributes['POSITION'] = builder.addAccessor({
+    bufferView: view(positions),
+    componentType: 5126,
+    count,
+    type: 'VEC3',
+    min: count ? min : [0, 0, 0],
+    max: count ? max : [0, 0, 0],
+  });
+  attributes['NORMAL'] = builder.addAccessor({ bufferView: view(mesh.normals.slice(0, count * 3)), componentType: 5126, count, type: 'VEC3' });
+  attributes['_FEATURE_ID_0'] = builder.addAccessor({
+    bufferView: view(Float32Array.from(mesh.featureIds.subarray(0, count))),
+    componentType: 5126,
+    count,
+    type: 'SCALAR',
+  });
+  attributes['_FEATURE_ID_1'] = builder.addAccessor({
+    bufferView: view(Float32Array.from(mesh.surfaces.subarray(0, count))),
+    componentType: 5126,
+    count,
+    type: 'SCALAR',
+  });
+}
+
+function writeIndices(builder: GltfBuilder, mesh: MeshAccumulator, meshopt: boolean): number {
+  const wide = mesh.vertexCount > 65535;
+  const source = mesh.indices.subarray(0, mesh.indexCount);
+  const indices = wide ? source.slice() : Uint16Array.from(source);
+  let bytes = new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength);
+  // meshopt and glTF want 4-byte aligned views; pad 16-bit indices of an odd count.
+  if (bytes.byteLength % 4 !== 0) {
+    const padded = new Uint8Array(bytes.byteLength + 2);
+    padded.set(bytes);
+    bytes = padded;
+  }
+  const byteStride = wide ? 4 : 2;
+  const view = builder.addBufferView(
+    bytes,
+    meshopt && mesh.indexCount > 0
+      ? { target: ELEMENT_ARRAY_BUFFER, meshopt: { mode: 'TRIANGLES', count: mesh.indexCount, byteStride } }
+      : { target: ELEMENT_ARRAY_BUFFER },
+  );
+  return builder.addAccessor({ bufferView: view, componentType: wide ? 5125 : 5123, count: mesh.indexCount, type: 'SCALAR' });
+}

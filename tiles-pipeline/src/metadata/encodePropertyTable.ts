@@ -1,0 +1,97 @@
+import type { AttributeValue } from '../readers/SourceFeature.js';
+import type { PropertyDefinition, PropertyType } from './AttributeSchema.js';
+
+/** noData sentinels for optional numeric properties (declared in the schema). */
+export const NO_DATA: Partial<Record<PropertyType, number>> = { INT32: -2147483648, FLOAT64: -1.7976931348623157e308 };
+
+export interface EncodedProperty {
+  id: string;
+  values: Uint8Array;
+  /** UINT32 string offsets (count + 1) for STRING properties. */
+  stringOffsets?: Uint8Array;
+}
+
+/**
+ * Encodes one column per property in EXT_structural_metadata binary layout: little-endian
+ * numbers, UTF-8 strings with UINT32 offsets, booleans as a bitstream. Missing values become
+ * the noData sentinel ("" for strings, false for booleans).
+ */
+export function encodePropertyTable(definitions: readonly PropertyDefinition[], rows: readonly (readonly AttributeValue[])[]): EncodedProperty[] {
+  const encoder = new TextEncoder();
+  return definitions.map((definition, column) => {
+    const count = rows.length;
+    switch (definition.type) {
+      case 'STRING': {
+        const parts: Uint8Array[] = [];
+        const offsets = new Uint32Array(count + 1);
+        let total = 0;
+        for (let i = 0; i < count; i++) {
+          const value = rows[i]![column];
+          const bytes = encoder.encode(value === null || value === undefined ? '' : String(value));
+          parts.push(bytes);
+          total += bytes.length;
+          offsets[i + 1] = total;
+        }
+        const values = new Uint8Array(total);
+        let offset = 0;
+        for (const part of parts) {
+          values.set(part, offset);
+          offset += part.length;
+        }
+        return { id: definition.id, values, stringOffsets: new Uint8Array(offsets.buffer) };
+      }
+      case 'BOOLEAN': {
+        const values = new Uint8Array(Math.ceil(count / 8));
+        for (let i = 0; i < count; i++) if (rows[i]![column] === true) values[i >> 3]! |= 1 << (i & 7);
+        return { id: definition.id, values };
+      }
+      default: {
+        const array = numericArray(definition.type, count);
+        const noData = NO_DATA[definition.type] ?? 0;
+        for (let i = 0; i < count; i++) {
+          const value = rows[i]![column];
+          array[i] = typeof value === 'number' ? value : noData;
+        }
+        return { id: definition.id, values: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) };
+      }
+    }
+  });
+}
+
+function numericArray(type: PropertyType, count: number): Int32Array | Float64Array | Float32Array | Uint8Array {
+  switch (type) {
+    case 'INT32':
+      return new Int32Array(count);
+    case 'FLOAT64':
+      return new Float64Array(count);
+    case 'FLOAT32':
+      return new Float32Array(count);
+    default:
+      return new Uint8Array(count);
+  }
+}
+
+/** The schema JSON (one class) for EXT_structural_metadata, shared by every tile. */
+export function metadataSchemaJson(definitions: readonly PropertyDefinition[]): object {
+  const properties: Record<string, object> = {};
+  for (const d of definitions) {
+    const property: Record<string, unknown> = { name: d.sourceName, type: d.type === 'STRING' || d.type === 'BOOLEAN' ? d.type : 'SCALAR' };
+    if (d.type !== 'STRING' && d.type !== 'BOOLEAN') property['componentType'] = d.type;
+    const noData = NO_DATA[d.type];
+    if (d.optional && noData !== undefined) property['noData'] = noData;
+    if (d.optional && d.type === 'STRING') property['noData'] = '';
+    if (!d.optional) property['required'] = true;
+    properties[d.id] = property;
+  }
+  return {
+    id: 'cim_twin',
+    classes: {
+      building: { name: 'Building', description: 'A CIM building (CIM2: extruded footprint, CIM3: LoD2 model).', properties },
+      surface: {
+        name: 'Surface',
+        description: 'Semantic surface type of the vertices (CityJSON semantics; roof and wall for extrusions).',
+        properties: { type: { type: 'STRING', required: true } },
+      },
+    },
+  };
+}

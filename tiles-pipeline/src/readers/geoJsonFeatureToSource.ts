@@ -1,0 +1,44 @@
+import type { Attributes, AttributeValue, SourceFeature } from './SourceFeature.js';
+
+/**
+ * Turns one parsed GeoJSON Feature into a footprint to extrude, or an issue saying why not.
+ * Nested property values (objects, arrays) are kept as JSON text so nothing is lost.
+ */
+export function geoJsonFeatureToSource(value: unknown, file: string, index: number, idField: string | undefined): SourceFeature {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return issue(file, `#${index}`, 'FEATURE_INVALID', 'not a JSON object');
+  }
+  const feature = value as { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
+  const attributes = toAttributes(feature.properties);
+  const rawId = (idField !== undefined ? attributes[idField] : undefined) ?? feature.id ?? attributes['id'];
+  const id = rawId === undefined || rawId === null || rawId === '' ? undefined : String(rawId);
+  const name = id ?? `#${index}`;
+  if (feature.type !== 'Feature') return issue(file, name, 'FEATURE_INVALID', `"type" is ${JSON.stringify(feature.type)}, expected "Feature"`);
+  const geometry = feature.geometry as { type?: unknown; coordinates?: unknown } | null | undefined;
+  if (!geometry) return issue(file, name, 'GEOMETRY_MISSING', 'the feature has no geometry');
+  if (!Array.isArray(geometry.coordinates)) return issue(file, name, 'GEOMETRY_MISSING', 'the geometry has no coordinates array');
+  let polygons: unknown[][][];
+  if (geometry.type === 'Polygon') polygons = [geometry.coordinates as unknown[][]];
+  else if (geometry.type === 'MultiPolygon') polygons = geometry.coordinates as unknown[][][];
+  else return issue(file, name, 'GEOMETRY_UNSUPPORTED', `a ${String(geometry.type)} is not a building footprint (Polygon or MultiPolygon expected)`);
+  const origin = id === undefined ? { file, index } : { file, index, id };
+  return { kind: 'footprint', origin, attributes, polygons };
+}
+
+export function toAttributes(properties: unknown): Attributes {
+  const attributes: Attributes = {};
+  if (typeof properties !== 'object' || properties === null) return attributes;
+  for (const [key, value] of Object.entries(properties)) attributes[key] = toAttributeValue(value);
+  return attributes;
+}
+
+function toAttributeValue(value: unknown): AttributeValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return JSON.stringify(value);
+}
+
+function issue(file: string, feature: string, code: 'FEATURE_INVALID' | 'GEOMETRY_MISSING' | 'GEOMETRY_UNSUPPORTED', message: string): SourceFeature {
+  return { kind: 'issue', issue: { file, feature, code, message } };
+}

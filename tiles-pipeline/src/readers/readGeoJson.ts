@@ -1,0 +1,52 @@
+import { InputFileError } from './InputFileError.js';
+import type { OpenedSource, SourceFeature } from './SourceFeature.js';
+import { geoJsonFeatureToSource } from './geoJsonFeatureToSource.js';
+import { streamFeatureCollection } from './streamFeatureCollection.js';
+import { readLines } from './readLines.js';
+
+/** A GeoJSON FeatureCollection, streamed feature by feature. */
+export async function readGeoJson(file: string, idField: string | undefined): Promise<OpenedSource> {
+  const scan = streamFeatureCollection(file);
+  const iterator = scan.elements();
+  // Read the first feature now so members before "features" (crs) are known up front.
+  const first = await iterator.next();
+  const declaredCrs = crsName(scan.header['crs'], file);
+  async function* features(): AsyncGenerator<SourceFeature> {
+    if (first.done) return;
+    yield geoJsonFeatureToSource(first.value.value, file, first.value.index, idField);
+    for await (const element of { [Symbol.asyncIterator]: () => iterator }) {
+      yield geoJsonFeatureToSource(element.value, file, element.index, idField);
+    }
+    if (crsName(scan.header['crs'], file) !== declaredCrs) {
+      throw new InputFileError(file, 'a "crs" member after "features" changes the CRS of features already read: move it before "features" or pass --crs');
+    }
+  }
+  return { format: 'GeoJSON', declaredCrs, features: features() };
+}
+
+/** Newline-delimited GeoJSON (one Feature per line; GeoJSONSeq record separators tolerated). */
+export function readGeoJsonLines(file: string, idField: string | undefined): OpenedSource {
+  async function* features(): AsyncGenerator<SourceFeature> {
+    let index = 0;
+    for await (const line of readLines(file)) {
+      const text = line.text.startsWith('\u001e') ? line.text.slice(1) : line.text;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw new InputFileError(file, `invalid JSON: ${(error as Error).message}`, `line ${line.number} (byte ${line.byteOffset})`);
+      }
+      yield geoJsonFeatureToSource(value, file, index++, idField);
+    }
+    if (index === 0) throw new InputFileError(file, 'the file is empty');
+  }
+  return { format: 'GeoJSON (newline-delimited)', declaredCrs: undefined, features: features() };
+}
+
+/** The legacy GeoJSON 2008 "crs" member: {"type": "name", "properties": {"name": ...}}. */
+function crsName(crs: unknown, file: string): string | undefined {
+  if (crs === undefined || crs === null) return undefined;
+  const name = (crs as { properties?: { name?: unknown } }).properties?.name;
+  if (typeof name !== 'string') throw new InputFileError(file, `unsupported "crs" member ${JSON.stringify(crs).slice(0, 80)}; pass --crs`);
+  return name;
+}

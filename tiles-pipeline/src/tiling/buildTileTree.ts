@@ -1,0 +1,76 @@
+import type { TileNode } from './TileNode.js';
+
+/** Per-building columns the tiler works on (everything else stays in the spool). */
+export interface TilingColumns {
+  lon: Float64Array;
+  lat: Float64Array;
+  importance: Float32Array;
+  /** Vertices each building produces. */
+  weight: Uint32Array;
+  count: number;
+}
+
+export interface TilingOptions {
+  /** At most this many buildings in a tile. */
+  maxFeatures: number;
+  /** At most this many vertices in a tile (keeps LoD2 tiles within a byte budget). */
+  maxVertices: number;
+  /** Share of a parent tile's budget given to its own, most important buildings. */
+  parentShare: number;
+}
+
+export const DEFAULT_TILING: TilingOptions = { maxFeatures: 800, maxVertices: 250_000, parentShare: 0.5 };
+
+/**
+ * Additive ("ADD") level-of-detail hierarchy over buildings: every building is in exactly one
+ * tile. A tile keeps its most important buildings (tallest / largest) and hands the rest to
+ * four children split at the medians (a k-d split, so dense and sparse areas get balanced
+ * tiles). A tile's geometric error is the size of the largest building it leaves to its
+ * children, hence never smaller than any child's; leaves have 0. Ties break on input order,
+ * so the tree depends only on the input.
+ */
+export function buildTileTree(columns: TilingColumns, options: TilingOptions = DEFAULT_TILING): TileNode {
+  const all = Array.from({ length: columns.count }, (_, i) => i);
+  return build(all, '', columns, options);
+}
+
+function build(indices: number[], path: string, columns: TilingColumns, options: TilingOptions): TileNode {
+  let weight = 0;
+  for (const i of indices) weight += columns.weight[i]!;
+  if ((indices.length <= options.maxFeatures && weight <= options.maxVertices) || indices.length <= 1) {
+    return { path, content: indices.sort((a, b) => a - b), children: [], geometricError: 0 };
+  }
+  const byImportance = [...indices].sort((a, b) => columns.importance[b]! - columns.importance[a]! || a - b);
+  const ownFeatures = Math.max(1, Math.floor(options.maxFeatures * options.parentShare));
+  const ownVertices = options.maxVertices * options.parentShare;
+  const content: number[] = [];
+  let ownWeight = 0;
+  let k = 0;
+  while (k < byImportance.length - 1 && content.length < ownFeatures) {
+    const i = byImportance[k]!;
+    if (content.length > 0 && ownWeight + columns.weight[i]! > ownVertices) break;
+    content.push(i);
+    ownWeight += columns.weight[i]!;
+    k++;
+  }
+  const rest = byImportance.slice(k);
+  const geometricError = columns.importance[rest[0]!]!;
+  const children = splitInFour(rest, columns)
+    .filter((part) => part.length > 0)
+    .map((part, q) => build(part, path + String(q), columns, options));
+  // Children's errors can exceed the parent's only through float32 ties; clamp for consistency.
+  for (const child of children) child.geometricError = Math.min(child.geometricError, geometricError);
+  return { path, content: content.sort((a, b) => a - b), children, geometricError };
+}
+
+function splitInFour(indices: number[], columns: TilingColumns): number[][] {
+  const byLon = [...indices].sort((a, b) => columns.lon[a]! - columns.lon[b]! || a - b);
+  const half = Math.ceil(byLon.length / 2);
+  const parts: number[][] = [];
+  for (const side of [byLon.slice(0, half), byLon.slice(half)]) {
+    const byLat = side.sort((a, b) => columns.lat[a]! - columns.lat[b]! || a - b);
+    const mid = Math.ceil(byLat.length / 2);
+    parts.push(byLat.slice(0, mid), byLat.slice(mid));
+  }
+  return parts;
+}

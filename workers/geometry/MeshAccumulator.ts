@@ -1,0 +1,63 @@
+/** Surface semantics carried per vertex (CityJSON semantic surface types we keep). */
+export const SURFACE_TYPES = ['RoofSurface', 'WallSurface', 'GroundSurface', 'OtherSurface'] as const;
+export type SurfaceType = (typeof SURFACE_TYPES)[number];
+export const ROOF = 0;
+export const WALL = 1;
+export const GROUND = 2;
+export const OTHER_SURFACE = 3;
+
+/**
+ * Growable, flat-shaded triangle mesh for one tile: float positions in local metres,
+ * unit normals, a feature id and a surface type per vertex, 32-bit indices.
+ */
+export class MeshAccumulator {
+  positions = new Float32Array(3 * 1024);
+  normals = new Float32Array(3 * 1024);
+  featureIds = new Uint32Array(1024);
+  surfaces = new Uint8Array(1024);
+  indices = new Uint32Array(3 * 1024);
+  vertexCount = 0;
+  indexCount = 0;
+
+  reserve(extraVertices: number, extraIndices: number): void {
+    const needV = this.vertexCount + extraVertices;
+    if (needV > this.featureIds.length) {
+      const cap = Math.max(needV, this.featureIds.length * 2);
+      this.positions = grow(this.positions, cap * 3);
+      this.normals = grow(this.normals, cap * 3);
+      this.featureIds = grow(this.featureIds, cap);
+      this.surfaces = grow(this.surfaces, cap);
+    }
+    const needI = this.indexCount + extraIndices;
+    if (needI > this.indices.length) this.indices = grow(this.indices, Math.max(needI, this.indices.length * 2));
+  }
+
+  /** Appends a vertex (caller reserved room) and returns its index. */
+  vertex(x: number, y: number, z: number, nx: number, ny: number, nz: number, featureId: number, surface: number): number {
+    const v = this.vertexCount++;
+    const p = v * 3;
+    this.positions[p] = x;
+    this.positions[p + 1] = y;
+    this.positions[p + 2] = z;
+    this.normals[p] = nx;
+    this.normals[p + 1] = ny;
+    this.normals[p + 2] = nz;
+    this.featureIds[v] = featureId;
+    this.surfaces[v] = surface;
+    return v;
+  }
+
+  triangle(a: number, b: number, c: number): void {
+    const i = this.indexCount;
+    this.indices[i] = a;
+    this.indices[i + 1] = b;
+    this.indices[i + 2] = c;
+    this.indexCount = i + 3;
+  }
+}
+
+function grow<T extends Float32Array | Uint32Array | Uint8Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array);
+  return next;
+}
