@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import proj4 from 'proj4';
+import { createRequire } from 'node:module';
+import type { Position } from 'geojson';
+import { generateNankai, type GeneratedBuilding } from './generateNankai.js';
+import { writeShapefile } from './writeShapefile.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+export const SEEDS_DIR = join(here, '..');
+export const GENERATED_DIR = join(SEEDS_DIR, 'generated');
+/** The 华苑 area west of this longitude is delivered as a GBK Shapefile in CGCS2000 GK zone 39. */
+const HUAYUAN_WEST_OF = 117.136;
+
+/** Generates the seed inputs into seeds/generated (written beside, then swapped in). */
+export function generateSeeds(): { buildings: number; shapefileBuildings: number; roads: number; areas: number } {
+  const boundaryFile = JSON.parse(readFileSync(join(SEEDS_DIR, 'source/nankai-boundary-gcj02.geojson'), 'utf8')) as {
+    features: { geometry: { coordinates: Position[][] } }[];
+  };
+  const district = generateNankai(boundaryFile.features[0]!.geometry.coordinates[0]!);
+  const { frame } = district;
+  const staging = `${GENERATED_DIR}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+
+  const lonLatRing = (ring: [number, number][]): number[][] => {
+    const coordinates = ring.map(([x, y]) => frame.toLonLat(x, y));
+    coordinates.push(coordinates[0]!);
+    return coordinates;
+  };
+  const isHuayuan = (b: GeneratedBuilding): boolean => frame.toLonLat(...b.rings[0]![0]!)[0] < HUAYUAN_WEST_OF;
+  const geojsonBuildings = district.buildings.filter((b) => !isHuayuan(b));
+  const shapefileBuildings = district.buildings.filter(isHuayuan);
+
+  const featureCollection = (name: string, features: object[]): string =>
+    `{"type":"FeatureCollection","name":"${name}","source":"synthetic","generator":"CIM Twin seeds","features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
+  writeFileSync(
+    join(staging, 'nankai-buildings.geojson'),
+    featureCollection(
+      'nankai_buildings',
+      geojsonBuildings.map((b) => ({
+        type: 'Feature',
+        id: b.properties.id,
+        properties: b.properties,
+        geometry: { type: 'Polygon', coordinates: b.rings.map(lonLatRing) },
+      })),
+    ),
+  );
+
+  // CGCS2000 / 3-degree Gauss-Kruger CM 117E (EPSG:4548): the CRS of Tianjin survey deliveries.
+  const gk = require('epsg-index/s/4548.json') as { proj4: string; wkt: string };
+  const toGk = proj4('EPSG:4326', gk.proj4);
+  writeShapefile(
+    join(staging, 'nankai-buildings-huayuan'),
+    [
+      { name: '编号', type: 'C', length: 12 },
+      { name: '名称', type: 'C', length: 60 },
+      { name: '地址', type: 'C', length: 80 },
+      { name: '用途', type: 'C', length: 16 },
+      { name: '层数', type: 'N', length: 4 },
+      { name: '高度', type: 'N', length: 8, decimals: 1 },
+      { name: '建成年代', type: 'N', length: 4 },
+      { name: '数据来源', type: 'C', length: 12 },
+    ],
+    shapefileBuildings.map((b) => ({
+      // ESRI rings: outer clockwise, holes counter-clockwise, closed.
+      rings: b.rings.map((ring) =>
+        lonLatRing(ring)
+          .map(([lon, lat]) => toGk.forward([lon!, lat!]).map((v) => Math.round(v * 1000) / 1000))
+          .reverse(),
+      ),
+      values: [
+        b.properties.id,
+        b.properties.name,
+        b.properties.address,
+        b.properties.use,
+        b.properties.floors,
+        b.properties.height,
+        b.properties.year,
+        'synthetic',
+      ],
+    })),
+    gk.wkt,
+    'gbk',
+  );
+
+  writeFileSync(
+    join(staging, 'nankai-roads.geojson'),
+    featureCollection(
+      'nankai_roads',
+      district.roads.map((r) => ({
+        type: 'Feature',
+        properties: { name: r.name, class: r.roadClass, width: r.width, source: 'synthetic' },
+        geometry: { type: 'LineString', coordinates: r.line.map(([x, y]) => frame.toLonLat(x, y)) },
+      })),
+    ),
+  );
+  writeFileSync(
+    join(staging, 'nankai-areas.geojson'),
+    featureCollection(
+      'nankai_areas',
+      district.areas.map((a) => ({
+        type: 'Feature',
+        properties: { kind: a.kind, name: a.name, source: 'synthetic' },
+        geometry: { type: 'Polygon', coordinates: [lonLatRing(a.ring)] },
+      })),
+    ),
+  );
+  writeFileSync(
+    join(staging, 'nankai-landmarks.geojson'),
+    featureCollection(
+      'nankai_landmarks',
+      district.landmarks.map((l) => ({
+        type: 'Feature',
+        properties: { name: l.name, name_en: l.nameEn, kind: l.kind, height: l.height },
+        geometry: { type: 'Point', coordinates: [l.lon, l.lat] },
+      })),
+    ),
+  );
+  writeFileSync(
+    join(staging, 'nankai-boundary.geojson'),
+    featureCollection('nankai_boundary', [
+      {
+        type: 'Feature',
+        properties: { name: '南开区', name_en: 'Nankai District', crs_note: 'converted from GCJ-02 (DataV.GeoAtlas) to WGS84' },
+        geometry: { type: 'Polygon', coordinates: [district.boundary] },
+      },
+    ]),
+  );
+  const counts = {
+    buildings: district.buildings.length,
+    shapefileBuildings: shapefileBuildings.length,
+    roads: district.roads.length,
+    areas: district.areas.length,
+  };
+  writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ source: 'synthetic', generatorVersion: generatorVersion(), ...counts }, null, 2)}\n`);
+  rmSync(GENERATED_DIR, { recursive: true, force: true });
+  renameSync(staging, GENERATED_DIR);
+  return counts;
+}
+
+/** A hash of the generator's own sources: the seeds are stale when it changes. */
+export function generatorVersion(): string {
+  const hash = createHash('sha256');
+  for (const file of [
+    'generateNankai.ts',
+    'nankaiPlan.ts',
+    'main.ts',
+    'writeShapefile.ts',
+    'Random.ts',
+    'LocalFrame.ts',
+    '../source/nankai-boundary-gcj02.geojson',
+  ]) {
+    hash.update(readFileSync(join(here, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const counts = generateSeeds();
+  console.log(
+    `seeds: ${counts.buildings} buildings (${counts.shapefileBuildings} in the GBK Shapefile), ${counts.roads} roads, ${counts.areas} areas in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${GENERATED_DIR}`,
+  );
+}
