@@ -109,15 +109,15 @@ export interface Zone {
 }
 
 export const ZONES: Zone[] = [
-  { kind: 'campus', name: '南开大学', lon: 117.1685, lat: 39.1025, radius: 650 },
-  { kind: 'campus', name: '天津大学', lon: 117.1745, lat: 39.1105, radius: 550 },
+  { kind: 'campus', name: '南开大学', lon: 117.1615, lat: 39.1025, radius: 600 },
+  { kind: 'campus', name: '天津大学', lon: 117.1625, lat: 39.1125, radius: 450 },
   { kind: 'commercial', name: '鼓楼商圈', lon: 117.1775, lat: 39.1395, radius: 450 },
   { kind: 'commercial', name: '南开大悦城', lon: 117.1635, lat: 39.1335, radius: 300 },
   { kind: 'oldtown', name: '古文化街', lon: 117.1885, lat: 39.1425, radius: 250 },
   { kind: 'hospital', name: '天津市第一中心医院', lon: 117.1555, lat: 39.1125, radius: 120 },
   { kind: 'hospital', name: '南开医院', lon: 117.1475, lat: 39.0985, radius: 120 },
   { kind: 'hospital', name: '天津市环湖医院', lon: 117.1315, lat: 39.0875, radius: 120 },
-  { kind: 'hospital', name: '天津医科大学第二医院', lon: 117.1705, lat: 39.1225, radius: 120 },
+  { kind: 'hospital', name: '天津医科大学第二医院', lon: 117.1655, lat: 39.1225, radius: 120 },
 ];
 
 /** 水上公园 lake (centre, semi-axes in metres) and the park around it. */
@@ -129,13 +129,13 @@ export const WEIJIN_RIVER = {
   name: '卫津河',
   width: 28,
   points: [
-    [117.1785, 39.0645],
-    [117.1772, 39.0745],
-    [117.1781, 39.0842],
-    [117.1769, 39.0951],
-    [117.1779, 39.1043],
-    [117.1766, 39.1135],
-    [117.1772, 39.1232],
+    [117.1705, 39.0735],
+    [117.1692, 39.0815],
+    [117.1701, 39.0902],
+    [117.1688, 39.0981],
+    [117.1697, 39.1063],
+    [117.1684, 39.1145],
+    [117.1690, 39.1232],
   ] as [number, number][],
 };
 
@@ -158,7 +158,7 @@ export const LANDMARKS: Landmark[] = [
   {
     name: '天津广播电视塔',
     nameEn: 'Tianjin Radio and TV Tower',
-    lon: 117.1705,
+    lon: 117.1735,
     lat: 39.0828,
     use: 'landmark',
     height: 415,
@@ -169,7 +169,7 @@ export const LANDMARKS: Landmark[] = [
   {
     name: '南开大学主楼',
     nameEn: 'Nankai University Main Building',
-    lon: 117.1672,
+    lon: 117.1602,
     lat: 39.1031,
     use: 'education',
     height: 62,

@@ -90,3 +90,18 @@ export function metresPerDegree(latDeg: number): { lon: number; lat: number } {
   const lat = latDeg * DEG;
   return { lon: 111320 * Math.cos(lat), lat: 110574 };
 }
+
+/** ECEF metres to geodetic [lon degrees, lat degrees, height metres] (Bowring, iterated). */
+export function geodeticFromEcef(x: number, y: number, z: number): [number, number, number] {
+  const lon = Math.atan2(y, x);
+  const p = Math.hypot(x, y);
+  let lat = Math.atan2(z, p * (1 - E2));
+  let height = 0;
+  for (let i = 0; i < 6; i++) {
+    const sinLat = Math.sin(lat);
+    const n = WGS84_A / Math.sqrt(1 - E2 * sinLat * sinLat);
+    height = p / Math.cos(lat) - n;
+    lat = Math.atan2(z, p * (1 - (E2 * n) / (n + height)));
+  }
+  return [lon / DEG, lat / DEG, height];
+}

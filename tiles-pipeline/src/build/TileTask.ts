@@ -11,12 +11,14 @@ export interface TileTask {
   centerLat: number;
   definitions: PropertyDefinition[];
   compression: Compression;
-  /** Where to write the glb. */
-  outFile: string;
+  /** The output folder; the glb goes to tiles/<path>-<content hash>.glb in it. */
+  outDir: string;
 }
 
 export interface TileTaskResult {
   path: string;
+  /** The content's URI relative to tileset.json. */
+  uri: string;
   bytes: number;
   features: number;
   vertices: number;

@@ -156,7 +156,6 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           east = Math.max(east, columns.bbox[i * 4 + 2]!);
           north = Math.max(north, columns.bbox[i * 4 + 3]!);
         }
-        const uri = `tiles/${node.path === '' ? 'root' : node.path}.glb`;
         const task: TileTask = {
           path: node.path,
           spoolPath: spool.path,
@@ -166,7 +165,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           centerLat: round7((south + north) / 2),
           definitions,
           compression: options.compression,
-          outFile: join(output.staging, uri),
+          outDir: output.staging,
         };
         const result = await pool.run(task);
         contents.set(node.path, {
@@ -175,7 +174,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           maxHeight: result.maxHeight,
           centerLon: task.centerLon,
           centerLat: task.centerLat,
-          uri,
+          uri: result.uri,
         });
         report.bytes += result.bytes;
         report.tiles++;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
 import { buildTileContent } from '../tiling/buildTileContent.js';
@@ -17,9 +19,13 @@ export async function runTileTask(task: TileTask): Promise<TileTaskResult> {
     definitions: task.definitions,
     compression: task.compression,
   });
-  writeFileSync(task.outFile, result.glb);
+  // Content-addressed names: a server can cache tiles forever; a rebuild changes the names.
+  const hash = createHash('sha256').update(result.glb).digest('hex').slice(0, 12);
+  const uri = `tiles/${task.path === '' ? 'root' : task.path}-${hash}.glb`;
+  writeFileSync(join(task.outDir, uri), result.glb);
   return {
     path: task.path,
+    uri,
     bytes: result.glb.byteLength,
     features: result.features,
     vertices: result.vertices,

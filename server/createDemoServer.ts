@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { DemoPaths } from './prepareDemo.js';
+import { serveStatic, type StaticMount } from './serveStatic.js';
+
+/**
+ * Content-Security-Policy of the viewer page: everything from our own origin (Cesium's
+ * workers and assets included); inline styles only because Cesium's widgets inject them.
+ * An online basemap host, when configured, is added to img-src/connect-src.
+ */
+export function contentSecurityPolicy(extraHosts: readonly string[] = []): string {
+  const hosts = extraHosts.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'", // WebAssembly decoders (meshopt, Draco); JS eval stays forbidden
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob: ${hosts}`.trim(),
+    `connect-src 'self' ${hosts}`.trim(),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+export function createDemoServer(paths: DemoPaths, options: { basemapHosts?: string[] } = {}): Server {
+  const mounts: StaticMount[] = [
+    // Tiles are content-addressed: cache them for good; tileset.json is revalidated.
+    { prefix: '/tiles/', root: paths.tilesDir, cors: true, cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache') },
+    { prefix: '/data/', root: paths.groundDir, cors: true, cacheControl: () => 'no-cache' },
+    {
+      prefix: '/',
+      root: paths.viewerDist,
+      cors: false,
+      cacheControl: (p) => (p.startsWith('assets/') ? 'public, max-age=31536000, immutable' : p.startsWith('cesium/') ? 'public, max-age=86400' : 'no-cache'),
+    },
+  ];
+  const csp = contentSecurityPolicy(options.basemapHosts);
+  return createServer((request, response) => {
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    response.setHeader('Content-Security-Policy', csp);
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    serveStatic(mounts, request, response)
+      .then((served) => {
+        if (!served) response.writeHead(404).end('not found');
+      })
+      .catch((error: unknown) => {
+        console.error('request failed:', request.url, error);
+        if (!response.headersSent) response.writeHead(500).end('internal error');
+        else response.destroy();
+      });
+  });
+}

@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main as tilesCli } from '../tiles-pipeline/src/cli/main.js';
+import { generateSeeds, GENERATED_DIR, generatorVersion } from '../seeds/generator/main.js';
+import { hashSources } from './hashSources.js';
+
+export interface DemoPaths {
+  root: string;
+  dataDir: string;
+  tilesDir: string;
+  groundDir: string;
+  viewerDist: string;
+}
+
+export function demoPaths(root: string): DemoPaths {
+  const dataDir = join(root, 'data');
+  return { root, dataDir, tilesDir: join(dataDir, 'tiles'), groundDir: GENERATED_DIR, viewerDist: join(root, 'dist', 'viewer') };
+}
+
+/** The seed tilesets and the arguments they are built with. */
+export const DEMO_TILESETS = [
+  {
+    name: 'buildings',
+    args: ['buildings', 'nankai-buildings.geojson', 'nankai-buildings-huayuan.shp'],
+  },
+] as const;
+
+/**
+ * Builds what the demo needs and is missing or stale: the seed inputs (when the generator
+ * changed), the tilesets (when seeds or pipeline changed) and the viewer bundle (when its
+ * sources changed). Each step records what it was built from in a stamp file.
+ */
+export async function prepareDemo(paths: DemoPaths, log: (line: string) => void = console.log): Promise<void> {
+  mkdirSync(paths.dataDir, { recursive: true });
+  const stampFile = join(paths.dataDir, 'stamps.json');
+  const stamps = (existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : {}) as Record<string, string>;
+  const save = (): void => writeFileSync(stampFile, `${JSON.stringify(stamps, null, 2)}\n`);
+
+  const seedsVersion = generatorVersion();
+  const manifest = join(GENERATED_DIR, 'manifest.json');
+  const generatedVersion = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { generatorVersion?: string }).generatorVersion : undefined;
+  if (generatedVersion !== seedsVersion) {
+    log('Generating the Nankai seed district…');
+    const counts = generateSeeds();
+    log(`  ${counts.buildings} buildings, ${counts.roads} roads, ${counts.areas} water/green areas`);
+  }
+
+  const pipelineVersion = hashSources(paths.root, ['tiles-pipeline/src', 'workers/geometry', 'package-lock.json'], seedsVersion);
+  for (const tileset of DEMO_TILESETS) {
+    const out = join(paths.tilesDir, tileset.name);
+    const key = `tiles:${tileset.name}`;
+    if (stamps[key] === pipelineVersion && existsSync(join(out, 'tileset.json'))) continue;
+    log(`Building the ${tileset.name} tileset…`);
+    const [command, ...inputs] = tileset.args;
+    const code = await tilesCli([command, ...inputs.map((f) => join(GENERATED_DIR, f)), '--out', out]);
+    if (code !== 0) throw new Error(`building the ${tileset.name} tileset failed (exit ${code})`);
+    stamps[key] = pipelineVersion;
+    save();
+  }
+
+  const viewerVersion = hashSources(paths.root, ['viewer', 'layers', 'workers', 'vite.config.ts', 'package-lock.json']);
+  if (stamps['viewer'] !== viewerVersion || !existsSync(join(paths.viewerDist, 'index.html'))) {
+    log('Building the viewer…');
+    const { build } = await import('vite');
+    await build({ configFile: join(paths.root, 'vite.config.ts'), logLevel: 'warn' });
+    stamps['viewer'] = viewerVersion;
+    save();
+  }
+}
