@@ -135,7 +135,7 @@ export const WEIJIN_RIVER = {
     [117.1688, 39.0981],
     [117.1697, 39.1063],
     [117.1684, 39.1145],
-    [117.1690, 39.1232],
+    [117.169, 39.1232],
   ] as [number, number][],
 };
 
@@ -180,8 +180,8 @@ export const LANDMARKS: Landmark[] = [
   {
     name: '天津大学图书馆',
     nameEn: 'Tianjin University Library',
-    lon: 117.1748,
-    lat: 39.1098,
+    lon: 117.1628,
+    lat: 39.1128,
     use: 'education',
     height: 32,
     floors: 7,

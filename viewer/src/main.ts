@@ -149,7 +149,10 @@ const api = {
   ready: tilesLoaded,
   /** Looks from above at a point and picks the building drawn there. */
   async pickAtLonLat(lon: number, lat: number, height: number): Promise<Properties | undefined> {
-    widget.camera.setView({ destination: Cartesian3.fromDegrees(lon, lat - 0.004, height + 500), orientation: { heading: 0, pitch: CesiumMath.toRadians(-50), roll: 0 } });
+    widget.camera.setView({
+      destination: Cartesian3.fromDegrees(lon, lat - 0.004, height + 500),
+      orientation: { heading: 0, pitch: CesiumMath.toRadians(-50), roll: 0 },
+    });
     await waitForTiles();
     const position = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, height));
     if (!position) return undefined;

@@ -20,6 +20,12 @@ import type { TileTask } from './TileTask.js';
 /** Thrown when nothing usable was read: the CLI exits 1. */
 export class NothingToWriteError extends Error {
   override name = 'NothingToWriteError';
+  constructor(
+    message: string,
+    readonly skipped: FeatureIssue[],
+  ) {
+    super(message);
+  }
 }
 
 const LISTED_REPAIRS = 1000;
@@ -122,6 +128,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
             .map(([c, n]) => `${c} ×${n}`)
             .join(', ') || 'no features'
         })`,
+        report.skipped,
       );
 
     const tree = buildTileTree(

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
 import { CrsError } from '../crs/CrsError.js';
+import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import type { BuildReport } from '../report/BuildReport.js';
+import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
 
 const HELP = `cim-twin — CIM data to OGC 3D Tiles 1.1
@@ -88,6 +90,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (inputs.length === 0) throw new UsageError('no input files');
     if (!values.out) throw new UsageError('--out <dir> is required');
+    if (values.crs !== undefined) {
+      try {
+        resolveCrs(values.crs);
+      } catch (error) {
+        throw new UsageError(`--crs: ${(error as Error).message}`);
+      }
+    }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
     const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
@@ -133,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) return usage(error.message);
     if (error instanceof InputFileError || error instanceof CrsError || error instanceof NothingToWriteError) {
       process.stderr.write(`error: ${error.message}\n`);
+      if (error instanceof NothingToWriteError) process.stderr.write(issueLines(error.skipped).join('\n') + '\n');
       return 1;
     }
     throw error;
@@ -166,7 +176,12 @@ function printSummary(report: BuildReport): void {
   ];
   for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n}`);
   for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
-  for (const issue of report.skipped.slice(0, 10)) lines.push(`  ${issue.file} ${issue.feature}: ${issue.code} ${issue.message}`);
-  if (report.skipped.length > 10) lines.push(`  … ${report.skipped.length - 10} more in build-report.json`);
+  lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function issueLines(issues: readonly FeatureIssue[], limit = 10): string[] {
+  const lines = issues.slice(0, limit).map((issue) => `  ${issue.file} ${issue.feature}: ${issue.code} ${issue.message}`);
+  if (issues.length > limit) lines.push(`  … ${issues.length - limit} more in build-report.json`);
+  return lines;
 }

@@ -41,6 +41,7 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
     let key = '';
     let inFeatures = false;
     let commaPending = false; // a feature just ended; the next one needs a comma first
+    let scalarElement = false; // reading a non-object element of "features" (a bad feature)
     let featuresSeen = false;
     let carry: Buffer = Buffer.alloc(0); // bytes from tokenStart to the end of the last chunk
     let carryOffset = 0;
@@ -145,7 +146,12 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           continue;
         }
         if (c === QUOTE) {
-          if (inFeatures && depth === 2) fail('a feature must be an object', at);
+          if (inFeatures && depth === 2) {
+            // A string where a feature should be: valid JSON, so a bad feature, not a bad file.
+            if (commaPending) fail('missing comma between features', at);
+            tokenStart = at;
+            scalarElement = true;
+          }
           inString = true;
           continue;
         }
@@ -158,6 +164,12 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           continue;
         }
         if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+          if (scalarElement && inFeatures && depth === 2) {
+            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            tokenStart = -1;
+            scalarElement = false;
+            commaPending = true;
+          }
           depth--;
           if (depth === 1) {
             if (inFeatures) {
@@ -177,7 +189,20 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           continue;
         }
         if (inFeatures && depth === 2) {
-          if (c !== COMMA) fail(`a feature must be an object, found "${String.fromCharCode(c)}"`, at);
+          if (c !== COMMA) {
+            if (commaPending && !scalarElement) fail('missing comma between features', at);
+            if (tokenStart < 0) {
+              tokenStart = at; // a number, true, false or null where a feature should be
+              scalarElement = true;
+            }
+            continue;
+          }
+          if (scalarElement) {
+            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            tokenStart = -1;
+            scalarElement = false;
+            commaPending = true;
+          }
           if (!commaPending) fail('unexpected comma in "features"', at);
           commaPending = false;
         }

@@ -12,8 +12,23 @@ export interface GltfJson {
   extensions?: Record<string, unknown>;
   nodes?: { mesh?: number; matrix?: number[]; children?: number[] }[];
   meshes?: { primitives: { attributes: Record<string, number>; indices?: number; extensions?: Record<string, unknown> }[] }[];
-  accessors?: { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string; normalized?: boolean; min?: number[]; max?: number[] }[];
-  bufferViews?: { buffer: number; byteOffset?: number; byteLength: number; byteStride?: number; extensions?: Record<string, { buffer: number; byteOffset?: number; byteLength: number; byteStride: number; mode: string; count: number; filter?: string }> }[];
+  accessors?: {
+    bufferView?: number;
+    byteOffset?: number;
+    componentType: number;
+    count: number;
+    type: string;
+    normalized?: boolean;
+    min?: number[];
+    max?: number[];
+  }[];
+  bufferViews?: {
+    buffer: number;
+    byteOffset?: number;
+    byteLength: number;
+    byteStride?: number;
+    extensions?: Record<string, { buffer: number; byteOffset?: number; byteLength: number; byteStride: number; mode: string; count: number; filter?: string }>;
+  }[];
   buffers?: { byteLength: number; uri?: string; extensions?: Record<string, unknown> }[];
   scenes?: { nodes: number[] }[];
 }
@@ -70,12 +85,27 @@ export function readAccessor(glb: Glb, index: number): Float64Array {
       const at = (accessor.byteOffset ?? 0) + i * stride + c * size;
       let value: number;
       switch (accessor.componentType) {
-        case 5120: value = data.getInt8(at); if (accessor.normalized) value = Math.max(value / 127, -1); break;
-        case 5121: value = data.getUint8(at); if (accessor.normalized) value /= 255; break;
-        case 5122: value = data.getInt16(at, true); if (accessor.normalized) value = Math.max(value / 32767, -1); break;
-        case 5123: value = data.getUint16(at, true); if (accessor.normalized) value /= 65535; break;
-        case 5125: value = data.getUint32(at, true); break;
-        default: value = data.getFloat32(at, true);
+        case 5120:
+          value = data.getInt8(at);
+          if (accessor.normalized) value = Math.max(value / 127, -1);
+          break;
+        case 5121:
+          value = data.getUint8(at);
+          if (accessor.normalized) value /= 255;
+          break;
+        case 5122:
+          value = data.getInt16(at, true);
+          if (accessor.normalized) value = Math.max(value / 32767, -1);
+          break;
+        case 5123:
+          value = data.getUint16(at, true);
+          if (accessor.normalized) value /= 65535;
+          break;
+        case 5125:
+          value = data.getUint32(at, true);
+          break;
+        default:
+          value = data.getFloat32(at, true);
       }
       out[i * components + c] = value;
     }
@@ -86,7 +116,10 @@ export function readAccessor(glb: Glb, index: number): Float64Array {
 /** Decodes one property of an EXT_structural_metadata property table (numbers and strings). */
 export function readPropertyColumn(glb: Glb, table: number, property: string): (string | number | boolean)[] {
   const metadata = glb.json.extensions?.['EXT_structural_metadata'] as
-    | { schema: { classes: Record<string, { properties: Record<string, { type: string; componentType?: string }> }> }; propertyTables: { class: string; count: number; properties: Record<string, { values: number; stringOffsets?: number }> }[] }
+    | {
+        schema: { classes: Record<string, { properties: Record<string, { type: string; componentType?: string }> }> };
+        propertyTables: { class: string; count: number; properties: Record<string, { values: number; stringOffsets?: number }> }[];
+      }
     | undefined;
   const propertyTable = metadata?.propertyTables[table];
   if (!metadata || !propertyTable) throw new Error(`property table ${table} does not exist`);
@@ -103,11 +136,15 @@ export function readPropertyColumn(glb: Glb, table: number, property: string): (
   if (definition.type === 'BOOLEAN') return Array.from({ length: count }, (_, i) => ((values[i >> 3]! >> (i & 7)) & 1) === 1);
   const copy = values.slice().buffer;
   const typed =
-    definition.componentType === 'INT32' ? new Int32Array(copy, 0, count)
-    : definition.componentType === 'FLOAT64' ? new Float64Array(copy, 0, count)
-    : definition.componentType === 'FLOAT32' ? new Float32Array(copy, 0, count)
-    : definition.componentType === 'UINT8' ? new Uint8Array(copy, 0, count)
-    : undefined;
+    definition.componentType === 'INT32'
+      ? new Int32Array(copy, 0, count)
+      : definition.componentType === 'FLOAT64'
+        ? new Float64Array(copy, 0, count)
+        : definition.componentType === 'FLOAT32'
+          ? new Float32Array(copy, 0, count)
+          : definition.componentType === 'UINT8'
+            ? new Uint8Array(copy, 0, count)
+            : undefined;
   if (!typed) throw new Error(`component type ${definition.componentType} is not supported here`);
   return Array.from(typed);
 }

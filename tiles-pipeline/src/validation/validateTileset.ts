@@ -17,7 +17,16 @@ const Y_UP_TO_Z_UP = Float64Array.from([1, 0, 0, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 
 /** Tolerance for content against its region: about 5 cm in angle, 5 cm in height. */
 const ANGLE_TOLERANCE = 1e-8;
 const HEIGHT_TOLERANCE = 0.05;
-const KNOWN_GLTF_EXTENSIONS = new Set(['EXT_meshopt_compression', 'KHR_mesh_quantization', 'KHR_draco_mesh_compression', 'EXT_mesh_features', 'EXT_structural_metadata', 'KHR_materials_unlit', 'EXT_instance_features', 'EXT_mesh_gpu_instancing']);
+const KNOWN_GLTF_EXTENSIONS = new Set([
+  'EXT_meshopt_compression',
+  'KHR_mesh_quantization',
+  'KHR_draco_mesh_compression',
+  'EXT_mesh_features',
+  'EXT_structural_metadata',
+  'KHR_materials_unlit',
+  'EXT_instance_features',
+  'EXT_mesh_gpu_instancing',
+]);
 
 /**
  * The key semantic checks of the 3D Tiles validator, ported: asset version, refine case,
@@ -35,13 +44,16 @@ export async function validateTileset(tilesetPath: string): Promise<ValidationIs
   const bytes = await readFile(tilesetPath);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) add('JSON_PARSE_ERROR', '', 'tileset.json starts with a BOM (must be UTF-8 without BOM)');
   const tileset = JSON.parse(bytes.toString('utf8')) as Tileset;
-  if (tileset.asset?.version !== '1.1' && tileset.asset?.version !== '1.0') add('ASSET_VERSION_UNKNOWN', '/asset/version', `unknown version ${String(tileset.asset?.version)}`);
+  if (tileset.asset?.version !== '1.1' && tileset.asset?.version !== '1.0')
+    add('ASSET_VERSION_UNKNOWN', '/asset/version', `unknown version ${String(tileset.asset?.version)}`);
   if (!(tileset.geometricError >= 0)) add('PROPERTY_MISSING', '/geometricError', 'top-level geometricError must be a non-negative number');
   for (const required of tileset.extensionsRequired ?? []) {
-    if (!(tileset.extensionsUsed ?? []).includes(required)) add('EXTENSION_REQUIRED_BUT_NOT_USED', '/extensionsRequired', `${required} is required but not in extensionsUsed`);
+    if (!(tileset.extensionsUsed ?? []).includes(required))
+      add('EXTENSION_REQUIRED_BUT_NOT_USED', '/extensionsRequired', `${required} is required but not in extensionsUsed`);
   }
   if (tileset.root.refine === undefined) add('TILE_REFINE_MISSING_IN_ROOT', '/root', 'the root tile must have refine');
-  if (tileset.root.geometricError > tileset.geometricError) add('TILE_GEOMETRIC_ERRORS_INCONSISTENT', '/root', 'the root geometricError exceeds the tileset geometricError');
+  if (tileset.root.geometricError > tileset.geometricError)
+    add('TILE_GEOMETRIC_ERRORS_INCONSISTENT', '/root', 'the root geometricError exceeds the tileset geometricError');
   const base = dirname(tilesetPath);
 
   const visit = async (tile: Tile, path: string, parentTransform: Float64Array, ancestors: number[][]): Promise<void> => {
@@ -84,28 +96,40 @@ export async function validateTileset(tilesetPath: string): Promise<ValidationIs
 function checkRegion(region: number[], path: string, add: (code: string, path: string, message: string) => void): void {
   const [west, south, east, north, minH, maxH] = region;
   if (region.length !== 6 || region.some((v) => !Number.isFinite(v))) return add('BOUNDING_VOLUME_INVALID', path, 'a region is 6 finite numbers');
-  if (west! < -Math.PI || east! > Math.PI || south! < -Math.PI / 2 || north! > Math.PI / 2) add('BOUNDING_VOLUME_INVALID', path, 'region out of range (radians)');
+  if (west! < -Math.PI || east! > Math.PI || south! < -Math.PI / 2 || north! > Math.PI / 2)
+    add('BOUNDING_VOLUME_INVALID', path, 'region out of range (radians)');
   if (south! > north!) add('BOUNDING_VOLUME_INVALID', path, 'south > north');
   if (minH! > maxH!) add('BOUNDING_VOLUME_INVALID', path, 'minimum height > maximum height');
   if (west! > east!) add('BOUNDING_VOLUME_INVALID', path, 'west > east (antimeridian regions are not produced here)');
 }
 
-function checkContent(glb: Glb, uri: string, path: string, tileTransform: Float64Array, volumes: number[][], add: (code: string, path: string, message: string, severity?: ValidationIssue['severity']) => void): void {
+function checkContent(
+  glb: Glb,
+  uri: string,
+  path: string,
+  tileTransform: Float64Array,
+  volumes: number[][],
+  add: (code: string, path: string, message: string, severity?: ValidationIssue['severity']) => void,
+): void {
   const used = new Set(glb.json.extensionsUsed ?? []);
-  for (const required of glb.json.extensionsRequired ?? []) if (!used.has(required)) add('EXTENSION_REQUIRED_BUT_NOT_USED', path, `${uri}: ${required} required but not used`);
-  for (const extension of used) if (!KNOWN_GLTF_EXTENSIONS.has(extension)) add('EXTENSION_NOT_SUPPORTED', path, `${uri}: unknown extension ${extension}`, 'WARNING');
+  for (const required of glb.json.extensionsRequired ?? [])
+    if (!used.has(required)) add('EXTENSION_REQUIRED_BUT_NOT_USED', path, `${uri}: ${required} required but not used`);
+  for (const extension of used)
+    if (!KNOWN_GLTF_EXTENSIONS.has(extension)) add('EXTENSION_NOT_SUPPORTED', path, `${uri}: unknown extension ${extension}`, 'WARNING');
   const metadata = glb.json.extensions?.['EXT_structural_metadata'] as { propertyTables?: { count: number }[] } | undefined;
   const node = glb.json.nodes?.find((n) => n.mesh !== undefined);
   const nodeMatrix = Float64Array.from(node?.matrix ?? [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
   const toWorld = multiplyMatrices(tileTransform, multiplyMatrices(Y_UP_TO_Z_UP, nodeMatrix));
   for (const mesh of glb.json.meshes ?? []) {
     for (const primitive of mesh.primitives) {
-      const features = primitive.extensions?.['EXT_mesh_features'] as { featureIds: { featureCount: number; propertyTable?: number; attribute?: number }[] } | undefined;
+      const features = primitive.extensions?.['EXT_mesh_features'] as
+        { featureIds: { featureCount: number; propertyTable?: number; attribute?: number }[] } | undefined;
       for (const set of features?.featureIds ?? []) {
         if (set.propertyTable !== undefined) {
           const table = metadata?.propertyTables?.[set.propertyTable];
           if (!table) add('METADATA_INVALID', path, `${uri}: feature ids refer to a missing property table ${set.propertyTable}`);
-          else if (table.count !== set.featureCount) add('METADATA_INVALID', path, `${uri}: featureCount ${set.featureCount} but property table has ${table.count} rows`);
+          else if (table.count !== set.featureCount)
+            add('METADATA_INVALID', path, `${uri}: featureCount ${set.featureCount} but property table has ${table.count} rows`);
         }
         if (set.attribute !== undefined && primitive.attributes[`_FEATURE_ID_${set.attribute}`] !== undefined) {
           const ids = readAccessor(glb, primitive.attributes[`_FEATURE_ID_${set.attribute}`]!);
@@ -118,7 +142,9 @@ function checkContent(glb: Glb, uri: string, path: string, tileTransform: Float6
       const ecef = new Float64Array(3);
       let reported = 0;
       for (let i = 0; i < positions.length && reported < 3; i += 3) {
-        const x = positions[i]!, y = positions[i + 1]!, z = positions[i + 2]!;
+        const x = positions[i]!,
+          y = positions[i + 1]!,
+          z = positions[i + 2]!;
         const m = toWorld;
         ecef[0] = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
         ecef[1] = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
@@ -128,8 +154,19 @@ function checkContent(glb: Glb, uri: string, path: string, tileTransform: Float6
         const latR = (lat * Math.PI) / 180;
         for (const [level, region] of volumes.entries()) {
           const [w, s, e, n, h0, h1] = region as [number, number, number, number, number, number];
-          if (lonR < w - ANGLE_TOLERANCE || lonR > e + ANGLE_TOLERANCE || latR < s - ANGLE_TOLERANCE || latR > n + ANGLE_TOLERANCE || height < h0 - HEIGHT_TOLERANCE || height > h1 + HEIGHT_TOLERANCE) {
-            add('BOUNDING_VOLUMES_INCONSISTENT', path, `${uri}: vertex ${i / 3} (${lon.toFixed(7)}, ${lat.toFixed(7)}, ${height.toFixed(2)} m) is outside the ${level === 0 ? "tile's" : `level -${level} ancestor's`} region`);
+          if (
+            lonR < w - ANGLE_TOLERANCE ||
+            lonR > e + ANGLE_TOLERANCE ||
+            latR < s - ANGLE_TOLERANCE ||
+            latR > n + ANGLE_TOLERANCE ||
+            height < h0 - HEIGHT_TOLERANCE ||
+            height > h1 + HEIGHT_TOLERANCE
+          ) {
+            add(
+              'BOUNDING_VOLUMES_INCONSISTENT',
+              path,
+              `${uri}: vertex ${i / 3} (${lon.toFixed(7)}, ${lat.toFixed(7)}, ${height.toFixed(2)} m) is outside the ${level === 0 ? "tile's" : `level -${level} ancestor's`} region`,
+            );
             reported++;
             break;
           }
