@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { MeshoptDecoder } from 'meshoptimizer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildReport } from '../tiles-pipeline/src/report/BuildReport.js';
+import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
+import { buildingRows, glbPaths, gltfValidatorErrors } from './support/glbFiles.js';
+import { runCli } from './support/runCli.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures/real');
+const shanghai = join(fixtures, 'shanghai-lujiazui-osm.geojson');
+const work = mkdtempSync(join(tmpdir(), 'cim-real-'));
+
+async function build(name: string, args: string[]): Promise<{ out: string; report: BuildReport }> {
+  const out = join(work, name);
+  const result = await runCli(['buildings', ...args, '--out', out]);
+  expect(result.code, result.stderr).toBe(0);
+  return { out, report: JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as BuildReport };
+}
+
+function treeHash(out: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) visit(path);
+      else if (entry !== 'build-report.json') hashes[relative(out, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  };
+  visit(out);
+  return hashes;
+}
+
+describe('real data: Shanghai OSM buildings', () => {
+  let meshopt: { out: string; report: BuildReport };
+  beforeAll(async () => {
+    await MeshoptDecoder.ready;
+    meshopt = await build('shanghai', [shanghai, '--jobs', '2']);
+  });
+
+  it('writes every usable building and says why the rest were skipped', () => {
+    const { features, skipped } = meshopt.report;
+    expect(features.read).toBe(1475);
+    expect(features.written + features.skipped).toBe(1475);
+    expect(features.written).toBeGreaterThan(1400);
+    for (const s of skipped) expect(s).toMatchObject({ file: shanghai, code: expect.any(String), message: expect.any(String) });
+  });
+
+  it('every glb passes the Khronos glTF-Validator with 0 errors', async () => {
+    const paths = glbPaths(meshopt.out);
+    expect(paths.length).toBe(meshopt.report.tiles);
+    for (const path of paths) expect(await gltfValidatorErrors(path), path).toEqual([]);
+  });
+
+  it('the tileset passes the ported 3D Tiles validator checks (content inside regions, errors consistent)', async () => {
+    expect(await validateTileset(join(meshopt.out, 'tileset.json'))).toEqual([]);
+  });
+
+  it('the property tables hold exactly the written features with their attributes', () => {
+    const rows = buildingRows(meshopt.out);
+    expect(rows.length).toBe(meshopt.report.features.written);
+    const input = (JSON.parse(readFileSync(shanghai, 'utf8')) as { features: { properties: Record<string, unknown> }[] }).features;
+    const skippedIds = new Set(meshopt.report.skipped.map((s) => s.feature));
+    const expectedIds = input.map((f) => String(f.properties['id'])).filter((id) => !skippedIds.has(id));
+    expect(rows.map((r) => r['id']).sort()).toEqual(expectedIds.sort());
+    const pearl = rows.find((r) => r['name'] === '东方明珠广播电视塔' || r['name'] === '上海国际会议中心');
+    expect(pearl).toBeDefined();
+    expect(pearl!['name_en']).toMatch(/[A-Za-z]/);
+    expect(pearl!['cimLevel']).toBe(2);
+    expect(Number(pearl!['height'])).toBeGreaterThan(0);
+  });
+
+  it('is byte-identical whatever --jobs', async () => {
+    const single = await build('shanghai-jobs1', [shanghai, '--jobs', '1']);
+    expect(treeHash(single.out)).toEqual(treeHash(meshopt.out));
+  });
+
+  it('--compress none and draco also pass the glTF-Validator; none passes the tileset checks', async () => {
+    for (const mode of ['none', 'draco']) {
+      const { out, report } = await build(`shanghai-${mode}`, [shanghai, '--compress', mode]);
+      expect(report.features.written).toBe(meshopt.report.features.written);
+      for (const path of glbPaths(out)) expect(await gltfValidatorErrors(path), `${mode} ${path}`).toEqual([]);
+      if (mode === 'none') expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+    }
+  });
+});
+
+describe('real data: CityJSON (LoD2 with semantics, LoD choice, BuildingParts, version 1.1)', () => {
+  for (const [file, count] of [
+    ['multi_lod.json', 10],
+    ['rotterdam_subset.json', 16],
+    ['DH_01_subs.city.json', 9],
+  ] as const) {
+    it(`${file}: valid glb and tileset, one feature per building (part), CIM level 3`, async () => {
+      const { out, report } = await build(file, [join(fixtures, file), '--crs', 'EPSG:7415']);
+      expect(report.features.written).toBe(count);
+      for (const path of glbPaths(out)) expect(await gltfValidatorErrors(path)).toEqual([]);
+      expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+      const rows = buildingRows(out);
+      expect(rows.length).toBe(count);
+      expect(rows.every((r) => r['cimLevel'] === 3)).toBe(true);
+    });
+  }
+
+  it('chooses the LoD: highest by default, --lod on request', async () => {
+    const highest = buildingRows((await build('lod-default', [join(fixtures, 'multi_lod.json'), '--crs', 'EPSG:7415'])).out);
+    const lod12 = buildingRows((await build('lod-1.2', [join(fixtures, 'multi_lod.json'), '--crs', 'EPSG:7415', '--lod', '1.2'])).out);
+    expect(new Set(highest.map((r) => r['lod']))).toEqual(new Set(['2.2']));
+    expect(new Set(lod12.map((r) => r['lod']))).toEqual(new Set(['1.2']));
+  });
+
+  it('BuildingParts inherit their Building attributes and name their parent', async () => {
+    const rows = buildingRows((await build('dh', [join(fixtures, 'DH_01_subs.city.json'), '--crs', 'EPSG:7415'])).out);
+    const parts = rows.filter((r) => r['cityObjectType'] === 'BuildingPart');
+    expect(parts.length).toBe(8);
+    expect(parts.every((r) => typeof r['parentId'] === 'string' && (r['parentId'] as string).startsWith('GUID_'))).toBe(true);
+  });
+});

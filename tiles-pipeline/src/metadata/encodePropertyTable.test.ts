@@ -1,0 +1,76 @@
+import { MeshoptDecoder } from 'meshoptimizer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
+import { extrudeFootprint } from '../../../workers/geometry/extrudeFootprint.js';
+import { buildTileGlb } from '../gltf/buildTileGlb.js';
+import { meshoptReady } from '../gltf/GltfBuilder.js';
+import { readGlb, readPropertyColumn } from '../validation/readGlb.js';
+import { AttributeSchema, propertyIdFor } from './AttributeSchema.js';
+
+describe('metadata encoding', () => {
+  beforeAll(async () => {
+    await meshoptReady();
+    await MeshoptDecoder.ready;
+  });
+
+  it('types attributes over the whole run: ints, floats, strings, booleans, mixed', () => {
+    const schema = new AttributeSchema();
+    schema.observe({ floors: 5, area: 12.5, name: '南开大学', ok: true, code: 7, big: 3_000_000_000 });
+    schema.observe({ floors: 6, area: 3, name: null, ok: false, code: 'A7' });
+    const byName = Object.fromEntries(schema.definitions().map((d) => [d.sourceName, d]));
+    expect(byName['floors']).toMatchObject({ type: 'INT32', optional: false });
+    expect(byName['area']).toMatchObject({ type: 'FLOAT64' });
+    expect(byName['name']).toMatchObject({ type: 'STRING', optional: true });
+    expect(byName['ok']).toMatchObject({ type: 'BOOLEAN' });
+    expect(byName['code']).toMatchObject({ type: 'STRING' });
+    expect(byName['big']).toMatchObject({ type: 'FLOAT64', optional: true });
+    expect(schema.mixedFields()).toEqual(['code']);
+  });
+
+  it('makes schema-safe ids that keep the original name for display', () => {
+    expect(propertyIdFor('name:en')).toBe('name_en');
+    expect(propertyIdFor('高度')).toBe('u9ad8_u5ea6_');
+    expect(propertyIdFor('3d')).toBe('_3d');
+    const schema = new AttributeSchema();
+    schema.observe({ id: 'x', height: 3 });
+    const ids = schema.definitions().map((d) => d.id);
+    expect(ids).toContain('src_id');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('round-trips every type through a GLB property table (meshopt tile)', () => {
+    const schema = new AttributeSchema();
+    const rows = [
+      { name: '天津大悦城', floors: 42, area: 2116.5, heritage: false, note: '<img src=x onerror=alert(1)>' },
+      { name: 'Drum Tower', floors: 3, area: 784.25, heritage: true, note: null },
+      { name: '', floors: -1, area: 0.5, heritage: true, note: 'x' },
+    ];
+    rows.forEach((r) => schema.observe(r));
+    const definitions = schema.definitions();
+    const mesh = new MeshAccumulator();
+    rows.forEach((_, i) => extrudeFootprint(mesh, new Float64Array([i * 20, 0, i * 20 + 10, 0, i * 20 + 10, 10, i * 20, 10]), [0], 0, 10, i));
+    const table = rows.map((r, i) =>
+      definitions.map((d) =>
+        d.id === 'id'
+          ? `b${i}`
+          : d.id === 'height'
+            ? 10
+            : d.id === 'baseHeight'
+              ? 0
+              : d.id === 'cimLevel'
+                ? 2
+                : ((r as Record<string, unknown>)[d.sourceName] ?? null),
+      ),
+    );
+    const glb = readGlb(buildTileGlb({ mesh, definitions, rows: table as never, compression: 'meshopt' }));
+    const column = (sourceName: string): unknown[] => readPropertyColumn(glb, 0, definitions.find((d) => d.sourceName === sourceName)!.id);
+    expect(column('name')).toEqual(['天津大悦城', 'Drum Tower', '']);
+    expect(column('floors')).toEqual([42, 3, -1]);
+    expect(column('area')).toEqual([2116.5, 784.25, 0.5]);
+    expect(column('heritage')).toEqual([false, true, true]);
+    expect(column('note')).toEqual(['<img src=x onerror=alert(1)>', '', 'x']);
+    expect(column('id')).toEqual(['b0', 'b1', 'b2']);
+    expect(column('cimLevel')).toEqual([2, 2, 2]);
+    expect(readPropertyColumn(glb, 1, 'type')).toEqual(['RoofSurface', 'WallSurface', 'GroundSurface', 'OtherSurface']);
+  });
+});
