@@ -49,9 +49,9 @@ function resolveUncached(spec: string): Crs {
   const upper = spec.toUpperCase();
   if (/^(GCJ-?02|GCJ02LL|MARS)$/.test(upper)) return gcj02;
   if (/^(WGS ?84|CRS:?84|OGC:CRS84|URN:OGC:DEF:CRS:OGC:1\.3:CRS84|HTTPS?:\/\/WWW\.OPENGIS\.NET\/DEF\/CRS\/OGC\/1\.3\/CRS84)$/.test(upper)) {
-    return fromProj4('EPSG:4326', '+proj=longlat +datum=WGS84 +no_defs');
+    return lonLat('EPSG:4326');
   }
-  if (/^(CGCS ?2000)$/.test(upper)) return fromEpsgCode('4490');
+  if (/^(CGCS ?2000)$/.test(upper)) return lonLat('EPSG:4490');
   const code =
     /^(?:EPSG:+)?(\d{4,6})$/.exec(upper)?.[1] ??
     /^URN:OGC:DEF:CRS:EPSG:[\d.]*:(\d+)$/.exec(upper)?.[1] ??
@@ -62,7 +62,26 @@ function resolveUncached(spec: string): Crs {
   throw new CrsError(`unknown CRS "${truncate(spec)}"; ${HINT}`);
 }
 
+/**
+ * WGS84 and CGCS2000 lon/lat: positions pass through unchanged (the two datums differ by
+ * centimetres, below what CIM building data resolves), without a proj4 call per vertex.
+ */
+function lonLat(id: string): Crs {
+  return {
+    id,
+    isGeographic: true,
+    toWgs84(x, y, out) {
+      out[0] = x;
+      out[1] = y;
+    },
+  };
+}
+
+// WGS 84 (2D, 3D) and CGCS2000 (2D, 3D).
+const LON_LAT_CODES = new Set(['4326', '4979', '4490', '4480']);
+
 function fromEpsgCode(code: string): Crs {
+  if (LON_LAT_CODES.has(code)) return lonLat(`EPSG:${code}`);
   const override = PROJ4_OVERRIDES[code];
   if (override) return fromProj4(`EPSG:${code}`, override);
   let entry: EpsgEntry;

@@ -147,13 +147,23 @@ function reorderForCompression(mesh: MeshAccumulator): void {
   const normals = new Float32Array(unique * 3);
   const featureIds = new Uint32Array(unique);
   const surfaces = new Uint8Array(unique);
+  const p = mesh.positions,
+    n = mesh.normals,
+    f = mesh.featureIds,
+    k = mesh.surfaces;
   for (let v = 0; v < mesh.vertexCount; v++) {
     const to = remap[v]!;
     if (to === 0xffffffff) continue;
-    positions.set(mesh.positions.subarray(v * 3, v * 3 + 3), to * 3);
-    normals.set(mesh.normals.subarray(v * 3, v * 3 + 3), to * 3);
-    featureIds[to] = mesh.featureIds[v]!;
-    surfaces[to] = mesh.surfaces[v]!;
+    const a = v * 3,
+      b = to * 3;
+    positions[b] = p[a]!;
+    positions[b + 1] = p[a + 1]!;
+    positions[b + 2] = p[a + 2]!;
+    normals[b] = n[a]!;
+    normals[b + 1] = n[a + 1]!;
+    normals[b + 2] = n[a + 2]!;
+    featureIds[to] = f[v]!;
+    surfaces[to] = k[v]!;
   }
   mesh.positions = positions;
   mesh.normals = normals;
@@ -166,19 +176,26 @@ function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, b
   const count = mesh.vertexCount;
   // glTF wants every vertex attribute 4-byte aligned: each stream gets its own view, padded
   // to a 4-byte stride; the zero padding costs next to nothing after meshopt's delta coding.
-  const positionBytes = new Uint8Array(count * 8);
-  const pv = new DataView(positionBytes.buffer);
+  const quantized = new Uint16Array(count * 4);
   const qmin = [65535, 65535, 65535];
   const qmax = [0, 0, 0];
-  const scale = bounds.max.map((max, i) => 65535 / Math.max(max - bounds.min[i]!, 1e-6));
-  for (let v = 0; v < count; v++) {
-    for (let k = 0; k < 3; k++) {
-      const q = Math.min(65535, Math.max(0, Math.round((mesh.positions[v * 3 + k]! - bounds.min[k]!) * scale[k]!)));
-      pv.setUint16(v * 8 + k * 2, q, true);
-      if (q < qmin[k]!) qmin[k] = q;
-      if (q > qmax[k]!) qmax[k] = q;
+  const p = mesh.positions;
+  for (let k = 0; k < 3; k++) {
+    const min = bounds.min[k]!;
+    const scale = 65535 / Math.max(bounds.max[k]! - min, 1e-6);
+    let lo = 65535;
+    let hi = 0;
+    for (let v = 0; v < count; v++) {
+      const q = Math.min(65535, Math.max(0, Math.round((p[v * 3 + k]! - min) * scale)));
+      quantized[v * 4 + k] = q;
+      if (q < lo) lo = q;
+      if (q > hi) hi = q;
     }
+    qmin[k] = lo;
+    qmax[k] = hi;
   }
+  // Typed arrays are little-endian on every platform Node and browsers run on, as glTF is.
+  const positionBytes = new Uint8Array(quantized.buffer);
   const vertexView = (bytes: Uint8Array, byteStride: number): number =>
     builder.addBufferView(bytes, { byteStride, target: ARRAY_BUFFER, meshopt: { mode: 'ATTRIBUTES', count, byteStride } });
   attributes['POSITION'] = builder.addAccessor({
@@ -190,14 +207,14 @@ function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, b
     max: count ? qmax : [0, 0, 0],
   });
 
-  const normalBytes = new Uint8Array(count * 4);
-  const nv = new DataView(normalBytes.buffer);
-  for (let v = 0; v < count; v++) for (let k = 0; k < 3; k++) nv.setInt8(v * 4 + k, Math.round(mesh.normals[v * 3 + k]! * 127));
+  const normals = new Int8Array(count * 4);
+  for (let v = 0; v < count; v++) for (let k = 0; k < 3; k++) normals[v * 4 + k] = Math.round(mesh.normals[v * 3 + k]! * 127);
+  const normalBytes = new Uint8Array(normals.buffer);
   attributes['NORMAL'] = builder.addAccessor({ bufferView: vertexView(normalBytes, 4), componentType: 5120, normalized: true, count, type: 'VEC3' });
 
-  const featureBytes = new Uint8Array(count * 4);
-  const fv = new DataView(featureBytes.buffer);
-  for (let v = 0; v < count; v++) fv.setUint16(v * 4, mesh.featureIds[v]!, true);
+  const featureIds = new Uint16Array(count * 2);
+  for (let v = 0; v < count; v++) featureIds[v * 2] = mesh.featureIds[v]!;
+  const featureBytes = new Uint8Array(featureIds.buffer);
   attributes['_FEATURE_ID_0'] = builder.addAccessor({ bufferView: vertexView(featureBytes, 4), componentType: 5123, count, type: 'SCALAR' });
 
   const surfaceBytes = new Uint8Array(count * 4);
