@@ -1,25 +1,10 @@
 import { buildBuildings } from '../../tiles-pipeline/src/build/buildBuildings.js';
-import { DEFAULT_TILING } from '../../tiles-pipeline/src/tiling/buildTileTree.js';
+import { defaultBuildOptions } from '../../tiles-pipeline/src/build/BuildOptions.js';
 
 /** One end-to-end pipeline run in its own process (so peak RSS is its own). Prints JSON. */
 const [file, out, jobs] = process.argv.slice(2);
 const started = performance.now();
-const report = await buildBuildings({
-  inputs: [file!],
-  out: out!,
-  crs: undefined,
-  idField: undefined,
-  lod: undefined,
-  heightField: undefined,
-  floorsField: undefined,
-  minHeightField: undefined,
-  floorHeight: 3,
-  defaultHeight: 10,
-  compression: 'meshopt',
-  jobs: Number(jobs),
-  tiling: DEFAULT_TILING,
-  command: 'bench',
-});
+const report = await buildBuildings(defaultBuildOptions([file!], out!, { jobs: Number(jobs), command: 'bench' }));
 console.log(
   JSON.stringify({
     seconds: (performance.now() - started) / 1000,

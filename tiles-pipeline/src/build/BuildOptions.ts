@@ -1,6 +1,6 @@
 import type { BuildingOptions } from '../buildings/BuildingOptions.js';
 import type { Compression } from '../gltf/Compression.js';
-import type { TilingOptions } from '../tiling/buildTileTree.js';
+import { DEFAULT_TILING, type TilingOptions } from '../tiling/buildTileTree.js';
 
 export interface BuildOptions extends BuildingOptions {
   inputs: string[];
@@ -16,4 +16,25 @@ export interface BuildOptions extends BuildingOptions {
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;
   /** The command line, recorded in the report. */
   command: string;
+}
+
+/** Options with every default the CLI documents, for programmatic runs (tests, benchmarks). */
+export function defaultBuildOptions(inputs: string[], out: string, overrides: Partial<BuildOptions> = {}): BuildOptions {
+  return {
+    inputs,
+    out,
+    crs: undefined,
+    idField: undefined,
+    lod: undefined,
+    heightField: undefined,
+    floorsField: undefined,
+    minHeightField: undefined,
+    floorHeight: 3,
+    defaultHeight: 10,
+    compression: 'meshopt',
+    jobs: 1,
+    tiling: DEFAULT_TILING,
+    command: 'api',
+    ...overrides,
+  };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBuildings } from '../build/buildBuildings.js';
+import { defaultBuildOptions } from '../build/BuildOptions.js';
 import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
 import type { Tileset } from '../tileset/Tileset.js';
 import { readAccessor, readGlb } from './readGlb.js';
@@ -12,22 +13,11 @@ const work = mkdtempSync(join(tmpdir(), 'cim-validate-'));
 const good = join(work, 'good');
 
 beforeAll(async () => {
-  await buildBuildings({
-    inputs: [join(import.meta.dirname, '../../../test/fixtures/real/shanghai-lujiazui-osm.geojson')],
-    out: good,
-    crs: undefined,
-    idField: undefined,
-    lod: undefined,
-    heightField: undefined,
-    floorsField: undefined,
-    minHeightField: undefined,
-    floorHeight: 3,
-    defaultHeight: 10,
-    compression: 'meshopt',
-    jobs: 1,
-    tiling: { ...DEFAULT_TILING, maxFeatures: 200 },
-    command: 'test',
-  });
+  await buildBuildings(
+    defaultBuildOptions([join(import.meta.dirname, '../../../test/fixtures/real/shanghai-lujiazui-osm.geojson')], good, {
+      tiling: { ...DEFAULT_TILING, maxFeatures: 200 },
+    }),
+  );
 });
 
 /** A copy of the good tileset with tileset.json edited. */
