@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { MeshoptDecoder } from 'meshoptimizer';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBuildings } from '../tiles-pipeline/src/build/buildBuildings.js';
+import { defaultBuildOptions } from '../tiles-pipeline/src/build/BuildOptions.js';
 import type { BuildReport } from '../tiles-pipeline/src/report/BuildReport.js';
 import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
 import { buildingRows, glbPaths, gltfValidatorErrors } from './support/glbFiles.js';
@@ -72,9 +74,12 @@ describe('real data: Shanghai OSM buildings', () => {
     expect(Number(pearl!['height'])).toBeGreaterThan(0);
   });
 
-  it('is byte-identical whatever --jobs', async () => {
+  it('is byte-identical whatever --jobs, and whether buildings were spooled to disk or not', async () => {
     const single = await build('shanghai-jobs1', [shanghai, '--jobs', '1']);
     expect(treeHash(single.out)).toEqual(treeHash(meshopt.out));
+    const spooled = join(work, 'shanghai-spooled');
+    await buildBuildings(defaultBuildOptions([shanghai], spooled, { jobs: 2, spoolMemoryBudget: 0 }));
+    expect(treeHash(spooled)).toEqual(treeHash(meshopt.out));
   });
 
   it('--compress none and draco also pass the glTF-Validator; none passes the tileset checks', async () => {

@@ -16,6 +16,8 @@ export interface BuildOptions extends BuildingOptions {
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;
   /** The command line, recorded in the report. */
   command: string;
+  /** Bytes of validated buildings held in memory before spooling to disk (tests set 0). */
+  spoolMemoryBudget?: number;
 }
 
 /** Options with every default the CLI documents, for programmatic runs (tests, benchmarks). */

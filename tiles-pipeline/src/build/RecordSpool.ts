@@ -2,23 +2,69 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BuildingRecord } from '../buildings/BuildingRecord.js';
 import { decodeRecord, encodeRecord } from './recordCodec.js';
 
+/** Below this estimated size the records stay in memory; above it they go to disk. */
+export const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
+/** Rough heap cost of a record beyond its coordinates (object, attributes, strings). */
+const RECORD_OVERHEAD = 400;
+
 /**
- * Validated buildings parked on disk between reading and tiling, so memory is bounded by the
- * per-building columns and one tile, not the input size.
+ * Validated buildings parked between reading and tiling. Small runs keep them in memory; once
+ * the estimate passes the budget they are written to a spool file and read back per tile, so
+ * memory stays bounded by the per-building columns and one tile, not the input size.
  */
 export class RecordSpool {
-  private readonly fd: number;
+  private fd: number | undefined;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private size = 0;
+  private memory: BuildingRecord[] | undefined = [];
+  private memoryBytes = 0;
   readonly offsets: number[] = [];
   readonly lengths: number[] = [];
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w+');
+  constructor(
+    readonly path: string,
+    private readonly memoryBudget = DEFAULT_MEMORY_BUDGET,
+  ) {}
+
+  /** Whether records are still held in memory (then `records()` serves them). */
+  get inMemory(): boolean {
+    return this.memory !== undefined;
   }
 
   append(record: BuildingRecord): void {
+    if (this.memory) {
+      this.memory.push(record);
+      for (const p of record.polygons) this.memoryBytes += p.lonLat.byteLength;
+      for (const s of record.surfaces) this.memoryBytes += s.lonLatHeight.byteLength;
+      this.memoryBytes += RECORD_OVERHEAD;
+      if (this.memoryBytes > this.memoryBudget) this.spillToDisk();
+      return;
+    }
+    this.write(record);
+  }
+
+  /** The records at these indices (memory mode only). */
+  records(indices: readonly number[]): BuildingRecord[] {
+    if (!this.memory) throw new Error('the spool is on disk: read it with readSpooledRecords');
+    return indices.map((i) => this.memory![i]!);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private spillToDisk(): void {
+    const held = this.memory!;
+    this.memory = undefined;
+    this.fd = openSync(this.path, 'w+');
+    for (const record of held) this.write(record);
+  }
+
+  private write(record: BuildingRecord): void {
     const bytes = encodeRecord(record);
     this.offsets.push(this.size + this.pendingBytes);
     this.lengths.push(bytes.length);
@@ -27,17 +73,12 @@ export class RecordSpool {
     if (this.pendingBytes > 4 << 20) this.flush();
   }
 
-  flush(): void {
-    if (this.pendingBytes === 0) return;
+  private flush(): void {
+    if (this.pendingBytes === 0 || this.fd === undefined) return;
     writeSync(this.fd, Buffer.concat(this.pending), 0, this.pendingBytes, this.size);
     this.size += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
   }
 }
 

@@ -1,9 +1,12 @@
+import type { BuildingRecord } from '../buildings/BuildingRecord.js';
 import type { Compression } from '../gltf/Compression.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 
 /** One tile to build: plain data, so it crosses to a worker thread as is. */
 export interface TileTask {
   path: string;
+  /** The tile's buildings: given directly when the spool is in memory, else read from disk. */
+  records?: BuildingRecord[];
   spoolPath: string;
   offsets: number[];
   lengths: number[];

@@ -39,7 +39,7 @@ const GENERATOR = 'CIM Twin tiles-pipeline';
 export async function buildBuildings(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const output = new AtomicOutput(options.out);
-  const spool = new RecordSpool(join(output.staging, '.records.spool'));
+  const spool = new RecordSpool(join(output.staging, '.records.spool'), options.spoolMemoryBudget);
   const pool = new TilePool(options.jobs);
   try {
     const report: BuildReport = {
@@ -165,9 +165,9 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         }
         const task: TileTask = {
           path: node.path,
-          spoolPath: spool.path,
-          offsets: node.content.map((i) => spool.offsets[i]!),
-          lengths: node.content.map((i) => spool.lengths[i]!),
+          ...(spool.inMemory
+            ? { records: spool.records(node.content), spoolPath: '', offsets: [], lengths: [] }
+            : { spoolPath: spool.path, offsets: node.content.map((i) => spool.offsets[i]!), lengths: node.content.map((i) => spool.lengths[i]!) }),
           centerLon: round7((west + east) / 2),
           centerLat: round7((south + north) / 2),
           definitions,

@@ -11,7 +11,7 @@ import type { TileTask, TileTaskResult } from './TileTask.js';
 export async function runTileTask(task: TileTask): Promise<TileTaskResult> {
   await meshoptReady();
   if (task.compression === 'draco') await dracoReady();
-  const records = readSpooledRecords(task.spoolPath, task.offsets, task.lengths);
+  const records = task.records ?? readSpooledRecords(task.spoolPath, task.offsets, task.lengths);
   const result = buildTileContent({
     records,
     centerLon: task.centerLon,
