@@ -3,7 +3,7 @@ import type { BuildingRecord } from '../buildings/BuildingRecord.js';
 import { decodeRecord, encodeRecord } from './recordCodec.js';
 
 /** Below this estimated size the records stay in memory; above it they go to disk. */
-export const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
+export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 /** Rough heap cost of a record beyond its coordinates (object, attributes, strings). */
 const RECORD_OVERHEAD = 400;
 

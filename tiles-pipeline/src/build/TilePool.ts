@@ -15,7 +15,9 @@ export class TilePool {
   constructor(readonly jobs: number) {
     if (jobs <= 1) return;
     for (let i = 0; i < jobs; i++) {
-      const worker = new Worker(new URL('./tileWorker.mjs', import.meta.url));
+      // A tile is bounded (≤ 250k vertices); a tight heap makes V8 collect early instead of
+      // growing each worker's heap towards its default limit.
+      const worker = new Worker(new URL('./tileWorker.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
       this.workers.push(worker);
       this.idle.push(worker);
     }

@@ -38,7 +38,7 @@ function build(indices: number[], path: string, columns: TilingColumns, options:
   let weight = 0;
   for (const i of indices) weight += columns.weight[i]!;
   if ((indices.length <= options.maxFeatures && weight <= options.maxVertices) || indices.length <= 1) {
-    return { path, content: indices.sort((a, b) => a - b), children: [], geometricError: 0 };
+    return { path, content: [...indices].sort((a, b) => a - b), children: [], geometricError: 0 };
   }
   const byImportance = [...indices].sort((a, b) => columns.importance[b]! - columns.importance[a]! || a - b);
   const ownFeatures = Math.max(1, Math.floor(options.maxFeatures * options.parentShare));
@@ -55,9 +55,13 @@ function build(indices: number[], path: string, columns: TilingColumns, options:
   }
   const rest = byImportance.slice(k);
   const geometricError = columns.importance[rest[0]!]!;
-  const children = splitInFour(rest, columns)
-    .filter((part) => part.length > 0)
-    .map((part, q) => build(part, path + String(q), columns, options));
+  const parts = splitInFour(rest, columns);
+  // Release this level's index arrays before descending: at a million buildings the copies
+  // held by every level of the recursion would otherwise add up to hundreds of megabytes.
+  indices.length = 0;
+  byImportance.length = 0;
+  rest.length = 0;
+  const children = parts.filter((part) => part.length > 0).map((part, q) => build(part, path + String(q), columns, options));
   // Children's errors can exceed the parent's only through float32 ties; clamp for consistency.
   for (const child of children) child.geometricError = Math.min(child.geometricError, geometricError);
   return { path, content: content.sort((a, b) => a - b), children, geometricError };
