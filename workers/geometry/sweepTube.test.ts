@@ -51,3 +51,22 @@ describe('sweepTube', () => {
     expect(Array.from(mesh.featureIds.subarray(0, mesh.vertexCount)).every((id) => id === 3)).toBe(true);
   });
 });
+
+describe('sweepProfile with a rectangle (duct banks, box culverts)', () => {
+  it('keeps the section: width across, height up, flat faces', async () => {
+    const { sweepProfile, rectangleProfile } = await import('./sweepTube.js');
+    const mesh = new MeshAccumulator();
+    sweepProfile(mesh, new Float64Array([0, 0, -1.2, 0, 40, -1.2]), rectangleProfile(0.8, 0.6), 0, 1, false);
+    expect(mesh.vertexCount).toBe(2 * 8);
+    const xs = new Set<number>();
+    const zs = new Set<number>();
+    for (let v = 0; v < mesh.vertexCount; v++) {
+      xs.add(Math.round(mesh.positions[v * 3]! * 1000) / 1000);
+      zs.add(Math.round(mesh.positions[v * 3 + 2]! * 1000) / 1000);
+      const normal = [mesh.normals[v * 3]!, mesh.normals[v * 3 + 1]!, mesh.normals[v * 3 + 2]!];
+      expect(normal.filter((c) => Math.abs(c) > 0.999).length).toBe(1); // axis-aligned face normals
+    }
+    expect([...xs].sort((a, b) => a - b)).toEqual([-0.4, 0.4]);
+    expect([...zs].sort((a, b) => a - b)).toEqual([-1.5, -0.9]);
+  });
+});

@@ -15,15 +15,58 @@ const MAX_MITRE_COS = 0.5;
  * segment. The frame is parallel-transported (no twist). Ends are capped when `caps`.
  * Returns the number of tube pieces (a bend sharper than 60° starts a new piece).
  */
-export function sweepTube(
-  mesh: MeshAccumulator,
-  path: Float64Array,
-  radius: number,
-  segments: number,
-  featureId: number,
-  surface: number,
-  caps = true,
-): number {
+export function sweepTube(mesh: MeshAccumulator, path: Float64Array, radius: number, segments: number, featureId: number, surface: number, caps = true): number {
+  return sweepProfile(mesh, path, circleProfile(radius, segments), featureId, surface, caps);
+}
+
+/**
+ * A cross-section to sweep: points (u, v) in the plane perpendicular to the path (u horizontal,
+ * v up for a horizontal path), with a normal each. A corner that should look sharp appears
+ * twice, with the two faces' normals.
+ */
+export interface Profile {
+  points: [number, number][];
+  normals: [number, number][];
+}
+
+export function circleProfile(radius: number, segments: number): Profile {
+  const points: [number, number][] = [];
+  const normals: [number, number][] = [];
+  for (let k = 0; k < segments; k++) {
+    const angle = (k / segments) * Math.PI * 2;
+    normals.push([Math.cos(angle), Math.sin(angle)]);
+    points.push([radius * Math.cos(angle), radius * Math.sin(angle)]);
+  }
+  return { points, normals };
+}
+
+/** A width x height box section (duct banks, box culverts, utility tunnels), flat-shaded. */
+export function rectangleProfile(width: number, height: number): Profile {
+  const w = width / 2;
+  const h = height / 2;
+  const corners: [number, number][] = [
+    [w, -h],
+    [w, h],
+    [-w, h],
+    [-w, -h],
+  ];
+  const faceNormals: [number, number][] = [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+  ];
+  const points: [number, number][] = [];
+  const normals: [number, number][] = [];
+  for (let f = 0; f < 4; f++) {
+    points.push(corners[f]!, corners[(f + 1) % 4]!);
+    normals.push(faceNormals[f]!, faceNormals[f]!);
+  }
+  return { points, normals };
+}
+
+/** Sweeps any profile along a path, as sweepTube does a circle. Returns the number of pieces. */
+export function sweepProfile(mesh: MeshAccumulator, path: Float64Array, profile: Profile, featureId: number, surface: number, caps = true): number {
   const count = path.length / 3;
   const points: number[][] = [];
   for (let i = 0; i < count; i++) {
@@ -39,16 +82,17 @@ export function sweepTube(
     const a = direction(points[i - 1]!, points[i]!);
     const b = direction(points[i]!, points[i + 1]!);
     if (dot(a, b) < MAX_MITRE_COS) {
-      sweepPiece(mesh, points.slice(start, i + 1), radius, segments, featureId, surface, caps);
+      sweepPiece(mesh, points.slice(start, i + 1), profile, featureId, surface, caps);
       pieces++;
       start = i;
     }
   }
-  sweepPiece(mesh, points.slice(start), radius, segments, featureId, surface, caps);
+  sweepPiece(mesh, points.slice(start), profile, featureId, surface, caps);
   return pieces + 1;
 }
 
-function sweepPiece(mesh: MeshAccumulator, points: number[][], radius: number, segments: number, featureId: number, surface: number, caps: boolean): void {
+function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile, featureId: number, surface: number, caps: boolean): void {
+  const segments = profile.points.length;
   const n = points.length;
   const tangents: number[][] = [];
   for (let i = 0; i + 1 < n; i++) tangents.push(direction(points[i]!, points[i + 1]!));
@@ -66,16 +110,13 @@ function sweepPiece(mesh: MeshAccumulator, points: number[][], radius: number, s
     const p = points[i]!;
     rings.push(mesh.vertexCount);
     for (let k = 0; k < segments; k++) {
-      const angle = (k / segments) * Math.PI * 2;
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
-      const radial = [c * u[0]! + s * v[0]!, c * u[1]! + s * v[1]!, c * u[2]! + s * v[2]!];
-      // Slide along the incoming axis onto the mitre plane: the incoming cylinder's cut.
-      const slide = -(radius * dot(radial, mitre)) / denominator;
-      const x = p[0]! + radius * radial[0]! + slide * incoming[0]!;
-      const y = p[1]! + radius * radial[1]! + slide * incoming[1]!;
-      const z = p[2]! + radius * radial[2]! + slide * incoming[2]!;
-      mesh.vertex(x, y, z, radial[0]!, radial[1]!, radial[2]!, featureId, surface);
+      const [pu, pv] = profile.points[k]!;
+      const [nu, nv] = profile.normals[k]!;
+      const offset = [pu * u[0]! + pv * v[0]!, pu * u[1]! + pv * v[1]!, pu * u[2]! + pv * v[2]!];
+      const normal = [nu * u[0]! + nv * v[0]!, nu * u[1]! + nv * v[1]!, nu * u[2]! + nv * v[2]!];
+      // Slide along the incoming axis onto the mitre plane: the incoming solid's cut.
+      const slide = -dot(offset, mitre) / denominator;
+      mesh.vertex(p[0]! + offset[0]! + slide * incoming[0]!, p[1]! + offset[1]! + slide * incoming[1]!, p[2]! + offset[2]! + slide * incoming[2]!, normal[0]!, normal[1]!, normal[2]!, featureId, surface);
     }
     // Carry the frame across the bend for the next segment (parallel transport: no twist).
     if (i > 0 && i < n - 1) u = transport(u, incoming, outgoing);
