@@ -15,7 +15,15 @@ const MAX_MITRE_COS = 0.5;
  * segment. The frame is parallel-transported (no twist). Ends are capped when `caps`.
  * Returns the number of tube pieces (a bend sharper than 60° starts a new piece).
  */
-export function sweepTube(mesh: MeshAccumulator, path: Float64Array, radius: number, segments: number, featureId: number, surface: number, caps = true): number {
+export function sweepTube(
+  mesh: MeshAccumulator,
+  path: Float64Array,
+  radius: number,
+  segments: number,
+  featureId: number,
+  surface: number,
+  caps = true,
+): number {
   return sweepProfile(mesh, path, circleProfile(radius, segments), featureId, surface, caps);
 }
 
@@ -116,7 +124,16 @@ function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile,
       const normal = [nu * u[0]! + nv * v[0]!, nu * u[1]! + nv * v[1]!, nu * u[2]! + nv * v[2]!];
       // Slide along the incoming axis onto the mitre plane: the incoming solid's cut.
       const slide = -dot(offset, mitre) / denominator;
-      mesh.vertex(p[0]! + offset[0]! + slide * incoming[0]!, p[1]! + offset[1]! + slide * incoming[1]!, p[2]! + offset[2]! + slide * incoming[2]!, normal[0]!, normal[1]!, normal[2]!, featureId, surface);
+      mesh.vertex(
+        p[0]! + offset[0]! + slide * incoming[0]!,
+        p[1]! + offset[1]! + slide * incoming[1]!,
+        p[2]! + offset[2]! + slide * incoming[2]!,
+        normal[0]!,
+        normal[1]!,
+        normal[2]!,
+        featureId,
+        surface,
+      );
     }
     // Carry the frame across the bend for the next segment (parallel transport: no twist).
     if (i > 0 && i < n - 1) u = transport(u, incoming, outgoing);

@@ -87,6 +87,16 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           skip(feature.issue);
           continue;
         }
+        if (feature.kind === 'geometry') {
+          const name = feature.origin.id ?? `#${feature.origin.index}`;
+          skip({
+            file,
+            feature: name,
+            code: 'GEOMETRY_UNSUPPORTED',
+            message: `a ${feature.geometryType} is not a building footprint (Polygon or MultiPolygon expected)`,
+          });
+          continue;
+        }
         const result = normalizeBuilding(feature, { crs, options, outerRingClockwise, sequence });
         let wasRepaired = result.repairs.length > 0;
         for (const r of result.repairs) repaired(r);

@@ -37,8 +37,17 @@ export interface ModelFeature {
   surfaces: ModelSurface[];
 }
 
+/** Any other GeoJSON geometry (points, lines: pipe networks), coordinates in the source CRS. */
+export interface GeometryFeature {
+  kind: 'geometry';
+  origin: FeatureOrigin;
+  attributes: Attributes;
+  geometryType: string;
+  coordinates: unknown;
+}
+
 /** What a reader yields: a feature, or a problem it found with one (the run goes on). */
-export type SourceFeature = FootprintFeature | ModelFeature | { kind: 'issue'; issue: FeatureIssue };
+export type SourceFeature = FootprintFeature | ModelFeature | GeometryFeature | { kind: 'issue'; issue: FeatureIssue };
 
 /** An opened input: its format, the CRS it declares (if any) and its features, read lazily. */
 export interface OpenedSource {

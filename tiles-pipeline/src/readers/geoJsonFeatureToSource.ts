@@ -1,7 +1,8 @@
 import type { Attributes, AttributeValue, SourceFeature } from './SourceFeature.js';
 
 /**
- * Turns one parsed GeoJSON Feature into a footprint to extrude, or an issue saying why not.
+ * Turns one parsed GeoJSON Feature into a footprint to extrude (polygons), a point or line
+ * geometry (pipe networks), or an issue saying why not.
  * Nested property values (objects, arrays) are kept as JSON text so nothing is lost.
  */
 export function geoJsonFeatureToSource(value: unknown, file: string, index: number, idField: string | undefined): SourceFeature {
@@ -18,10 +19,11 @@ export function geoJsonFeatureToSource(value: unknown, file: string, index: numb
   if (!geometry) return issue(file, name, 'GEOMETRY_MISSING', 'the feature has no geometry');
   if (!Array.isArray(geometry.coordinates)) return issue(file, name, 'GEOMETRY_MISSING', 'the geometry has no coordinates array');
   let polygons: unknown[][][];
+  const origin = id === undefined ? { file, index } : { file, index, id };
   if (geometry.type === 'Polygon') polygons = [geometry.coordinates as unknown[][]];
   else if (geometry.type === 'MultiPolygon') polygons = geometry.coordinates as unknown[][][];
-  else return issue(file, name, 'GEOMETRY_UNSUPPORTED', `a ${String(geometry.type)} is not a building footprint (Polygon or MultiPolygon expected)`);
-  const origin = id === undefined ? { file, index } : { file, index, id };
+  // Points and lines (pipe networks) go on as they are; the building path turns them down.
+  else return { kind: 'geometry', origin, attributes, geometryType: String(geometry.type), coordinates: geometry.coordinates };
   return { kind: 'footprint', origin, attributes, polygons };
 }
 
@@ -39,6 +41,6 @@ function toAttributeValue(value: unknown): AttributeValue {
   return JSON.stringify(value);
 }
 
-function issue(file: string, feature: string, code: 'FEATURE_INVALID' | 'GEOMETRY_MISSING' | 'GEOMETRY_UNSUPPORTED', message: string): SourceFeature {
+function issue(file: string, feature: string, code: 'FEATURE_INVALID' | 'GEOMETRY_MISSING', message: string): SourceFeature {
   return { kind: 'issue', issue: { file, feature, code, message } };
 }

@@ -18,6 +18,14 @@ export const SKIP_CODES = [
   'CITYJSON_VERTEX_INDEX', // boundary refers to a vertex that does not exist
   'CITYJSON_NO_GEOMETRY', // no usable geometry at the chosen LoD
   'CRS_CONVERSION_FAILED',
+  // Pipe networks.
+  'CATEGORY_UNKNOWN', // no CJJ 61 category (or an unknown code) for the feature
+  'LINE_TOO_SHORT', // fewer than two distinct points
+  'DEPTH_INVALID', // negative or not a number
+  'DEPTH_ABSURD', // deeper than any utility is buried: a unit error (cm?)
+  'DIAMETER_INVALID', // zero, negative or not a number
+  'DIAMETER_ABSURD', // more than 5 m: a unit error
+  'SECTION_INVALID', // 断面 not "width×height"
 ] as const;
 
 export const REPAIR_CODES = [
@@ -28,6 +36,9 @@ export const REPAIR_CODES = [
   'HEIGHT_DEFAULTED', // no height and no floors: default height used
   'DUPLICATE_ID', // id seen before in this run; kept, the tiles' `id` stays as given
   'ATTRIBUTE_TYPE_MIXED', // a field holds several types; written as strings
+  'DIAMETER_UNIT_GUESSED', // a diameter of 0.3 "mm" is 0.3 m: read as metres
+  'DEPTH_DEFAULTED', // no depth: the category's typical cover used
+  'SIZE_DEFAULTED', // neither diameter nor section: the category's typical size used
 ] as const;
 
 export type SkipCode = (typeof SKIP_CODES)[number];
