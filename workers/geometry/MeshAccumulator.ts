@@ -15,6 +15,11 @@ export class MeshAccumulator {
   normals = new Float32Array(3 * 1024);
   featureIds = new Uint32Array(1024);
   surfaces = new Uint8Array(1024);
+  /** RGBA per vertex, written to the tile only when `hasColors` (pipes: CJJ 61 colours). */
+  colors = new Uint8Array(4 * 1024);
+  hasColors = false;
+  /** Colour given to the vertices appended from now on. */
+  private rgba = [255, 255, 255, 255];
   indices = new Uint32Array(3 * 1024);
   vertexCount = 0;
   indexCount = 0;
@@ -27,6 +32,7 @@ export class MeshAccumulator {
       this.normals = grow(this.normals, cap * 3);
       this.featureIds = grow(this.featureIds, cap);
       this.surfaces = grow(this.surfaces, cap);
+      this.colors = grow(this.colors, cap * 4);
     }
     const needI = this.indexCount + extraIndices;
     if (needI > this.indices.length) this.indices = grow(this.indices, Math.max(needI, this.indices.length * 2));
@@ -44,7 +50,18 @@ export class MeshAccumulator {
     this.normals[p + 2] = nz;
     this.featureIds[v] = featureId;
     this.surfaces[v] = surface;
+    const c = v * 4;
+    this.colors[c] = this.rgba[0]!;
+    this.colors[c + 1] = this.rgba[1]!;
+    this.colors[c + 2] = this.rgba[2]!;
+    this.colors[c + 3] = this.rgba[3]!;
     return v;
+  }
+
+  /** Sets the colour of the vertices that follow, and turns vertex colours on. */
+  setColor(r: number, g: number, b: number, a = 255): void {
+    this.rgba = [r, g, b, a];
+    this.hasColors = true;
   }
 
   triangle(a: number, b: number, c: number): void {

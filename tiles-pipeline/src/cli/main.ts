@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -6,6 +7,8 @@ import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
 import { InputFileError } from '../readers/InputFileError.js';
+import { buildPipes, type PipeBuildReport } from '../pipes/buildPipes.js';
+import { DEFAULT_FIELD_MAPPING, type FieldMapping, fieldMappingFromJson } from '../pipes/pipeFields.js';
 import type { BuildReport } from '../report/BuildReport.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
@@ -14,7 +17,8 @@ const HELP = `cim-twin — CIM data to OGC 3D Tiles 1.1
 
 Usage:
   npm run tiles -- buildings <input...> --out <dir> [options]
-  cim-twin buildings <input...> --out <dir> [options]
+  npm run tiles -- pipes <input...> --out <dir> [options]
+  cim-twin buildings|pipes <input...> --out <dir> [options]
 
 Inputs (format from the extension and content):
   .geojson/.json        GeoJSON FeatureCollection (streamed), Polygon/MultiPolygon footprints
@@ -22,6 +26,11 @@ Inputs (format from the extension and content):
   .city.json/.json      CityJSON 1.1 / 2.0 (Building, BuildingPart; Solid, MultiSurface, CompositeSurface)
   .city.jsonl           CityJSONSeq (streamed)
   .shp                  Shapefile with .dbf, .prj, .cpg (GBK/GB18030, UTF-8 …)
+
+ pipes: pipe-line and pipe-point tables (GeoJSON/Shapefile; LineString = 管线段, Point = 管线点)
+  with CJJ 61 columns (起点编号, 终点编号, 起点埋深, 终点埋深, 管径, 断面尺寸, 材质, 权属单位, 埋设方式,
+  建设年代, 类别…) or English ones, one layer per category (JS_*.shp, 雨水*.geojson) or a category
+  column; EPANET .inp water networks.
 
 Options:
   --out <dir>             output folder (required); replaced atomically at the end
@@ -42,11 +51,15 @@ Options:
   --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
   --jobs <n>              worker threads building tiles (default: CPU count); output is
                           byte-identical whatever the number
+  --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
+  --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
+  --category <code>       pipes: CJJ 61 category of inputs that name none (JS, PS, YS, RQ, RL, DL, TX…)
+  --fields <mapping.json> pipes: column mapping, e.g. {"diameter": {"column": "DN", "unit": "mm"}}
   --strict                exit 3 if any feature was skipped (the output is still written)
   --quiet                 no progress bar
   -h, --help              this help
 
-Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json.
+Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: and network.json).
 Exit codes: 0 written; 1 nothing usable or an unreadable input file; 2 usage error;
 3 written but features were skipped and --strict was given.
 `;
@@ -72,6 +85,10 @@ export async function main(argv: string[]): Promise<number> {
         compress: { type: 'string' },
         'max-features': { type: 'string' },
         jobs: { type: 'string' },
+        origin: { type: 'string' },
+        cover: { type: 'string' },
+        category: { type: 'string' },
+        fields: { type: 'string' },
         strict: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -86,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...inputs] = positionals;
-  if (command !== 'buildings') return usage(`unknown command "${command}" (available: buildings)`);
+  if (command !== 'buildings' && command !== 'pipes') return usage(`unknown command "${command}" (available: buildings, pipes)`);
   try {
     if (inputs.length === 0) throw new UsageError('no input files');
     if (!values.out) throw new UsageError('--out <dir> is required');
@@ -99,6 +116,22 @@ export async function main(argv: string[]): Promise<number> {
     }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    if (command === 'pipes') {
+      const report = await buildPipes({
+        inputs,
+        out: values.out,
+        crs: values.crs,
+        origin: values.origin !== undefined ? lonLatOption(values.origin) : undefined,
+        cover: positiveNumber(values.cover, '--cover') ?? 1.2,
+        category: values.category,
+        mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
+        compression,
+        maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
+        command: ['cim-twin', ...argv].join(' '),
+      });
+      printPipeSummary(report);
+      return values.strict && report.features.skipped > 0 ? 3 : 0;
+    }
     const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
     const quiet = values.quiet || !process.stderr.isTTY;
     const bar = quiet
@@ -152,6 +185,34 @@ export async function main(argv: string[]): Promise<number> {
 function usage(message: string): number {
   process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
   return 2;
+}
+
+function lonLatOption(value: string): [number, number] {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || Math.abs(parts[0]!) > 180 || Math.abs(parts[1]!) > 90)
+    throw new UsageError(`--origin takes <lon>,<lat> in degrees, got "${value}"`);
+  return [parts[0]!, parts[1]!];
+}
+
+function fieldMappingFile(path: string): FieldMapping {
+  try {
+    return fieldMappingFromJson(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new UsageError(`--fields ${path}: ${(error as Error).message}`);
+  }
+}
+
+function printPipeSummary(report: PipeBuildReport): void {
+  const { read, written, skipped, repaired } = report.features;
+  const lines = [
+    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
+    `network: ${report.network.nodes} nodes, ${report.network.edges} edges, ${report.network.valves} valves`,
+    `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
+  ];
+  for (const [code, n] of Object.entries(report.topology.byCode)) lines.push(`  topology ${code}: ${n}`);
+  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  lines.push(...issueLines(report.skipped));
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {

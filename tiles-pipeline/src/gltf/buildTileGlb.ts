@@ -147,6 +147,7 @@ function reorderForCompression(mesh: MeshAccumulator): void {
   const normals = new Float32Array(unique * 3);
   const featureIds = new Uint32Array(unique);
   const surfaces = new Uint8Array(unique);
+  const colors = new Uint8Array(unique * 4);
   const p = mesh.positions,
     n = mesh.normals,
     f = mesh.featureIds,
@@ -164,11 +165,13 @@ function reorderForCompression(mesh: MeshAccumulator): void {
     normals[b + 2] = n[a + 2]!;
     featureIds[to] = f[v]!;
     surfaces[to] = k[v]!;
+    colors.set(mesh.colors.subarray(v * 4, v * 4 + 4), to * 4);
   }
   mesh.positions = positions;
   mesh.normals = normals;
   mesh.featureIds = featureIds;
   mesh.surfaces = surfaces;
+  mesh.colors = colors;
   mesh.vertexCount = unique;
 }
 
@@ -220,6 +223,10 @@ function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, b
   const surfaceBytes = new Uint8Array(count * 4);
   for (let v = 0; v < count; v++) surfaceBytes[v * 4] = mesh.surfaces[v]!;
   attributes['_FEATURE_ID_1'] = builder.addAccessor({ bufferView: vertexView(surfaceBytes, 4), componentType: 5121, count, type: 'SCALAR' });
+  if (mesh.hasColors) {
+    const colorBytes = mesh.colors.slice(0, count * 4);
+    attributes['COLOR_0'] = builder.addAccessor({ bufferView: vertexView(colorBytes, 4), componentType: 5121, normalized: true, count, type: 'VEC4' });
+  }
 }
 
 function writeFloatAttributes(builder: GltfBuilder, mesh: MeshAccumulator, attributes: Record<string, number>): void {
@@ -256,6 +263,11 @@ function writeFloatAttributes(builder: GltfBuilder, mesh: MeshAccumulator, attri
     count,
     type: 'SCALAR',
   });
+  if (mesh.hasColors) {
+    const colors = new Float32Array(count * 4);
+    for (let i = 0; i < count * 4; i++) colors[i] = mesh.colors[i]! / 255;
+    attributes['COLOR_0'] = builder.addAccessor({ bufferView: view(colors), componentType: 5126, count, type: 'VEC4' });
+  }
 }
 
 function writeIndices(builder: GltfBuilder, mesh: MeshAccumulator, meshopt: boolean): number {

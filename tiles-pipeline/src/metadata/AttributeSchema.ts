@@ -31,6 +31,9 @@ export class AttributeSchema {
   private readonly seen = new Map<string, Seen>();
   private features = 0;
 
+  /** `builtIns`: the properties every feature carries, first in the table (buildings' by default). */
+  constructor(private readonly builtIns: readonly PropertyDefinition[] = BUILT_IN_PROPERTIES) {}
+
   observe(attributes: Attributes): void {
     this.features++;
     for (const key in attributes) {
@@ -58,8 +61,8 @@ export class AttributeSchema {
 
   /** The property definitions, built-ins first, then input fields in a stable (sorted) order. */
   definitions(): PropertyDefinition[] {
-    const used = new Set(BUILT_IN_PROPERTIES.map((p) => p.id));
-    const result: PropertyDefinition[] = [...BUILT_IN_PROPERTIES];
+    const used = new Set(this.builtIns.map((p) => p.id));
+    const result: PropertyDefinition[] = [...this.builtIns];
     const keys = [...this.seen.keys()].sort();
     for (const key of keys) {
       const s = this.seen.get(key)!;

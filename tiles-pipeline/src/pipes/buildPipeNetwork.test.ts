@@ -31,6 +31,7 @@ const segment = (id: string, coordinates: [number, number][], from?: string, to?
   width: undefined,
   height: undefined,
   material: undefined,
+  missing: [],
   attributes: {},
 });
 

@@ -168,6 +168,7 @@ export function buildPipeNetwork(
     for (let i = 2; i < segment.lonLat.length; i += 2) {
       length += Math.hypot(mx(segment.lonLat[i]!) - mx(segment.lonLat[i - 2]!), my(segment.lonLat[i + 1]!) - my(segment.lonLat[i - 1]!));
     }
+    // Reported, but kept: a zero-length link (a model's short connector) still connects.
     if (length < 0.01) {
       issues.push({
         code: 'ZERO_LENGTH',
@@ -176,7 +177,6 @@ export function buildPipeNetwork(
         lon: segment.lonLat[0]!,
         lat: segment.lonLat[1]!,
       });
-      return;
     }
     const from = endNode(segment, 'from');
     const to = endNode(segment, 'to');

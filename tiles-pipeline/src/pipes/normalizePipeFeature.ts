@@ -22,11 +22,24 @@ export const TYPICAL: Record<string, { depth: number; diameter: number }> = {
   QT: { depth: 1.0, diameter: 0.2 },
 };
 
+/** What CJJ 61 §3.0.2 requires of every pipe line (alternatives joined): the completeness report. */
+export const REQUIRED_LINE_FIELDS: readonly (readonly PipeField[])[] = [
+  ['startDepth'],
+  ['endDepth'],
+  ['diameter', 'section'],
+  ['material'],
+  ['burial'],
+  ['owner'],
+  ['year'],
+];
+
 export interface PipeContext {
   crs: Crs;
   mapping: FieldMapping;
   /** Category of the whole layer (from its file name or --category), if any. */
   layerCategory: PipeCategory | undefined;
+  /** Sub-type the layer name gives (雨水 YS, 污水 WS, 合流 HS), if any. */
+  layerSubType?: string | undefined;
 }
 
 export type PipeResult =
@@ -67,7 +80,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
       );
     }
     const subTypeValue = value('subType') ?? (categoryValue !== undefined && String(categoryValue).toUpperCase() !== category.code ? categoryValue : undefined);
-    const subType = subTypeValue === undefined ? undefined : String(subTypeValue);
+    const subType = subTypeValue === undefined ? context.layerSubType : String(subTypeValue);
     if (feature.geometryType === 'Point') {
       const [lon, lat] = toWgs84(feature.coordinates, context.crs, 'the point');
       const depth = optionalDepth(value('pointDepth'), 'depth');
@@ -107,6 +120,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
       repair('SIZE_DEFAULTED', `no 管径 or 断面; the typical ${typical.diameter * 1000} mm for ${category.nameZh} was used`);
       diameter = typical.diameter;
     }
+    const missing = REQUIRED_LINE_FIELDS.filter((fields) => fields.every((f) => value(f) === undefined)).map((fields) => fields.join('|'));
     const baseId = String(value('id') ?? feature.origin.id ?? `#${feature.origin.index}`);
     const items: PipeSegment[] = lines.map((line, k) => {
       if (!Array.isArray(line)) throw new Skip('GEOMETRY_MISSING', `line ${k} is not an array of positions`);
@@ -133,6 +147,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
         width: size.width,
         height: size.height,
         material: text(value('material')),
+        missing,
         attributes: feature.attributes,
       };
     });

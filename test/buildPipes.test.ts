@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MeshoptDecoder } from 'meshoptimizer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PipeBuildReport } from '../tiles-pipeline/src/pipes/buildPipes.js';
+import { readAccessor, readGlb } from '../tiles-pipeline/src/validation/readGlb.js';
+import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
+import { buildingRows, glbPaths, gltfValidatorErrors } from './support/glbFiles.js';
+import { runCli } from './support/runCli.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const work = mkdtempSync(join(tmpdir(), 'cim-pipes-'));
+
+interface NetworkJson {
+  nodes: { id: string[]; feature: (string | null)[] };
+  edges: { id: string[]; from: number[]; to: number[]; length: number[]; type: string[] };
+  valves: { id: string; node?: number; edge?: number }[];
+}
+
+async function pipes(name: string, args: string[]): Promise<{ out: string; report: PipeBuildReport; network: NetworkJson }> {
+  const out = join(work, name);
+  const result = await runCli(['pipes', ...args, '--out', out]);
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+  return {
+    out,
+    report: JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as PipeBuildReport,
+    network: JSON.parse(readFileSync(join(out, 'network.json'), 'utf8')) as NetworkJson,
+  };
+}
+
+beforeAll(async () => {
+  await MeshoptDecoder.ready;
+});
+
+describe('pipes: EPANET networks', () => {
+  for (const [name, junctions, pipeCount] of [
+    ['Net1.inp', 9, 12],
+    ['Net2.inp', 35, 40],
+    ['Net3.inp', 92, 117],
+    ['Net6.inp', 3323, 3829],
+  ] as const) {
+    it(`${name}: valid tiles, and network.json matches the tiles' features`, async () => {
+      const { out, report, network } = await pipes(name, [join(fixtures, 'epanet', name), '--origin', '117.165,39.10', '--cover', '1.2']);
+      expect(report.skipped).toEqual([]);
+      expect(network.edges.id.filter((_, i) => network.edges.type[i] === 'pipe').length).toBe(pipeCount);
+      expect(network.nodes.id.length).toBeGreaterThanOrEqual(junctions);
+      for (const path of glbPaths(out)) expect(await gltfValidatorErrors(path)).toEqual([]);
+      expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+      const rows = buildingRows(out);
+      const ids = new Set(rows.map((r) => r['id']));
+      for (const id of network.edges.id) expect(ids.has(id)).toBe(true);
+      for (const feature of network.nodes.feature) if (feature !== null) expect(ids.has(feature)).toBe(true);
+      expect(rows.filter((r) => r['kind'] === 'segment').length).toBe(network.edges.id.length);
+      if (name === 'Net6.inp') expect(network.valves.filter((v) => v.edge !== undefined).length).toBe(2);
+    }, 120_000);
+  }
+});
+
+describe('pipes: CJJ 61 survey tables', () => {
+  let result: Awaited<ReturnType<typeof pipes>>;
+  beforeAll(async () => {
+    result = await pipes(
+      'survey',
+      ['JS_line.geojson', 'JS_point.geojson', 'WS_line.geojson', 'WS_point.geojson', 'power-gk.geojson'].map((f) => join(fixtures, 'pipes', f)),
+    );
+  });
+
+  it('reads Chinese columns, categories from layer names and a category column, GK coordinates', () => {
+    const rows = buildingRows(result.out);
+    const byId = Object.fromEntries(rows.map((r) => [r['id'], r]));
+    expect(byId['JS-L1']).toMatchObject({ kind: 'segment', category: 'JS', categoryName: '给水', diameter: 0.3, material: '球墨铸铁', depthReference: '管顶' });
+    expect(byId['WS-L1']).toMatchObject({ category: 'PS', subType: 'WS', depthReference: '管底', diameter: 0.6 });
+    expect(byId['DL-L1']).toMatchObject({ category: 'DL', width: 0.8, sectionHeight: 0.5 });
+    expect(byId['JS2']).toMatchObject({ kind: 'valve', degree: 3 });
+    expect(byId['JS3']).toMatchObject({ kind: 'hydrant' });
+    expect(byId['WS1']).toMatchObject({ kind: 'well' });
+  });
+
+  it('connects the network by point ids and reports no topology problems on a clean survey', () => {
+    const { network, report } = result;
+    const edge = network.edges.id.indexOf('JS-L3');
+    expect(network.nodes.id[network.edges.from[edge]!]).toBe('JS2');
+    expect(network.valves.map((v) => v.id)).toEqual(['JS2']);
+    expect(report.topology.byCode['DANGLING_NEAR'] ?? 0).toBe(0);
+    // The duct bank has no points: its two ends are reported.
+    expect(report.topology.byCode['LINE_END_WITHOUT_POINT']).toBe(2);
+  });
+
+  it('reports CJJ 61 completeness per category', () => {
+    expect(result.report.completeness['JS']).toEqual({ segments: 3, missing: { burial: 1, owner: 1, year: 1 } });
+    expect(result.report.completeness['DL']!.missing).toMatchObject({ burial: 1, year: 1 });
+  });
+
+  it('places pipes at their depth: crown for water, invert for sewers; colours by CJJ 61', async () => {
+    expect(await validateTileset(join(result.out, 'tileset.json'))).toEqual([]);
+    for (const path of glbPaths(result.out)) expect(await gltfValidatorErrors(path)).toEqual([]);
+    const tileset = JSON.parse(readFileSync(join(result.out, 'tileset.json'), 'utf8')) as { root: { boundingVolume: { region: number[] } } };
+    const [, , , , minHeight, maxHeight] = tileset.root.boundingVolume.region;
+    // Deepest: the manholes below the 600 mm sewer with invert at 2.9 m; highest: hydrant top.
+    expect(minHeight).toBeLessThan(-3.2);
+    expect(minHeight).toBeGreaterThan(-5);
+    expect(maxHeight).toBeGreaterThan(0.9);
+    const glb = readGlb(new Uint8Array(readFileSync(glbPaths(result.out)[0]!)));
+    const colours = readAccessor(glb, glb.json.meshes![0]!.primitives[0]!.attributes['COLOR_0']!);
+    const seen = new Set<string>();
+    for (let i = 0; i < colours.length; i += 4) seen.add([colours[i], colours[i + 1], colours[i + 2]].map((c) => Math.round(c! * 255)).join(','));
+    expect(seen).toEqual(new Set(['0,255,255', '76,57,38', '255,0,0']));
+  });
+});
+
+describe('pipes: malformed corpus', () => {
+  const cases = JSON.parse(readFileSync(join(fixtures, 'pipes/malformed/cases.json'), 'utf8')) as {
+    name: string;
+    file: string;
+    args?: string[];
+    exit: number;
+    code?: string;
+    kind?: string;
+    message?: string;
+  }[];
+  it('has at least 20 cases', () => expect(cases.length).toBeGreaterThanOrEqual(20));
+  for (const c of cases) {
+    it(c.name, async () => {
+      const out = join(work, `bad-${c.name}`);
+      const { code, stderr } = await runCli(['pipes', join(fixtures, 'pipes/malformed', c.file), '--out', out, ...(c.args ?? [])]);
+      expect(code, stderr).toBe(c.exit);
+      if (c.exit !== 0) {
+        expect(stderr).toContain(c.message!);
+        return;
+      }
+      const report = JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as PipeBuildReport;
+      if (c.kind === 'skipped') expect(report.skipped.map((s) => s.code)).toContain(c.code);
+      if (c.kind === 'repaired') expect(report.repairs.byCode[c.code!]).toBeGreaterThan(0);
+      if (c.kind === 'topology') expect(report.topology.byCode[c.code!]).toBeGreaterThan(0);
+      if (c.file.endsWith('.geojson')) expect(buildingRows(out).some((r) => r['id'] === 'G1')).toBe(true); // the good line is kept
+    });
+  }
+});

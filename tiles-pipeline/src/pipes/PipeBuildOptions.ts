@@ -1,0 +1,18 @@
+import type { Compression } from '../gltf/Compression.js';
+import type { FieldMapping } from './pipeFields.js';
+
+export interface PipeBuildOptions {
+  inputs: string[];
+  out: string;
+  crs: string | undefined;
+  /** EPANET schematic coordinates: put the network's centre here (lon, lat) in a local metric frame. */
+  origin: [number, number] | undefined;
+  /** Depth of cover (m) for EPANET pipes, which carry no depth. */
+  cover: number;
+  /** Category for inputs that name none (by column or file name). */
+  category: string | undefined;
+  mapping: FieldMapping;
+  compression: Compression;
+  maxFeatures: number;
+  command: string;
+}

@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Crs } from '../crs/Crs.js';
+import { resolveCrs } from '../crs/resolveCrs.js';
+import { meshoptReady } from '../gltf/GltfBuilder.js';
+import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
+import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { AtomicOutput } from '../output/AtomicOutput.js';
+import { InputFileError } from '../readers/InputFileError.js';
+import { openSource } from '../readers/openSource.js';
+import type { FeatureIssue } from '../report/FeatureIssue.js';
+import { buildTileTree, DEFAULT_TILING } from '../tiling/buildTileTree.js';
+import type { TileNode } from '../tiling/TileNode.js';
+import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
+import { NothingToWriteError } from '../build/buildBuildings.js';
+import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
+import { buildPipeTileContent } from './buildPipeTileContent.js';
+import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
+import { epanetToPipes } from './epanetToPipes.js';
+import { normalizePipeFeature } from './normalizePipeFeature.js';
+import { parseEpanet } from './parseEpanet.js';
+import type { PipeBuildOptions } from './PipeBuildOptions.js';
+import type { PipePoint, PipeSegment } from './PipeFeatures.js';
+import { pipeItemsFrom } from './pipeItemsFrom.js';
+
+export interface PipeBuildReport {
+  command: string;
+  inputs: { file: string; format: string; crs: string; features: number }[];
+  features: { read: number; written: number; skipped: number; repaired: number };
+  skipped: FeatureIssue[];
+  repairs: { byCode: Record<string, number>; listed: FeatureIssue[] };
+  network: { nodes: number; edges: number; valves: number };
+  topology: { byCode: Record<string, number>; issues: PipeNetwork['issues'] };
+  /** Per category: segments, and how many lack each CJJ 61 §3.0.2 field. */
+  completeness: Record<string, { segments: number; missing: Record<string, number> }>;
+  tiles: number;
+  bytes: number;
+  seconds: number;
+}
+
+/**
+ * The pipe pipeline: read survey tables (GeoJSON, Shapefile) and EPANET models, validate them
+ * against CJJ 61, build the network graph and its topology report, draw pipes, wells and
+ * appurtenances, tile them like buildings (ADD refinement, trunk mains first), and write
+ * tileset.json, network.json and build-report.json atomically.
+ */
+export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
+  const started = performance.now();
+  await meshoptReady();
+  if (options.compression === 'draco') await dracoReady();
+  const output = new AtomicOutput(options.out);
+  try {
+    const report: PipeBuildReport = {
+      command: options.command,
+      inputs: [],
+      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      skipped: [],
+      repairs: { byCode: {}, listed: [] },
+      network: { nodes: 0, edges: 0, valves: 0 },
+      topology: { byCode: {}, issues: [] },
+      completeness: {},
+      tiles: 0,
+      bytes: 0,
+      seconds: 0,
+    };
+    const segments: PipeSegment[] = [];
+    const points: PipePoint[] = [];
+    const repaired = (issues: FeatureIssue[]): void => {
+      if (issues.length > 0) report.features.repaired++;
+      for (const issue of issues) {
+        report.repairs.byCode[issue.code] = (report.repairs.byCode[issue.code] ?? 0) + 1;
+        if (report.repairs.listed.length < 1000) report.repairs.listed.push(issue);
+      }
+    };
+    for (const file of options.inputs) {
+      if (file.toLowerCase().endsWith('.inp')) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
+          throw new InputFileError(file, `cannot read: ${(error as Error).message}`);
+        }
+        const network = parseEpanet(text, file);
+        if (!options.crs && !options.origin)
+          throw new InputFileError(file, 'EPANET coordinates have no CRS: pass --crs for real coordinates or --origin <lon>,<lat> for schematic ones');
+        const placement = options.origin ? { origin: options.origin } : { crs: crsOf(file, options.crs!) };
+        const converted = epanetToPipes(network, file, placement, options.cover);
+        segments.push(...converted.segments);
+        points.push(...converted.points);
+        report.features.read += network.nodes.length + network.links.length + network.issues.length;
+        for (const issue of converted.issues) report.skipped.push(issue);
+        report.inputs.push({
+          file,
+          format: `EPANET (${network.units}, ${network.flowUnits})`,
+          crs: options.origin ? `local frame at ${options.origin.join(',')}` : options.crs!,
+          features: network.nodes.length + network.links.length,
+        });
+        continue;
+      }
+      const source = await openSource(file, { idField: undefined, lod: undefined });
+      const crsSpec = options.crs ?? source.declaredCrs ?? (source.format.startsWith('GeoJSON') ? 'CRS84' : undefined);
+      if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
+      const crs = crsOf(file, crsSpec);
+      const layer = options.category ? { category: pipeCategoryOf(options.category), subType: subTypeOf(options.category) } : layerOfFileName(file);
+      let count = 0;
+      for await (const feature of source.features) {
+        report.features.read++;
+        count++;
+        if (feature.kind === 'issue') {
+          report.skipped.push(feature.issue);
+          continue;
+        }
+        if (feature.kind !== 'geometry') {
+          report.skipped.push({
+            file,
+            feature: feature.origin.id ?? `#${feature.origin.index}`,
+            code: 'GEOMETRY_UNSUPPORTED',
+            message: 'a polygon is not a pipe line or point',
+          });
+          continue;
+        }
+        const result = normalizePipeFeature(feature, { crs, mapping: options.mapping, layerCategory: layer.category, layerSubType: layer.subType });
+        repaired(result.repairs);
+        if (!result.ok) {
+          report.skipped.push(result.issue);
+          continue;
+        }
+        for (const item of result.items) (item.kind === 'segment' ? segments : points).push(item as never);
+      }
+      report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
+    }
+    report.features.skipped = report.skipped.length;
+    if (segments.length + points.length === 0)
+      throw new NothingToWriteError(`nothing usable was read: ${report.features.read} features, ${report.features.skipped} skipped`, report.skipped);
+
+    const network = buildPipeNetwork(segments, points);
+    for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
+    report.topology.issues = network.issues;
+    for (const segment of segments) {
+      const entry = (report.completeness[segment.category] ??= { segments: 0, missing: {} });
+      entry.segments++;
+      for (const field of segment.missing) entry.missing[field] = (entry.missing[field] ?? 0) + 1;
+    }
+
+    const items = pipeItemsFrom(segments, points, network);
+    report.features.written = items.length;
+    const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
+    for (const item of items) schema.observe(item.values);
+    const definitions = schema.definitions();
+    const tree = buildTileTree(
+      {
+        lon: Float64Array.from(items, (i) => (i.bbox[0] + i.bbox[2]) / 2),
+        lat: Float64Array.from(items, (i) => (i.bbox[1] + i.bbox[3]) / 2),
+        importance: Float32Array.from(items, (i) => i.importance),
+        weight: Uint32Array.from(items, (i) => i.vertexCount),
+        count: items.length,
+      },
+      { ...DEFAULT_TILING, maxFeatures: options.maxFeatures },
+    );
+    mkdirSync(join(output.staging, 'tiles'), { recursive: true });
+    const contents = new Map<string, TileContentInfo>();
+    const visit = (node: TileNode): void => {
+      if (node.content.length > 0) {
+        const tileItems = node.content.map((i) => items[i]!);
+        const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+        for (const item of tileItems) {
+          bbox[0] = Math.min(bbox[0], item.bbox[0]);
+          bbox[1] = Math.min(bbox[1], item.bbox[1]);
+          bbox[2] = Math.max(bbox[2], item.bbox[2]);
+          bbox[3] = Math.max(bbox[3], item.bbox[3]);
+        }
+        const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
+        const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
+        const content = buildPipeTileContent(tileItems, centerLon, centerLat, definitions, options.compression);
+        const hash = createHash('sha256').update(content.glb).digest('hex').slice(0, 12);
+        const uri = `tiles/${node.path === '' ? 'root' : node.path}-${hash}.glb`;
+        writeFileSync(join(output.staging, uri), content.glb);
+        contents.set(node.path, { bbox, minHeight: content.minHeight, maxHeight: content.maxHeight, centerLon, centerLat, uri });
+        report.tiles++;
+        report.bytes += content.glb.byteLength;
+      }
+      node.children.forEach(visit);
+    };
+    visit(tree);
+    const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)'));
+    writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
+    const networkJson = JSON.stringify(networkDocument(network, segments, points));
+    writeFileSync(join(output.staging, 'network.json'), networkJson);
+    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(networkJson);
+    report.network = {
+      nodes: network.nodes.length,
+      edges: network.edges.length,
+      valves:
+        network.edges.filter((e) => segments[e.segment]!.attributes['epanetType'] === 'valve').length +
+        points.filter((p) => /阀/.test(p.appurtenance ?? '')).length,
+    };
+    report.seconds = Math.round((performance.now() - started) / 10) / 100;
+    writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
+    output.commit();
+    return report;
+  } catch (error) {
+    output.abandon();
+    throw error;
+  }
+}
+
+/** network.json: columnar, ids shared with the tiles' `id` property. Documented in the README. */
+function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[], points: readonly PipePoint[]): object {
+  return {
+    format: 'cim-twin-network',
+    version: 1,
+    crs: 'EPSG:4326',
+    categories: Object.fromEntries(CJJ61_CATEGORIES.map((c) => [c.code, { name: c.nameZh, nameEn: c.nameEn, rgb: c.rgb }])),
+    nodes: {
+      id: network.nodes.map((n) => n.id),
+      lon: network.nodes.map((n) => Math.round(n.lon * 1e8) / 1e8),
+      lat: network.nodes.map((n) => Math.round(n.lat * 1e8) / 1e8),
+      category: network.nodes.map((n) => n.category),
+      /** The point's `id` in the tiles, or null for an end without a surveyed point. */
+      feature: network.nodes.map((n) => (n.point !== undefined ? points[n.point]!.id : null)),
+      kind: network.nodes.map((n) => (n.point !== undefined ? (points[n.point]!.appurtenance ?? points[n.point]!.feature ?? null) : null)),
+    },
+    edges: {
+      id: network.edges.map((e) => e.id),
+      from: network.edges.map((e) => e.from),
+      to: network.edges.map((e) => e.to),
+      length: network.edges.map((e) => e.length),
+      diameter: network.edges.map((e) => segments[e.segment]!.diameter ?? null),
+      category: network.edges.map((e) => segments[e.segment]!.category),
+      /** pipe | valve | pump (EPANET links) — survey tables give pipes. */
+      type: network.edges.map((e) => String(segments[e.segment]!.attributes['epanetType'] ?? 'pipe')),
+    },
+    /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
+    valves: [
+      ...network.nodes.flatMap((n, i) => (n.point !== undefined && /阀/.test(points[n.point]!.appurtenance ?? '') ? [{ id: n.id, node: i }] : [])),
+      ...network.edges.flatMap((e, i) => (segments[e.segment]!.attributes['epanetType'] === 'valve' ? [{ id: e.id, edge: i }] : [])),
+    ],
+  };
+}
+
+function crsOf(file: string, spec: string): Crs {
+  try {
+    return resolveCrs(spec);
+  } catch (error) {
+    throw new InputFileError(file, (error as Error).message);
+  }
+}
+
+/** One layer per category, named by code or name: JS_line.shp, 雨水管线.geojson, ws-points.geojson. */
+function layerOfFileName(file: string): { category: PipeCategory | undefined; subType: string | undefined } {
+  const name = basename(file).replace(/\.[^.]+$/, '');
+  const code = /^([A-Za-z]{2})(?:[_\-\s.]|$)/.exec(name)?.[1];
+  const byName = CJJ61_CATEGORIES.find((c) => name.startsWith(c.nameZh)) ?? (/^(雨水|污水|合流)/.test(name) ? pipeCategoryOf('PS') : undefined);
+  const category = (code ? pipeCategoryOf(code) : undefined) ?? byName;
+  return { category, subType: subTypeOf(code ?? name) };
+}
+
+/** The drainage sub-type a layer code or name gives (YS 雨水, WS 污水, HS 合流). */
+function subTypeOf(codeOrName: string): string | undefined {
+  const upper = codeOrName.toUpperCase();
+  if (['YS', 'WS', 'HS'].includes(upper)) return upper;
+  return codeOrName.startsWith('雨水') ? 'YS' : codeOrName.startsWith('污水') ? 'WS' : codeOrName.startsWith('合流') ? 'HS' : undefined;
+}

@@ -1,0 +1,179 @@
+import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
+import { ROOF, WALL } from '../../../workers/geometry/MeshAccumulator.js';
+import { tubeSegmentsForDiameter } from '../../../workers/geometry/sweepTube.js';
+import type { AttributeValue } from '../readers/SourceFeature.js';
+import { CJJ61_CATEGORIES } from './cjj61Categories.js';
+import type { PipeNetwork } from './buildPipeNetwork.js';
+import type { PipePoint, PipeSegment } from './PipeFeatures.js';
+import type { PipeItem, PipeSolid } from './PipeItem.js';
+
+const WELL_KINDS = /检修井|窨井|阀门井|水表井|检查井|人孔|手孔|井/;
+const VALVE_KINDS = /阀/;
+const HYDRANT_KINDS = /消防栓|消火栓/;
+const GRATING_KINDS = /雨水箅|雨箅|箅子/;
+
+/**
+ * Turns validated segments and points into drawable features: pipes as tubes or boxes at their
+ * surveyed depth (interpolated along the line, converted from the category's reference — crown
+ * or invert — to the centre line), wells as shafts from below the deepest connected pipe up to
+ * a cover at ground level, valves on the pipe with a stem, hydrants above ground, gratings at
+ * ground, other points (bends, tees…) as fittings around the pipe.
+ */
+export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly PipePoint[], network: PipeNetwork): PipeItem[] {
+  const items: PipeItem[] = [];
+  const category = new Map(CJJ61_CATEGORIES.map((c) => [c.code, c]));
+  // Depth of the pipe centre and the largest radius at every node, from its segments.
+  const nodeDepth = new Map<number, number>();
+  const nodeRadius = new Map<number, number>();
+  const segmentCentreDepths = new Map<number, Float64Array>();
+
+  network.edges.forEach((edge) => {
+    const s = segments[edge.segment]!;
+    const reference = category.get(s.category)?.depthReference ?? 'top';
+    const halfHeight = s.height !== undefined ? s.height / 2 : (s.diameter ?? 0.2) / 2;
+    const toCentre = reference === 'top' ? halfHeight : -halfHeight;
+    const n = s.lonLat.length / 2;
+    const scale = metresPerDegree(s.lonLat[1]!);
+    const along = new Float64Array(n);
+    for (let i = 1; i < n; i++) {
+      along[i] = along[i - 1]! + Math.hypot((s.lonLat[i * 2]! - s.lonLat[i * 2 - 2]!) * scale.lon, (s.lonLat[i * 2 + 1]! - s.lonLat[i * 2 - 1]!) * scale.lat);
+    }
+    const total = along[n - 1]! || 1;
+    const depths = new Float64Array(n);
+    for (let i = 0; i < n; i++) depths[i] = s.startDepth! + (s.endDepth! - s.startDepth!) * (along[i]! / total) + toCentre;
+    segmentCentreDepths.set(edge.segment, depths);
+    for (const [node, depth] of [
+      [edge.from, depths[0]!],
+      [edge.to, depths[n - 1]!],
+    ] as const) {
+      nodeDepth.set(node, Math.max(nodeDepth.get(node) ?? 0, depth));
+      nodeRadius.set(node, Math.max(nodeRadius.get(node) ?? 0, halfHeight));
+    }
+  });
+
+  network.edges.forEach((edge) => {
+    const s = segments[edge.segment]!;
+    const depths = segmentCentreDepths.get(edge.segment)!;
+    const n = s.lonLat.length / 2;
+    const path = new Float64Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      path[i * 3] = s.lonLat[i * 2]!;
+      path[i * 3 + 1] = s.lonLat[i * 2 + 1]!;
+      path[i * 3 + 2] = depths[i]!;
+    }
+    const box = s.width !== undefined && s.height !== undefined;
+    const solid: PipeSolid = box
+      ? { path, profile: { type: 'box', width: s.width!, height: s.height! }, surface: WALL, caps: true }
+      : { path, profile: { type: 'circle', radius: s.diameter! / 2 }, surface: WALL, caps: true };
+    const size = box ? Math.max(s.width!, s.height!) : s.diameter!;
+    const sides = box ? 8 : tubeSegmentsForDiameter(s.diameter!);
+    items.push({
+      id: s.id,
+      kind: 'segment',
+      category: s.category,
+      solids: [solid],
+      values: {
+        ...s.attributes,
+        kind: 'segment',
+        category: s.category,
+        categoryName: category.get(s.category)?.nameZh ?? s.category,
+        subType: s.subType ?? null,
+        diameter: s.diameter ?? null,
+        width: s.width ?? null,
+        sectionHeight: s.height ?? null,
+        material: s.material ?? null,
+        startDepth: s.startDepth ?? null,
+        endDepth: s.endDepth ?? null,
+        depthReference: category.get(s.category)?.depthReference === 'bottom' ? '管底' : '管顶',
+        length: edge.length,
+        fromNode: network.nodes[edge.from]!.id,
+        toNode: network.nodes[edge.to]!.id,
+      },
+      ...extent(path, size),
+      importance: size * 20 + edge.length / 50,
+      vertexCount: (n + 2) * (sides + 1),
+    });
+  });
+
+  const nodeOfPoint = new Map<number, number>();
+  network.nodes.forEach((node, i) => node.point !== undefined && nodeOfPoint.set(node.point, i));
+  points.forEach((p, index) => {
+    const node = nodeOfPoint.get(index);
+    const pipeDepth = (node !== undefined ? nodeDepth.get(node) : undefined) ?? p.depth ?? 1.0;
+    const radius = (node !== undefined ? nodeRadius.get(node) : undefined) ?? 0.1;
+    const label = `${p.appurtenance ?? ''}${p.feature ?? ''}`;
+    const vertical = (top: number, bottom: number, r: number, surface = WALL): PipeSolid => ({
+      path: Float64Array.from([p.lon, p.lat, bottom, p.lon, p.lat, top]),
+      profile: { type: 'circle', radius: r },
+      surface,
+      caps: true,
+    });
+    let kind = 'fitting';
+    let solids: PipeSolid[];
+    if (WELL_KINDS.test(label)) {
+      kind = 'well';
+      const bottom = Math.max(p.depth ?? 0, pipeDepth + radius + 0.3);
+      solids = [vertical(0, bottom, 0.5), vertical(-0.03, 0, 0.35, ROOF)];
+    } else if (HYDRANT_KINDS.test(label)) {
+      kind = 'hydrant';
+      solids = [vertical(-0.8, pipeDepth, 0.08), vertical(-0.95, -0.8, 0.14, ROOF)];
+    } else if (VALVE_KINDS.test(label)) {
+      kind = 'valve';
+      solids = [vertical(pipeDepth - radius - 0.2, pipeDepth + radius + 0.2, radius + 0.12), vertical(0, pipeDepth - radius - 0.2, 0.04)];
+    } else if (GRATING_KINDS.test(label)) {
+      kind = 'grating';
+      solids = [
+        {
+          path: Float64Array.from([p.lon, p.lat, 0, p.lon + 0.0000055, p.lat, 0]),
+          profile: { type: 'box', width: 0.4, height: 0.08 },
+          surface: ROOF,
+          caps: true,
+        },
+      ];
+    } else {
+      solids = [vertical(pipeDepth - radius * 1.3, pipeDepth + radius * 1.3, radius * 1.15)];
+    }
+    const path = Float64Array.from(solids.flatMap((s) => Array.from(s.path)));
+    items.push({
+      id: p.id,
+      kind,
+      category: p.category,
+      solids,
+      values: {
+        ...p.attributes,
+        kind,
+        category: p.category,
+        categoryName: category.get(p.category)?.nameZh ?? p.category,
+        feature: p.feature ?? null,
+        appurtenance: p.appurtenance ?? null,
+        groundElevation: p.groundElevation ?? null,
+        depth: p.depth ?? null,
+        degree: node !== undefined ? network.nodes[node]!.degree : 0,
+      } satisfies Record<string, AttributeValue>,
+      ...extent(path, 1),
+      importance: kind === 'well' ? 2 : 1,
+      vertexCount: solids.length * 2 * 26,
+    });
+  });
+  return items;
+}
+
+function extent(path: Float64Array, size: number): { bbox: [number, number, number, number]; maxDepth: number; minDepth: number } {
+  let west = Infinity,
+    south = Infinity,
+    east = -Infinity,
+    north = -Infinity,
+    deepest = -Infinity,
+    shallowest = Infinity;
+  for (let i = 0; i < path.length; i += 3) {
+    west = Math.min(west, path[i]!);
+    east = Math.max(east, path[i]!);
+    south = Math.min(south, path[i + 1]!);
+    north = Math.max(north, path[i + 1]!);
+    deepest = Math.max(deepest, path[i + 2]!);
+    shallowest = Math.min(shallowest, path[i + 2]!);
+  }
+  // Widen by the section so the region holds the solid, not just its axis.
+  const pad = size / 2 / 111_000 + 2e-7;
+  return { bbox: [west - pad * 1.3, south - pad, east + pad * 1.3, north + pad], maxDepth: deepest + size / 2 + 0.1, minDepth: shallowest - size / 2 - 0.1 };
+}
