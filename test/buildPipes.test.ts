@@ -87,6 +87,11 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(report.topology.byCode['LINE_END_WITHOUT_POINT']).toBe(2);
   });
 
+  it('finds the GB 50289 conflict in the survey: the duct bank crosses the water branch too close', () => {
+    expect(result.report.clearance.conflicts.map((c) => `${c.type} ${c.a} ${c.b}`)).toEqual(['vertical DL-L1 JS-L3']);
+    expect(result.report.clearance.source).toMatch(/GB 50289/);
+  });
+
   it('reports CJJ 61 completeness per category', () => {
     expect(result.report.completeness['JS']).toEqual({ segments: 3, missing: { burial: 1, owner: 1, year: 1 } });
     expect(result.report.completeness['DL']!.missing).toMatchObject({ burial: 1, year: 1 });

@@ -85,10 +85,16 @@ export function geodeticToLocal(geodetic: Float64Array, ecefToLocal: Float64Arra
   }
 }
 
-/** Approximate metres per degree at a latitude, for tolerances and plausibility checks only. */
+/**
+ * Metres per degree of longitude and latitude at a latitude on WGS84 (series to cm/km level),
+ * for local frames, tolerances and plausibility checks; never for placing geometry.
+ */
 export function metresPerDegree(latDeg: number): { lon: number; lat: number } {
   const lat = latDeg * DEG;
-  return { lon: 111320 * Math.cos(lat), lat: 110574 };
+  return {
+    lon: 111412.84 * Math.cos(lat) - 93.5 * Math.cos(3 * lat) + 0.118 * Math.cos(5 * lat),
+    lat: 111132.954 - 559.822 * Math.cos(2 * lat) + 1.175 * Math.cos(4 * lat),
+  };
 }
 
 /** ECEF metres to geodetic [lon degrees, lat degrees, height metres] (Bowring, iterated). */

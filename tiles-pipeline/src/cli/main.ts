@@ -210,6 +210,9 @@ function printPipeSummary(report: PipeBuildReport): void {
     `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
   ];
   for (const [code, n] of Object.entries(report.topology.byCode)) lines.push(`  topology ${code}: ${n}`);
+  lines.push(`clearance (GB 50289): ${report.clearance.conflicts.length} conflicts in ${report.clearance.pairsChecked} pairs checked`);
+  for (const c of report.clearance.conflicts.slice(0, 10))
+    lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
   for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,6 +15,7 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
+import { type ClearanceConflict, checkClearances } from './checkClearances.js';
 import { buildPipeTileContent } from './buildPipeTileContent.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
@@ -34,6 +35,8 @@ export interface PipeBuildReport {
   topology: { byCode: Record<string, number>; issues: PipeNetwork['issues'] };
   /** Per category: segments, and how many lack each CJJ 61 §3.0.2 field. */
   completeness: Record<string, { segments: number; missing: Record<string, number> }>;
+  /** GB 50289 clearance conflicts between pipes (the table's source and status in `source`). */
+  clearance: { source: string; pairsChecked: number; conflicts: ClearanceConflict[] };
   tiles: number;
   bytes: number;
   seconds: number;
@@ -60,6 +63,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       network: { nodes: 0, edges: 0, valves: 0 },
       topology: { byCode: {}, issues: [] },
       completeness: {},
+      clearance: { source: '', pairsChecked: 0, conflicts: [] },
       tiles: 0,
       bytes: 0,
       seconds: 0,
@@ -143,6 +147,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       for (const field of segment.missing) entry.missing[field] = (entry.missing[field] ?? 0) + 1;
     }
 
+    report.clearance = checkClearances(segments);
     const items = pipeItemsFrom(segments, points, network);
     report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);

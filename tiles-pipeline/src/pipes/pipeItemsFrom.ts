@@ -1,4 +1,3 @@
-import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
 import { ROOF, WALL } from '../../../workers/geometry/MeshAccumulator.js';
 import { tubeSegmentsForDiameter } from '../../../workers/geometry/sweepTube.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
@@ -6,6 +5,7 @@ import { CJJ61_CATEGORIES } from './cjj61Categories.js';
 import type { PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import type { PipeItem, PipeSolid } from './PipeItem.js';
+import { segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
 
 const WELL_KINDS = /检修井|窨井|阀门井|水表井|检查井|人孔|手孔|井/;
 const VALVE_KINDS = /阀/;
@@ -25,23 +25,14 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
   // Depth of the pipe centre and the largest radius at every node, from its segments.
   const nodeDepth = new Map<number, number>();
   const nodeRadius = new Map<number, number>();
-  const segmentCentreDepths = new Map<number, Float64Array>();
+  const centreDepths = new Map<number, Float64Array>();
 
   network.edges.forEach((edge) => {
     const s = segments[edge.segment]!;
-    const reference = category.get(s.category)?.depthReference ?? 'top';
-    const halfHeight = s.height !== undefined ? s.height / 2 : (s.diameter ?? 0.2) / 2;
-    const toCentre = reference === 'top' ? halfHeight : -halfHeight;
-    const n = s.lonLat.length / 2;
-    const scale = metresPerDegree(s.lonLat[1]!);
-    const along = new Float64Array(n);
-    for (let i = 1; i < n; i++) {
-      along[i] = along[i - 1]! + Math.hypot((s.lonLat[i * 2]! - s.lonLat[i * 2 - 2]!) * scale.lon, (s.lonLat[i * 2 + 1]! - s.lonLat[i * 2 - 1]!) * scale.lat);
-    }
-    const total = along[n - 1]! || 1;
-    const depths = new Float64Array(n);
-    for (let i = 0; i < n; i++) depths[i] = s.startDepth! + (s.endDepth! - s.startDepth!) * (along[i]! / total) + toCentre;
-    segmentCentreDepths.set(edge.segment, depths);
+    const halfHeight = verticalHalfSize(s);
+    const depths = segmentCentreDepths(s);
+    const n = depths.length;
+    centreDepths.set(edge.segment, depths);
     for (const [node, depth] of [
       [edge.from, depths[0]!],
       [edge.to, depths[n - 1]!],
@@ -53,7 +44,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
 
   network.edges.forEach((edge) => {
     const s = segments[edge.segment]!;
-    const depths = segmentCentreDepths.get(edge.segment)!;
+    const depths = centreDepths.get(edge.segment)!;
     const n = s.lonLat.length / 2;
     const path = new Float64Array(n * 3);
     for (let i = 0; i < n; i++) {
