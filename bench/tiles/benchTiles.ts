@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeSyntheticCity } from './syntheticCity.js';
+import { writeSyntheticPipes } from '../pipes/syntheticPipes.js';
 
 /**
  * `npm run bench:tiles [-- --1m]`: builds deterministic synthetic cities and prints, per size,
@@ -71,3 +72,47 @@ const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padStart(wi
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
+
+// Pipes: a synthetic 100k-segment network (water and sewer grids) against its floor.
+{
+  const size = 100_000;
+  const input = join(dir, `pipes-${size}.ndjson`);
+  if (!existsSync(input)) await writeSyntheticPipes(input, size);
+  const floor = run('../pipes/floor.ts', [input]);
+  const out = join(dir, `pipes-out-${size}`);
+  const pipeline = run('../pipes/pipelineRun.ts', [input, out]);
+  const tiles = readdirSync(join(out, 'tiles')).map((f) => readFileSync(join(out, 'tiles', f)));
+  const raw = tiles.reduce((s, t) => s + t.length, 0);
+  const gzip = tiles.reduce((s, t) => s + gzipSync(t, { level: 6 }).length, 0);
+  const networkGzip = gzipSync(readFileSync(join(out, 'network.json'))).length;
+  const pipeHeader = [
+    'segments',
+    'seg/s',
+    'floor seg/s',
+    'time ÷ floor',
+    'B/seg raw',
+    'B/seg gzip',
+    'network.json gzip B/seg',
+    'floor B/seg',
+    'tiles',
+    'peak RSS',
+  ];
+  const pipeRow = [
+    size.toLocaleString('en'),
+    Math.round(size / pipeline.seconds).toLocaleString('en'),
+    Math.round(size / floor.seconds).toLocaleString('en'),
+    (pipeline.seconds / floor.seconds).toFixed(2),
+    (raw / size).toFixed(0),
+    (gzip / size).toFixed(0),
+    (networkGzip / size).toFixed(0),
+    ((floor.encodedBytes ?? 0) / size).toFixed(0),
+    String(tiles.length),
+    `${Math.round(pipeline.maxRss / 1e6)} MB`,
+  ];
+  const w = pipeHeader.map((h, i) => Math.max(h.length, pipeRow[i]!.length));
+  const row = (cells: string[]): string => `| ${cells.map((c, i) => c.padStart(w[i]!)).join(' | ')} |`;
+  console.log('');
+  console.log(row(pipeHeader));
+  console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+  console.log(row(pipeRow));
+}

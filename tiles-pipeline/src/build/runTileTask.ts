@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
 import { buildTileContent } from '../tiling/buildTileContent.js';
+import { writeContentTile } from '../output/writeContentTile.js';
 import { readSpooledRecords } from './RecordSpool.js';
 import type { TileTask, TileTaskResult } from './TileTask.js';
 
@@ -19,10 +17,7 @@ export async function runTileTask(task: TileTask): Promise<TileTaskResult> {
     definitions: task.definitions,
     compression: task.compression,
   });
-  // Content-addressed names: a server can cache tiles forever; a rebuild changes the names.
-  const hash = createHash('sha256').update(result.glb).digest('hex').slice(0, 12);
-  const uri = `tiles/${task.path === '' ? 'root' : task.path}-${hash}.glb`;
-  writeFileSync(join(task.outDir, uri), result.glb);
+  const uri = writeContentTile(task.outDir, task.path, result.glb);
   return {
     path: task.path,
     uri,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
@@ -7,6 +6,7 @@ import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
+import { writeContentTile } from '../output/writeContentTile.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
@@ -32,7 +32,8 @@ export interface PipeBuildReport {
   skipped: FeatureIssue[];
   repairs: { byCode: Record<string, number>; listed: FeatureIssue[] };
   network: { nodes: number; edges: number; valves: number };
-  topology: { byCode: Record<string, number>; issues: PipeNetwork['issues'] };
+  /** Topology findings by code, and the first 1000 in full (all of them are in network terms in the counts). */
+  topology: { byCode: Record<string, number>; issues: PipeNetwork['issues']; truncated: boolean };
   /** Per category: segments, and how many lack each CJJ 61 §3.0.2 field. */
   completeness: Record<string, { segments: number; missing: Record<string, number> }>;
   /** GB 50289 clearance conflicts between pipes (the table's source and status in `source`). */
@@ -61,7 +62,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       skipped: [],
       repairs: { byCode: {}, listed: [] },
       network: { nodes: 0, edges: 0, valves: 0 },
-      topology: { byCode: {}, issues: [] },
+      topology: { byCode: {}, issues: [], truncated: false },
       completeness: {},
       clearance: { source: '', pairsChecked: 0, conflicts: [] },
       tiles: 0,
@@ -140,7 +141,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
 
     const network = buildPipeNetwork(segments, points);
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
-    report.topology.issues = network.issues;
+    report.topology.issues = network.issues.slice(0, 1000);
+    report.topology.truncated = network.issues.length > 1000;
     for (const segment of segments) {
       const entry = (report.completeness[segment.category] ??= { segments: 0, missing: {} });
       entry.segments++;
@@ -178,9 +180,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
         const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
         const content = buildPipeTileContent(tileItems, centerLon, centerLat, definitions, options.compression);
-        const hash = createHash('sha256').update(content.glb).digest('hex').slice(0, 12);
-        const uri = `tiles/${node.path === '' ? 'root' : node.path}-${hash}.glb`;
-        writeFileSync(join(output.staging, uri), content.glb);
+        const uri = writeContentTile(output.staging, node.path, content.glb);
         contents.set(node.path, { bbox, minHeight: content.minHeight, maxHeight: content.maxHeight, centerLon, centerLat, uri });
         report.tiles++;
         report.bytes += content.glb.byteLength;

@@ -1,0 +1,27 @@
+import { buildPipes } from '../../tiles-pipeline/src/pipes/buildPipes.js';
+import { DEFAULT_FIELD_MAPPING } from '../../tiles-pipeline/src/pipes/pipeFields.js';
+
+/** One end-to-end pipes run in its own process. Prints JSON. */
+const [file, out] = process.argv.slice(2);
+const started = performance.now();
+const report = await buildPipes({
+  inputs: [file!],
+  out: out!,
+  crs: undefined,
+  origin: undefined,
+  cover: 1.2,
+  category: undefined,
+  mapping: DEFAULT_FIELD_MAPPING,
+  compression: 'meshopt',
+  maxFeatures: 800,
+  command: 'bench',
+});
+console.log(
+  JSON.stringify({
+    seconds: (performance.now() - started) / 1000,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    written: report.features.written,
+    tiles: report.tiles,
+    conflicts: report.clearance.conflicts.length,
+  }),
+);
