@@ -19,10 +19,11 @@ export function demoPaths(root: string): DemoPaths {
 
 /** The seed tilesets and the arguments they are built with. */
 export const DEMO_TILESETS = [
-  {
-    name: 'buildings',
-    args: ['buildings', 'nankai-buildings.geojson', 'nankai-buildings-huayuan.shp'],
-  },
+  { name: 'buildings', args: ['buildings', 'nankai-buildings.geojson', 'nankai-buildings-huayuan.shp'] },
+  // The survey tables: GeoJSON with Chinese columns, gas as GBK Shapefiles in EPSG:4548.
+  { name: 'pipes', args: ['pipes', 'nankai-pipe-lines.geojson', 'nankai-pipe-points.geojson', 'RQ_line.shp', 'RQ_point.shp'] },
+  // The water network's EPANET model, placed by its CGCS2000 Gauss-Krüger coordinates.
+  { name: 'water-model', args: ['pipes', 'nankai-water.inp'], options: ['--crs', 'EPSG:4548'] },
 ] as const;
 
 /**
@@ -52,7 +53,8 @@ export async function prepareDemo(paths: DemoPaths, log: (line: string) => void 
     if (stamps[key] === pipelineVersion && existsSync(join(out, 'tileset.json'))) continue;
     log(`Building the ${tileset.name} tileset…`);
     const [command, ...inputs] = tileset.args;
-    const code = await tilesCli([command, ...inputs.map((f) => join(GENERATED_DIR, f)), '--out', out]);
+    const options = 'options' in tileset ? tileset.options : [];
+    const code = await tilesCli([command, ...inputs.map((f) => join(GENERATED_DIR, f)), ...options, '--out', out]);
     if (code !== 0) throw new Error(`building the ${tileset.name} tileset failed (exit ${code})`);
     stamps[key] = pipelineVersion;
     save();

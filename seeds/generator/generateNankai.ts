@@ -37,6 +37,12 @@ export interface GeneratedBuilding {
 }
 
 export interface GeneratedRoad {
+  /** North-south roads run along v at constant u; east-west roads along u at constant v. */
+  direction: 'ns' | 'ew';
+  /** The road's grid coordinate (u for ns, v for ew) and the run along it, metres. */
+  at: number;
+  from: number;
+  to: number;
   name: string;
   roadClass: 'arterial' | 'secondary' | 'local';
   width: number;
@@ -56,6 +62,10 @@ export interface GeneratedDistrict {
   roads: GeneratedRoad[];
   areas: GeneratedArea[];
   landmarks: { name: string; nameEn: string; kind: string; lon: number; lat: number; height: number }[];
+  /** Grid rotation (radians): grid (u, v) to local (x, y) is a rotation by this angle. */
+  gridAngle: number;
+  /** Centres of the named zones' blocks by kind (for points of interest). */
+  schools: [number, number][];
 }
 
 const ARTERIAL_WIDTH = 40;
@@ -133,14 +143,29 @@ export function generateNankai(boundaryGcj02: Position[]): GeneratedDistrict {
     const from = alongU ? vMin : uMin;
     const to = alongU ? vMax : uMax;
     let run: [number, number][] = [];
+    let runFrom = 0;
+    let runTo = 0;
     const flush = (): void => {
-      if (run.length >= 2) roads.push({ name: line.name, roadClass: line.roadClass, width: line.width, line: run });
+      if (run.length >= 2)
+        roads.push({
+          direction: alongU ? 'ns' : 'ew',
+          at: line.at,
+          from: runFrom,
+          to: runTo,
+          name: line.name,
+          roadClass: line.roadClass,
+          width: line.width,
+          line: run,
+        });
       run = [];
     };
     for (let t = from; t <= to; t += 25) {
       const [x, y] = alongU ? toXY(line.at, t) : toXY(t, line.at);
-      if (inside(x, y)) run.push([x, y]);
-      else flush();
+      if (inside(x, y)) {
+        if (run.length === 0) runFrom = t;
+        runTo = t;
+        run.push([x, y]);
+      } else flush();
     }
     flush();
   };
@@ -232,6 +257,7 @@ export function generateNankai(boundaryGcj02: Position[]): GeneratedDistrict {
   const sortedU = [...uLines].sort((a, b) => a.at - b.at);
   const sortedV = [...vLines].sort((a, b) => a.at - b.at);
   let communityIndex = 0;
+  const schools: [number, number][] = [];
   for (let i = 0; i + 1 < sortedU.length; i++) {
     for (let j = 0; j + 1 < sortedV.length; j++) {
       const west = sortedU[i]!,
@@ -277,13 +303,14 @@ export function generateNankai(boundaryGcj02: Position[]): GeneratedDistrict {
         });
         number++;
       }
+      if (footprints.playground) schools.push([cx, cy]);
       if (footprints.playground) {
         const ring = footprints.playground.map(([u, v]) => toXY(u, v));
         if (ring.every(([x, y]) => inside(x, y))) areas.push({ kind: 'playground', name: `${community}学校操场`, ring });
       }
     }
   }
-  return { frame, boundary, buildings, roads, areas, landmarks };
+  return { frame, boundary, buildings, roads, areas, landmarks, gridAngle: angle, schools };
 }
 
 interface Footprint {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proj4 from 'proj4';
@@ -7,6 +7,10 @@ import { createRequire } from 'node:module';
 import type { Position } from 'geojson';
 import { generateNankai, type GeneratedBuilding } from './generateNankai.js';
 import { writeShapefile } from './writeShapefile.js';
+import { generatePipes } from './generatePipes.js';
+import { writePipeSeeds } from './writePipeSeeds.js';
+import { Random } from './Random.js';
+import { SEED } from './nankaiPlan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -16,7 +20,7 @@ export const GENERATED_DIR = join(SEEDS_DIR, 'generated');
 const HUAYUAN_WEST_OF = 117.136;
 
 /** Generates the seed inputs into seeds/generated (written beside, then swapped in). */
-export function generateSeeds(): { buildings: number; shapefileBuildings: number; roads: number; areas: number } {
+export function generateSeeds(): { buildings: number; shapefileBuildings: number; roads: number; areas: number; pipeSegments: number; pipePoints: number } {
   const boundaryFile = JSON.parse(readFileSync(join(SEEDS_DIR, 'source/nankai-boundary-gcj02.geojson'), 'utf8')) as {
     features: { geometry: { coordinates: Position[][] } }[];
   };
@@ -130,11 +134,17 @@ export function generateSeeds(): { buildings: number; shapefileBuildings: number
       },
     ]),
   );
+  const pipes = generatePipes(district, new Random(SEED + 1));
+  const gkForward = (lonLat: [number, number]): [number, number] => toGk.forward(lonLat).map((v) => Math.round(v * 1000) / 1000) as [number, number];
+  writePipeSeeds(staging, frame, pipes.lines, pipes.points, gkForward, gk.wkt);
+  writeFileSync(join(staging, 'planted-conflicts.json'), `${JSON.stringify(pipes.planted, null, 2)}\n`);
   const counts = {
     buildings: district.buildings.length,
     shapefileBuildings: shapefileBuildings.length,
     roads: district.roads.length,
     areas: district.areas.length,
+    pipeSegments: pipes.lines.length,
+    pipePoints: pipes.points.length,
   };
   writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ source: 'synthetic', generatorVersion: generatorVersion(), ...counts }, null, 2)}\n`);
   rmSync(GENERATED_DIR, { recursive: true, force: true });
@@ -145,17 +155,15 @@ export function generateSeeds(): { buildings: number; shapefileBuildings: number
 /** A hash of the generator's own sources: the seeds are stale when it changes. */
 export function generatorVersion(): string {
   const hash = createHash('sha256');
-  for (const file of [
-    'generateNankai.ts',
-    'nankaiPlan.ts',
-    'main.ts',
-    'writeShapefile.ts',
-    'Random.ts',
-    'LocalFrame.ts',
+  // Every generator source, the district outline and the clearance table the pipes follow.
+  const files = [
+    ...readdirSync(here)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .sort(),
     '../source/nankai-boundary-gcj02.geojson',
-  ]) {
-    hash.update(readFileSync(join(here, file)));
-  }
+    '../../tiles-pipeline/src/pipes/gb50289Clearances.ts',
+  ];
+  for (const file of files) hash.update(file).update(readFileSync(join(here, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -163,6 +171,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   const counts = generateSeeds();
   console.log(
-    `seeds: ${counts.buildings} buildings (${counts.shapefileBuildings} in the GBK Shapefile), ${counts.roads} roads, ${counts.areas} areas in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${GENERATED_DIR}`,
+    `seeds: ${counts.buildings} buildings (${counts.shapefileBuildings} in the GBK Shapefile), ${counts.roads} roads, ${counts.areas} areas, ${counts.pipeSegments} pipe segments, ${counts.pipePoints} pipe points in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${GENERATED_DIR}`,
   );
 }

@@ -16,12 +16,24 @@ export interface ShapefilePolygon {
   values: (string | number | null)[];
 }
 
+/** Shape types written: polygons (5), polylines (3, parts instead of rings) and points (1, one part of one position). */
+export type ShapeType = 'polygon' | 'polyline' | 'point';
+const SHAPE_TYPE_CODES: Record<ShapeType, number> = { polygon: 5, polyline: 3, point: 1 };
+
 /**
  * Writes a polygon Shapefile (.shp, .shx, .dbf, .prj, .cpg) with attribute text in the given
  * encoding. The npm writers (shp-write) only write ASCII/UTF-8 attributes; CIM deliveries in
  * China come as GBK, which is what the seeds must exercise.
  */
-export function writeShapefile(basePath: string, fields: ShapefileField[], polygons: ShapefilePolygon[], prjWkt: string, encoding: 'gbk' | 'utf-8'): void {
+export function writeShapefile(
+  basePath: string,
+  fields: ShapefileField[],
+  polygons: ShapefilePolygon[],
+  prjWkt: string,
+  encoding: 'gbk' | 'utf-8',
+  shapeType: ShapeType = 'polygon',
+): void {
+  const typeCode = SHAPE_TYPE_CODES[shapeType];
   const records: Buffer[] = [];
   let xmin = Infinity,
     ymin = Infinity,
@@ -43,11 +55,21 @@ export function writeShapefile(basePath: string, fields: ShapefileField[], polyg
     ymin = Math.min(ymin, bymin);
     xmax = Math.max(xmax, bxmax);
     ymax = Math.max(ymax, bymax);
+    if (shapeType === 'point') {
+      const record = Buffer.alloc(8 + 20);
+      record.writeInt32BE(index + 1, 0);
+      record.writeInt32BE(10, 4);
+      record.writeInt32LE(1, 8);
+      record.writeDoubleLE(points[0]![0]!, 12);
+      record.writeDoubleLE(points[0]![1]!, 20);
+      records.push(record);
+      return;
+    }
     const contentLength = 44 + 4 * polygon.rings.length + 16 * points.length;
     const record = Buffer.alloc(8 + contentLength);
     record.writeInt32BE(index + 1, 0);
     record.writeInt32BE(contentLength / 2, 4);
-    record.writeInt32LE(5, 8); // Polygon
+    record.writeInt32LE(typeCode, 8);
     record.writeDoubleLE(bxmin, 12);
     record.writeDoubleLE(bymin, 20);
     record.writeDoubleLE(bxmax, 28);
@@ -73,7 +95,7 @@ export function writeShapefile(basePath: string, fields: ShapefileField[], polyg
     h.writeInt32BE(9994, 0);
     h.writeInt32BE(fileLength / 2, 24);
     h.writeInt32LE(1000, 28);
-    h.writeInt32LE(5, 32);
+    h.writeInt32LE(typeCode, 32);
     h.writeDoubleLE(xmin, 36);
     h.writeDoubleLE(ymin, 44);
     h.writeDoubleLE(xmax, 52);

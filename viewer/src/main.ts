@@ -80,6 +80,15 @@ tileset.style = new Cesium3DTileStyle({
   },
 });
 scene.primitives.add(tileset);
+// The underground network (CJJ 61 colours are in the tiles). `?underground` makes the ground
+// translucent and lets the camera below it; the viewer-core issue turns this into a proper mode.
+const pipes = await Cesium3DTileset.fromUrl('/tiles/pipes/tileset.json', { maximumScreenSpaceError: 8 });
+scene.primitives.add(pipes);
+if (new URLSearchParams(location.search).has('underground')) {
+  scene.globe.translucency.enabled = true;
+  scene.globe.translucency.frontFaceAlpha = 0.35;
+  scene.screenSpaceCameraController.enableCollisionDetection = false;
+}
 await loadGround();
 
 widget.camera.setView({
@@ -129,10 +138,12 @@ const handler = new ScreenSpaceEventHandler(scene.canvas);
 handler.setInputAction((event: { position: Cartesian2 }) => showInfo(pickAt(event.position.x, event.position.y)), ScreenSpaceEventType.LEFT_CLICK);
 
 let tileErrors = 0;
-tileset.tileFailed.addEventListener((error: { url: string; message: string }) => {
-  tileErrors++;
-  console.error('tile failed', error.url, error.message);
-});
+for (const set of [tileset, pipes]) {
+  set.tileFailed.addEventListener((error: { url: string; message: string }) => {
+    tileErrors++;
+    console.error('tile failed', error.url, error.message);
+  });
+}
 
 const tilesLoaded = new Promise<void>((resolve) => {
   const check = (): void => {
@@ -159,6 +170,14 @@ const api = {
     const properties = pickAt(position.x, position.y);
     showInfo(properties);
     return properties;
+  },
+  /** Puts the camera at a point (degrees, metres; heading and pitch in degrees) and waits for tiles. */
+  async setView(lon: number, lat: number, height: number, heading = 0, pitch = -45): Promise<void> {
+    widget.camera.setView({
+      destination: Cartesian3.fromDegrees(lon, lat, height),
+      orientation: { heading: CesiumMath.toRadians(heading), pitch: CesiumMath.toRadians(pitch), roll: 0 },
+    });
+    await waitForTiles();
   },
   stats: () => ({ tileErrors, tilesLoaded: tileset.tilesLoaded }),
 };

@@ -121,10 +121,13 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
           caps: true,
         },
       ];
+    } else if (/直线点|变深点|变坡点|转折点/.test(label)) {
+      // Survey points on a straight pipe (depth changes, line points): data, nothing to draw.
+      solids = [];
     } else {
       solids = [vertical(pipeDepth - radius * 1.3, pipeDepth + radius * 1.3, radius * 1.15)];
     }
-    const path = Float64Array.from(solids.flatMap((s) => Array.from(s.path)));
+    const path = solids.length > 0 ? Float64Array.from(solids.flatMap((s) => Array.from(s.path))) : Float64Array.from([p.lon, p.lat, pipeDepth]);
     items.push({
       id: p.id,
       kind,

@@ -1,0 +1,149 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalFrame } from './LocalFrame.js';
+import type { SeedPipeLine, SeedPipePoint } from './generatePipes.js';
+import { writeShapefile } from './writeShapefile.js';
+
+const LINE_FIELDS = [
+  '管线编号',
+  '类别',
+  '子类',
+  '起点编号',
+  '终点编号',
+  '起点埋深',
+  '终点埋深',
+  '管径',
+  '断面尺寸',
+  '材质',
+  '权属单位',
+  '埋设方式',
+  '建设年代',
+  '道路名称',
+  '状态',
+  '数据来源',
+] as const;
+
+function lineRow(line: SeedPipeLine): (string | number | null)[] {
+  return [
+    line.id,
+    line.category,
+    line.subType,
+    line.from,
+    line.to,
+    line.startDepth,
+    line.endDepth,
+    line.diameter !== undefined ? Math.round(line.diameter * 1000) : null,
+    line.width !== undefined ? `${Math.round(line.width * 1000)}×${Math.round(line.height! * 1000)}` : null,
+    line.material,
+    line.owner,
+    line.burial,
+    line.year,
+    line.road,
+    '在用',
+    'synthetic',
+  ];
+}
+
+const POINT_FIELDS = ['物探点号', '类别', '子类', '特征', '附属物', '地面高程', '井深', '数据来源'] as const;
+
+function pointRow(point: SeedPipePoint): (string | number | null)[] {
+  return [point.id, point.category, point.subType, point.feature ?? null, point.appurtenance ?? null, 3.0, point.depth ?? null, 'synthetic'];
+}
+
+/**
+ * Writes the seed pipe network as survey deliveries come: CJJ 61 pipe-line and pipe-point tables
+ * with Chinese column names — gas (RQ) as GBK Shapefiles in CGCS2000 3-degree GK CM 117E
+ * (EPSG:4548), the other categories as GeoJSON (WGS84) — and the water network also as EPANET.
+ */
+export function writePipeSeeds(
+  dir: string,
+  frame: LocalFrame,
+  lines: SeedPipeLine[],
+  points: SeedPipePoint[],
+  toGk: (lonLat: [number, number]) => [number, number],
+  wkt4548: string,
+): void {
+  const lonLat = (xy: [number, number]): [number, number] => frame.toLonLat(xy[0], xy[1]);
+  const geojson = (name: string, features: object[]): string =>
+    `{"type":"FeatureCollection","name":"${name}","source":"synthetic","features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
+  const others = lines.filter((l) => l.category !== 'RQ');
+  writeFileSync(
+    join(dir, 'nankai-pipe-lines.geojson'),
+    geojson(
+      'nankai_pipe_lines',
+      others.map((l) => ({
+        type: 'Feature',
+        properties: Object.fromEntries(LINE_FIELDS.map((f, i) => [f, lineRow(l)[i]])),
+        geometry: { type: 'LineString', coordinates: l.points.map(lonLat) },
+      })),
+    ),
+  );
+  writeFileSync(
+    join(dir, 'nankai-pipe-points.geojson'),
+    geojson(
+      'nankai_pipe_points',
+      points
+        .filter((p) => p.category !== 'RQ')
+        .map((p) => ({
+          type: 'Feature',
+          properties: Object.fromEntries(POINT_FIELDS.map((f, i) => [f, pointRow(p)[i]])),
+          geometry: { type: 'Point', coordinates: lonLat([p.x, p.y]) },
+        })),
+    ),
+  );
+  const gas = lines.filter((l) => l.category === 'RQ');
+  const lineFields = LINE_FIELDS.map((name) => ({
+    name,
+    type: ['起点埋深', '终点埋深', '管径', '建设年代'].includes(name) ? ('N' as const) : ('C' as const),
+    length: name === '道路名称' || name === '权属单位' ? 40 : 16,
+    decimals: name.endsWith('埋深') ? 2 : 0,
+  }));
+  writeShapefile(
+    join(dir, 'RQ_line'),
+    lineFields,
+    gas.map((l) => ({ rings: [l.points.map((xy) => toGk(lonLat(xy)))], values: lineRow(l) })),
+    wkt4548,
+    'gbk',
+    'polyline',
+  );
+  const pointFields = POINT_FIELDS.map((name) => ({
+    name,
+    type: name === '地面高程' || name === '井深' ? ('N' as const) : ('C' as const),
+    length: 16,
+    decimals: name === '地面高程' || name === '井深' ? 2 : 0,
+  }));
+  writeShapefile(
+    join(dir, 'RQ_point'),
+    pointFields,
+    points.filter((p) => p.category === 'RQ').map((p) => ({ rings: [[toGk(lonLat([p.x, p.y]))]], values: pointRow(p) })),
+    wkt4548,
+    'gbk',
+    'point',
+  );
+
+  // The water network as an EPANET model: junctions at the survey points, pipes between them,
+  // a reservoir (the water works) feeding the first junction. SI units, CGCS2000 GK metres.
+  const water = lines.filter((l) => l.category === 'JS');
+  const used = new Set(water.flatMap((l) => [l.from, l.to]));
+  const junctions = points.filter((p) => p.category === 'JS' && used.has(p.id));
+  const inp: string[] = ['[TITLE]', 'Nankai district water supply (synthetic seed data, CIM Twin)', '', '[JUNCTIONS]', ';ID\tElev\tDemand'];
+  for (const j of junctions) inp.push(`${j.id}\t3.0\t${j.appurtenance === '消防栓' ? 0 : 0.4}`);
+  inp.push('', '[RESERVOIRS]', ';ID\tHead', 'WTP1\t35', '', '[PIPES]', ';ID\tNode1\tNode2\tLength\tDiameter\tRoughness\tMinorLoss\tStatus');
+  for (const l of water) {
+    const length = Math.hypot(l.points[1]![0] - l.points[0]![0], l.points[1]![1] - l.points[0]![1]);
+    inp.push(`${l.id}\t${l.from}\t${l.to}\t${Math.max(0.1, Math.round(length * 100) / 100)}\t${Math.round((l.diameter ?? 0.2) * 1000)}\t120\t0\tOpen`);
+  }
+  if (junctions[0]) inp.push(`SUPPLY1\tWTP1\t${junctions[0].id}\t1\t600\t120\t0\tOpen`);
+  inp.push('', '[OPTIONS]', 'Units\tLPS', 'Headloss\tH-W', '', '[COORDINATES]', ';Node\tX-Coord\tY-Coord');
+  for (const j of junctions) {
+    const [x, y] = toGk(lonLat([j.x, j.y]));
+    inp.push(`${j.id}\t${x}\t${y}`);
+  }
+  if (junctions[0]) {
+    // The water works' reservoir stands a metre from the first junction: its feed crosses nothing.
+    const [x, y] = toGk(lonLat([junctions[0].x + 0.7, junctions[0].y + 0.7]));
+    inp.push(`WTP1\t${x}\t${y}`);
+  }
+  inp.push('', '[END]', '');
+  writeFileSync(join(dir, 'nankai-water.inp'), inp.join('\n'));
+}
