@@ -1,5 +1,9 @@
 import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATED_DIR } from '../seeds/generator/main.js';
+import type { PipeBuildReport } from '../tiles-pipeline/src/pipes/buildPipes.js';
 import { startDemoServer } from './support/demoServer.js';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
@@ -63,6 +67,20 @@ describe('demo server', () => {
       expect([400, 404], path).toContain(res.status);
       expect(res.body.toString()).not.toContain('"name": "cim-twin"');
     }
+  });
+
+  it('the seed pipes pass the GB 50289 check except for the planted conflicts (seeds README)', () => {
+    const data = join(import.meta.dirname, '../data/tiles');
+    const report = JSON.parse(readFileSync(join(data, 'pipes/build-report.json'), 'utf8')) as PipeBuildReport;
+    const planted = JSON.parse(readFileSync(join(GENERATED_DIR, 'planted-conflicts.json'), 'utf8')) as { a: string }[];
+    const plantedIds = new Set(planted.map((p) => p.a));
+    const involved = new Set(report.clearance.conflicts.flatMap((c) => [c.a, c.b]).filter((id) => plantedIds.has(id)));
+    expect(involved).toEqual(plantedIds);
+    for (const c of report.clearance.conflicts) expect(plantedIds.has(c.a) || plantedIds.has(c.b)).toBe(true);
+    expect(report.skipped).toEqual([]);
+    const water = JSON.parse(readFileSync(join(data, 'water-model/build-report.json'), 'utf8')) as PipeBuildReport;
+    expect(water.clearance.conflicts).toEqual([]);
+    expect(water.inputs[0]!.format).toMatch(/EPANET \(SI, LPS\)/);
   });
 
   it('is read-only', async () => {

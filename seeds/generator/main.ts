@@ -9,6 +9,7 @@ import { generateNankai, type GeneratedBuilding } from './generateNankai.js';
 import { writeShapefile } from './writeShapefile.js';
 import { generatePipes } from './generatePipes.js';
 import { writePipeSeeds } from './writePipeSeeds.js';
+import { generatePointsOfInterest } from './generatePointsOfInterest.js';
 import { Random } from './Random.js';
 import { SEED } from './nankaiPlan.js';
 
@@ -20,7 +21,16 @@ export const GENERATED_DIR = join(SEEDS_DIR, 'generated');
 const HUAYUAN_WEST_OF = 117.136;
 
 /** Generates the seed inputs into seeds/generated (written beside, then swapped in). */
-export function generateSeeds(): { buildings: number; shapefileBuildings: number; roads: number; areas: number; pipeSegments: number; pipePoints: number } {
+export function generateSeeds(): {
+  buildings: number;
+  shapefileBuildings: number;
+  roads: number;
+  areas: number;
+  pipeSegments: number;
+  pipePoints: number;
+  pointsOfInterest: number;
+  sensorSites: number;
+} {
   const boundaryFile = JSON.parse(readFileSync(join(SEEDS_DIR, 'source/nankai-boundary-gcj02.geojson'), 'utf8')) as {
     features: { geometry: { coordinates: Position[][] } }[];
   };
@@ -138,6 +148,31 @@ export function generateSeeds(): { buildings: number; shapefileBuildings: number
   const gkForward = (lonLat: [number, number]): [number, number] => toGk.forward(lonLat).map((v) => Math.round(v * 1000) / 1000) as [number, number];
   writePipeSeeds(staging, frame, pipes.lines, pipes.points, gkForward, gk.wkt);
   writeFileSync(join(staging, 'planted-conflicts.json'), `${JSON.stringify(pipes.planted, null, 2)}\n`);
+  const { pois, sensors } = generatePointsOfInterest(district, pipes.points, new Random(SEED + 2));
+  writeFileSync(
+    join(staging, 'nankai-poi.geojson'),
+    featureCollection(
+      'nankai_poi',
+      pois.map(({ x, y, ...properties }) => ({
+        type: 'Feature',
+        id: properties.id,
+        properties: { ...properties, source: 'synthetic' },
+        geometry: { type: 'Point', coordinates: frame.toLonLat(x, y) },
+      })),
+    ),
+  );
+  writeFileSync(
+    join(staging, 'nankai-sensor-sites.geojson'),
+    featureCollection(
+      'nankai_sensor_sites',
+      sensors.map(({ x, y, ...properties }) => ({
+        type: 'Feature',
+        id: properties.id,
+        properties: { ...properties, source: 'synthetic' },
+        geometry: { type: 'Point', coordinates: frame.toLonLat(x, y) },
+      })),
+    ),
+  );
   const counts = {
     buildings: district.buildings.length,
     shapefileBuildings: shapefileBuildings.length,
@@ -145,6 +180,8 @@ export function generateSeeds(): { buildings: number; shapefileBuildings: number
     areas: district.areas.length,
     pipeSegments: pipes.lines.length,
     pipePoints: pipes.points.length,
+    pointsOfInterest: pois.length,
+    sensorSites: sensors.length,
   };
   writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ source: 'synthetic', generatorVersion: generatorVersion(), ...counts }, null, 2)}\n`);
   rmSync(GENERATED_DIR, { recursive: true, force: true });
