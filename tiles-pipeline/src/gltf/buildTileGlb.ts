@@ -165,7 +165,11 @@ function reorderForCompression(mesh: MeshAccumulator): void {
     normals[b + 2] = n[a + 2]!;
     featureIds[to] = f[v]!;
     surfaces[to] = k[v]!;
-    colors.set(mesh.colors.subarray(v * 4, v * 4 + 4), to * 4);
+    const c = mesh.colors;
+    colors[to * 4] = c[v * 4]!;
+    colors[to * 4 + 1] = c[v * 4 + 1]!;
+    colors[to * 4 + 2] = c[v * 4 + 2]!;
+    colors[to * 4 + 3] = c[v * 4 + 3]!;
   }
   mesh.positions = positions;
   mesh.normals = normals;

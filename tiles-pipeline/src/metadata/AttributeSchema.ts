@@ -21,7 +21,7 @@ export const BUILT_IN_PROPERTIES: readonly PropertyDefinition[] = [
   { id: 'cimLevel', sourceName: 'cimLevel', type: 'UINT8', optional: false },
 ];
 
-type Seen = { strings: boolean; booleans: boolean; numbers: boolean; nonInt32: boolean; missing: number; present: number };
+type Seen = { strings: boolean; booleans: boolean; numbers: boolean; nonInt32: boolean; missing: number; present: number; lastFeature: number };
 
 /**
  * Collects the type of every input attribute over the whole run, so every tile of a tileset
@@ -34,22 +34,29 @@ export class AttributeSchema {
   /** `builtIns`: the properties every feature carries, first in the table (buildings' by default). */
   constructor(private readonly builtIns: readonly PropertyDefinition[] = BUILT_IN_PROPERTIES) {}
 
-  observe(attributes: Attributes): void {
+  /** Records one feature's attributes, given as one object or several (later ones win). */
+  observe(...parts: Attributes[]): void {
     this.features++;
-    for (const key in attributes) {
-      const value = attributes[key];
-      let s = this.seen.get(key);
-      if (!s) {
-        s = { strings: false, booleans: false, numbers: false, nonInt32: false, missing: this.features - 1, present: 0 };
-        this.seen.set(key, s);
-      }
-      if (value === null || value === undefined) continue;
-      s.present++;
-      if (typeof value === 'string') s.strings = true;
-      else if (typeof value === 'boolean') s.booleans = true;
-      else {
-        s.numbers = true;
-        if (!Number.isInteger(value) || value < -2147483647 || value > 2147483647) s.nonInt32 = true;
+    for (const attributes of parts) {
+      for (const key in attributes) {
+        const value = attributes[key];
+        let s = this.seen.get(key);
+        if (!s) {
+          s = { strings: false, booleans: false, numbers: false, nonInt32: false, missing: this.features - 1, present: 0, lastFeature: 0 };
+          this.seen.set(key, s);
+        }
+        if (value === null || value === undefined) continue;
+        // A key present in two parts of one feature counts once.
+        if (s.lastFeature !== this.features) {
+          s.present++;
+          s.lastFeature = this.features;
+        }
+        if (typeof value === 'string') s.strings = true;
+        else if (typeof value === 'boolean') s.booleans = true;
+        else {
+          s.numbers = true;
+          if (!Number.isInteger(value) || value < -2147483647 || value > 2147483647) s.nonInt32 = true;
+        }
       }
     }
   }

@@ -22,23 +22,24 @@ export function encodePropertyTable(definitions: readonly PropertyDefinition[], 
     const count = rows.length;
     switch (definition.type) {
       case 'STRING': {
-        const parts: Uint8Array[] = [];
+        // One buffer for the column, filled with encodeInto: no allocation per string.
+        const texts = new Array<string>(count);
+        let chars = 0;
+        for (let i = 0; i < count; i++) {
+          const value = rows[i]![column];
+          const text = value === null || value === undefined ? '' : String(value);
+          texts[i] = text;
+          chars += text.length;
+        }
+        let buffer = new Uint8Array(chars * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
         const offsets = new Uint32Array(count + 1);
         let total = 0;
         for (let i = 0; i < count; i++) {
-          const value = rows[i]![column];
-          const bytes = encoder.encode(value === null || value === undefined ? '' : String(value));
-          parts.push(bytes);
-          total += bytes.length;
+          total += encoder.encodeInto(texts[i]!, buffer.subarray(total)).written;
           offsets[i + 1] = total;
         }
-        const values = new Uint8Array(total);
-        let offset = 0;
-        for (const part of parts) {
-          values.set(part, offset);
-          offset += part.length;
-        }
-        return { id: definition.id, values, stringOffsets: new Uint8Array(offsets.buffer) };
+        buffer = buffer.slice(0, total);
+        return { id: definition.id, values: buffer, stringOffsets: new Uint8Array(offsets.buffer) };
       }
       case 'BOOLEAN': {
         const values = new Uint8Array(Math.ceil(count / 8));

@@ -17,8 +17,10 @@ export interface PipeItem {
   kind: string;
   category: string;
   solids: PipeSolid[];
-  /** Values for the property table, by property id (built-ins and input attributes). */
+  /** Built-in values for the property table (kind, category, diameter…); they win over inputs. */
   values: Record<string, AttributeValue>;
+  /** The input attributes, shared with the feature they came from (not copied). */
+  attributes: Record<string, AttributeValue>;
   bbox: [number, number, number, number];
   /** Deepest and highest point, metres below ground (for the region heights). */
   maxDepth: number;

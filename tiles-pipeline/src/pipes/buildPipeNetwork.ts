@@ -102,8 +102,10 @@ export function buildPipeNetwork(
 
   // Ends without a named point: snap to a point, else to an earlier end on a grid.
   const cell = Math.max(tolerances.snap, tolerances.dangling) * 2;
-  const grid = new Map<string, number[]>();
-  const gridKey = (x: number, y: number): string => `${Math.floor(x / cell)},${Math.floor(y / cell)}`;
+  // Numeric cell keys (a string key per look-up dominated the profile at 100k segments).
+  const grid = new Map<number, number[]>();
+  const cellKey = (cx: number, cy: number): number => cx * 4_194_304 + cy;
+  const gridKey = (x: number, y: number): number => cellKey(Math.floor(x / cell), Math.floor(y / cell));
   const addToGrid = (node: number): void => {
     const n = nodes[node]!;
     const key = gridKey(mx(n.lon), my(n.lat));
@@ -118,7 +120,7 @@ export function buildPipeNetwork(
     const found: number[] = [];
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
-        for (const node of grid.get(`${Math.floor(x / cell) + dx},${Math.floor(y / cell) + dy}`) ?? []) {
+        for (const node of grid.get(cellKey(Math.floor(x / cell) + dx, Math.floor(y / cell) + dy)) ?? []) {
           const n = nodes[node]!;
           if (node !== exclude && n.category === category && Math.hypot(mx(n.lon) - x, my(n.lat) - y) <= radius) found.push(node);
         }

@@ -45,7 +45,7 @@ export function buildPipeTileContent(
     }
     minHeight = Math.min(minHeight, -item.maxDepth);
     maxHeight = Math.max(maxHeight, -item.minDepth);
-    rows.push(definitions.map((d) => (d.id === 'id' ? item.id : (item.values[d.sourceName] ?? null))));
+    rows.push(definitions.map((d) => (d.id === 'id' ? item.id : (item.values[d.sourceName] ?? item.attributes[d.sourceName] ?? null))));
   });
   const vertices = mesh.vertexCount;
   const triangles = mesh.indexCount / 3;

@@ -153,7 +153,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const items = pipeItemsFrom(segments, points, network);
     report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
-    for (const item of items) schema.observe(item.values);
+    for (const item of items) schema.observe(item.attributes, item.values);
     const definitions = schema.definitions();
     const tree = buildTileTree(
       {

@@ -63,8 +63,8 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       kind: 'segment',
       category: s.category,
       solids: [solid],
+      attributes: s.attributes,
       values: {
-        ...s.attributes,
         kind: 'segment',
         category: s.category,
         categoryName: category.get(s.category)?.nameZh ?? s.category,
@@ -133,8 +133,8 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       kind,
       category: p.category,
       solids,
+      attributes: p.attributes,
       values: {
-        ...p.attributes,
         kind,
         category: p.category,
         categoryName: category.get(p.category)?.nameZh ?? p.category,
