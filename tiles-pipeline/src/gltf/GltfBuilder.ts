@@ -104,7 +104,9 @@ export class GltfBuilder {
     this.json.buffers = [{ byteLength: this.byteLength }];
     if (this.usesMeshopt) this.json.buffers.push({ byteLength: this.fallbackByteLength, extensions: { EXT_meshopt_compression: { fallback: true } } });
     const json: Json = { ...this.json };
-    for (const key of ['extensionsUsed', 'extensionsRequired', 'materials'] as const) if (this.json[key].length === 0) delete json[key];
+    // glTF forbids empty top-level arrays.
+    for (const key of ['extensionsUsed', 'extensionsRequired', 'materials', 'meshes', 'accessors', 'bufferViews'] as const)
+      if (this.json[key].length === 0) delete json[key];
     if (Object.keys(this.json.extensions).length === 0) delete json['extensions'];
     const jsonBytes = new TextEncoder().encode(JSON.stringify(json));
     const jsonLength = align(jsonBytes.length, 4);

@@ -30,7 +30,8 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
   const { mesh, compression } = input;
   const builder = new GltfBuilder('CIM Twin tiles-pipeline');
   const featureCount = input.rows.length;
-  if (mesh.vertexCount > 0 && compression === 'meshopt') reorderForCompression(mesh);
+  if (mesh.vertexCount === 0) return emptyTileGlb(builder, input);
+  if (compression === 'meshopt') reorderForCompression(mesh);
 
   const attributes: Record<string, number> = {};
   let indicesAccessor: number | undefined;
@@ -97,6 +98,20 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
         SURFACE_TYPES.map((t) => [t]),
       ),
     ],
+  };
+  return builder.toGlb();
+}
+
+/**
+ * A tile whose features draw nothing (e.g. survey points on a straight pipe): a scene without a
+ * mesh (glTF forbids empty accessors) that still carries the features' property table.
+ */
+function emptyTileGlb(builder: GltfBuilder, input: TileGlbInput): Uint8Array {
+  builder.json.nodes.push({ matrix: [...Z_UP_TO_Y_UP] });
+  builder.useExtension('EXT_structural_metadata', false);
+  builder.json.extensions['EXT_structural_metadata'] = {
+    schema: metadataSchemaJson(input.definitions),
+    propertyTables: [propertyTableJson(builder, 'building', input.definitions, input.rows)],
   };
   return builder.toGlb();
 }
