@@ -57,6 +57,18 @@ describe('pipes: EPANET networks', () => {
   }
 });
 
+describe('pipes: deterministic', () => {
+  it('gives byte-identical tiles and network whatever --jobs', async () => {
+    const hashes = async (jobs: string): Promise<string[]> => {
+      const { out } = await pipes(`net3-jobs${jobs}`, [join(fixtures, 'epanet', 'Net3.inp'), '--origin', '117.165,39.10', '--jobs', jobs]);
+      const { createHash } = await import('node:crypto');
+      const files = [...glbPaths(out), join(out, 'tileset.json'), join(out, 'network.json')];
+      return files.map((f) => `${f.split('/').pop()} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`);
+    };
+    expect(await hashes('2')).toEqual(await hashes('1'));
+  }, 60_000);
+});
+
 describe('pipes: CJJ 61 survey tables', () => {
   let result: Awaited<ReturnType<typeof pipes>>;
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { buildPipes } from '../../tiles-pipeline/src/pipes/buildPipes.js';
 import { DEFAULT_FIELD_MAPPING } from '../../tiles-pipeline/src/pipes/pipeFields.js';
 
 /** One end-to-end pipes run in its own process. Prints JSON. */
-const [file, out] = process.argv.slice(2);
+const [file, out, jobs] = process.argv.slice(2);
 const started = performance.now();
 const report = await buildPipes({
   inputs: [file!],
@@ -13,6 +13,7 @@ const report = await buildPipes({
   category: undefined,
   mapping: DEFAULT_FIELD_MAPPING,
   compression: 'meshopt',
+  jobs: Number(jobs ?? 1),
   maxFeatures: 800,
   command: 'bench',
 });

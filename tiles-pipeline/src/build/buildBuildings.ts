@@ -14,8 +14,9 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import type { BuildOptions } from './BuildOptions.js';
 import { RecordSpool } from './RecordSpool.js';
-import { TilePool } from './TilePool.js';
-import type { TileTask } from './TileTask.js';
+import { WorkerPool } from './WorkerPool.js';
+import { runTileTask } from './runTileTask.js';
+import type { TileTask, TileTaskResult } from './TileTask.js';
 
 /** Thrown when nothing usable was read: the CLI exits 1. */
 export class NothingToWriteError extends Error {
@@ -40,7 +41,11 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
   const started = performance.now();
   const output = new AtomicOutput(options.out);
   const spool = new RecordSpool(join(output.staging, '.records.spool'), options.spoolMemoryBudget);
-  const pool = new TilePool(options.jobs);
+  const pool = new WorkerPool<TileTask, TileTaskResult>(options.jobs, {
+    module: new URL('./runTileTask.ts', import.meta.url),
+    exportName: 'runTileTask',
+    run: runTileTask,
+  });
   try {
     const report: BuildReport = {
       command: options.command,

@@ -127,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
         compression,
         maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
+        jobs: positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8)),
         command: ['cim-twin', ...argv].join(' '),
       });
       printPipeSummary(report);

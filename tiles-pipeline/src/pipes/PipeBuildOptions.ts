@@ -14,5 +14,7 @@ export interface PipeBuildOptions {
   mapping: FieldMapping;
   compression: Compression;
   maxFeatures: number;
+  /** Worker threads building tile contents (1: this thread). */
+  jobs: number;
   command: string;
 }

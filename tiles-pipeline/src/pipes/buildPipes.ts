@@ -2,11 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
-import { meshoptReady } from '../gltf/GltfBuilder.js';
-import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
-import { writeContentTile } from '../output/writeContentTile.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
@@ -16,7 +13,8 @@ import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTre
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceConflict, checkClearances } from './checkClearances.js';
-import { buildPipeTileContent } from './buildPipeTileContent.js';
+import { type PipeTileResult, type PipeTileTask, runPipeTileTask } from './runPipeTileTask.js';
+import { WorkerPool } from '../build/WorkerPool.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
 import { normalizePipeFeature } from './normalizePipeFeature.js';
@@ -51,8 +49,6 @@ export interface PipeBuildReport {
  */
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
-  await meshoptReady();
-  if (options.compression === 'draco') await dracoReady();
   const output = new AtomicOutput(options.out);
   try {
     const report: PipeBuildReport = {
@@ -167,27 +163,47 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     );
     mkdirSync(join(output.staging, 'tiles'), { recursive: true });
     const contents = new Map<string, TileContentInfo>();
-    const visit = (node: TileNode): void => {
-      if (node.content.length > 0) {
-        const tileItems = node.content.map((i) => items[i]!);
-        const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-        for (const item of tileItems) {
-          bbox[0] = Math.min(bbox[0], item.bbox[0]);
-          bbox[1] = Math.min(bbox[1], item.bbox[1]);
-          bbox[2] = Math.max(bbox[2], item.bbox[2]);
-          bbox[3] = Math.max(bbox[3], item.bbox[3]);
-        }
-        const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
-        const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-        const content = buildPipeTileContent(tileItems, centerLon, centerLat, definitions, options.compression);
-        const uri = writeContentTile(output.staging, node.path, content.glb);
-        contents.set(node.path, { bbox, minHeight: content.minHeight, maxHeight: content.maxHeight, centerLon, centerLat, uri });
-        report.tiles++;
-        report.bytes += content.glb.byteLength;
-      }
-      node.children.forEach(visit);
+    const nodes: TileNode[] = [];
+    const collect = (node: TileNode): void => {
+      if (node.content.length > 0) nodes.push(node);
+      node.children.forEach(collect);
     };
-    visit(tree);
+    collect(tree);
+    const pool = new WorkerPool<PipeTileTask, PipeTileResult>(options.jobs, {
+      module: new URL('./runPipeTileTask.ts', import.meta.url),
+      exportName: 'runPipeTileTask',
+      run: runPipeTileTask,
+    });
+    try {
+      await Promise.all(
+        nodes.map(async (node) => {
+          const tileItems = node.content.map((i) => items[i]!);
+          const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+          for (const item of tileItems) {
+            bbox[0] = Math.min(bbox[0], item.bbox[0]);
+            bbox[1] = Math.min(bbox[1], item.bbox[1]);
+            bbox[2] = Math.max(bbox[2], item.bbox[2]);
+            bbox[3] = Math.max(bbox[3], item.bbox[3]);
+          }
+          const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
+          const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
+          const result = await pool.run({
+            path: node.path,
+            items: tileItems,
+            centerLon,
+            centerLat,
+            definitions,
+            compression: options.compression,
+            outDir: output.staging,
+          });
+          contents.set(node.path, { bbox, minHeight: result.minHeight, maxHeight: result.maxHeight, centerLon, centerLat, uri: result.uri });
+          report.tiles++;
+          report.bytes += result.bytes;
+        }),
+      );
+    } finally {
+      await pool.close();
+    }
     const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)'));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     const networkJson = JSON.stringify(networkDocument(network, segments, points));

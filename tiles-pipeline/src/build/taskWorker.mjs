@@ -1,0 +1,14 @@
+// Worker-thread entry: registers the TypeScript loader, loads the task function named in
+// workerData ({ module: file URL, exportName }) and serves it. One entry for every pool.
+import { parentPort, workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const run = (await import(workerData.module))[workerData.exportName];
+parentPort.on('message', async (task) => {
+  try {
+    parentPort.postMessage({ ok: true, result: await run(task) });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, error: String(error && error.stack ? error.stack : error) });
+  }
+});
