@@ -11,18 +11,29 @@ export const OTHER_SURFACE = 3;
  * unit normals, a feature id and a surface type per vertex, 32-bit indices.
  */
 export class MeshAccumulator {
-  positions = new Float32Array(3 * 1024);
-  normals = new Float32Array(3 * 1024);
-  featureIds = new Uint32Array(1024);
-  surfaces = new Uint8Array(1024);
+  positions: Float32Array;
+  normals: Float32Array;
+  featureIds: Uint32Array;
+  surfaces: Uint8Array;
   /** RGBA per vertex, written to the tile only when `hasColors` (pipes: CJJ 61 colours). */
-  colors = new Uint8Array(4 * 1024);
+  colors: Uint8Array;
   hasColors = false;
   /** Colour given to the vertices appended from now on. */
   private rgba = [255, 255, 255, 255];
-  indices = new Uint32Array(3 * 1024);
+  indices: Uint32Array;
   vertexCount = 0;
   indexCount = 0;
+
+  /** `expectedVertices`: a size estimate, to grow (and copy) less often. */
+  constructor(expectedVertices = 1024) {
+    const n = Math.max(16, expectedVertices);
+    this.positions = new Float32Array(3 * n);
+    this.normals = new Float32Array(3 * n);
+    this.featureIds = new Uint32Array(n);
+    this.surfaces = new Uint8Array(n);
+    this.colors = new Uint8Array(4 * n);
+    this.indices = new Uint32Array(3 * n);
+  }
 
   reserve(extraVertices: number, extraIndices: number): void {
     const needV = this.vertexCount + extraVertices;

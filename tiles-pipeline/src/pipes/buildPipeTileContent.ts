@@ -20,7 +20,7 @@ export function buildPipeTileContent(
   compression: Compression,
 ): TileContentResult {
   const ecefToLocal = invertRigid(enuToEcefMatrix(centerLon, centerLat, 0));
-  const mesh = new MeshAccumulator();
+  const mesh = new MeshAccumulator(items.reduce((sum, item) => sum + item.vertexCount, 0));
   const rows: AttributeValue[][] = [];
   let minHeight = Infinity;
   let maxHeight = -Infinity;
@@ -49,6 +49,6 @@ export function buildPipeTileContent(
   });
   const vertices = mesh.vertexCount;
   const triangles = mesh.indexCount / 3;
-  const glb = buildTileGlb({ mesh, definitions, rows, compression });
+  const glb = buildTileGlb({ mesh, definitions, rows, compression, reorder: false });
   return { glb, features: rows.length, vertices, triangles, minHeight, maxHeight };
 }

@@ -39,6 +39,8 @@ export interface PipeBuildReport {
   tiles: number;
   bytes: number;
   seconds: number;
+  /** Seconds per phase (read, network, clearance, features, tiling, tiles), for profiling. */
+  phases: Record<string, number>;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       tiles: 0,
       bytes: 0,
       seconds: 0,
+      phases: {},
     };
     const segments: PipeSegment[] = [];
     const points: PipePoint[] = [];
@@ -135,7 +138,15 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     if (segments.length + points.length === 0)
       throw new NothingToWriteError(`nothing usable was read: ${report.features.read} features, ${report.features.skipped} skipped`, report.skipped);
 
+    let phaseStart = performance.now();
+    const phase = (name: string): void => {
+      const now = performance.now();
+      report.phases[name] = Math.round(now - phaseStart) / 1000;
+      phaseStart = now;
+    };
+    report.phases['read'] = Math.round(phaseStart - started) / 1000;
     const network = buildPipeNetwork(segments, points);
+    phase('network');
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
     report.topology.issues = network.issues.slice(0, 1000);
     report.topology.truncated = network.issues.length > 1000;
@@ -146,7 +157,9 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     }
 
     report.clearance = checkClearances(segments);
+    phase('clearance');
     const items = pipeItemsFrom(segments, points, network);
+    phase('features');
     report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
@@ -163,6 +176,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     );
     mkdirSync(join(output.staging, 'tiles'), { recursive: true });
     const contents = new Map<string, TileContentInfo>();
+    phase('tiling');
     const nodes: TileNode[] = [];
     const collect = (node: TileNode): void => {
       if (node.content.length > 0) nodes.push(node);
@@ -204,6 +218,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     } finally {
       await pool.close();
     }
+    phase('tiles');
     const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)'));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     const networkJson = JSON.stringify(networkDocument(network, segments, points));

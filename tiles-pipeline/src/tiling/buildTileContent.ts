@@ -22,7 +22,7 @@ export interface TileContentInput {
 /** Builds one tile: geometry in the tile's ENU frame, one property-table row per building. */
 export function buildTileContent(input: TileContentInput): TileContentResult {
   const ecefToLocal = invertRigid(enuToEcefMatrix(input.centerLon, input.centerLat, 0));
-  const mesh = new MeshAccumulator();
+  const mesh = new MeshAccumulator(input.records.reduce((sum, record) => sum + record.vertexCount, 0));
   const rows: AttributeValue[][] = [];
   let minHeight = Infinity;
   let maxHeight = -Infinity;
