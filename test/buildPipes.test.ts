@@ -126,6 +126,23 @@ describe('pipes: CJJ 61 survey tables', () => {
   });
 });
 
+describe('pipes: other compressions', () => {
+  it('draco and none keep the CJJ 61 colours and pass the glTF-Validator', async () => {
+    for (const mode of ['draco', 'none']) {
+      const { out } = await pipes(`survey-${mode}`, [
+        ...['JS_line.geojson', 'JS_point.geojson', 'WS_line.geojson'].map((f) => join(fixtures, 'pipes', f)),
+        '--compress',
+        mode,
+      ]);
+      for (const path of glbPaths(out)) {
+        expect(await gltfValidatorErrors(path)).toEqual([]);
+        const glb = readGlb(new Uint8Array(readFileSync(path)));
+        expect(glb.json.meshes![0]!.primitives[0]!.attributes['COLOR_0']).toBeDefined();
+      }
+    }
+  });
+});
+
 describe('pipes: malformed corpus', () => {
   const cases = JSON.parse(readFileSync(join(fixtures, 'pipes/malformed/cases.json'), 'utf8')) as {
     name: string;

@@ -68,6 +68,7 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
     attributes['NORMAL'] = builder.addAccessor({ componentType: 5126, count, type: 'VEC3' });
     attributes['_FEATURE_ID_0'] = builder.addAccessor({ componentType: 5126, count, type: 'SCALAR' });
     attributes['_FEATURE_ID_1'] = builder.addAccessor({ componentType: 5126, count, type: 'SCALAR' });
+    if (mesh.hasColors) attributes['COLOR_0'] = builder.addAccessor({ componentType: 5126, count, type: 'VEC4' });
     indicesAccessor = builder.addAccessor({ componentType: 5125, count: mesh.indexCount, type: 'SCALAR' });
     primitive['extensions'] = { KHR_draco_mesh_compression: { bufferView: view, attributes: draco.attributeIds } };
   } else {

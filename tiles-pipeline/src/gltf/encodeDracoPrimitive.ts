@@ -11,6 +11,7 @@ interface DracoEncoderModule {
   POSITION: number;
   NORMAL: number;
   GENERIC: number;
+  COLOR: number;
   MESH_SEQUENTIAL_ENCODING: number;
   destroy(object: object): void;
 }
@@ -47,12 +48,18 @@ export function encodeDracoPrimitive(mesh: MeshAccumulator): { bytes: Uint8Array
   const dracoMesh = new module.Mesh();
   const count = mesh.vertexCount;
   builder.AddFacesToMesh(dracoMesh, mesh.indexCount / 3, mesh.indices.slice(0, mesh.indexCount));
-  const attributeIds = {
+  const attributeIds: Record<string, number> = {
     POSITION: builder.AddFloatAttributeToMesh(dracoMesh, module.POSITION, count, 3, mesh.positions.slice(0, count * 3)),
     NORMAL: builder.AddFloatAttributeToMesh(dracoMesh, module.NORMAL, count, 3, mesh.normals.slice(0, count * 3)),
     _FEATURE_ID_0: builder.AddFloatAttributeToMesh(dracoMesh, module.GENERIC, count, 1, Float32Array.from(mesh.featureIds.subarray(0, count))),
     _FEATURE_ID_1: builder.AddFloatAttributeToMesh(dracoMesh, module.GENERIC, count, 1, Float32Array.from(mesh.surfaces.subarray(0, count))),
   };
+  if (mesh.hasColors) {
+    const colors = new Float32Array(count * 4);
+    for (let i = 0; i < count * 4; i++) colors[i] = mesh.colors[i]! / 255;
+    attributeIds['COLOR_0'] = builder.AddFloatAttributeToMesh(dracoMesh, module.COLOR, count, 4, colors);
+    encoder.SetAttributeQuantization(module.COLOR, 8);
+  }
   encoder.SetAttributeQuantization(module.POSITION, 16);
   encoder.SetAttributeQuantization(module.NORMAL, 8);
   encoder.SetEncodingMethod(module.MESH_SEQUENTIAL_ENCODING);
