@@ -116,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    const progress = progressBar(values.quiet === true || !process.stderr.isTTY);
     if (command === 'pipes') {
       const report = await buildPipes({
         inputs,
@@ -129,16 +130,13 @@ export async function main(argv: string[]): Promise<number> {
         maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
         jobs: positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8)),
         command: ['cim-twin', ...argv].join(' '),
+        onProgress: progress.update,
       });
+      progress.stop();
       printPipeSummary(report);
       return values.strict && report.features.skipped > 0 ? 3 : 0;
     }
     const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
-    const quiet = values.quiet || !process.stderr.isTTY;
-    const bar = quiet
-      ? undefined
-      : new SingleBar({ format: ' {phase} [{bar}] {value}/{total} tiles | {features} features', hideCursor: true, clearOnComplete: true });
-    let started = false;
     const report = await buildBuildings({
       inputs,
       out: values.out,
@@ -154,21 +152,9 @@ export async function main(argv: string[]): Promise<number> {
       jobs,
       tiling: { ...DEFAULT_TILING, maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures },
       command: ['cim-twin', ...argv].join(' '),
-      onProgress: (phase, done, total) => {
-        if (!bar) return;
-        if (phase === 'read') {
-          if (!started) bar.start(1, 0, { phase: 'reading', features: done });
-          started = true;
-          bar.update(0, { features: done });
-        } else {
-          if (!started) bar.start(total ?? 1, 0, { phase: 'tiles', features: '' });
-          started = true;
-          bar.setTotal(total ?? 1);
-          bar.update(done, { phase: 'tiles  ' });
-        }
-      },
+      onProgress: progress.update,
     });
-    bar?.stop();
+    progress.stop();
     printSummary(report);
     if (values.strict && report.features.skipped > 0) return 3;
     return 0;
@@ -186,6 +172,28 @@ export async function main(argv: string[]): Promise<number> {
 function usage(message: string): number {
   process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
   return 2;
+}
+
+/** A progress bar on stderr (reading: features so far; then tiles done of total). */
+function progressBar(quiet: boolean): { update: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void; stop: () => void } {
+  if (quiet) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total} tiles | {features} features', hideCursor: true, clearOnComplete: true });
+  let started = false;
+  return {
+    update(phase, done, total) {
+      if (phase === 'read') {
+        if (!started) bar.start(1, 0, { phase: 'reading', features: done });
+        started = true;
+        bar.update(0, { features: done });
+      } else {
+        if (!started) bar.start(total ?? 1, 0, { phase: 'tiles', features: '' });
+        started = true;
+        bar.setTotal(total ?? 1);
+        bar.update(done, { phase: 'tiles  ' });
+      }
+    },
+    stop: () => bar.stop(),
+  };
 }
 
 function lonLatOption(value: string): [number, number] {

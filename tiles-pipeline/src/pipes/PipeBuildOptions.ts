@@ -17,4 +17,6 @@ export interface PipeBuildOptions {
   /** Worker threads building tile contents (1: this thread). */
   jobs: number;
   command: string;
+  /** Called as work advances (phase, done, total when known). */
+  onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;
 }

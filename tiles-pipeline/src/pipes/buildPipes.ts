@@ -111,6 +111,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       for await (const feature of source.features) {
         report.features.read++;
         count++;
+        if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
         if (feature.kind === 'issue') {
           report.skipped.push(feature.issue);
           continue;
@@ -213,6 +214,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
           contents.set(node.path, { bbox, minHeight: result.minHeight, maxHeight: result.maxHeight, centerLon, centerLat, uri: result.uri });
           report.tiles++;
           report.bytes += result.bytes;
+          options.onProgress?.('tiles', report.tiles, nodes.length);
         }),
       );
     } finally {
