@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,31 @@ describe('seed tileset in CesiumJS (Chromium, software WebGL)', () => {
     expect(properties?.['u7f16_u53f7_']).toBe(target!.id); // 编号
     expect(properties?.['height']).toBeCloseTo(target!.height, 3);
     expect(target!.name).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('underground: the seed pipes load in CesiumJS and a pipe is pickable below the ground', async () => {
+    const underground = await browser.newPage({ viewport: { width: 800, height: 500 } });
+    const errors: string[] = [];
+    underground.on('pageerror', (error) => errors.push(error.message));
+    await underground.goto(`${server.url}/?underground`);
+    await underground.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
+    await underground.evaluate(() => (window as unknown as { cimTwin: { ready: Promise<void> } }).cimTwin.ready);
+    // The utility tunnel (3.0 × 2.8 m box, top 2.0 m deep): its line's middle, 3.4 m down.
+    const lines = JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as {
+      features: { properties: Record<string, unknown>; geometry: { coordinates: number[][] } }[];
+    };
+    const tunnel = lines.features.find((f) => f.properties['类别'] === 'ZH')!;
+    const [a, b] = tunnel.geometry.coordinates as [number[], number[]];
+    const properties = await underground.evaluate(
+      ([lon, lat]) =>
+        (
+          window as unknown as { cimTwin: { pickAtLonLat(lon: number, lat: number, h: number, range: number): Promise<Record<string, unknown>> } }
+        ).cimTwin.pickAtLonLat(lon!, lat!, -3.4, 60),
+      [(a[0]! + b[0]!) / 2, (a[1]! + b[1]!) / 2],
+    );
+    await underground.screenshot({ path: join(artifacts, 'underground-tunnel.png') });
+    expect(properties).toMatchObject({ id: tunnel.properties['管线编号'], category: 'ZH', kind: 'segment', width: 3, sectionHeight: 2.8 });
+    expect(errors).toEqual([]);
+    await underground.close();
   });
 });

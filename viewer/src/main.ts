@@ -159,9 +159,10 @@ const tilesLoaded = new Promise<void>((resolve) => {
 const api = {
   ready: tilesLoaded,
   /** Looks from above at a point and picks the building drawn there. */
-  async pickAtLonLat(lon: number, lat: number, height: number): Promise<Properties | undefined> {
+  async pickAtLonLat(lon: number, lat: number, height: number, range = 650): Promise<Properties | undefined> {
+    // From the south, `range` metres away, 50° down.
     widget.camera.setView({
-      destination: Cartesian3.fromDegrees(lon, lat - 0.004, height + 500),
+      destination: Cartesian3.fromDegrees(lon, lat - (range * 0.643) / 111_000, height + range * 0.766),
       orientation: { heading: 0, pitch: CesiumMath.toRadians(-50), roll: 0 },
     });
     await waitForTiles();

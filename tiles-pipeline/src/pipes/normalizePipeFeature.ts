@@ -168,8 +168,8 @@ function sizeOf(
     const match = /^\s*(\d+(?:\.\d+)?)\s*[×xX*]\s*(\d+(?:\.\d+)?)\s*$/.exec(String(sectionValue));
     if (match) {
       const scale = mapping.units.section === 'mm' ? 0.001 : 1;
-      const width = Number(match[1]) * scale;
-      const height = Number(match[2]) * scale;
+      const width = toMetres(Number(match[1]), scale);
+      const height = toMetres(Number(match[2]), scale);
       if (!(width > 0 && height > 0)) throw new Skip('SECTION_INVALID', `断面 "${String(sectionValue)}" has a zero side`);
       if (Math.max(width, height) > 20) throw new Skip('SECTION_INVALID', `断面 "${String(sectionValue)}" is more than 20 m wide: a unit error`);
       return { width, height };
@@ -181,13 +181,18 @@ function sizeOf(
   if (diameterValue === undefined) return {};
   const raw = Number(String(diameterValue).replace(/^\s*(DN|De|Φ|φ)\s*/i, ''));
   if (!Number.isFinite(raw) || raw <= 0) throw new Skip('DIAMETER_INVALID', `管径 is ${JSON.stringify(diameterValue)}; it must be a positive number`);
-  let diameter = mapping.units.diameter === 'mm' ? raw / 1000 : raw;
+  let diameter = mapping.units.diameter === 'mm' ? toMetres(raw, 0.001) : raw;
   if (mapping.units.diameter === 'mm' && raw < 5) {
     repair('DIAMETER_UNIT_GUESSED', `管径 ${raw} read as metres: no pipe is ${raw} mm wide`);
     diameter = raw;
   }
   if (diameter > MAX_DIAMETER) throw new Skip('DIAMETER_ABSURD', `管径 ${raw} is ${diameter} m: a unit error?`);
   return { diameter };
+}
+
+/** mm to m without binary noise (2800 × 0.001 is 2.8000000000000003): micrometre precision. */
+function toMetres(value: number, scale: number): number {
+  return Math.round(value * scale * 1e6) / 1e6;
 }
 
 function optionalDepth(value: AttributeValue | undefined, what: string): number | undefined {
