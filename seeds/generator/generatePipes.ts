@@ -175,12 +175,16 @@ export interface PlantedConflict {
 }
 
 interface Station {
+  /** Position along the run, metres. */
   t: number;
   /** Centre depth at the station. */
   centre: number;
-  id?: string;
   feature?: string;
   appurtenance?: string;
+  /** Where two streets' pipes of one category meet: both stations share this, and one point. */
+  junction?: { id?: string };
+  /** The planted vertical conflict. */
+  planted?: boolean;
 }
 
 interface Run {
@@ -232,16 +236,10 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
       const v = a.road.at + a.offset;
       if (!along(a, u) || !along(b, v)) continue;
       if (key(a) === key(b)) {
-        const id = `J${a.stations.length}`; // renamed when points are numbered
-        a.stations.push({
-          t: u,
-          centre: a.standardCentre,
-          id,
-          feature: a.spec.joinName === '三通' ? '四通' : undefined,
-          appurtenance: a.spec.joinName === '三通' ? undefined : a.spec.joinName,
-        });
-        b.stations.push({ t: v, centre: a.standardCentre, id: `link:${a.stations.length - 1}`, feature: '四通' });
-        (b.stations[b.stations.length - 1] as Station & { link?: Station }).link = a.stations[a.stations.length - 1]!;
+        const junction = {};
+        const join = a.spec.joinName === '三通' ? { feature: '四通' } : { appurtenance: a.spec.joinName };
+        a.stations.push({ t: u, centre: a.standardCentre, junction, ...join });
+        b.stations.push({ t: v, centre: a.standardCentre, junction, ...join });
         continue;
       }
       if (a.spec.category === b.spec.category && a.spec.category === 'PS') continue; // sewers clear each other by design
@@ -261,7 +259,7 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
       if (!plantedVertical && b.spec.category === 'TX' && a.spec.category === 'JS') {
         plantedVertical = true;
         centre = b.standardCentre;
-        b.stations.push({ t: v, centre, feature: '变深点', id: 'planted:vertical' });
+        b.stations.push({ t: v, centre, feature: '变深点', planted: true });
         continue;
       }
       b.stations.push({ t: v, centre, feature: '变深点' });
@@ -279,7 +277,6 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
     return `${prefix}${String(n).padStart(5, '0')}`;
   };
   const xyOf = (run: Run, t: number): [number, number] => (run.road.direction === 'ew' ? toXY(t, run.road.at + run.offset) : toXY(run.road.at + run.offset, t));
-  const pointIds = new Map<Station, string>();
   let plantedVerticalLine = '';
   for (const run of [...ew, ...ns]) {
     const start = run.road.from + 5;
@@ -323,12 +320,10 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
     const year = random.int(1985, 2022);
     let previous: { id: string; station: Station } | undefined;
     for (const station of stations) {
-      const linked = (station as Station & { link?: Station }).link;
-      let id = linked ? pointIds.get(linked) : pointIds.get(station);
+      let id = station.junction?.id;
       if (!id) {
         id = nextId(run.spec.category, run.spec.subType);
-        pointIds.set(station, id);
-        if (linked) pointIds.set(linked, id);
+        if (station.junction) station.junction.id = id;
         const [x, y] = xyOf(run, station.t);
         const wellDepth = station.appurtenance === '检修井' ? Math.round((station.centre + run.half.vertical + 0.3) * 100) / 100 : undefined;
         points.push({
@@ -341,7 +336,7 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
           ...(station.appurtenance ? { appurtenance: station.appurtenance } : {}),
           ...(wellDepth ? { depth: wellDepth } : {}),
         });
-      } else if (linked) pointIds.set(station, id);
+      }
       if (previous) {
         const toSurvey = (centre: number): number =>
           Math.round((run.spec.reference === 'top' ? centre - run.half.vertical : centre + run.half.vertical) * 100) / 100;
@@ -363,7 +358,7 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
           road: run.road.name,
           burial: run.spec.category === 'DL' || run.spec.category === 'TX' ? '管块' : '直埋',
         });
-        if (station.id === 'planted:vertical' || previous.station.id === 'planted:vertical') plantedVerticalLine = lineId;
+        if (station.planted || previous.station.planted) plantedVerticalLine = lineId;
       }
       previous = { id, station };
     }
