@@ -10,33 +10,37 @@ export interface Line {
 
 /** Streams the non-blank lines of a UTF-8 text file (LF or CRLF), a BOM tolerated. */
 export async function* readLines(file: string): AsyncGenerator<Line> {
-  let rest: Buffer = Buffer.alloc(0);
-  let restOffset = 0;
+  let pending: Buffer = Buffer.alloc(0); // bytes after the last newline seen
+  let pendingOffset = 0; // file offset of pending[0]
   let number = 0;
+  let first = true;
   for await (const raw of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    let chunk = raw as Buffer;
-    let start = 0;
-    if (restOffset === 0 && rest.length === 0 && number === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let lineStart = rest.length ? 0 : start;
-    const base = rest.length ? restOffset : restOffset + 0;
-    chunk = data;
-    for (let i = lineStart; i < chunk.length; i++) {
-      if (chunk[i] !== 0x0a) continue;
+    let data = pending.length ? Buffer.concat([pending, raw as Buffer]) : (raw as Buffer);
+    let dataOffset = pendingOffset;
+    if (first) {
+      first = false;
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+        dataOffset = 3;
+      }
+    }
+    let lineStart = 0;
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] !== 0x0a) continue;
       number++;
-      const end = i > lineStart && chunk[i - 1] === 0x0d ? i - 1 : i;
+      const end = i > lineStart && data[i - 1] === 0x0d ? i - 1 : i;
       if (end > lineStart) {
-        const text = decodeUtf8(chunk.subarray(lineStart, end), file, base + lineStart);
-        if (text.trim() !== '') yield { number, byteOffset: base + lineStart, text };
+        const text = decodeUtf8(data.subarray(lineStart, end), file, dataOffset + lineStart);
+        if (text.trim() !== '') yield { number, byteOffset: dataOffset + lineStart, text };
       }
       lineStart = i + 1;
     }
-    rest = Buffer.from(chunk.subarray(lineStart));
-    restOffset = base + lineStart;
+    pending = Buffer.from(data.subarray(lineStart));
+    pendingOffset = dataOffset + lineStart;
   }
-  if (rest.length) {
+  if (pending.length) {
     number++;
-    const text = decodeUtf8(rest, file, restOffset);
-    if (text.trim() !== '') yield { number, byteOffset: restOffset, text };
+    const text = decodeUtf8(pending, file, pendingOffset);
+    if (text.trim() !== '') yield { number, byteOffset: pendingOffset, text };
   }
 }
