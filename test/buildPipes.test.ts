@@ -99,6 +99,22 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(report.topology.byCode['LINE_END_WITHOUT_POINT']).toBe(2);
   });
 
+  it('draws wells, hydrants and valves as instances of one cylinder, checked against the regions', async () => {
+    const glb = readGlb(new Uint8Array(readFileSync(glbPaths(result.out)[0]!)));
+    const instanced = (glb.json.nodes ?? []).filter((n) => n.extensions?.['EXT_mesh_gpu_instancing']);
+    expect(instanced.length).toBeGreaterThan(0);
+    expect(glb.json.extensionsRequired).toContain('EXT_mesh_gpu_instancing');
+    // Lower the root region's top below the hydrant tops: the check must see the instances.
+    const { cpSync, writeFileSync } = await import('node:fs');
+    const copy = join(work, 'survey-cut');
+    cpSync(result.out, copy, { recursive: true, dereference: true });
+    const tileset = JSON.parse(readFileSync(join(copy, 'tileset.json'), 'utf8')) as { root: { boundingVolume: { region: number[] } } };
+    tileset.root.boundingVolume.region[5] = 0.2;
+    writeFileSync(join(copy, 'tileset.json'), JSON.stringify(tileset));
+    const issues = await validateTileset(join(copy, 'tileset.json'));
+    expect(issues.some((i) => i.code === 'BOUNDING_VOLUMES_INCONSISTENT' && /instance/.test(i.message))).toBe(true);
+  });
+
   it('finds the GB 50289 conflict in the survey: the duct bank crosses the water branch too close', () => {
     expect(result.report.clearance.conflicts.map((c) => `${c.type} ${c.a} ${c.b}`)).toEqual(['vertical DL-L1 JS-L3']);
     expect(result.report.clearance.source).toMatch(/GB 50289/);

@@ -1,9 +1,11 @@
 import { MeshoptEncoder } from 'meshoptimizer';
-import { type MeshAccumulator, SURFACE_TYPES } from '../../../workers/geometry/MeshAccumulator.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 import { encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { Compression } from './Compression.js';
+import type { InstanceGroup } from './InstanceGroup.js';
+import { MeshAccumulator, SURFACE_TYPES } from '../../../workers/geometry/MeshAccumulator.js';
+import { sweepTube } from '../../../workers/geometry/sweepTube.js';
 import { GltfBuilder } from './GltfBuilder.js';
 import { encodeDracoPrimitive } from './encodeDracoPrimitive.js';
 
@@ -17,6 +19,8 @@ export interface TileGlbInput {
   definitions: readonly PropertyDefinition[];
   rows: readonly (readonly AttributeValue[])[];
   compression: Compression;
+  /** Instanced solids drawn beside the merged mesh (pipe symbols). */
+  instances?: readonly InstanceGroup[];
   /**
    * Reorder for the vertex cache before meshopt (default on). Swept pipes are generated in
    * strip order already: reordering them costs a third of the tile time and saves little.
@@ -35,8 +39,8 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
   const { mesh, compression } = input;
   const builder = new GltfBuilder('CIM Twin tiles-pipeline');
   const featureCount = input.rows.length;
-  if (mesh.vertexCount === 0) return emptyTileGlb(builder, input);
-  if (compression === 'meshopt' && input.reorder !== false) reorderForCompression(mesh);
+  if (mesh.vertexCount === 0 && !input.instances?.length) return emptyTileGlb(builder, input);
+  if (mesh.vertexCount > 0 && compression === 'meshopt' && input.reorder !== false) reorderForCompression(mesh);
 
   const attributes: Record<string, number> = {};
   let indicesAccessor: number | undefined;
@@ -44,7 +48,9 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
   const primitive: Record<string, unknown> = { mode: 4, material: 0 };
   const bounds = positionBounds(mesh);
 
-  if (compression === 'meshopt') {
+  if (mesh.vertexCount === 0) {
+    // Only instanced solids in this tile: no merged mesh to write.
+  } else if (compression === 'meshopt') {
     builder.useExtension('KHR_mesh_quantization', true);
     writeQuantizedAttributes(builder, mesh, bounds, attributes);
     indicesAccessor = writeIndices(builder, mesh, true);
@@ -87,11 +93,15 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
     ],
   };
   primitive['extensions'] = { ...(primitive['extensions'] as object | undefined), EXT_mesh_features: meshFeatures };
-  builder.json.meshes.push({ primitives: [primitive] });
-  builder.json.nodes.push({ mesh: 0, matrix: nodeMatrix });
   builder.json.materials.push({
     pbrMetallicRoughness: { baseColorFactor: [0.93, 0.93, 0.9, 1], metallicFactor: 0, roughnessFactor: 0.9 },
   });
+  if (mesh.vertexCount > 0) {
+    builder.json.meshes.push({ primitives: [primitive] });
+    builder.json.nodes.push({ mesh: 0, matrix: nodeMatrix });
+  }
+  if (input.instances?.length) writeInstanceGroups(builder, input.instances, featureCount);
+  builder.json.scenes = [{ nodes: builder.json.nodes.map((_, i) => i) }];
 
   builder.json.extensions['EXT_structural_metadata'] = {
     schema: metadataSchemaJson(input.definitions),
@@ -112,6 +122,68 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
  * A tile whose features draw nothing (e.g. survey points on a straight pipe): a scene without a
  * mesh (glTF forbids empty accessors) that still carries the features' property table.
  */
+/**
+ * Instanced unit cylinders (EXT_mesh_gpu_instancing), one node per group, with per-instance
+ * feature ids into property table 0 (EXT_instance_features). Instance transforms act in the
+ * node's z-up frame; the node turns it y-up like the main mesh.
+ */
+function writeInstanceGroups(builder: GltfBuilder, groups: readonly InstanceGroup[], featureCount: number): void {
+  builder.useExtension('EXT_mesh_gpu_instancing', true);
+  builder.useExtension('EXT_instance_features', false);
+  const unit = new MeshAccumulator(80);
+  sweepTube(unit, new Float64Array([0, 0, 0, 0, 0, 1]), 1, 16, 0, 0, true);
+  const count = unit.vertexCount;
+  const floats = (array: Float32Array, target?: 34962): number =>
+    builder.addBufferView(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), target ? { target } : {});
+  const positions = unit.positions.slice(0, count * 3);
+  const min = [-1, -1, 0];
+  const max = [1, 1, 1];
+  for (let i = 0; i < positions.length; i++) positions[i] = Math.fround(Math.min(max[i % 3]!, Math.max(min[i % 3]!, positions[i]!)));
+  const position = builder.addAccessor({ bufferView: floats(positions, ARRAY_BUFFER), componentType: 5126, count, type: 'VEC3', min, max });
+  const normal = builder.addAccessor({ bufferView: floats(unit.normals.slice(0, count * 3), ARRAY_BUFFER), componentType: 5126, count, type: 'VEC3' });
+  const indices = Uint16Array.from(unit.indices.subarray(0, unit.indexCount));
+  const indexView = builder.addBufferView(new Uint8Array(indices.buffer, 0, indices.byteLength + (indices.byteLength % 4)), { target: ELEMENT_ARRAY_BUFFER });
+  const index = builder.addAccessor({ bufferView: indexView, componentType: 5123, count: unit.indexCount, type: 'SCALAR' });
+  for (const group of groups) {
+    const surfaceIds = new Float32Array(count).fill(group.surface);
+    const material = builder.json.materials.length;
+    builder.json.materials.push({
+      pbrMetallicRoughness: { baseColorFactor: [...group.rgb.map((c) => Math.round((c / 255) * 1000) / 1000), 1], metallicFactor: 0, roughnessFactor: 0.9 },
+    });
+    const meshIndex = builder.json.meshes.length;
+    builder.json.meshes.push({
+      primitives: [
+        {
+          mode: 4,
+          material,
+          indices: index,
+          attributes: {
+            POSITION: position,
+            NORMAL: normal,
+            _FEATURE_ID_1: builder.addAccessor({ bufferView: floats(surfaceIds, ARRAY_BUFFER), componentType: 5126, count, type: 'SCALAR' }),
+          },
+          extensions: { EXT_mesh_features: { featureIds: [{ featureCount: SURFACE_TYPES.length, attribute: 1, propertyTable: 1, label: 'surface' }] } },
+        },
+      ],
+    });
+    const instances = group.featureIds.length;
+    builder.json.nodes.push({
+      mesh: meshIndex,
+      matrix: [...Z_UP_TO_Y_UP],
+      extensions: {
+        EXT_mesh_gpu_instancing: {
+          attributes: {
+            TRANSLATION: builder.addAccessor({ bufferView: floats(group.translations), componentType: 5126, count: instances, type: 'VEC3' }),
+            SCALE: builder.addAccessor({ bufferView: floats(group.scales), componentType: 5126, count: instances, type: 'VEC3' }),
+            _FEATURE_ID_0: builder.addAccessor({ bufferView: floats(group.featureIds), componentType: 5126, count: instances, type: 'SCALAR' }),
+          },
+        },
+        EXT_instance_features: { featureIds: [{ featureCount, attribute: 0, propertyTable: 0, label: 'building' }] },
+      },
+    });
+  }
+}
+
 function emptyTileGlb(builder: GltfBuilder, input: TileGlbInput): Uint8Array {
   builder.json.nodes.push({ matrix: [...Z_UP_TO_Y_UP] });
   builder.useExtension('EXT_structural_metadata', false);

@@ -8,6 +8,11 @@ export interface PipeSolid {
   /** Surface type for the per-vertex semantics (wall, roof = cover). */
   surface: number;
   caps: boolean;
+  /**
+   * A vertical cylinder (well shafts, covers, hydrants, valves, fittings): drawn as an instance
+   * of one unit cylinder (EXT_mesh_gpu_instancing) instead of its own geometry.
+   */
+  instanced?: boolean;
 }
 
 /** One feature of a pipe tileset: a segment, a well, a valve, a hydrant, a fitting… */

@@ -3,6 +3,7 @@ import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
 import { circleProfile, rectangleProfile, sweepProfile, tubeSegmentsForDiameter } from '../../../workers/geometry/sweepTube.js';
 import type { Compression } from '../gltf/Compression.js';
 import { buildTileGlb } from '../gltf/buildTileGlb.js';
+import type { InstanceGroup } from '../gltf/InstanceGroup.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { TileContentResult } from '../tiling/TileContentResult.js';
@@ -24,6 +25,7 @@ export function buildPipeTileContent(
   const rows: AttributeValue[][] = [];
   let minHeight = Infinity;
   let maxHeight = -Infinity;
+  const groups = new Map<string, { rgb: [number, number, number]; surface: number; translations: number[]; scales: number[]; featureIds: number[] }>();
   items.forEach((item, featureId) => {
     const [r, g, b] = COLOURS.get(item.category) ?? [102, 0, 204];
     mesh.setColor(r, g, b);
@@ -37,6 +39,18 @@ export function buildPipeTileContent(
       }
       const local = new Float64Array(n * 3);
       geodeticToLocal(geodetic, ecefToLocal, local);
+      if (solid.instanced && solid.profile.type === 'circle' && n === 2) {
+        // A vertical cylinder: one instance of the unit cylinder, from its lower end up.
+        const lower = local[2]! <= local[5]! ? 0 : 3;
+        const height = Math.abs(local[5]! - local[2]!);
+        const key = `${r},${g},${b}|${solid.surface}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { rgb: [r, g, b], surface: solid.surface, translations: [], scales: [], featureIds: [] }));
+        group.translations.push(local[lower]!, local[lower + 1]!, local[lower + 2]!);
+        group.scales.push(solid.profile.radius, solid.profile.radius, Math.max(height, 0.001));
+        group.featureIds.push(featureId);
+        continue;
+      }
       const profile =
         solid.profile.type === 'circle'
           ? circleProfile(solid.profile.radius, tubeSegmentsForDiameter(solid.profile.radius * 2))
@@ -49,6 +63,16 @@ export function buildPipeTileContent(
   });
   const vertices = mesh.vertexCount;
   const triangles = mesh.indexCount / 3;
-  const glb = buildTileGlb({ mesh, definitions, rows, compression, reorder: false });
+  // Groups in a stable order (by key), so tiles stay byte-identical.
+  const instances: InstanceGroup[] = [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, g]) => ({
+      rgb: g.rgb,
+      surface: g.surface,
+      translations: Float32Array.from(g.translations),
+      scales: Float32Array.from(g.scales),
+      featureIds: Float32Array.from(g.featureIds),
+    }));
+  const glb = buildTileGlb({ mesh, definitions, rows, compression, reorder: false, instances });
   return { glb, features: rows.length, vertices, triangles, minHeight, maxHeight };
 }

@@ -98,6 +98,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       profile: { type: 'circle', radius: r },
       surface,
       caps: true,
+      instanced: true,
     });
     let kind = 'fitting';
     let solids: PipeSolid[];

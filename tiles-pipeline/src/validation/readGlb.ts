@@ -10,7 +10,7 @@ export interface GltfJson {
   extensionsUsed?: string[];
   extensionsRequired?: string[];
   extensions?: Record<string, unknown>;
-  nodes?: { mesh?: number; matrix?: number[]; children?: number[] }[];
+  nodes?: { mesh?: number; matrix?: number[]; children?: number[]; extensions?: Record<string, unknown> }[];
   meshes?: { primitives: { attributes: Record<string, number>; indices?: number; extensions?: Record<string, unknown> }[] }[];
   accessors?: {
     bufferView?: number;

@@ -117,59 +117,101 @@ function checkContent(
   for (const extension of used)
     if (!KNOWN_GLTF_EXTENSIONS.has(extension)) add('EXTENSION_NOT_SUPPORTED', path, `${uri}: unknown extension ${extension}`, 'WARNING');
   const metadata = glb.json.extensions?.['EXT_structural_metadata'] as { propertyTables?: { count: number }[] } | undefined;
-  const node = glb.json.nodes?.find((n) => n.mesh !== undefined);
-  const nodeMatrix = Float64Array.from(node?.matrix ?? [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const toWorld = multiplyMatrices(tileTransform, multiplyMatrices(Y_UP_TO_Z_UP, nodeMatrix));
-  for (const mesh of glb.json.meshes ?? []) {
+  const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  let reported = 0;
+  const checkPoint = (m: Float64Array, x: number, y: number, z: number, what: string): void => {
+    const ex = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
+    const ey = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
+    const ez = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
+    const [lon, lat, height] = geodeticFromEcef(ex, ey, ez);
+    const lonR = (lon * Math.PI) / 180;
+    const latR = (lat * Math.PI) / 180;
+    for (const [level, region] of volumes.entries()) {
+      const [w, s, e, n, h0, h1] = region as [number, number, number, number, number, number];
+      const outside =
+        lonR < w - ANGLE_TOLERANCE ||
+        lonR > e + ANGLE_TOLERANCE ||
+        latR < s - ANGLE_TOLERANCE ||
+        latR > n + ANGLE_TOLERANCE ||
+        height < h0 - HEIGHT_TOLERANCE ||
+        height > h1 + HEIGHT_TOLERANCE;
+      if (outside) {
+        add(
+          'BOUNDING_VOLUMES_INCONSISTENT',
+          path,
+          `${uri}: ${what} (${lon.toFixed(7)}, ${lat.toFixed(7)}, ${height.toFixed(2)} m) is outside the ${level === 0 ? "tile's" : `level -${level} ancestor's`} region`,
+        );
+        reported++;
+        return;
+      }
+    }
+  };
+  const checkFeatureIds = (set: { featureCount: number; propertyTable?: number }, ids: Float64Array | undefined): void => {
+    if (set.propertyTable !== undefined) {
+      const table = metadata?.propertyTables?.[set.propertyTable];
+      if (!table) add('METADATA_INVALID', path, `${uri}: feature ids refer to a missing property table ${set.propertyTable}`);
+      else if (table.count !== set.featureCount)
+        add('METADATA_INVALID', path, `${uri}: featureCount ${set.featureCount} but property table has ${table.count} rows`);
+    }
+    const max = ids ? ids.reduce((m, v) => Math.max(m, v), -1) : -1;
+    if (max >= set.featureCount) add('METADATA_INVALID', path, `${uri}: feature id ${max} >= featureCount ${set.featureCount}`);
+  };
+  for (const node of glb.json.nodes ?? []) {
+    if (node.mesh === undefined) continue;
+    const mesh = glb.json.meshes?.[node.mesh];
+    if (!mesh) {
+      add('CONTENT_VALIDATION_ERROR', path, `${uri}: node refers to a missing mesh ${node.mesh}`);
+      continue;
+    }
+    const nodeWorld = multiplyMatrices(tileTransform, multiplyMatrices(Y_UP_TO_Z_UP, Float64Array.from(node.matrix ?? identity)));
+    // EXT_mesh_gpu_instancing: one transform per instance (translation and scale; no rotation is written).
+    const instancing = node.extensions?.['EXT_mesh_gpu_instancing'] as { attributes: Record<string, number> } | undefined;
+    const transforms: Float64Array[] = [];
+    if (instancing) {
+      const t = instancing.attributes['TRANSLATION'] !== undefined ? readAccessor(glb, instancing.attributes['TRANSLATION']) : undefined;
+      const sc = instancing.attributes['SCALE'] !== undefined ? readAccessor(glb, instancing.attributes['SCALE']) : undefined;
+      if (instancing.attributes['ROTATION'] !== undefined) add('EXTENSION_NOT_SUPPORTED', path, `${uri}: instance rotations are not checked`, 'WARNING');
+      const count = (t?.length ?? sc?.length ?? 0) / 3;
+      for (let i = 0; i < count; i++) {
+        const local = Float64Array.from([
+          sc?.[i * 3] ?? 1,
+          0,
+          0,
+          0,
+          0,
+          sc?.[i * 3 + 1] ?? 1,
+          0,
+          0,
+          0,
+          0,
+          sc?.[i * 3 + 2] ?? 1,
+          0,
+          t?.[i * 3] ?? 0,
+          t?.[i * 3 + 1] ?? 0,
+          t?.[i * 3 + 2] ?? 0,
+          1,
+        ]);
+        transforms.push(multiplyMatrices(nodeWorld, local));
+      }
+      const instanceFeatures = node.extensions?.['EXT_instance_features'] as
+        { featureIds: { featureCount: number; propertyTable?: number; attribute?: number }[] } | undefined;
+      for (const set of instanceFeatures?.featureIds ?? []) {
+        const accessor = set.attribute !== undefined ? instancing.attributes[`_FEATURE_ID_${set.attribute}`] : undefined;
+        checkFeatureIds(set, accessor !== undefined ? readAccessor(glb, accessor) : undefined);
+      }
+    } else transforms.push(nodeWorld);
     for (const primitive of mesh.primitives) {
       const features = primitive.extensions?.['EXT_mesh_features'] as
         { featureIds: { featureCount: number; propertyTable?: number; attribute?: number }[] } | undefined;
       for (const set of features?.featureIds ?? []) {
-        if (set.propertyTable !== undefined) {
-          const table = metadata?.propertyTables?.[set.propertyTable];
-          if (!table) add('METADATA_INVALID', path, `${uri}: feature ids refer to a missing property table ${set.propertyTable}`);
-          else if (table.count !== set.featureCount)
-            add('METADATA_INVALID', path, `${uri}: featureCount ${set.featureCount} but property table has ${table.count} rows`);
-        }
-        if (set.attribute !== undefined && primitive.attributes[`_FEATURE_ID_${set.attribute}`] !== undefined) {
-          const ids = readAccessor(glb, primitive.attributes[`_FEATURE_ID_${set.attribute}`]!);
-          const max = ids.reduce((m, v) => Math.max(m, v), -1);
-          if (max >= set.featureCount) add('METADATA_INVALID', path, `${uri}: feature id ${max} >= featureCount ${set.featureCount}`);
-        }
+        const accessor = set.attribute !== undefined ? primitive.attributes[`_FEATURE_ID_${set.attribute}`] : undefined;
+        checkFeatureIds(set, accessor !== undefined ? readAccessor(glb, accessor) : undefined);
       }
       if (primitive.extensions?.['KHR_draco_mesh_compression']) continue; // positions not decoded here
       const positions = readAccessor(glb, primitive.attributes['POSITION']!);
-      const ecef = new Float64Array(3);
-      let reported = 0;
-      for (let i = 0; i < positions.length && reported < 3; i += 3) {
-        const x = positions[i]!,
-          y = positions[i + 1]!,
-          z = positions[i + 2]!;
-        const m = toWorld;
-        ecef[0] = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
-        ecef[1] = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
-        ecef[2] = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
-        const [lon, lat, height] = geodeticFromEcef(ecef[0]!, ecef[1]!, ecef[2]!);
-        const lonR = (lon * Math.PI) / 180;
-        const latR = (lat * Math.PI) / 180;
-        for (const [level, region] of volumes.entries()) {
-          const [w, s, e, n, h0, h1] = region as [number, number, number, number, number, number];
-          if (
-            lonR < w - ANGLE_TOLERANCE ||
-            lonR > e + ANGLE_TOLERANCE ||
-            latR < s - ANGLE_TOLERANCE ||
-            latR > n + ANGLE_TOLERANCE ||
-            height < h0 - HEIGHT_TOLERANCE ||
-            height > h1 + HEIGHT_TOLERANCE
-          ) {
-            add(
-              'BOUNDING_VOLUMES_INCONSISTENT',
-              path,
-              `${uri}: vertex ${i / 3} (${lon.toFixed(7)}, ${lat.toFixed(7)}, ${height.toFixed(2)} m) is outside the ${level === 0 ? "tile's" : `level -${level} ancestor's`} region`,
-            );
-            reported++;
-            break;
-          }
+      for (const [k, m] of transforms.entries()) {
+        for (let i = 0; i < positions.length && reported < 3; i += 3) {
+          checkPoint(m, positions[i]!, positions[i + 1]!, positions[i + 2]!, instancing ? `instance ${k} vertex ${i / 3}` : `vertex ${i / 3}`);
         }
       }
     }
