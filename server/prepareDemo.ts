@@ -50,13 +50,15 @@ export async function prepareDemo(paths: DemoPaths, log: (line: string) => void 
   for (const tileset of DEMO_TILESETS) {
     const out = join(paths.tilesDir, tileset.name);
     const key = `tiles:${tileset.name}`;
-    if (stamps[key] === pipelineVersion && existsSync(join(out, 'tileset.json'))) continue;
+    // The stamp covers the pipeline, the seeds and this tileset's own arguments.
+    const version = `${pipelineVersion}:${JSON.stringify(tileset)}`;
+    if (stamps[key] === version && existsSync(join(out, 'tileset.json'))) continue;
     log(`Building the ${tileset.name} tileset…`);
     const [command, ...inputs] = tileset.args;
     const options = 'options' in tileset ? tileset.options : [];
     const code = await tilesCli([command, ...inputs.map((f) => join(GENERATED_DIR, f)), ...options, '--out', out]);
     if (code !== 0) throw new Error(`building the ${tileset.name} tileset failed (exit ${code})`);
-    stamps[key] = pipelineVersion;
+    stamps[key] = version;
     save();
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
@@ -209,7 +209,6 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     report.bytes += Buffer.byteLength(tilesetJson);
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
-    const { rmSync } = await import('node:fs');
     rmSync(spool.path, { force: true });
     output.commit();
     return report;
