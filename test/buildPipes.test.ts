@@ -115,6 +115,16 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(issues.some((i) => i.code === 'BOUNDING_VOLUMES_INCONSISTENT' && /instance/.test(i.message))).toBe(true);
   });
 
+  it('--ground points hangs the pipes below the surveyed 地面高程 (absolute heights)', async () => {
+    const absolute = await pipes('survey-ground', [...['JS_line.geojson', 'JS_point.geojson'].map((f) => join(fixtures, 'pipes', f)), '--ground', 'points']);
+    const tileset = JSON.parse(readFileSync(join(absolute.out, 'tileset.json'), 'utf8')) as { root: { boundingVolume: { region: number[] } } };
+    const [, , , , minHeight, maxHeight] = tileset.root.boundingVolume.region;
+    // Ground 3.0–3.2 m: the mains' crowns 1.2–1.4 m below it, the hydrant's top 0.95 m above.
+    expect(maxHeight).toBeGreaterThan(3.2 + 0.9);
+    expect(minHeight).toBeGreaterThan(0); // nothing deeper than ~2.5 m below a 3 m ground (region margin included)
+    expect(await validateTileset(join(absolute.out, 'tileset.json'))).toEqual([]);
+  });
+
   it('finds the GB 50289 conflict in the survey: the duct bank crosses the water branch too close', () => {
     expect(result.report.clearance.conflicts.map((c) => `${c.type} ${c.a} ${c.b}`)).toEqual(['vertical DL-L1 JS-L3']);
     expect(result.report.clearance.source).toMatch(/GB 50289/);

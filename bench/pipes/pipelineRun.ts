@@ -10,6 +10,7 @@ const report = await buildPipes({
   crs: undefined,
   origin: undefined,
   cover: 1.2,
+  ground: 'flat',
   category: undefined,
   mapping: DEFAULT_FIELD_MAPPING,
   compression: 'meshopt',

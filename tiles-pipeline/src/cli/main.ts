@@ -53,6 +53,8 @@ Options:
                           byte-identical whatever the number
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
+  --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings
+                          without terrain) or below the points' 地面高程 (absolute heights)
   --category <code>       pipes: CJJ 61 category of inputs that name none (JS, PS, YS, RQ, RL, DL, TX…)
   --fields <mapping.json> pipes: column mapping, e.g. {"diameter": {"column": "DN", "unit": "mm"}}
   --strict                exit 3 if any feature was skipped (the output is still written)
@@ -86,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
         'max-features': { type: 'string' },
         jobs: { type: 'string' },
         origin: { type: 'string' },
+        ground: { type: 'string' },
         cover: { type: 'string' },
         category: { type: 'string' },
         fields: { type: 'string' },
@@ -124,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         crs: values.crs,
         origin: values.origin !== undefined ? lonLatOption(values.origin) : undefined,
         cover: positiveNumber(values.cover, '--cover') ?? 1.2,
+        ground: groundOption(values.ground),
         category: values.category,
         mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
         compression,
@@ -194,6 +198,11 @@ function progressBar(quiet: boolean): { update: (phase: 'read' | 'tiles', done: 
     },
     stop: () => bar.stop(),
   };
+}
+
+function groundOption(value: string | undefined): 'flat' | 'points' {
+  if (value === undefined || value === 'flat' || value === 'points') return value ?? 'flat';
+  throw new UsageError(`--ground is "flat" or "points", got "${value}"`);
 }
 
 function lonLatOption(value: string): [number, number] {

@@ -14,6 +14,8 @@ export interface PipeBuildOptions {
   mapping: FieldMapping;
   compression: Compression;
   maxFeatures: number;
+  /** flat: pipes hang below a flat ground at height 0 (as buildings stand without terrain); points: below the points' 地面高程. */
+  ground: 'flat' | 'points';
   /** Worker threads building tile contents (1: this thread). */
   jobs: number;
   command: string;

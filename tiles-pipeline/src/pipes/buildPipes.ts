@@ -159,7 +159,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
 
     report.clearance = checkClearances(segments);
     phase('clearance');
-    const items = pipeItemsFrom(segments, points, network);
+    const items = pipeItemsFrom(segments, points, network, options.ground);
     phase('features');
     report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);

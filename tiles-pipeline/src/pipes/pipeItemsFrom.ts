@@ -5,7 +5,10 @@ import { CJJ61_CATEGORIES } from './cjj61Categories.js';
 import type { PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import type { PipeItem, PipeSolid } from './PipeItem.js';
-import { segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
+import { alongFractions, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
+
+/** Where the ground is: flat at height 0 (no terrain), or at the survey points' 地面高程. */
+export type GroundMode = 'flat' | 'points';
 
 const WELL_KINDS = /检修井|窨井|阀门井|水表井|检查井|人孔|手孔|井/;
 const VALVE_KINDS = /阀/;
@@ -19,8 +22,17 @@ const GRATING_KINDS = /雨水箅|雨箅|箅子/;
  * a cover at ground level, valves on the pipe with a stem, hydrants above ground, gratings at
  * ground, other points (bends, tees…) as fittings around the pipe.
  */
-export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly PipePoint[], network: PipeNetwork): PipeItem[] {
+export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly PipePoint[], network: PipeNetwork, ground: GroundMode = 'flat'): PipeItem[] {
   const items: PipeItem[] = [];
+  // Ground height at every node: 0 (a flat ground, as the buildings stand on), or the points'
+  // 地面高程 where surveyed, the survey's median elsewhere.
+  const surveyed = points.map((p) => p.groundElevation).filter((g): g is number => g !== undefined && Number.isFinite(g));
+  const fallback = ground === 'points' && surveyed.length > 0 ? [...surveyed].sort((a, b) => a - b)[Math.floor(surveyed.length / 2)]! : 0;
+  const groundAt = (node: number): number => {
+    if (ground === 'flat') return 0;
+    const point = network.nodes[node]?.point;
+    return (point !== undefined ? points[point]!.groundElevation : undefined) ?? fallback;
+  };
   const category = new Map(CJJ61_CATEGORIES.map((c) => [c.code, c]));
   // Depth of the pipe centre and the largest radius at every node, from its segments.
   const nodeDepth = new Map<number, number>();
@@ -47,10 +59,14 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
     const depths = centreDepths.get(edge.segment)!;
     const n = s.lonLat.length / 2;
     const path = new Float64Array(n * 3);
+    const g0 = groundAt(edge.from);
+    const g1 = groundAt(edge.to);
+    const fractions = g0 === 0 && g1 === 0 ? undefined : alongFractions(s);
     for (let i = 0; i < n; i++) {
       path[i * 3] = s.lonLat[i * 2]!;
       path[i * 3 + 1] = s.lonLat[i * 2 + 1]!;
-      path[i * 3 + 2] = depths[i]!;
+      // Depth below the zero level: below the ground, less the ground's own height.
+      path[i * 3 + 2] = depths[i]! - (fractions ? g0 + (g1 - g0) * fractions[i]! : 0);
     }
     const box = s.width !== undefined && s.height !== undefined;
     const solid: PipeSolid = box
@@ -93,8 +109,9 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
     const pipeDepth = (node !== undefined ? nodeDepth.get(node) : undefined) ?? p.depth ?? 1.0;
     const radius = (node !== undefined ? nodeRadius.get(node) : undefined) ?? 0.1;
     const label = `${p.appurtenance ?? ''}${p.feature ?? ''}`;
+    const g = node !== undefined ? groundAt(node) : ground === 'points' ? (p.groundElevation ?? fallback) : 0;
     const vertical = (top: number, bottom: number, r: number, surface = WALL): PipeSolid => ({
-      path: Float64Array.from([p.lon, p.lat, bottom, p.lon, p.lat, top]),
+      path: Float64Array.from([p.lon, p.lat, bottom - g, p.lon, p.lat, top - g]),
       profile: { type: 'circle', radius: r },
       surface,
       caps: true,
@@ -116,7 +133,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       kind = 'grating';
       solids = [
         {
-          path: Float64Array.from([p.lon, p.lat, 0, p.lon + 0.0000055, p.lat, 0]),
+          path: Float64Array.from([p.lon, p.lat, -g, p.lon + 0.0000055, p.lat, -g]),
           profile: { type: 'box', width: 0.4, height: 0.08 },
           surface: ROOF,
           caps: true,
@@ -128,7 +145,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
     } else {
       solids = [vertical(pipeDepth - radius * 1.3, pipeDepth + radius * 1.3, radius * 1.15)];
     }
-    const path = solids.length > 0 ? Float64Array.from(solids.flatMap((s) => Array.from(s.path))) : Float64Array.from([p.lon, p.lat, pipeDepth]);
+    const path = solids.length > 0 ? Float64Array.from(solids.flatMap((s) => Array.from(s.path))) : Float64Array.from([p.lon, p.lat, pipeDepth - g]);
     items.push({
       id: p.id,
       kind,

@@ -21,6 +21,14 @@ export function segmentCentreDepths(segment: PipeSegment): Float64Array {
   const reference = pipeCategoryOf(segment.category)?.depthReference ?? 'top';
   const half = verticalHalfSize(segment);
   const toCentre = reference === 'top' ? half : -half;
+  const fractions = alongFractions(segment);
+  const start = segment.startDepth ?? 0;
+  const end = segment.endDepth ?? start;
+  return fractions.map((f) => start + (end - start) * f + toCentre);
+}
+
+/** Where each vertex lies along the line, 0 at the start to 1 at the end, by plan length. */
+export function alongFractions(segment: PipeSegment): Float64Array {
   const n = segment.lonLat.length / 2;
   const scale = metresPerDegree(segment.lonLat[1]!);
   const along = new Float64Array(n);
@@ -30,9 +38,5 @@ export function segmentCentreDepths(segment: PipeSegment): Float64Array {
       Math.hypot((segment.lonLat[i * 2]! - segment.lonLat[i * 2 - 2]!) * scale.lon, (segment.lonLat[i * 2 + 1]! - segment.lonLat[i * 2 - 1]!) * scale.lat);
   }
   const total = along[n - 1]! || 1;
-  const start = segment.startDepth ?? 0;
-  const end = segment.endDepth ?? start;
-  const depths = new Float64Array(n);
-  for (let i = 0; i < n; i++) depths[i] = start + (end - start) * (along[i]! / total) + toCentre;
-  return depths;
+  return along.map((a) => a / total);
 }
