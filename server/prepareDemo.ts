@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { main as tilesCli } from '../tiles-pipeline/src/cli/main.js';
 import { generateSeeds, GENERATED_DIR, generatorVersion } from '../seeds/generator/main.js';
 import { hashSources } from './hashSources.js';
+import { withLock } from './withLock.js';
 
 export interface DemoPaths {
   root: string;
@@ -33,6 +34,10 @@ export const DEMO_TILESETS = [
  */
 export async function prepareDemo(paths: DemoPaths, log: (line: string) => void = console.log): Promise<void> {
   mkdirSync(paths.dataDir, { recursive: true });
+  await withLock(join(paths.dataDir, '.prepare.lock'), () => prepareUnlocked(paths, log));
+}
+
+async function prepareUnlocked(paths: DemoPaths, log: (line: string) => void): Promise<void> {
   const stampFile = join(paths.dataDir, 'stamps.json');
   const stamps = (existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : {}) as Record<string, string>;
   const save = (): void => writeFileSync(stampFile, `${JSON.stringify(stamps, null, 2)}\n`);

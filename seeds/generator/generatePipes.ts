@@ -46,7 +46,8 @@ export const PIPE_SPECS: PipeSpec[] = [
       { every: 250, name: '阀门' },
     ],
     endName: '盖堵',
-    joinName: '三通',
+    // Water mains meet in valve chambers: a burst between two crossings is closed off there.
+    joinName: '阀门井',
   },
   {
     category: 'RQ',

@@ -92,7 +92,7 @@ export function generatePointsOfInterest(
     4,
   ))
     sensors.push({ id: sensorId(), type: 'hydrant_pressure', name: `消防栓压力 ${p.id}`, x: p.x, y: p.y, feature: p.id });
-  const junctions = pipePoints.filter((p) => p.category === 'JS' && p.feature === '四通');
+  const junctions = pipePoints.filter((p) => p.category === 'JS' && (p.feature === '四通' || p.appurtenance === '阀门井'));
   for (const p of every(junctions, 6)) sensors.push({ id: sensorId(), type: 'network_pressure', name: `管网压力 ${p.id}`, x: p.x, y: p.y, feature: p.id });
   for (const p of every(junctions, 15)) sensors.push({ id: sensorId(), type: 'network_flow', name: `管网流量 ${p.id}`, x: p.x, y: p.y, feature: p.id });
   for (const p of every(
