@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../tiles-pipeline/src/output/isProcessAlive.js';
 
 /**
  * Runs `work` while holding a lock file (created with O_EXCL), so that two processes preparing
@@ -16,7 +17,7 @@ export async function withLock<T>(path: string, work: () => Promise<T>): Promise
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSafe(path));
-      if (!Number.isInteger(owner) || owner <= 0 || !isAlive(owner)) {
+      if (!Number.isInteger(owner) || owner <= 0 || !isProcessAlive(owner)) {
         rmSync(path, { force: true });
         continue;
       }
@@ -35,14 +36,5 @@ function readFileSafe(path: string): string {
     return readFileSync(path, 'utf8');
   } catch {
     return '';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -2,6 +2,7 @@ import { MeshoptEncoder } from 'meshoptimizer';
 import { MeshAccumulator } from '../../workers/geometry/MeshAccumulator.js';
 import { sweepTube, tubeSegmentsForDiameter } from '../../workers/geometry/sweepTube.js';
 import { readLines } from '../../tiles-pipeline/src/readers/readLines.js';
+import { printRunResult } from '../printRunResult.js';
 
 /** Floor for pipes: parse, sweep the same tubes, meshopt-encode in batches of 500. No topology, CRS, metadata, tiling. */
 await MeshoptEncoder.ready;
@@ -33,4 +34,4 @@ for await (const line of readLines(process.argv[2]!)) {
   if (++batch === 500) flush();
 }
 if (batch > 0) flush();
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, maxRss: process.resourceUsage().maxRSS * 1024, encodedBytes: bytes }));
+printRunResult(started, { encodedBytes: bytes });

@@ -1,5 +1,6 @@
 import { buildPipes } from '../../tiles-pipeline/src/pipes/buildPipes.js';
 import { DEFAULT_FIELD_MAPPING } from '../../tiles-pipeline/src/pipes/pipeFields.js';
+import { printRunResult } from '../printRunResult.js';
 
 /** One end-to-end pipes run in its own process. Prints JSON. */
 const [file, out, jobs] = process.argv.slice(2);
@@ -18,12 +19,4 @@ const report = await buildPipes({
   maxFeatures: 800,
   command: 'bench',
 });
-console.log(
-  JSON.stringify({
-    seconds: (performance.now() - started) / 1000,
-    maxRss: process.resourceUsage().maxRSS * 1024,
-    written: report.features.written,
-    tiles: report.tiles,
-    conflicts: report.clearance.conflicts.length,
-  }),
-);
+printRunResult(started, { written: report.features.written, tiles: report.tiles, conflicts: report.clearance.conflicts.length });

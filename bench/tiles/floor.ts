@@ -1,6 +1,7 @@
 import earcut from 'earcut';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { readLines } from '../../tiles-pipeline/src/readers/readLines.js';
+import { printRunResult } from '../printRunResult.js';
 
 /**
  * The floor the pipeline is compared against: the same footprints parsed, triangulated and
@@ -34,4 +35,4 @@ for await (const line of readLines(file)) {
   if (++batch === 500) flush();
 }
 if (batch > 0) flush();
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, maxRss: process.resourceUsage().maxRSS * 1024, encodedBytes }));
+printRunResult(started, { encodedBytes });

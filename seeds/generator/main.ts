@@ -149,30 +149,19 @@ export function generateSeeds(): {
   writePipeSeeds(staging, frame, pipes.lines, pipes.points, gkForward, gk.wkt);
   writeFileSync(join(staging, 'planted-conflicts.json'), `${JSON.stringify(pipes.planted, null, 2)}\n`);
   const { pois, sensors } = generatePointsOfInterest(district, pipes.points, new Random(SEED + 2));
-  writeFileSync(
-    join(staging, 'nankai-poi.geojson'),
+  // Points of interest and sensor sites: local metres to lon/lat, labelled synthetic.
+  const pointCollection = (name: string, items: readonly { id: string; x: number; y: number }[]): string =>
     featureCollection(
-      'nankai_poi',
-      pois.map(({ x, y, ...properties }) => ({
+      name,
+      items.map(({ x, y, ...properties }) => ({
         type: 'Feature',
         id: properties.id,
         properties: { ...properties, source: 'synthetic' },
         geometry: { type: 'Point', coordinates: frame.toLonLat(x, y) },
       })),
-    ),
-  );
-  writeFileSync(
-    join(staging, 'nankai-sensor-sites.geojson'),
-    featureCollection(
-      'nankai_sensor_sites',
-      sensors.map(({ x, y, ...properties }) => ({
-        type: 'Feature',
-        id: properties.id,
-        properties: { ...properties, source: 'synthetic' },
-        geometry: { type: 'Point', coordinates: frame.toLonLat(x, y) },
-      })),
-    ),
-  );
+    );
+  writeFileSync(join(staging, 'nankai-poi.geojson'), pointCollection('nankai_poi', pois));
+  writeFileSync(join(staging, 'nankai-sensor-sites.geojson'), pointCollection('nankai_sensor_sites', sensors));
   const counts = {
     buildings: district.buildings.length,
     shapefileBuildings: shapefileBuildings.length,

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isProcessAlive } from './isProcessAlive.js';
 
 /**
  * Writes a new output beside the old one and swaps it in at the end, atomically: `<out>` is a
@@ -59,7 +60,7 @@ export class AtomicOutput {
     for (const entry of readdirSync(this.buildsDir)) {
       const path = join(this.buildsDir, entry);
       const pid = /^build-(\d+)-/.exec(entry)?.[1];
-      if (pid !== undefined && Number(pid) !== process.pid && isAlive(Number(pid))) continue; // a concurrent run's
+      if (pid !== undefined && Number(pid) !== process.pid && isProcessAlive(Number(pid))) continue; // a concurrent run's
       if (path !== current) rmSync(path, { recursive: true, force: true });
     }
   }
@@ -68,15 +69,6 @@ export class AtomicOutput {
 function isSymlink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }

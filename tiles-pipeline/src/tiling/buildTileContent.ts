@@ -28,6 +28,12 @@ export function buildTileContent(input: TileContentInput): TileContentResult {
   let maxHeight = -Infinity;
   const centroid = new Float64Array(3);
   input.records.forEach((record, featureId) => {
+    // Earth curvature: the ground under the building is below the tile's tangent plane.
+    let ground = 0;
+    if (record.polygons.length > 0) {
+      geodeticToLocal(new Float64Array([(record.bbox[0] + record.bbox[2]) / 2, (record.bbox[1] + record.bbox[3]) / 2, 0]), ecefToLocal, centroid);
+      ground = centroid[2]!;
+    }
     for (const polygon of record.polygons) {
       const n = polygon.lonLat.length / 2;
       const geodetic = new Float64Array(n * 3);
@@ -42,9 +48,6 @@ export function buildTileContent(input: TileContentInput): TileContentResult {
         xy[i * 2] = local[i * 3]!;
         xy[i * 2 + 1] = local[i * 3 + 1]!;
       }
-      // Earth curvature: the ground under the building is below the tile's tangent plane.
-      geodeticToLocal(new Float64Array([(record.bbox[0] + record.bbox[2]) / 2, (record.bbox[1] + record.bbox[3]) / 2, 0]), ecefToLocal, centroid);
-      const ground = centroid[2]!;
       extrudeFootprint(mesh, xy, polygon.ringStarts, ground + record.base, ground + record.height, featureId);
     }
     for (const surface of record.surfaces) {
