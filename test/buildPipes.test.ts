@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { SearchIndexDocument } from '../tiles-pipeline/src/search/SearchIndex.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeshoptDecoder } from 'meshoptimizer';
@@ -52,6 +53,10 @@ describe('pipes: EPANET networks', () => {
       for (const id of network.edges.id) expect(ids.has(id)).toBe(true);
       for (const feature of network.nodes.feature) if (feature !== null) expect(ids.has(feature)).toBe(true);
       expect(rows.filter((r) => r['kind'] === 'segment').length).toBe(network.edges.id.length);
+      const index = JSON.parse(readFileSync(join(out, 'search-index.json'), 'utf8')) as SearchIndexDocument;
+      expect(index.featureClass).toBe('pipe');
+      expect([...index.ids].sort()).toEqual(rows.map((r) => String(r['id'])).sort());
+      expect(index.height.every((h) => h < 0)).toBe(true);
       if (name === 'Net6.inp') expect(network.valves.filter((v) => v.edge !== undefined).length).toBe(2);
     }, 120_000);
   }
@@ -62,7 +67,7 @@ describe('pipes: deterministic', () => {
     const hashes = async (jobs: string): Promise<string[]> => {
       const { out } = await pipes(`net3-jobs${jobs}`, [join(fixtures, 'epanet', 'Net3.inp'), '--origin', '117.165,39.10', '--jobs', jobs]);
       const { createHash } = await import('node:crypto');
-      const files = [...glbPaths(out), join(out, 'tileset.json'), join(out, 'network.json')];
+      const files = [...glbPaths(out), join(out, 'tileset.json'), join(out, 'network.json'), join(out, 'search-index.json')];
       return files.map((f) => `${f.split('/').pop()} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`);
     };
     expect(await hashes('2')).toEqual(await hashes('1'));

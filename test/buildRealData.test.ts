@@ -6,6 +6,7 @@ import { MeshoptDecoder } from 'meshoptimizer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBuildings } from '../tiles-pipeline/src/build/buildBuildings.js';
 import { defaultBuildOptions } from '../tiles-pipeline/src/build/BuildOptions.js';
+import type { SearchIndexDocument } from '../tiles-pipeline/src/search/SearchIndex.js';
 import type { BuildReport } from '../tiles-pipeline/src/report/BuildReport.js';
 import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
 import { buildingRows, glbPaths, gltfValidatorErrors } from './support/glbFiles.js';
@@ -72,6 +73,21 @@ describe('real data: Shanghai OSM buildings', () => {
     expect(pearl!['name_en']).toMatch(/[A-Za-z]/);
     expect(pearl!['cimLevel']).toBe(2);
     expect(Number(pearl!['height'])).toBeGreaterThan(0);
+  });
+
+  it('writes a search index of the same features (names, anchor points) and the schema in tileset.json', () => {
+    const rows = buildingRows(meshopt.out);
+    const index = JSON.parse(readFileSync(join(meshopt.out, 'search-index.json'), 'utf8')) as SearchIndexDocument;
+    expect(index).toMatchObject({ format: 'cim-twin-search-index', version: 1, featureClass: 'building', count: rows.length });
+    expect([...index.ids].sort()).toEqual(rows.map((r) => String(r['id'])).sort());
+    const at = index.names.indexOf('上海国际会议中心');
+    expect(at).toBeGreaterThanOrEqual(0);
+    // The Shanghai International Convention Center, by the river at Lujiazui: 121.497 E, 31.241 N.
+    expect(index.lon[at]).toBeCloseTo(121.497, 2);
+    expect(index.lat[at]).toBeCloseTo(31.241, 2);
+    expect(index.height[at]).toBe(20);
+    const tileset = JSON.parse(readFileSync(join(meshopt.out, 'tileset.json'), 'utf8')) as { schema: { classes: Record<string, unknown> } };
+    expect(Object.keys(tileset.schema.classes)).toEqual(['building', 'surface']);
   });
 
   it('is byte-identical whatever --jobs, and whether buildings were spooled to disk or not', async () => {

@@ -310,6 +310,7 @@ export function generateNankai(boundaryGcj02: Position[]): GeneratedDistrict {
       }
     }
   }
+  plantMarkupCanary(buildings);
   return { frame, boundary, buildings, roads, areas, landmarks, gridAngle: angle, schools };
 }
 
@@ -550,4 +551,18 @@ function useLabel(use: string): string {
 
 function round7(value: number): number {
   return Math.round(value * 1e7) / 1e7;
+}
+
+/**
+ * One ordinary building's name and address carry HTML/script markup, as real survey tables
+ * sometimes do (pasted text, or an attack): the viewer must show them as text. Listed in the
+ * seeds README; the browser tests search for it and open its info panel.
+ */
+export const MARKUP_CANARY_NAME = '<img src=x onerror="window.__cimTwinInjected=1">标记测试楼';
+
+function plantMarkupCanary(buildings: GeneratedBuilding[]): void {
+  const target = buildings[Math.min(777, buildings.length - 1)];
+  if (!target) return;
+  target.properties.name = MARKUP_CANARY_NAME;
+  target.properties.address = '<script>window.__cimTwinInjected=2</script>天津市南开区';
 }

@@ -4,6 +4,9 @@ import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { normalizeBuilding } from '../buildings/normalizeBuilding.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
+import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
+import { firstText, SearchIndex } from '../search/SearchIndex.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
@@ -69,6 +72,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
       maxH: [] as number[],
     };
     const seenIds = new Set<string>();
+    const search = new SearchIndex(BUILDING_CLASS.id);
     const skip = (issue: FeatureIssue): void => {
       report.skipped.push(issue);
       report.skippedByCode[issue.code] = (report.skippedByCode[issue.code] ?? 0) + 1;
@@ -126,6 +130,14 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.bbox.push(...record.bbox);
         columns.minH.push(record.base);
         columns.maxH.push(record.height);
+        search.add(
+          record.id,
+          firstText(record.attributes, 'name'),
+          firstText(record.attributes, 'address'),
+          (record.bbox[0] + record.bbox[2]) / 2,
+          (record.bbox[1] + record.bbox[3]) / 2,
+          record.height,
+        );
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
       report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
@@ -203,10 +215,12 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         options.onProgress?.('tiles', ++done, nodes.length);
       }),
     );
-    const tileset = tilesetFromTree(tree, contents, GENERATOR);
+    const tileset = tilesetFromTree(tree, contents, GENERATOR, metadataSchemaJson(definitions, BUILDING_CLASS));
     const tilesetJson = JSON.stringify(tileset);
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
-    report.bytes += Buffer.byteLength(tilesetJson);
+    const searchJson = search.toJson();
+    writeFileSync(join(output.staging, 'search-index.json'), searchJson);
+    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson);
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
     rmSync(spool.path, { force: true });

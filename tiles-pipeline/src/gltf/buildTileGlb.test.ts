@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import validator from 'gltf-validator';
 import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
 import { meshoptReady } from './GltfBuilder.js';
+import { PIPE_CLASS } from '../metadata/FeatureClass.js';
 import { buildTileGlb } from './buildTileGlb.js';
 
 describe('buildTileGlb', () => {
@@ -11,6 +12,7 @@ describe('buildTileGlb', () => {
       const glb = buildTileGlb({
         mesh: new MeshAccumulator(),
         definitions: [{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }],
+        featureClass: PIPE_CLASS,
         rows: [['P1'], ['P2']],
         compression,
       });

@@ -1,3 +1,4 @@
+import type { FeatureClass } from '../metadata/FeatureClass.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 import { encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
@@ -17,6 +18,7 @@ const Z_UP_TO_Y_UP = [1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, 1];
 export interface TileGlbInput {
   mesh: MeshAccumulator;
   definitions: readonly PropertyDefinition[];
+  featureClass: FeatureClass;
   rows: readonly (readonly AttributeValue[])[];
   compression: Compression;
   /** Instanced solids drawn beside the merged mesh (pipe symbols). */
@@ -88,7 +90,7 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
   builder.useExtension('EXT_structural_metadata', false);
   const meshFeatures = {
     featureIds: [
-      { featureCount, attribute: 0, propertyTable: 0, label: 'building' },
+      { featureCount, attribute: 0, propertyTable: 0, label: input.featureClass.id },
       { featureCount: SURFACE_TYPES.length, attribute: 1, propertyTable: 1, label: 'surface' },
     ],
   };
@@ -100,13 +102,13 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
     builder.json.meshes.push({ primitives: [primitive] });
     builder.json.nodes.push({ mesh: 0, matrix: nodeMatrix });
   }
-  if (input.instances?.length) writeInstanceGroups(builder, input.instances, featureCount);
+  if (input.instances?.length) writeInstanceGroups(builder, input.instances, featureCount, input.featureClass.id);
   builder.json.scenes = [{ nodes: builder.json.nodes.map((_, i) => i) }];
 
   builder.json.extensions['EXT_structural_metadata'] = {
-    schema: metadataSchemaJson(input.definitions),
+    schema: metadataSchemaJson(input.definitions, input.featureClass),
     propertyTables: [
-      propertyTableJson(builder, 'building', input.definitions, input.rows),
+      propertyTableJson(builder, input.featureClass.id, input.definitions, input.rows),
       propertyTableJson(
         builder,
         'surface',
@@ -127,7 +129,7 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
  * feature ids into property table 0 (EXT_instance_features). Instance transforms act in the
  * node's z-up frame; the node turns it y-up like the main mesh.
  */
-function writeInstanceGroups(builder: GltfBuilder, groups: readonly InstanceGroup[], featureCount: number): void {
+function writeInstanceGroups(builder: GltfBuilder, groups: readonly InstanceGroup[], featureCount: number, classId: string): void {
   builder.useExtension('EXT_mesh_gpu_instancing', true);
   builder.useExtension('EXT_instance_features', false);
   const unit = new MeshAccumulator(80);
@@ -178,7 +180,7 @@ function writeInstanceGroups(builder: GltfBuilder, groups: readonly InstanceGrou
             _FEATURE_ID_0: builder.addAccessor({ bufferView: floats(group.featureIds), componentType: 5126, count: instances, type: 'SCALAR' }),
           },
         },
-        EXT_instance_features: { featureIds: [{ featureCount, attribute: 0, propertyTable: 0, label: 'building' }] },
+        EXT_instance_features: { featureIds: [{ featureCount, attribute: 0, propertyTable: 0, label: classId }] },
       },
     });
   }
@@ -188,8 +190,8 @@ function emptyTileGlb(builder: GltfBuilder, input: TileGlbInput): Uint8Array {
   builder.json.nodes.push({ matrix: [...Z_UP_TO_Y_UP] });
   builder.useExtension('EXT_structural_metadata', false);
   builder.json.extensions['EXT_structural_metadata'] = {
-    schema: metadataSchemaJson(input.definitions),
-    propertyTables: [propertyTableJson(builder, 'building', input.definitions, input.rows)],
+    schema: metadataSchemaJson(input.definitions, input.featureClass),
+    propertyTables: [propertyTableJson(builder, input.featureClass.id, input.definitions, input.rows)],
   };
   return builder.toGlb();
 }

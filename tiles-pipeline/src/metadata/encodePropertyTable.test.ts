@@ -1,3 +1,4 @@
+import { BUILDING_CLASS } from './FeatureClass.js';
 import { MeshoptDecoder } from 'meshoptimizer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
@@ -62,7 +63,7 @@ describe('metadata encoding', () => {
                 : ((r as Record<string, unknown>)[d.sourceName] ?? null),
       ),
     );
-    const glb = readGlb(buildTileGlb({ mesh, definitions, rows: table as never, compression: 'meshopt' }));
+    const glb = readGlb(buildTileGlb({ mesh, definitions, featureClass: BUILDING_CLASS, rows: table as never, compression: 'meshopt' }));
     const column = (sourceName: string): unknown[] => readPropertyColumn(glb, 0, definitions.find((d) => d.sourceName === sourceName)!.id);
     expect(column('name')).toEqual(['天津大悦城', 'Drum Tower', '']);
     expect(column('floors')).toEqual([42, 3, -1]);

@@ -1,3 +1,4 @@
+import type { FeatureClass } from './FeatureClass.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { PropertyDefinition, PropertyType } from './AttributeSchema.js';
 
@@ -72,8 +73,12 @@ function numericArray(type: PropertyType, count: number): Int32Array | Float64Ar
   }
 }
 
-/** The schema JSON (one class) for EXT_structural_metadata, shared by every tile. */
-export function metadataSchemaJson(definitions: readonly PropertyDefinition[]): object {
+/**
+ * The schema JSON for EXT_structural_metadata, shared by every tile and by tileset.json: the
+ * feature class (property names keep the source's own, e.g. Chinese, field names) and the
+ * semantic surface class.
+ */
+export function metadataSchemaJson(definitions: readonly PropertyDefinition[], featureClass: FeatureClass): object {
   const properties: Record<string, object> = {};
   for (const d of definitions) {
     const property: Record<string, unknown> = { name: d.sourceName, type: d.type === 'STRING' || d.type === 'BOOLEAN' ? d.type : 'SCALAR' };
@@ -87,7 +92,7 @@ export function metadataSchemaJson(definitions: readonly PropertyDefinition[]): 
   return {
     id: 'cim_twin',
     classes: {
-      building: { name: 'Building', description: 'A CIM building (CIM2: extruded footprint, CIM3: LoD2 model).', properties },
+      [featureClass.id]: { name: featureClass.name, description: featureClass.description, properties },
       surface: {
         name: 'Surface',
         description: 'Semantic surface type of the vertices (CityJSON semantics; roof and wall for extrusions).',

@@ -1,3 +1,4 @@
+import { PIPE_CLASS } from '../metadata/FeatureClass.js';
 import { enuToEcefMatrix, geodeticToLocal, invertRigid } from '../../../workers/geometry/geodesy.js';
 import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
 import { circleProfile, rectangleProfile, sweepProfile, tubeSegmentsForDiameter } from '../../../workers/geometry/sweepTube.js';
@@ -73,6 +74,6 @@ export function buildPipeTileContent(
       scales: Float32Array.from(g.scales),
       featureIds: Float32Array.from(g.featureIds),
     }));
-  const glb = buildTileGlb({ mesh, definitions, rows, compression, reorder: false, instances });
+  const glb = buildTileGlb({ mesh, definitions, featureClass: PIPE_CLASS, rows, compression, reorder: false, instances });
   return { glb, features: rows.length, vertices, triangles, minHeight, maxHeight };
 }

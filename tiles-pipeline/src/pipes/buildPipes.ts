@@ -3,6 +3,10 @@ import { basename, join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
+import { PIPE_CLASS } from '../metadata/FeatureClass.js';
+import { firstText, SearchIndex } from '../search/SearchIndex.js';
+import type { PipeItem } from './PipeItem.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
@@ -221,11 +225,13 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       await pool.close();
     }
     phase('tiles');
-    const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)'));
+    const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     const networkJson = JSON.stringify(networkDocument(network, segments, points));
     writeFileSync(join(output.staging, 'network.json'), networkJson);
-    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(networkJson);
+    const searchJson = pipeSearchIndex(items).toJson();
+    writeFileSync(join(output.staging, 'search-index.json'), searchJson);
+    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(networkJson) + Buffer.byteLength(searchJson);
     report.network = {
       nodes: network.nodes.length,
       edges: network.edges.length,
@@ -241,6 +247,27 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     output.abandon();
     throw error;
   }
+}
+
+/** Pipes are found by id, by what they are (燃气 DN300, 阀门…) and by road name. */
+function pipeSearchIndex(items: readonly PipeItem[]): SearchIndex {
+  const search = new SearchIndex(PIPE_CLASS.id);
+  for (const item of items) {
+    const v = item.values;
+    const what = [v['categoryName'], v['subType'] ?? v['appurtenance'] ?? v['feature'] ?? (item.kind === 'segment' ? '' : item.kind)]
+      .filter((part) => typeof part === 'string' && part !== '')
+      .join(' ');
+    const size = typeof v['diameter'] === 'number' ? ` DN${v['diameter']}` : typeof v['width'] === 'number' ? ` ${v['width']}×${v['sectionHeight']} m` : '';
+    search.add(
+      item.id,
+      firstText(item.attributes, 'name') || `${what}${size}`,
+      firstText(item.attributes, 'address'),
+      (item.bbox[0] + item.bbox[2]) / 2,
+      (item.bbox[1] + item.bbox[3]) / 2,
+      -(item.minDepth + item.maxDepth) / 2,
+    );
+  }
+  return search;
 }
 
 /** network.json: columnar, ids shared with the tiles' `id` property. Documented in the README. */

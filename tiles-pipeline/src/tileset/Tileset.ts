@@ -1,6 +1,8 @@
 /** The subset of the 3D Tiles 1.1 tileset.json structure this project writes and checks. */
 export interface Tileset {
   asset: { version: '1.1' | '1.0'; generator?: string; tilesetVersion?: string };
+  /** The metadata schema of the contents (3D Tiles 1.1 tileset-level `schema`). */
+  schema?: object;
   geometricError: number;
   root: Tile;
   extensionsUsed?: string[];

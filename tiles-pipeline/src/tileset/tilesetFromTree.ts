@@ -23,13 +23,14 @@ export interface TileContentInfo {
  * all its descendants', ENU transforms per tile expressed relative to the parent (3D Tiles
  * chains transforms), additive refinement, geometric errors from the tree.
  */
-export function tilesetFromTree(root: TileNode, contents: Map<string, TileContentInfo>, generator: string): Tileset {
+export function tilesetFromTree(root: TileNode, contents: Map<string, TileContentInfo>, generator: string, schema?: object): Tileset {
   const rootTile = toTile(root, contents, undefined);
   const [west, south, east, north] = rootTile.boundingVolume.region!;
   const diagonal = Math.hypot((east! - west!) * 6378137 * Math.cos((south! + north!) / 2), (north! - south!) * 6378137);
   rootTile.refine = 'ADD';
   return {
     asset: { version: '1.1', generator },
+    ...(schema ? { schema } : {}),
     geometricError: Math.max(diagonal, root.geometricError * 2, 1),
     root: rootTile,
   };

@@ -1,3 +1,4 @@
+import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
 import { enuToEcefMatrix, geodeticToLocal, invertRigid } from '../../../workers/geometry/geodesy.js';
 import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
 import { extrudeFootprint } from '../../../workers/geometry/extrudeFootprint.js';
@@ -61,7 +62,7 @@ export function buildTileContent(input: TileContentInput): TileContentResult {
   });
   const vertices = mesh.vertexCount;
   const triangles = mesh.indexCount / 3;
-  const glb = buildTileGlb({ mesh, definitions: input.definitions, rows, compression: input.compression });
+  const glb = buildTileGlb({ mesh, definitions: input.definitions, featureClass: BUILDING_CLASS, rows, compression: input.compression });
   return { glb, features: rows.length, vertices, triangles, minHeight, maxHeight };
 }
 
