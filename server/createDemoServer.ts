@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { DemoPaths } from './prepareDemo.js';
+import { viewerConfigFromEnv } from './viewerConfig.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
 
 /**
@@ -22,7 +23,9 @@ export function contentSecurityPolicy(extraHosts: readonly string[] = []): strin
   ].join('; ');
 }
 
-export function createDemoServer(paths: DemoPaths, options: { basemapHosts?: string[] } = {}): Server {
+export function createDemoServer(paths: DemoPaths, options: { env?: Record<string, string | undefined> } = {}): Server {
+  const { config, hosts } = viewerConfigFromEnv(options.env ?? {});
+  const configJson = JSON.stringify(config);
   const mounts: StaticMount[] = [
     // Tiles are content-addressed: cache them for good; tileset.json is revalidated.
     { prefix: '/tiles/', root: paths.tilesDir, cors: true, cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache') },
@@ -34,10 +37,14 @@ export function createDemoServer(paths: DemoPaths, options: { basemapHosts?: str
       cacheControl: (p) => (p.startsWith('assets/') ? 'public, max-age=31536000, immutable' : p.startsWith('cesium/') ? 'public, max-age=86400' : 'no-cache'),
     },
   ];
-  const csp = contentSecurityPolicy(options.basemapHosts);
+  const csp = contentSecurityPolicy(hosts);
   return createServer((request, response) => {
     if (request.url === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (request.url === '/config.json') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(configJson);
       return;
     }
     response.setHeader('Content-Security-Policy', csp);

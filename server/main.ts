@@ -9,7 +9,7 @@ const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 8080);
 const paths = demoPaths(root);
 await prepareDemo(paths);
-const server = createDemoServer(paths);
+const server = createDemoServer(paths, { env: process.env });
 server.listen(port, host, () => {
   const shown = host.includes(':') ? `[${host}]` : host;
   console.log(`CIM Twin demo: http://${shown}:${port}/`);

@@ -1,0 +1,35 @@
+import type { FeatureRef } from '../state/ViewerState.js';
+
+export type FeatureProperties = Record<string, string | number | boolean | null>;
+
+/** What the viewer announces; the page API forwards these to hosts (and the widget to its parent frame). */
+export interface ViewerEventMap {
+  ready: { seconds: number };
+  /** properties: null when the feature's tile is not loaded; sourceNames: property id → the source's field name (e.g. 名称). */
+  select: { feature: FeatureRef | null; properties: FeatureProperties | null; sourceNames: Record<string, string> };
+  recovered: { count: number; seconds: number };
+  tourStep: { bookmark: string };
+}
+
+export type ViewerEventName = keyof ViewerEventMap;
+
+export class ViewerEvents {
+  private readonly listeners = new Map<ViewerEventName, Set<(event: never) => void>>();
+
+  on<K extends ViewerEventName>(name: K, listener: (event: ViewerEventMap[K]) => void): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  emit<K extends ViewerEventName>(name: K, event: ViewerEventMap[K]): void {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        (listener as (event: ViewerEventMap[K]) => void)(event);
+      } catch (error) {
+        console.error(`a "${name}" listener failed`, error);
+      }
+    }
+  }
+}

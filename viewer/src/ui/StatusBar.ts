@@ -1,0 +1,42 @@
+import { watch } from '../state/createViewerStore.js';
+import { h } from './h.js';
+import type { UiContext } from './UiContext.js';
+
+/**
+ * The status strip (tiles, features, frame time, recoveries) and, in wall mode, the clock and
+ * the tour state. Updated once a second: nothing per frame.
+ */
+export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
+  const { store } = ui;
+  const clock = h('time', { id: 'wall-clock' });
+  const status = h('div', { id: 'status', attrs: { role: 'status' } });
+  const note = h('span', { id: 'data-note' });
+  const root = h('footer', { id: 'status-bar' }, clock, status, note);
+  parent.append(root);
+
+  function tick(): void {
+    const state = store.getState();
+    const now = new Date();
+    clock.textContent = now.toLocaleString(state.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    clock.dateTime = now.toISOString();
+    const stats = ui.commands.stats();
+    const parts = [
+      stats.tilesLoaded ? ui.t('status.ready') : ui.t('status.loading'),
+      ui.t('status.tiles', { count: stats.tiles }),
+      ui.t('status.features', { count: stats.featuresVisible.toLocaleString() }),
+      ui.t('status.frame', { ms: stats.frameTimeMs.toFixed(1) }),
+    ];
+    if (stats.recoveries) parts.push(ui.t('status.recovered', { count: stats.recoveries }));
+    if (state.mode === 'wall' && state.tour.running) parts.push(ui.t('status.tour'));
+    status.textContent = parts.join(' · ');
+    note.textContent = ui.t('app.dataNote');
+  }
+  tick();
+  const timer = setInterval(tick, 1000);
+  const stop = watch(store, (s) => s.language, tick);
+  return () => {
+    clearInterval(timer);
+    stop();
+    root.remove();
+  };
+}
