@@ -4,32 +4,24 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from './support/launchBrowser.js';
+import { openViewer, type CimTwinApi } from './support/viewerPage.js';
 import { GENERATED_DIR } from '../seeds/generator/main.js';
+import { MARKUP_CANARY_NAME } from '../seeds/generator/generateNankai.js';
 import { resolveCrs } from '../tiles-pipeline/src/crs/resolveCrs.js';
 import { readShapefile } from '../tiles-pipeline/src/readers/readShapefile.js';
 
+type Win = { cimTwin: CimTwinApi; __cimTwinInjected?: number };
 const artifacts = join(import.meta.dirname, '../test-results');
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await startDemoServer();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 800, height: 500 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  await page.goto(server.url);
-  await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
-  await page.evaluate(() => (window as unknown as { cimTwin: { ready: Promise<void> } }).cimTwin.ready);
+  ({ page, problems } = await openViewer(browser, server.url));
 }, 300_000);
 
 afterAll(async () => {
@@ -37,31 +29,32 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('seed tileset in CesiumJS (Chromium, software WebGL)', () => {
-  it('loads the tiles without errors, offline, from our own origin', async () => {
-    await page.screenshot({ path: join(artifacts, 'buildings-overview.png') });
+describe('viewer core in Chromium (software WebGL): the Nankai twin', () => {
+  it('loads with no console errors, offline, and the seed tilesets load', async () => {
+    await page.screenshot({ path: join(artifacts, 'viewer-overview.png') });
+    const stats = await page.evaluate(() => (window as unknown as Win).cimTwin.stats());
     expect(problems).toEqual([]);
-    const stats = await page.evaluate(() => (window as unknown as { cimTwin: { stats(): { tileErrors: number; tilesLoaded: boolean } } }).cimTwin.stats());
-    expect(stats).toEqual({ tileErrors: 0, tilesLoaded: true });
+    expect(stats).toMatchObject({ tileErrors: 0, tilesLoaded: true });
+    expect(stats.tiles).toBeGreaterThan(0);
+    expect(await page.textContent('#app-title')).toBe('CIM Twin · 南开区');
   });
 
-  it('picking a building returns its properties (天津大悦城, 188 m)', async () => {
-    const properties = await page.evaluate(() =>
-      (window as unknown as { cimTwin: { pickAtLonLat(lon: number, lat: number, h: number): Promise<Record<string, unknown>> } }).cimTwin.pickAtLonLat(
-        117.1642,
-        39.1341,
-        120,
-      ),
-    );
+  it('picking a building shows its properties in the info panel, with Chinese field labels (天津大悦城, 188 m)', async () => {
+    const properties = await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
     expect(properties).toMatchObject({ name: '天津大悦城', name_en: 'Joy City Tianjin', height: 188, cimLevel: 2, source: 'synthetic' });
-    await page.screenshot({ path: join(artifacts, 'buildings-picked.png') });
-    // The info panel shows it as text.
+    await page.waitForSelector('#info:not([hidden])');
     expect(await page.textContent('#info-title')).toBe('天津大悦城');
-    expect(problems).toEqual([]);
+    expect(await page.textContent('#info tr[data-field="height"] th')).toBe('高度（米）');
+    expect(await page.textContent('#info tr[data-field="use"] td')).toBe('商业 (commercial)');
+    const state = await page.evaluate(() => (window as unknown as Win).cimTwin.getState());
+    expect(state.selection).toEqual({ tileset: 'buildings', id: 'NK000005' });
+    // The shareable URL holds the selection and the camera.
+    await page.waitForFunction(() => location.search.includes('sel=buildings:NK000005'));
+    expect(page.url()).toMatch(/cam=117\.164/);
+    await page.screenshot({ path: join(artifacts, 'viewer-picked.png') });
   });
 
-  it('picks a building from the GBK Shapefile layer (EPSG:4548, Chinese column names and values decoded)', async () => {
-    // Take the tallest building of the Shapefile as read by the pipeline, and pick it on screen.
+  it('picks a building from the GBK Shapefile layer: its Chinese field names label the panel', async () => {
     const source = await readShapefile(join(GENERATED_DIR, 'nankai-buildings-huayuan.shp'), undefined);
     let target: { id: string; name: string; height: number; x: number; y: number } | undefined;
     for await (const feature of source.features) {
@@ -74,31 +67,99 @@ describe('seed tileset in CesiumJS (Chromium, software WebGL)', () => {
         target = { id: String(feature.attributes['编号']), name: String(feature.attributes['名称']), height, x, y };
       }
     }
-    expect(source.format).toBe('Shapefile (gb18030)');
     const lonLat = new Float64Array(2);
     resolveCrs(source.declaredCrs!).toWgs84(target!.x, target!.y, lonLat);
     const properties = await page.evaluate(
-      ([lon, lat, h]) =>
-        (window as unknown as { cimTwin: { pickAtLonLat(lon: number, lat: number, h: number): Promise<Record<string, unknown>> } }).cimTwin.pickAtLonLat(
-          lon!,
-          lat!,
-          h!,
-        ),
+      ([lon, lat, h]) => (window as unknown as Win).cimTwin.pickAtLonLat(lon!, lat!, h!),
       [lonLat[0]!, lonLat[1]!, target!.height * 0.9],
     );
     expect(properties?.['u540d_u79f0_']).toBe(target!.name); // 名称
     expect(properties?.['u7f16_u53f7_']).toBe(target!.id); // 编号
-    expect(properties?.['height']).toBeCloseTo(target!.height, 3);
-    expect(target!.name).toMatch(/[\u4e00-\u9fff]/);
+    await page.waitForFunction((name) => document.querySelector('#info tr[data-field="u540d_u79f0_"] td')?.textContent === name, target!.name);
+    expect(await page.textContent('#info tr[data-field="u540d_u79f0_"] th')).toBe('名称');
   });
 
-  it('underground: the seed pipes load in CesiumJS and a pipe is pickable below the ground', async () => {
-    const underground = await browser.newPage({ viewport: { width: 800, height: 500 } });
-    const errors: string[] = [];
-    underground.on('pageerror', (error) => errors.push(error.message));
-    await underground.goto(`${server.url}/?underground`);
-    await underground.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
-    await underground.evaluate(() => (window as unknown as { cimTwin: { ready: Promise<void> } }).cimTwin.ready);
+  it('search finds a landmark, flies to it and highlights it', async () => {
+    await page.fill('#search-input', '鼓楼');
+    await page.waitForSelector('#search-results button');
+    expect(await page.textContent('#search-results li:first-child .hit-name')).toBe('鼓楼');
+    await page.click('#search-results li:first-child button');
+    await page.waitForFunction(() => document.querySelector('#info-title')?.textContent === '鼓楼', null, { timeout: 60_000 });
+    const state = await page.evaluate(() => (window as unknown as Win).cimTwin.getState());
+    expect(state.selection).toEqual({ tileset: 'buildings', id: 'NK000004' });
+    // The camera went there (the Drum Tower is at 117.1791 E, 39.1418 N).
+    expect(Math.abs(state.camera.lon - 117.1791)).toBeLessThan(0.01);
+    await page.screenshot({ path: join(artifacts, 'viewer-search.png') });
+  });
+
+  it('a name and address holding markup are shown as text and execute nothing', async () => {
+    const hits = await page.evaluate(() => (window as unknown as Win).cimTwin.search('标记测试楼'));
+    expect(hits[0]?.name).toBe(MARKUP_CANARY_NAME);
+    await page.fill('#search-input', '标记测试楼');
+    await page.waitForFunction((name) => document.querySelector('#search-results li:first-child .hit-name')?.textContent === name, MARKUP_CANARY_NAME);
+    const properties = await page.evaluate((id) => (window as unknown as Win).cimTwin.select(id, 'buildings'), hits[0]!.id);
+    // The canary is in the GBK Shapefile layer: 名称 and 地址 columns.
+    expect(properties?.['u540d_u79f0_']).toBe(MARKUP_CANARY_NAME);
+    await page.waitForFunction((name) => document.querySelector('#info-title')?.textContent === name, MARKUP_CANARY_NAME);
+    expect(await page.textContent('#info tr[data-field="u5730_u5740_"] td')).toContain('<script>');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as Win).__cimTwinInjected)).toBeUndefined();
+    expect(await page.locator('img[src="x"], #overlay script').count()).toBe(0);
+    await page.fill('#search-input', '');
+    await page.screenshot({ path: join(artifacts, 'viewer-markup-as-text.png') });
+  });
+
+  it('the language switch changes the UI, field labels included', async () => {
+    await page.click('#toggle-language');
+    expect(await page.textContent('#app-title')).toBe('CIM Twin · Nankai District');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getAttribute('#search-input', 'placeholder')).toBe('Search name, address or id');
+    await page.waitForFunction(() => document.querySelector('#info tr[data-field="height"] th')?.textContent === 'Height (m)');
+    await page.click('#toggle-language');
+    expect(await page.textContent('#app-title')).toBe('CIM Twin · 南开区');
+  });
+
+  it('styles buildings by attribute with a legend, and filters them', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setStyle({ colorBy: 'use', filter: { attribute: 'height', op: '>', value: 50 } }));
+    await page.waitForFunction(() => document.querySelector('#legend h3')?.textContent?.includes('用途'));
+    expect(await page.locator('#legend li').count()).toBe(6);
+    await page.waitForFunction(() => location.search.includes('style=use,height%3E50') || location.search.includes('style=use,height>50'));
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setStyle({ colorBy: 'height' }));
+  });
+
+  it('recovers from a forced WebGL context loss within 10 s with the same camera and layers', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('roads', false));
+    await page.evaluate(() => (window as unknown as Win).cimTwin.flyTo('oldCity', { duration: 0 }));
+    const before = await page.evaluate(() => (window as unknown as Win).cimTwin.getState());
+    const seconds = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const api = (window as unknown as Win).cimTwin;
+          const started = performance.now();
+          api.on('recovered', () => resolve((performance.now() - started) / 1000));
+          setTimeout(() => reject(new Error('no recovery within 10 s')), 10_000);
+          const canvas = document.querySelector('#globe canvas') as HTMLCanvasElement;
+          const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!;
+          gl.getExtension('WEBGL_lose_context')!.loseContext();
+        }),
+    );
+    expect(seconds).toBeLessThan(10);
+    const after = await page.evaluate(() => (window as unknown as Win).cimTwin.getState());
+    expect(after.camera).toEqual(before.camera);
+    expect(after.layers).toEqual(before.layers);
+    expect(after.layers['roads']?.visible).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles())).toBe(true);
+    const stats = await page.evaluate(() => (window as unknown as Win).cimTwin.stats());
+    expect(stats).toMatchObject({ recoveries: 1, tilesLoaded: true, tileErrors: 0 });
+    expect(stats.tiles).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'viewer-after-context-loss.png') });
+    console.log(`context loss: scene rebuilt in ${seconds.toFixed(2)} s`);
+  }, 60_000);
+});
+
+describe('underground mode and the video wall', () => {
+  it('underground: a known pipe shows at its depth and is pickable below the surface', async () => {
+    const { page: underground, problems: errors } = await openViewer(browser, `${server.url}/?underground=1`);
     // The utility tunnel (3.0 × 2.8 m box, top 2.0 m deep): its line's middle, 3.4 m down.
     const lines = JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as {
       features: { properties: Record<string, unknown>; geometry: { coordinates: number[][] } }[];
@@ -106,15 +167,43 @@ describe('seed tileset in CesiumJS (Chromium, software WebGL)', () => {
     const tunnel = lines.features.find((f) => f.properties['类别'] === 'ZH')!;
     const [a, b] = tunnel.geometry.coordinates as [number[], number[]];
     const properties = await underground.evaluate(
-      ([lon, lat]) =>
-        (
-          window as unknown as { cimTwin: { pickAtLonLat(lon: number, lat: number, h: number, range: number): Promise<Record<string, unknown>> } }
-        ).cimTwin.pickAtLonLat(lon!, lat!, -3.4, 60),
+      ([lon, lat]) => (window as unknown as Win).cimTwin.pickAtLonLat(lon!, lat!, -3.4, 60),
       [(a[0]! + b[0]!) / 2, (a[1]! + b[1]!) / 2],
     );
-    await underground.screenshot({ path: join(artifacts, 'underground-tunnel.png') });
     expect(properties).toMatchObject({ id: tunnel.properties['管线编号'], category: 'ZH', kind: 'segment', width: 3, sectionHeight: 2.8 });
+    await underground.waitForFunction(() => document.querySelector('#info tr[data-field="categoryName"] td')?.textContent === '综合管廊');
+    expect(await underground.evaluate(() => document.body.classList.contains('underground'))).toBe(true);
+    await underground.screenshot({ path: join(artifacts, 'viewer-underground-tunnel.png') });
+    // A water main found by id: the search index brings the camera below ground to it.
+    const pipe = lines.features.find((f) => f.properties['类别'] === 'JS')!;
+    const selected = await underground.evaluate((id) => (window as unknown as Win).cimTwin.select(id, 'pipes'), String(pipe.properties['管线编号']));
+    expect(selected).toMatchObject({ id: pipe.properties['管线编号'], category: 'JS' });
     expect(errors).toEqual([]);
     await underground.close();
-  });
+  }, 120_000);
+
+  it('wall mode: kiosk layout, large type, clock and status strip, and the tour starts', async () => {
+    const { page: wall, problems: errors } = await openViewer(browser, `${server.url}/?mode=wall`, { width: 960, height: 540 });
+    expect(await wall.isVisible('#toolbar')).toBe(false);
+    expect(await wall.isVisible('#wall-clock')).toBe(true);
+    expect(await wall.isVisible('#status')).toBe(true);
+    const step = await wall.evaluate(
+      () =>
+        new Promise<{ bookmark: string; index: number }>((resolve) => {
+          const api = (window as unknown as Win).cimTwin;
+          const state = api.getState();
+          if (state.tour.index >= 0) resolve({ bookmark: 'started', index: state.tour.index });
+          api.on('tourStep', (event) => resolve({ bookmark: event.bookmark, index: api.getState().tour.index }));
+        }),
+    );
+    expect(step.index).toBeGreaterThanOrEqual(0);
+    const state = await wall.evaluate(() => (window as unknown as Win).cimTwin.getState());
+    expect(state).toMatchObject({ mode: 'wall', tour: { running: true } });
+    const fontSize = await wall.evaluate(() => parseFloat(getComputedStyle(document.getElementById('status-bar')!).fontSize));
+    expect(fontSize).toBeGreaterThanOrEqual(16);
+    await wall.waitForTimeout(3000);
+    await wall.screenshot({ path: join(artifacts, 'viewer-wall.png') });
+    expect(errors).toEqual([]);
+    await wall.close();
+  }, 120_000);
 });

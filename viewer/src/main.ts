@@ -57,8 +57,8 @@ const ui: UiContext = {
     search: (query) => search.search(query),
     goToHit: async (hit) => {
       if (hit.height < 0) store.getState().setUnderground(true);
-      store.getState().select({ tileset: hit.tileset, id: hit.id });
       await host.flyTo(viewLookingAt(hit.lon, hit.lat, hit.height, rangeFor(hit.height), hit.height < 0 ? -50 : -35));
+      store.getState().select({ tileset: hit.tileset, id: hit.id });
       await host.waitForTiles();
       await host.refreshSelection();
     },

@@ -131,7 +131,12 @@ export class SceneHost {
     }
     this.underground = new UndergroundAdapter(context);
     this.setCameraNow(widget.camera, this.store.getState().camera);
-    widget.camera.moveEnd.addEventListener(() => this.store.getState().setCamera(viewOf(widget.camera)));
+    widget.camera.moveEnd.addEventListener(() => {
+      this.store.getState().setCamera(viewOf(widget.camera));
+      // Tile requests are held back while the camera moves; with on-demand rendering nothing
+      // would ask for the frame that issues them once it stops.
+      this.settle(scene);
+    });
 
     this.handler = new ScreenSpaceEventHandler(canvas);
     this.handler.setInputAction((event: { position: Cartesian2 }) => {
@@ -139,6 +144,11 @@ export class SceneHost {
       this.store.getState().select(picked?.feature ?? null);
     }, ScreenSpaceEventType.LEFT_CLICK);
     return Promise.all(this.adapters.map((a) => a.ready)).then(() => undefined);
+  }
+
+  /** A few frames after the camera stopped, so held-back tile requests are issued. */
+  private settle(scene: { requestRender(): void }): void {
+    for (const delay of [50, 150, 400]) setTimeout(() => scene.requestRender(), delay);
   }
 
   private recover(generation: number, why: string): void {
@@ -201,7 +211,8 @@ export class SceneHost {
   pickAt(x: number, y: number): { feature: FeatureRef; properties: FeatureProperties } | undefined {
     const scene = this.widget?.scene;
     if (!scene) return undefined;
-    const picked: unknown = scene.pick(new Cartesian2(x, y));
+    // Drill through the ground vectors (roads over a pipe in underground mode, labels) to the first feature.
+    const picked: unknown = scene.drillPick(new Cartesian2(x, y), 4).find((candidate: unknown) => candidate instanceof Cesium3DTileFeature);
     if (!(picked instanceof Cesium3DTileFeature)) return undefined;
     const adapter = this.tilesetAdapters().find((a) => a.owns(picked));
     const properties = featureProperties(picked);
@@ -223,6 +234,7 @@ export class SceneHost {
     if (seconds <= 0) {
       this.setCameraNow(camera, view);
       this.store.getState().setCamera(view);
+      if (this.widget) this.settle(this.widget.scene);
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -230,7 +242,10 @@ export class SceneHost {
         destination: Cartesian3.fromDegrees(view.lon, view.lat, view.height),
         orientation: { heading: CesiumMath.toRadians(view.heading), pitch: CesiumMath.toRadians(view.pitch), roll: 0 },
         duration: seconds,
-        complete: () => resolve(),
+        complete: () => {
+          this.store.getState().setCamera(viewOf(camera));
+          resolve();
+        },
         cancel: () => resolve(),
       });
     });
@@ -239,14 +254,16 @@ export class SceneHost {
   /** Resolves once every shown tileset has loaded what the current view needs (after a rendered frame). */
   waitForTiles(timeoutMs = 60_000): Promise<boolean> {
     const started = performance.now();
+    let settledFrames = 0;
     return new Promise((resolve) => {
       const check = (): void => {
         const scene = this.widget?.scene;
         if (!scene) return void setTimeout(check, 100);
         const done = (): void => {
           scene.postRender.removeEventListener(done);
-          const stats = this.stats();
-          if (stats.tilesLoaded) resolve(true);
+          // Loaded in three frames in a row: one frame can report loaded before it issued its requests.
+          settledFrames = this.stats().tilesLoaded ? settledFrames + 1 : 0;
+          if (settledFrames >= 3) resolve(true);
           else if (performance.now() - started > timeoutMs) resolve(false);
           else setTimeout(check, 50);
         };

@@ -77,12 +77,13 @@ export class UndergroundAdapter {
     const at = Cartographic.fromCartesian(centre);
     const lon = CesiumMath.toDegrees(at.longitude);
     const lat = CesiumMath.toDegrees(at.latitude);
-    const line = Material.fromType('Color', { color: Color.fromCssColorString('#ffffff').withAlpha(0.9) });
-    this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, 0), Cartesian3.fromDegrees(lon, lat, -STAFF_DEPTH)], width: 3, material: line });
+    // One material per polyline: a polyline destroys its material when removed.
+    const line = (): Material => Material.fromType('Color', { color: Color.WHITE.withAlpha(0.9) });
+    this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, 0), Cartesian3.fromDegrees(lon, lat, -STAFF_DEPTH)], width: 3, material: line() });
     const metre = 1 / 111_320;
     for (let depth = 0; depth <= STAFF_DEPTH; depth++) {
       const length = (depth % 2 === 0 ? 1.2 : 0.6) * metre;
-      this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, -depth), Cartesian3.fromDegrees(lon + length, lat, -depth)], width: 2, material: line });
+      this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, -depth), Cartesian3.fromDegrees(lon + length, lat, -depth)], width: 2, material: line() });
       if (depth % 2 === 0)
         this.staffLabels.add({
           position: Cartesian3.fromDegrees(lon + 1.6 * metre, lat, -depth),

@@ -29,7 +29,7 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
       return;
     }
     const properties = event.properties ?? { id: event.feature.id };
-    const title = String(properties['name'] || properties['categoryName'] || '') || ui.t('info.untitled');
+    const title = titleOf(properties, event.sourceNames) || ui.t('info.untitled');
     const ids = Object.keys(properties).filter((id) => properties[id] !== null && properties[id] !== '');
     ids.sort((a, b) => rank(a) - rank(b));
     root.replaceChildren(
@@ -81,6 +81,18 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
     stops.forEach((stop) => stop());
     root.remove();
   };
+}
+
+/** Source field names that hold a feature's name (English, CIM and CJJ 61 Chinese tables). */
+const NAME_FIELDS = ['name', 'NAME', '名称', '建筑名称', 'categoryName'];
+
+function titleOf(properties: Record<string, unknown>, sourceNames: Record<string, string>): string {
+  for (const field of NAME_FIELDS) {
+    const id = field in properties ? field : Object.keys(sourceNames).find((key) => sourceNames[key] === field);
+    const value = id === undefined ? undefined : properties[id];
+    if (typeof value === 'string' && value.trim()) return value;
+  }
+  return '';
 }
 
 function rank(id: string): number {

@@ -1,0 +1,22 @@
+import type { Browser, Page } from 'playwright-core';
+import type { CimTwinApi } from '../../viewer/src/api/createPageApi.js';
+
+export type { CimTwinApi };
+
+/** A viewer page with its console problems collected (errors, failed requests, HTTP errors). */
+export async function openViewer(browser: Browser, url: string, viewport = { width: 800, height: 500 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
+  await page.evaluate(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.ready);
+  return { page, problems };
+}
