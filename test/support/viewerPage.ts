@@ -11,7 +11,11 @@ export async function openViewer(browser: Browser, url: string, viewport = { wid
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('requestfailed', (request) => {
+    // Cesium cancels tile requests the camera no longer needs: aborted, not failed.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && request.url().includes('/tiles/')) return;
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
