@@ -1,14 +1,13 @@
 import { cpSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const cesiumBuild = join(root, 'node_modules/cesium/Build/Cesium');
-const outDir = join(root, 'dist/viewer');
 
-/** Cesium's workers, assets and widget CSS, served from our own origin under /cesium/ (no CDN, no ion). */
-function copyCesiumAssets(): Plugin {
+/** Cesium's workers and assets, served from our own origin under /cesium/ (no CDN, no ion). */
+function copyCesiumAssets(outDir: string): Plugin {
   return {
     name: 'cim-twin-copy-cesium-assets',
     apply: 'build',
@@ -20,11 +19,16 @@ function copyCesiumAssets(): Plugin {
   };
 }
 
-export default defineConfig({
-  root: join(root, 'viewer'),
-  base: '/',
-  publicDir: false,
-  build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 6000, sourcemap: false },
-  define: { CESIUM_BASE_URL: JSON.stringify('/cesium/') },
-  plugins: [copyCesiumAssets()],
-});
+/** A CesiumJS page build: the viewer, and the bare CesiumJS page the viewer benchmark compares against. */
+export function cesiumPageConfig(pageRoot: string, outDir: string): UserConfig {
+  return {
+    root: join(root, pageRoot),
+    base: '/',
+    publicDir: false,
+    build: { outDir: join(root, outDir), emptyOutDir: true, chunkSizeWarningLimit: 6000, sourcemap: false },
+    define: { CESIUM_BASE_URL: JSON.stringify('/cesium/') },
+    plugins: [copyCesiumAssets(join(root, outDir))],
+  };
+}
+
+export default defineConfig(cesiumPageConfig('viewer', 'dist/viewer'));

@@ -27,7 +27,8 @@ export interface CimTwinApi {
   setLanguage(language: Language): void;
   setUnderground(on: boolean): void;
   getState(): ViewerState;
-  stats(): ViewerStats;
+  /** Scene figures, and when `ready` resolved (ms since navigation start). */
+  stats(): ViewerStats & { readyMs: number | null };
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
   pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
   waitForTiles(): Promise<boolean>;
@@ -37,6 +38,8 @@ export interface CimTwinApi {
 export function createPageApi(store: ViewerStore, host: SceneHost, events: ViewerEvents, search: SearchService, ready: Promise<void>): CimTwinApi {
   const lastSelect = (): FeatureProperties | null => currentProperties;
   let currentProperties: FeatureProperties | null = null;
+  let readyMs: number | null = null;
+  void ready.then(() => (readyMs = performance.now()));
   events.on('select', (event) => (currentProperties = event.properties));
 
   async function goToFeature(featureId: string, tileset: string | undefined, duration: number): Promise<FeatureProperties | null> {
@@ -86,7 +89,7 @@ export function createPageApi(store: ViewerStore, host: SceneHost, events: Viewe
       const { camera, layers, selection, style, mode, language, underground, tour, clock } = store.getState();
       return structuredClone({ camera, layers, selection, style, mode, language, underground, tour, clock });
     },
-    stats: () => host.stats(),
+    stats: () => ({ ...host.stats(), readyMs }),
     async pickAtLonLat(lon, lat, height, range = 650) {
       await host.flyTo(viewLookingAt(lon, lat, height, range, -50), 0);
       await host.waitForTiles();

@@ -47,6 +47,9 @@ export class GroundAdapter implements LayerAdapter {
 
   private async load(): Promise<void> {
     const file = this.definition.kind === 'areas' ? 'nankai-areas.geojson' : 'nankai-roads.geojson';
+    // Ground vectors and labels dress the scene; the tiles and the first frame come first.
+    await this.context.firstFrame;
+    if (this.destroyed) return;
     try {
       this.features = await fetchGeoJson(`${this.context.config.dataUrl}${file}`);
     } catch (error) {

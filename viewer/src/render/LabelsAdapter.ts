@@ -42,6 +42,9 @@ export class LabelsAdapter implements LayerAdapter {
 
   private async load(): Promise<void> {
     const { dataUrl } = this.context.config;
+    // Ground vectors and labels dress the scene; the tiles and the first frame come first.
+    await this.context.firstFrame;
+    if (this.destroyed) return;
     try {
       const [landmarks, roads] = await Promise.all([fetchGeoJson(`${dataUrl}nankai-landmarks.geojson`), fetchGeoJson(`${dataUrl}nankai-roads.geojson`)]);
       if (this.destroyed) return;

@@ -10,6 +10,8 @@ export interface AdapterContext {
   config: ViewerConfig;
   /** Asks for a frame (the scene renders on demand). */
   requestRender(): void;
+  /** Resolves after the scene's first frame: secondary layers load after it, not before. */
+  firstFrame: Promise<void>;
 }
 
 /**

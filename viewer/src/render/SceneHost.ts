@@ -37,6 +37,8 @@ export interface ViewerStats {
   framesPerSecond: number;
   recoveries: number;
   heapBytes: number | null;
+  /** When the first frame was drawn, ms since navigation start (performance.now()). */
+  firstFrameMs: number | null;
 }
 
 /**
@@ -55,6 +57,7 @@ export class SceneHost {
   private recoveries = 0;
   private lastRebuild = 0;
   private generation = 0;
+  private firstFrameMs: number | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -118,12 +121,20 @@ export class SceneHost {
     scene.preRender.addEventListener(() => (frameStart = performance.now()));
     scene.postRender.addEventListener(() => {
       const now = performance.now();
+      this.firstFrameMs ??= now;
       this.frameTimes[this.frameCount++ % this.frameTimes.length] = now - frameStart;
       this.frameStamps.push(now);
       while (this.frameStamps.length && this.frameStamps[0]! < now - 1000) this.frameStamps.shift();
     });
 
-    const context: AdapterContext = { scene, store: this.store, config: this.config, requestRender: () => scene.requestRender() };
+    const firstFrame = new Promise<void>((resolve) => {
+      const once = (): void => {
+        scene.postRender.removeEventListener(once);
+        resolve();
+      };
+      scene.postRender.addEventListener(once);
+    });
+    const context: AdapterContext = { scene, store: this.store, config: this.config, requestRender: () => scene.requestRender(), firstFrame };
     this.adapters = [];
     for (const definition of LAYER_CATALOG) {
       const adapter = ADAPTER_FACTORIES[definition.kind]?.(definition, context);
@@ -318,6 +329,7 @@ export class SceneHost {
       framesPerSecond: this.frameStamps.length,
       recoveries: this.recoveries,
       heapBytes: memory?.usedJSHeapSize ?? null,
+      firstFrameMs: this.firstFrameMs,
     };
   }
 

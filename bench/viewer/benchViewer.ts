@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { createDemoServer } from '../../server/createDemoServer.js';
+import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
+import { launchBrowser } from '../../test/support/launchBrowser.js';
+import { BOOKMARKS } from '../../viewer/src/state/bookmarks.js';
+import type { CameraView } from '../../viewer/src/state/ViewerState.js';
+import { cesiumPageConfig } from '../../vite.config.js';
+
+/**
+ * `npm run bench:viewer`: the CIM Twin viewer against bare CesiumJS loading the same seed
+ * tilesets along the same camera path, in the same run (headless Chromium, software WebGL,
+ * small viewport), alternating runs. Prints medians and ratios; targets from the issue.
+ */
+const RUNS = Number(process.env['RUNS'] ?? 2);
+const FRAMES_PER_LEG = Number(process.env['FRAMES_PER_LEG'] ?? 40);
+const VIEWPORT = { width: 640, height: 400 };
+const root = join(import.meta.dirname, '../..');
+
+interface RunResult {
+  firstFrameMs: number;
+  tilesLoadedMs: number;
+  frameMedianMs: number;
+  frameP95Ms: number;
+  heapMb: number;
+}
+
+/** Bookmark to bookmark, linearly: the same frames for both pages. */
+function cameraPath(): CameraView[] {
+  const path: CameraView[] = [];
+  const stops = [...BOOKMARKS.map((b) => b.view), BOOKMARKS[0]!.view];
+  for (let leg = 0; leg + 1 < stops.length; leg++) {
+    const a = stops[leg]!,
+      b = stops[leg + 1]!;
+    for (let i = 0; i < FRAMES_PER_LEG; i++) {
+      const t = i / FRAMES_PER_LEG;
+      const mix = (x: number, y: number): number => x + (y - x) * t;
+      path.push({
+        lon: mix(a.lon, b.lon),
+        lat: mix(a.lat, b.lat),
+        height: mix(a.height, b.height),
+        heading: mix(a.heading, b.heading),
+        pitch: mix(a.pitch, b.pitch),
+      });
+    }
+  }
+  return path;
+}
+
+async function serve(viewerDist: string): Promise<{ url: string; close(): void }> {
+  const server = createDemoServer({ ...demoPaths(root), viewerDist });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => (server.closeAllConnections(), server.close()) };
+}
+
+async function measure(browser: Browser, url: string, kind: 'app' | 'bare', path: CameraView[]): Promise<RunResult> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  // tsx keeps function names with a `__name` helper that page-side functions would lack.
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page: Page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.waitForFunction((k) => (k === 'app' ? 'cimTwin' in window : 'bare' in window), kind, { timeout: 120_000 });
+  const load = await page.evaluate(async (k) => {
+    const w = window as unknown as {
+      cimTwin: { ready: Promise<void>; stats(): { firstFrameMs: number; readyMs: number } };
+      bare: { ready: Promise<{ firstFrameMs: number; tilesLoadedMs: number }> };
+    };
+    if (k === 'bare') return w.bare.ready;
+    await w.cimTwin.ready;
+    const stats = w.cimTwin.stats();
+    return { firstFrameMs: stats.firstFrameMs, tilesLoadedMs: stats.readyMs };
+  }, kind);
+  // The path: one camera position per animation frame; the interval between frames is the frame time.
+  const intervals = await page.evaluate(
+    ({ k, views }) =>
+      new Promise<number[]>((resolve) => {
+        const w = window as unknown as {
+          cimTwin: { flyTo(v: unknown, o: { duration: number }): Promise<void> };
+          bare: { setView(v: unknown): void };
+        };
+        const times: number[] = [];
+        let i = 0;
+        let last = 0;
+        const frame = (now: number): void => {
+          if (last) times.push(now - last);
+          last = now;
+          if (i >= views.length) return resolve(times);
+          const view = views[i++];
+          if (k === 'app') void w.cimTwin.flyTo(view, { duration: 0 });
+          else w.bare.setView(view);
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    { k: kind, views: path },
+  );
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  await context.close();
+  if (errors.length) throw new Error(`${kind}: ${errors.join('; ')}`);
+  intervals.sort((a, b) => a - b);
+  return {
+    firstFrameMs: load.firstFrameMs,
+    tilesLoadedMs: load.tilesLoadedMs,
+    frameMedianMs: intervals[Math.floor(intervals.length / 2)]!,
+    frameP95Ms: intervals[Math.floor(intervals.length * 0.95)]!,
+    heapMb: heap / 1048576,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function bundleGzipBytes(dist: string): number {
+  const assets = join(dist, 'assets');
+  return readdirSync(assets)
+    .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
+    .reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+}
+
+await prepareDemo(demoPaths(root), () => undefined);
+const bareDist = join(root, 'dist/bench-bare');
+await build({ ...cesiumPageConfig('bench/viewer/bare', 'dist/bench-bare'), configFile: false, logLevel: 'warn' });
+const app = await serve(join(root, 'dist/viewer'));
+const bare = await serve(bareDist);
+const browser = await launchBrowser();
+const path = cameraPath();
+const results: Record<'app' | 'bare', RunResult[]> = { app: [], bare: [] };
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const kind of run % 2 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) {
+      results[kind].push(await measure(browser, kind === 'app' ? app.url : bare.url, kind, path));
+      process.stderr.write(`run ${run + 1}/${RUNS} ${kind} done\n`);
+    }
+  }
+} finally {
+  await browser.close();
+  app.close();
+  bare.close();
+}
+
+const rows: [string, keyof RunResult, number | undefined][] = [
+  ['time to first frame (ms)', 'firstFrameMs', 1.2],
+  ['time until visible tiles loaded (ms)', 'tilesLoadedMs', 1.2],
+  ['frame time median along the path (ms)', 'frameMedianMs', 1.25],
+  ['frame time p95 along the path (ms)', 'frameP95Ms', 1.25],
+  ['JS heap after the path, after GC (MB)', 'heapMb', undefined],
+];
+console.log(
+  `\nViewer vs bare CesiumJS — same tilesets, same ${path.length}-frame camera path, ${VIEWPORT.width}×${VIEWPORT.height}, median of ${RUNS} runs each\n`,
+);
+console.log('| measure | CIM Twin | bare CesiumJS | ratio | target |');
+console.log('|---|---:|---:|---:|---|');
+for (const [label, key, target] of rows) {
+  const ours = median(results.app.map((r) => r[key]));
+  const base = median(results.bare.map((r) => r[key]));
+  const ratio = ours / base;
+  const verdict = target === undefined ? 'reported' : ratio <= target ? `≤ ${target}× ✓` : `≤ ${target}× ✗`;
+  console.log(`| ${label} | ${ours.toFixed(1)} | ${base.toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict} |`);
+}
+const ourBundle = bundleGzipBytes(join(root, 'dist/viewer'));
+const bareBundle = bundleGzipBytes(bareDist);
+const bundleRatio = ourBundle / bareBundle;
+console.log(
+  `| bundle, JS + CSS gzip (kB) | ${(ourBundle / 1024).toFixed(0)} | ${(bareBundle / 1024).toFixed(0)} | ${bundleRatio.toFixed(2)}× | ≤ 1.3× ${bundleRatio <= 1.3 ? '✓' : '✗'} |`,
+);
