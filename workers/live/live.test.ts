@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createAlarmMemory, SensorState, type Thresholds, updateAlarmState } from './alarmStateMachine.js';
+import { backoffDelay } from './backoffSchedule.js';
+import { LatestObservations } from './LatestObservations.js';
+import { packSensorFrame, unpackSensorFrame } from './SensorFrame.js';
+
+const level: Thresholds = { direction: 'above', warning: 0.5, alarm: 0.8, hysteresis: 0.05, minDurationSeconds: 10 };
+
+describe('alarm state machine', () => {
+  it('raises a level only after it held for the minimum duration, clears at once beyond the hysteresis', () => {
+    const memory = createAlarmMemory(1);
+    expect(updateAlarmState(memory, 0, 0.9, 0, level)).toBe(SensorState.normal);
+    expect(updateAlarmState(memory, 0, 0.9, 5_000, level)).toBe(SensorState.normal);
+    expect(updateAlarmState(memory, 0, 0.9, 10_000, level)).toBe(SensorState.alarm);
+    // Inside the hysteresis band (0.8 − 0.05): still an alarm.
+    expect(updateAlarmState(memory, 0, 0.77, 11_000, level)).toBe(SensorState.alarm);
+    // Below it: down to the warning level at once.
+    expect(updateAlarmState(memory, 0, 0.7, 12_000, level)).toBe(SensorState.warning);
+    expect(updateAlarmState(memory, 0, 0.1, 13_000, level)).toBe(SensorState.normal);
+  });
+
+  it('does not flicker on noise around a threshold', () => {
+    const memory = createAlarmMemory(1);
+    const states = new Set<number>();
+    for (let t = 0; t < 60_000; t += 1000) states.add(updateAlarmState(memory, 0, t % 2000 ? 0.52 : 0.48, t, level));
+    expect([...states]).toEqual([SensorState.normal]);
+  });
+
+  it('handles "below" thresholds (a pressure drop)', () => {
+    const pressure: Thresholds = { direction: 'below', warning: 0.2, alarm: 0.14, hysteresis: 0.01, minDurationSeconds: 0 };
+    const memory = createAlarmMemory(1);
+    expect(updateAlarmState(memory, 0, 0.3, 0, pressure)).toBe(SensorState.normal);
+    expect(updateAlarmState(memory, 0, 0.18, 1, pressure)).toBe(SensorState.warning);
+    expect(updateAlarmState(memory, 0, 0.1, 2, pressure)).toBe(SensorState.alarm);
+    expect(updateAlarmState(memory, 0, 0.145, 3, pressure)).toBe(SensorState.alarm);
+    expect(updateAlarmState(memory, 0, 0.25, 4, pressure)).toBe(SensorState.normal);
+  });
+});
+
+describe('ordering and duplicates', () => {
+  it('keeps the newest by phenomenonTime; older and duplicate readings change nothing', () => {
+    const latest = new LatestObservations(2);
+    expect(latest.offer(0, 2000, 5, 10)).toBe(true);
+    expect(latest.offer(0, 1000, 7, 11)).toBe(false);
+    expect(latest.offer(0, 2000, 9, 12)).toBe(false);
+    expect(latest.value[0]).toBe(5);
+    expect(latest.offer(0, 3000, 6, 13)).toBe(true);
+    expect(latest.offer(5, 3000, 6, 13)).toBe(false);
+    expect(latest.offer(1, Number.NaN, 6, 13)).toBe(false);
+  });
+});
+
+describe('reconnect backoff', () => {
+  it('grows exponentially to the cap with jitter between half and all of each step', () => {
+    const low = [0, 1, 2, 3, 10].map((a) => backoffDelay(a, () => 0));
+    const high = [0, 1, 2, 3, 10].map((a) => backoffDelay(a, () => 1));
+    expect(low).toEqual([250, 500, 1000, 2000, 15_000]);
+    expect(high).toEqual([500, 1000, 2000, 4000, 30_000]);
+    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4)));
+    expect(spread.size).toBeGreaterThan(10);
+  });
+});
+
+describe('columnar sensor frames', () => {
+  it('round-trip through one transferable buffer, whatever the count', () => {
+    for (const n of [0, 1, 2, 3, 1000]) {
+      const index = Uint32Array.from({ length: n }, (_, i) => i * 7);
+      const time = Float64Array.from({ length: n }, (_, i) => 1.7e12 + i);
+      const value = Float64Array.from({ length: n }, (_, i) => i / 3);
+      const state = Uint8Array.from({ length: n }, (_, i) => i % 4);
+      const frame = unpackSensorFrame(packSensorFrame(index, time, value, state, n));
+      expect(frame.count).toBe(n);
+      expect([...frame.index]).toEqual([...index]);
+      expect([...frame.time]).toEqual([...time]);
+      expect([...frame.value]).toEqual([...value]);
+      expect([...frame.state]).toEqual([...state]);
+    }
+  });
+});
