@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DemoPaths } from './prepareDemo.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
@@ -23,7 +23,10 @@ export function contentSecurityPolicy(extraHosts: readonly string[] = []): strin
   ].join('; ');
 }
 
-export function createDemoServer(paths: DemoPaths, options: { env?: Record<string, string | undefined> } = {}): Server {
+export function createDemoServer(
+  paths: DemoPaths,
+  options: { env?: Record<string, string | undefined>; api?: (request: IncomingMessage, response: ServerResponse) => boolean } = {},
+): Server {
   const { config, hosts } = viewerConfigFromEnv(options.env ?? {});
   const configJson = JSON.stringify(config);
   const mounts: StaticMount[] = [
@@ -47,6 +50,7 @@ export function createDemoServer(paths: DemoPaths, options: { env?: Record<strin
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(configJson);
       return;
     }
+    if (options.api?.(request, response)) return;
     response.setHeader('Content-Security-Policy', csp);
     response.setHeader('Referrer-Policy', 'no-referrer');
     serveStatic(mounts, request, response)

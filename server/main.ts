@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDemoServer } from './createDemoServer.js';
 import { demoPaths, prepareDemo } from './prepareDemo.js';
+import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -9,12 +10,35 @@ const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 8080);
 const paths = demoPaths(root);
 await prepareDemo(paths);
-const server = createDemoServer(paths, { env: process.env });
-server.listen(port, host, () => {
-  const shown = host.includes(':') ? `[${host}]` : host;
-  console.log(`CIM Twin demo: http://${shown}:${port}/`);
-});
+let liveApi: LiveBackbone['api'] | undefined;
+const server = createDemoServer(paths, { env: process.env, api: (request, response) => liveApi?.(request, response) ?? false });
+await new Promise<void>((resolve) => server.listen(port, host, resolve));
+const shown = host.includes(':') ? `[${host}]` : host;
+console.log(`CIM Twin demo: http://${shown}:${port}/`);
+// The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
+let live: LiveBackbone | undefined;
+if (process.env['CIM_LIVE'] !== 'off' && !process.env['CIM_MQTT_URL']) {
+  const mqttPort = Number(process.env['MQTT_PORT'] ?? 1883);
+  const publisher = process.env['CIM_MQTT_PASSWORD']
+    ? { username: process.env['CIM_MQTT_USER'] ?? 'publisher', password: process.env['CIM_MQTT_PASSWORD'] }
+    : undefined;
+  live = await startLiveBackbone({
+    http: server,
+    generatedDir: paths.groundDir,
+    mqttPort,
+    mqttHost: process.env['MQTT_HOST'] ?? '127.0.0.1',
+    ...(publisher ? { publisher } : {}),
+    ...(process.env['SIM_SENSORS'] ? { sensors: Number(process.env['SIM_SENSORS']) } : {}),
+    simulator: process.env['SIMULATOR'] === 'off' ? false : { ...(process.env['SIM_RATE'] ? { rate: Number(process.env['SIM_RATE']) } : {}) },
+  });
+  liveApi = live.api;
+  console.log(
+    `Live: ${live.catalog.length} sensors; MQTT over WebSocket at /mqtt, TCP for devices on ${process.env['MQTT_HOST'] ?? '127.0.0.1'}:${live.broker.tcpPort()} ` +
+      `(publisher "${live.publisher.username}"${publisher ? '' : ', password generated for this run: set CIM_MQTT_USER/CIM_MQTT_PASSWORD for devices'}); SensorThings API at /v1.1`,
+  );
+}
 const stop = (): void => {
+  void live?.close();
   server.close();
   server.closeAllConnections();
 };

@@ -5,6 +5,25 @@
  *   CIM_BASEMAP=xyz CIM_BASEMAP_URL=https://host/{z}/{x}/{y}.png [CIM_BASEMAP_CREDIT=…]
  */
 export function viewerConfigFromEnv(env: Record<string, string | undefined>): { config: object; hosts: string[] } {
+  const { live, hosts: liveHosts } = liveConfigFromEnv(env);
+  const { config, hosts } = basemapConfigFromEnv(env);
+  return { config: { ...config, ...(live ? { live } : {}) }, hosts: [...hosts, ...liveHosts] };
+}
+
+/**
+ * Live data: the embedded broker on this origin (`/mqtt`) and API by default; an external
+ * broker (CIM_MQTT_URL, e.g. wss://emqx.example.gov.cn/mqtt) and SensorThings server
+ * (CIM_SENSORTHINGS_URL, e.g. https://frost.example.gov.cn/FROST-Server) when set; none with CIM_LIVE=off.
+ */
+function liveConfigFromEnv(env: Record<string, string | undefined>): { live?: object; hosts: string[] } {
+  if (env['CIM_LIVE'] === 'off') return { hosts: [] };
+  const mqttUrl = env['CIM_MQTT_URL'] ?? '/mqtt';
+  const apiUrl = env['CIM_SENSORTHINGS_URL'] ?? '';
+  const hosts = [mqttUrl, apiUrl].filter((u) => /^(wss?|https?):\/\//.test(u)).map((u) => new URL(u).origin);
+  return { live: { mqttUrl, apiUrl }, hosts };
+}
+
+function basemapConfigFromEnv(env: Record<string, string | undefined>): { config: object; hosts: string[] } {
   const base = { tilesUrl: '/tiles/', dataUrl: '/data/' };
   if (env['CIM_BASEMAP'] === 'tianditu') {
     const key = env['TIANDITU_KEY'];

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { SENSOR_TYPES, sensorType, type SensorType } from '../../layers/sensors/sensorTypes.js';
+
+/** One SensorThings Datastream with its Thing and Location folded in (ids are SensorThings @iot.id values). */
+export interface CatalogEntry {
+  /** Datastream id (1-based, dense: also the index + 1 into the live arrays). */
+  id: number;
+  thingId: string;
+  name: string;
+  type: SensorType;
+  lon: number;
+  lat: number;
+  /** The seed feature the sensor sits on (well, hydrant, network node…). */
+  feature: string;
+}
+
+/**
+ * The district's sensors from the seeds' sensor sites (real wells, hydrants and network nodes),
+ * optionally scaled up to `count` for load tests (extra sensors copy a site's type a few metres
+ * away, named as copies).
+ */
+export function loadSensorCatalog(sitesFile: string, count?: number): CatalogEntry[] {
+  const sites = (
+    JSON.parse(readFileSync(sitesFile, 'utf8')) as {
+      features: { properties: Record<string, string>; geometry: { coordinates: [number, number] } }[];
+    }
+  ).features;
+  const entries: CatalogEntry[] = [];
+  for (const site of sites) {
+    const type = sensorType(site.properties['type'] ?? '');
+    if (!type) continue;
+    const [lon, lat] = site.geometry.coordinates;
+    entries.push({
+      id: entries.length + 1,
+      thingId: site.properties['id']!,
+      name: site.properties['name'] ?? site.properties['id']!,
+      type,
+      lon,
+      lat,
+      feature: site.properties['feature'] ?? '',
+    });
+  }
+  const real = entries.length;
+  for (let i = 0; count !== undefined && entries.length < count; i++) {
+    const base = entries[i % real]!;
+    const copy = Math.floor(i / real) + 1;
+    const angle = (i * 2.399963) % (2 * Math.PI);
+    entries.push({
+      ...base,
+      id: entries.length + 1,
+      thingId: `${base.thingId}-${copy}`,
+      name: `${base.name} #${copy}`,
+      lon: base.lon + (Math.cos(angle) * 8 * copy) / 86_000,
+      lat: base.lat + (Math.sin(angle) * 8 * copy) / 111_000,
+    });
+  }
+  return count !== undefined ? entries.slice(0, count) : entries;
+}
+
+/** SensorThings JSON of a Datastream (with its Thing's id and its thresholds in `properties`). */
+export function datastreamJson(entry: CatalogEntry, base: string): object {
+  return {
+    '@iot.id': entry.id,
+    '@iot.selfLink': `${base}/v1.1/Datastreams(${entry.id})`,
+    name: `${entry.name} · ${entry.type.nameZh}`,
+    description: `${entry.type.nameEn} at ${entry.feature || entry.thingId}`,
+    observationType: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement',
+    unitOfMeasurement: entry.type.unit,
+    ObservedProperty: { name: entry.type.observedProperty, definition: `urn:cim-twin:property:${entry.type.id}` },
+    properties: { sensorType: entry.type.id, thresholds: entry.type.thresholds, periodSeconds: entry.type.periodSeconds, feature: entry.feature },
+    'Thing@iot.navigationLink': `${base}/v1.1/Things('${entry.thingId}')`,
+    'Observations@iot.navigationLink': `${base}/v1.1/Datastreams(${entry.id})/Observations`,
+  };
+}
+
+export function thingJson(entry: CatalogEntry, base: string): object {
+  return {
+    '@iot.id': entry.thingId,
+    name: entry.name,
+    description: entry.type.nameZh,
+    properties: { feature: entry.feature, sensorType: entry.type.id },
+    Locations: [{ name: entry.name, encodingType: 'application/geo+json', location: { type: 'Point', coordinates: [entry.lon, entry.lat] } }],
+    'Datastreams@iot.navigationLink': `${base}/v1.1/Things('${entry.thingId}')/Datastreams`,
+  };
+}
+
+export { SENSOR_TYPES };

@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SENSOR_TYPES } from '../../layers/sensors/sensorTypes.js';
+import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
+import type { ObservationStore } from './ObservationStore.js';
+
+/**
+ * A read-only SensorThings API v1.1 subset over the catalogue and the store — Things (with
+ * their Location), Datastreams, a Datastream's Observations with $top, $skip, $orderby on
+ * phenomenonTime and `$filter=phenomenonTime ge <ISO time>` — plus `/api/live/state`, the
+ * current value of every sensor in one columnar document (what a client needs after a gap).
+ * Returns false for paths it does not serve.
+ */
+export function createSensorThingsApi(catalog: readonly CatalogEntry[], store: ObservationStore, counters: () => object) {
+  const byThing = new Map(catalog.map((e) => [e.thingId, e]));
+  const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
+
+  return (request: IncomingMessage, response: ServerResponse): boolean => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = decodeURIComponent(url.pathname);
+    if (!path.startsWith('/v1.1') && !path.startsWith('/api/live/')) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return (send(response, 405, { error: 'read-only API: GET only' }), true);
+    const base = `http://${request.headers.host ?? 'localhost'}`;
+    const top = clampInt(url.searchParams.get('$top'), 100, 0, 10_000);
+    const skip = clampInt(url.searchParams.get('$skip'), 0, 0, Number.MAX_SAFE_INTEGER);
+    let match: RegExpExecArray | null;
+
+    if (path === '/v1.1' || path === '/v1.1/') {
+      send(response, 200, { value: ['Things', 'Locations', 'Datastreams'].map((name) => ({ name, url: `${base}/v1.1/${name}` })) });
+    } else if (path === '/v1.1/Datastreams') {
+      send(
+        response,
+        200,
+        page(catalog, top, skip, (e) => datastreamJson(e, base), `${base}/v1.1/Datastreams`),
+      );
+    } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)$/.exec(path))) {
+      const entry = catalog[Number(match[1]) - 1];
+      if (entry) send(response, 200, datastreamJson(entry, base));
+      else send(response, 404, { error: `no Datastream ${match[1]}` });
+    } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)\/Observations$/.exec(path))) {
+      const id = Number(match[1]);
+      if (!catalog[id - 1]) return (send(response, 404, { error: `no Datastream ${id}` }), true);
+      const orderBy = (url.searchParams.get('$orderby') ?? 'phenomenonTime desc').trim().toLowerCase();
+      const since = /phenomenontime\s+ge\s+(\S+)/i.exec(url.searchParams.get('$filter') ?? '')?.[1];
+      const sinceMs = since ? Date.parse(since.replace(/^'|'$/g, '')) : undefined;
+      const rows = store.history(id, top + skip, orderBy !== 'phenomenontime asc', Number.isFinite(sinceMs) ? sinceMs : undefined).slice(skip);
+      send(response, 200, {
+        value: rows.map((o) => ({ phenomenonTime: new Date(o.time).toISOString(), result: o.result })),
+        'Datastream@iot.navigationLink': `${base}/v1.1/Datastreams(${id})`,
+      });
+    } else if (path === '/v1.1/Things' || path === '/v1.1/Locations') {
+      send(
+        response,
+        200,
+        page(catalog, top, skip, (e) => (path.endsWith('Things') ? thingJson(e, base) : locationJson(e)), `${base}${path}`),
+      );
+    } else if ((match = /^\/v1\.1\/Things\('([^']+)'\)$/.exec(path))) {
+      const entry = byThing.get(match[1]!);
+      if (entry) send(response, 200, thingJson(entry, base));
+      else send(response, 404, { error: `no Thing ${match[1]}` });
+    } else if (path === '/api/live/state') {
+      const latest = store.latest;
+      send(response, 200, {
+        serverTime: Date.now(),
+        types: SENSOR_TYPES.map((t) => ({
+          id: t.id,
+          nameZh: t.nameZh,
+          nameEn: t.nameEn,
+          unit: t.unit.symbol,
+          thresholds: t.thresholds,
+          color: t.color,
+          periodSeconds: t.periodSeconds,
+        })),
+        count: catalog.length,
+        ids: catalog.map((e) => e.id),
+        names: catalog.map((e) => e.name),
+        type: catalog.map((e) => typeIndex.get(e.type.id)),
+        lon: catalog.map((e) => e.lon),
+        lat: catalog.map((e) => e.lat),
+        time: catalog.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id] : null)),
+        result: catalog.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id] : null)),
+      });
+    } else if (path === '/api/live/stats') {
+      send(response, 200, counters());
+    } else {
+      send(response, 404, { error: 'not found' });
+    }
+    return true;
+  };
+}
+
+function locationJson(entry: CatalogEntry): object {
+  return { '@iot.id': entry.thingId, name: entry.name, encodingType: 'application/geo+json', location: { type: 'Point', coordinates: [entry.lon, entry.lat] } };
+}
+
+function page<T>(items: readonly T[], top: number, skip: number, toJson: (item: T) => object, self: string): object {
+  const value = items.slice(skip, skip + top).map(toJson);
+  const next = skip + top < items.length ? { '@iot.nextLink': `${self}?$top=${top}&$skip=${skip + top}` } : {};
+  return { '@iot.count': items.length, value, ...next };
+}
+
+function clampInt(text: string | null, fallback: number, min: number, max: number): number {
+  const value = text === null ? fallback : Number.parseInt(text, 10);
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function send(response: ServerResponse, status: number, body: object): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createLiveBroker, type LiveBroker, type PublisherCredentials } from './createLiveBroker.js';
+import { ObservationStore } from './ObservationStore.js';
+import { type CatalogEntry, loadSensorCatalog } from './SensorCatalog.js';
+import { createSensorThingsApi } from './sensorThingsApi.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from './startSimulator.js';
+
+export interface LiveBackboneOptions {
+  http: Server;
+  generatedDir: string;
+  /** TCP port for devices (0: any free port). */
+  mqttPort: number;
+  mqttHost?: string;
+  publisher?: PublisherCredentials;
+  sensors?: number;
+  simulator?: false | Omit<SimulatorOptions, 'brokerUrl' | 'credentials' | 'catalog'>;
+}
+
+export interface LiveBackbone {
+  catalog: readonly CatalogEntry[];
+  store: ObservationStore;
+  /** The current broker (replaced by `restartBroker`). */
+  readonly broker: LiveBroker;
+  /** Closes the broker (every client is cut off) and starts a new one on the same ports and store. */
+  restartBroker(): Promise<void>;
+  simulator: Simulator | undefined;
+  publisher: PublisherCredentials;
+  /** The HTTP handler for /v1.1/… and /api/live/…; false when the path is not its own. */
+  api: (request: IncomingMessage, response: ServerResponse) => boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The live backbone on one machine: sensor catalogue from the seeds, observation store,
+ * embedded broker (TCP + WebSocket at /mqtt on `http`), SensorThings HTTP API and the
+ * simulator. A city deployment points the viewer and the devices at an external broker and
+ * SensorThings server instead (README "Live data").
+ */
+export async function startLiveBackbone(options: LiveBackboneOptions): Promise<LiveBackbone> {
+  const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
+  const store = await ObservationStore.open(catalog.length);
+  const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
+  let broker = await createLiveBroker({ http: options.http, tcpPort: options.mqttPort, tcpHost: options.mqttHost, publisher, store });
+  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length }));
+  const simulator =
+    options.simulator === false
+      ? undefined
+      : await startSimulator({ ...options.simulator, brokerUrl: `mqtt://127.0.0.1:${broker.tcpPort()}`, credentials: publisher, catalog });
+  return {
+    catalog,
+    store,
+    get broker() {
+      return broker;
+    },
+    restartBroker: async () => {
+      const port = broker.tcpPort();
+      await broker.close();
+      broker = await createLiveBroker({ http: options.http, tcpPort: port, tcpHost: options.mqttHost, publisher, store });
+    },
+    simulator,
+    publisher,
+    api,
+    close: async () => {
+      await simulator?.stop();
+      await broker.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveSensorSource, type LiveStateDocument } from '../layers/sensors/LiveSensorSource.js';
+import { observationsTopic } from '../layers/sensors/sensorTypes.js';
+import { startDemoServer } from './support/demoServer.js';
+
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
+
+beforeAll(async () => {
+  server = await startDemoServer({ live: { simulator: false, publisher } });
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+}, 30_000);
+
+const tcpUrl = (): string => `mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`;
+const wsUrl = (): string => `${server.url.replace('http', 'ws')}/mqtt`;
+const observation = (result: unknown, time = new Date()): string => JSON.stringify({ phenomenonTime: time.toISOString(), result });
+const waitFor = async (check: () => boolean, timeoutMs = 5000): Promise<void> => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+async function history(datastream: number): Promise<{ phenomenonTime: string; result: number }[]> {
+  const response = await fetch(`${server.url}/v1.1/Datastreams(${datastream})/Observations?$top=10&$orderby=phenomenonTime desc`);
+  return ((await response.json()) as { value: { phenomenonTime: string; result: number }[] }).value;
+}
+
+describe('live backbone: embedded broker, SensorThings API', () => {
+  it('serves the catalogue as SensorThings Things and Datastreams (thresholds in properties)', async () => {
+    const datastreams = (await (await fetch(`${server.url}/v1.1/Datastreams?$top=2`)).json()) as { '@iot.count': number; value: Record<string, unknown>[] };
+    expect(datastreams['@iot.count']).toBe(server.live!.catalog.length);
+    expect(datastreams.value[0]).toMatchObject({
+      '@iot.id': 1,
+      unitOfMeasurement: { symbol: expect.any(String) },
+      properties: { thresholds: expect.any(Object) },
+    });
+    const thing = (await (await fetch(`${server.url}/v1.1/Things('S00001')`)).json()) as { Locations: { location: { coordinates: number[] } }[] };
+    expect(thing.Locations[0]!.location.coordinates[0]).toBeCloseTo(117.16, 1);
+  });
+
+  it('accepts observations only from the publisher; browsers (WebSocket, no credentials) read but cannot publish', async () => {
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const received: string[] = [];
+    reader.on('message', (_topic, payload) => received.push(payload.toString()));
+    await reader.subscribeAsync('v1.1/+/Observations', { qos: 1 });
+    // $SYS and other trees are not readable.
+    await expect(reader.subscribeAsync('$SYS/#')).rejects.toThrow(/Subscribe error/);
+    expect(reader.connected).toBe(true);
+
+    // A browser that tries to publish is refused and cut off (MQTT 3.1.1 has no other answer).
+    const browser = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const before = server.live!.broker.counters.unauthorised;
+    await browser.publishAsync(observationsTopic(2), observation(99)).catch(() => undefined);
+    await waitFor(() => server.live!.broker.counters.unauthorised > before && !browser.connected);
+    await browser.endAsync();
+
+    const intruder = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, username: 'test-publisher', password: 'wrong' }).catch((error: Error) => error);
+    expect(intruder).toBeInstanceOf(Error);
+
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    await device.publishAsync(observationsTopic(2), observation(0.42), { qos: 1 });
+    await waitFor(() => received.length > 0);
+    expect(JSON.parse(received[0]!)).toMatchObject({ result: 0.42 });
+    expect((await history(2))[0]?.result).toBe(0.42);
+    expect(received.some((m) => m.includes('99'))).toBe(false);
+    await device.endAsync();
+    await reader.endAsync();
+  });
+
+  it('drops and counts malformed and oversized payloads without disconnecting the device or crashing', async () => {
+    const counters = server.live!.broker.counters;
+    const { malformed, oversized } = counters;
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const received: string[] = [];
+    reader.on('message', (_topic, payload) => received.push(payload.toString()));
+    await reader.subscribeAsync(observationsTopic(3), { qos: 1 });
+    for (const bad of ['not json', '{"result": "high"}', '{"phenomenonTime": "yesterday", "result": 1}', '\u00ff\u00fe'])
+      await device.publishAsync(observationsTopic(3), bad, { qos: 1 });
+    await device.publishAsync(observationsTopic(3), JSON.stringify({ phenomenonTime: new Date().toISOString(), result: 1, pad: 'x'.repeat(5000) }), { qos: 1 });
+    await device.publishAsync(observationsTopic(3), observation(7), { qos: 1 });
+    await waitFor(() => received.length >= 1);
+    expect(counters.malformed - malformed).toBe(4);
+    expect(counters.oversized - oversized).toBe(1);
+    expect(received.map((m) => JSON.parse(m).result)).toEqual([7]);
+    expect(device.connected).toBe(true);
+    await device.endAsync();
+    await reader.endAsync();
+  });
+
+  it('keeps the newest observation by phenomenonTime: a late, older reading does not overwrite it', async () => {
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    const now = Date.now();
+    await device.publishAsync(observationsTopic(4), observation(10, new Date(now)), { qos: 1 });
+    await device.publishAsync(observationsTopic(4), observation(5, new Date(now - 60_000)), { qos: 1 });
+    await device.publishAsync(observationsTopic(4), observation(10, new Date(now)), { qos: 1 }); // duplicate
+    const state = (await (await fetch(`${server.url}/api/live/state`)).json()) as LiveStateDocument;
+    expect(state.result[3]).toBe(10);
+    expect(state.time[3]).toBe(now);
+    expect((await history(4)).map((o) => o.result)).toEqual([10, 5]);
+    await device.endAsync();
+  });
+
+  it('a client resyncs after the broker restarts and shows what was published during the outage', async () => {
+    const values = new Map<number, number>();
+    const states: string[] = [];
+    const source = new LiveSensorSource({
+      mqttUrl: wsUrl(),
+      apiUrl: server.url,
+      onObservation: (id, _time, result) => values.set(id, result),
+      onState: (state) => state.ids.forEach((id, i) => state.result[i] !== null && values.set(id, state.result[i]!)),
+      onConnection: (state) => states.push(state),
+    });
+    source.start();
+    await waitFor(() => source.resyncs === 1);
+    // The broker restarts; a device publishes while the client is still backing off.
+    await server.live!.restartBroker();
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    await device.publishAsync(observationsTopic(5), observation(123.5), { qos: 1 });
+    await waitFor(() => source.resyncs >= 2, 15_000);
+    expect(states).toContain('reconnecting');
+    expect(states.at(-1)).toBe('live');
+    expect(values.get(5)).toBe(123.5);
+    await device.endAsync();
+    source.stop();
+  }, 30_000);
+});
