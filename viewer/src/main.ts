@@ -12,6 +12,7 @@ import { createViewerStore, watch } from './state/createViewerStore.js';
 import { rangeFor, viewLookingAt } from './state/viewLookingAt.js';
 import { defaultLayers, stateFromQuery, stateToQuery } from './state/urlState.js';
 import type { ViewerState } from './state/ViewerState.js';
+import { mountAlarmList } from './ui/AlarmList.js';
 import { mountInfoPanel } from './ui/InfoPanel.js';
 import { mountLayerPanel } from './ui/LayerPanel.js';
 import { mountStatusBar } from './ui/StatusBar.js';
@@ -36,6 +37,7 @@ const defaults: ViewerState = {
   underground: false,
   tour: { running: false, index: -1 },
   clock: null,
+  live: { connection: config.live ? 'connecting' : 'off', since: Date.now(), sensors: 0, messagesPerSecond: 0, alarms: [] },
 };
 const initial = stateFromQuery(location.search, defaults);
 if (initial.mode === 'wall') initial.tour = { running: true, index: -1 };
@@ -49,6 +51,7 @@ const ui: UiContext = {
   events,
   t: (key, params, fallback) => translate(store.getState().language, key, params, fallback),
   hasTranslation: (key) => hasTranslation(store.getState().language, key),
+  liveApiUrl: config.live ? config.live.apiUrl : undefined,
   commands: {
     flyToBookmark: async (id) => {
       const found = bookmark(id);
@@ -63,6 +66,10 @@ const ui: UiContext = {
       await host.refreshSelection();
     },
     stats: () => host.stats(),
+    showSensor: async (datastream, lon, lat) => {
+      await host.flyTo(viewLookingAt(lon, lat, 0, 300, -45));
+      store.getState().select({ tileset: 'sensors', id: String(datastream) });
+    },
   },
 };
 
@@ -75,6 +82,7 @@ mountToolbar(overlay, ui, (panel) => {
 });
 mountInfoPanel(overlay, ui);
 mountStatusBar(overlay, ui);
+mountAlarmList(overlay, ui);
 
 // Page chrome follows the store: language, mode (wall = kiosk layout), underground.
 const applyChrome = (): void => {

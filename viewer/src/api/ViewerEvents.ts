@@ -9,6 +9,8 @@ export interface ViewerEventMap {
   select: { feature: FeatureRef | null; properties: FeatureProperties | null; sourceNames: Record<string, string> };
   recovered: { count: number; seconds: number };
   tourStep: { bookmark: string };
+  /** A sensor entered the alarm state. */
+  alarm: { datastream: number; name: string; type: string; value: number; unit: string; time: string; lon: number; lat: number };
 }
 
 export type ViewerEventName = keyof ViewerEventMap;

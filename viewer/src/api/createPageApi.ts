@@ -28,7 +28,8 @@ export interface CimTwinApi {
   setUnderground(on: boolean): void;
   getState(): ViewerState;
   /** Scene figures, and when `ready` resolved (ms since navigation start). */
-  stats(): ViewerStats & { readyMs: number | null };
+  stats(): ViewerStats & { readyMs: number | null; live: { state: string; sensors: number; alarms: number; messagesPerSecond: number } };
+  acknowledgeAlarm(datastream: number): void;
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
   pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
   waitForTiles(): Promise<boolean>;
@@ -86,10 +87,18 @@ export function createPageApi(store: ViewerStore, host: SceneHost, events: Viewe
     setLanguage: (language) => store.getState().setLanguage(language),
     setUnderground: (on) => store.getState().setUnderground(on),
     getState: () => {
-      const { camera, layers, selection, style, mode, language, underground, tour, clock } = store.getState();
-      return structuredClone({ camera, layers, selection, style, mode, language, underground, tour, clock });
+      const { camera, layers, selection, style, mode, language, underground, tour, clock, live } = store.getState();
+      return structuredClone({ camera, layers, selection, style, mode, language, underground, tour, clock, live });
     },
-    stats: () => ({ ...host.stats(), readyMs }),
+    stats: () => {
+      const { live } = store.getState();
+      return {
+        ...host.stats(),
+        readyMs,
+        live: { state: live.connection, sensors: live.sensors, alarms: live.alarms.length, messagesPerSecond: live.messagesPerSecond },
+      };
+    },
+    acknowledgeAlarm: (datastream) => store.getState().acknowledgeAlarm(datastream),
     async pickAtLonLat(lon, lat, height, range = 650) {
       await host.flyTo(viewLookingAt(lon, lat, height, range, -50), 0);
       await host.waitForTiles();

@@ -9,6 +9,8 @@ export interface ViewerConfig {
   dataUrl: string;
   /** An online basemap, if the deployment can reach one. None by default (offline). */
   basemap?: BasemapConfig;
+  /** The live feed: MQTT over WebSocket (a path = this origin) and the SensorThings-style API base ('' = this origin). */
+  live?: { mqttUrl: string; apiUrl: string };
 }
 
 export type BasemapConfig =

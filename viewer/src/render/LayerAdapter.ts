@@ -1,4 +1,5 @@
 import type { Scene } from 'cesium';
+import type { ViewerEvents } from '../api/ViewerEvents.js';
 import type { ViewerConfig } from '../config/ViewerConfig.js';
 import type { LayerDefinition } from '../state/layerCatalog.js';
 import type { ViewerStore } from '../state/createViewerStore.js';
@@ -10,6 +11,7 @@ export interface AdapterContext {
   config: ViewerConfig;
   /** Asks for a frame (the scene renders on demand). */
   requestRender(): void;
+  events: ViewerEvents;
   /** Resolves after the scene's first frame: secondary layers load after it, not before. */
   firstFrame: Promise<void>;
 }

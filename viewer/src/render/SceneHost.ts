@@ -19,6 +19,7 @@ import { ADAPTER_FACTORIES } from './adapterFactories.js';
 import type { AdapterContext, LayerAdapter } from './LayerAdapter.js';
 import { resolutionScaleFor } from './resolutionScaleFor.js';
 import { featureProperties, TilesetAdapter } from './TilesetAdapter.js';
+import { SensorsAdapter } from './SensorsAdapter.js';
 import { UndergroundAdapter } from './UndergroundAdapter.js';
 
 /** Largest drawing buffer side we ask for on a wall (WebGL may allow more; filling it would not keep up). */
@@ -134,7 +135,7 @@ export class SceneHost {
       };
       scene.postRender.addEventListener(once);
     });
-    const context: AdapterContext = { scene, store: this.store, config: this.config, requestRender: () => scene.requestRender(), firstFrame };
+    const context: AdapterContext = { scene, store: this.store, config: this.config, events: this.events, requestRender: () => scene.requestRender(), firstFrame };
     this.adapters = [];
     for (const definition of LAYER_CATALOG) {
       const adapter = ADAPTER_FACTORIES[definition.kind]?.(definition, context);
@@ -222,8 +223,14 @@ export class SceneHost {
   pickAt(x: number, y: number): { feature: FeatureRef; properties: FeatureProperties } | undefined {
     const scene = this.widget?.scene;
     if (!scene) return undefined;
-    // Drill through the ground vectors (roads over a pipe in underground mode, labels) to the first feature.
-    const picked: unknown = scene.drillPick(new Cartesian2(x, y), 4).find((candidate: unknown) => candidate instanceof Cesium3DTileFeature);
+    // Drill through the ground vectors (roads over a pipe in underground mode, labels) to the first feature or sensor.
+    const candidates: unknown[] = scene.drillPick(new Cartesian2(x, y), 4);
+    const sensors = this.sensorsAdapter();
+    for (const candidate of candidates) {
+      const datastream = sensors?.layer.datastreamOf(candidate);
+      if (datastream !== undefined) return { feature: { tileset: 'sensors', id: String(datastream) }, properties: sensors!.layer.describe(datastream) ?? {} };
+    }
+    const picked = candidates.find((candidate) => candidate instanceof Cesium3DTileFeature);
     if (!(picked instanceof Cesium3DTileFeature)) return undefined;
     const adapter = this.tilesetAdapters().find((a) => a.owns(picked));
     const properties = featureProperties(picked);
@@ -291,6 +298,11 @@ export class SceneHost {
       this.events.emit('select', { feature: null, properties: null, sourceNames: {} });
       return;
     }
+    if (selection.tileset === 'sensors') {
+      const properties = this.sensorsAdapter()?.layer.describe(Number(selection.id)) ?? null;
+      this.events.emit('select', { feature: selection, properties, sourceNames: {} });
+      return;
+    }
     const adapter = this.tilesetAdapters().find((a) => a.tilesetName === selection.tileset);
     const feature = adapter?.findFeature(selection.id);
     const properties = feature ? featureProperties(feature) : null;
@@ -331,6 +343,10 @@ export class SceneHost {
       heapBytes: memory?.usedJSHeapSize ?? null,
       firstFrameMs: this.firstFrameMs,
     };
+  }
+
+  private sensorsAdapter(): SensorsAdapter | undefined {
+    return this.adapters.find((a): a is SensorsAdapter => a instanceof SensorsAdapter);
   }
 
   private tilesetAdapters(): TilesetAdapter[] {

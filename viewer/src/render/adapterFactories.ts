@@ -2,6 +2,7 @@ import type { LayerKind } from '../state/layerCatalog.js';
 import { createBasemapAdapter } from './BasemapAdapter.js';
 import { GroundAdapter } from './GroundAdapter.js';
 import { LabelsAdapter } from './LabelsAdapter.js';
+import { absoluteMqttUrl, SensorsAdapter } from './SensorsAdapter.js';
 import type { AdapterFactory } from './LayerAdapter.js';
 import { TilesetAdapter } from './TilesetAdapter.js';
 
@@ -16,4 +17,9 @@ export const ADAPTER_FACTORIES: Record<LayerKind, AdapterFactory | undefined> = 
   roads: (definition, context) => new GroundAdapter(definition, context),
   labels: (definition, context) => new LabelsAdapter(definition, context),
   basemap: createBasemapAdapter,
+  // No live feed configured (CIM_LIVE=off): no sensors layer.
+  sensors: (definition, context) =>
+    context.config.live
+      ? new SensorsAdapter(definition, context, absoluteMqttUrl(context.config.live.mqttUrl), context.config.live.apiUrl || location.origin, context.events)
+      : undefined,
 };

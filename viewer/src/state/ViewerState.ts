@@ -35,6 +35,30 @@ export interface StyleRule {
 export type ViewerMode = 'planner' | 'wall';
 export type Language = 'zh-CN' | 'en';
 
+/** An alarm in the alarm list (from the sensors layer). */
+export interface AlarmEntry {
+  datastream: number;
+  name: string;
+  typeZh: string;
+  typeEn: string;
+  value: number;
+  unit: string;
+  time: number;
+  lon: number;
+  lat: number;
+  acknowledged: boolean;
+}
+
+/** The live feed as the UI shows it (updated about once a second, not per message). */
+export interface LiveState {
+  connection: 'off' | 'connecting' | 'live' | 'reconnecting' | 'stale';
+  /** Since when the connection is in that state (ms since the epoch). */
+  since: number;
+  sensors: number;
+  messagesPerSecond: number;
+  alarms: AlarmEntry[];
+}
+
 export interface ViewerState {
   camera: CameraView;
   layers: Record<string, LayerState>;
@@ -47,4 +71,5 @@ export interface ViewerState {
   tour: { running: boolean; index: number };
   /** Scene time, ISO 8601 (shadows and replay use it later); null = follow the wall clock. */
   clock: string | null;
+  live: LiveState;
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CameraView, FeatureRef, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
+import type { AlarmEntry, CameraView, FeatureRef, Language, LayerState, LiveState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
 
 export interface ViewerActions {
   setCamera(camera: CameraView): void;
@@ -11,7 +11,14 @@ export interface ViewerActions {
   setLanguage(language: Language): void;
   setUnderground(on: boolean): void;
   setTour(running: boolean, index?: number): void;
+  setLiveSummary(summary: Omit<LiveState, 'alarms'>): void;
+  raiseAlarm(alarm: Omit<AlarmEntry, 'acknowledged'>): void;
+  clearAlarm(datastream: number): void;
+  acknowledgeAlarm(datastream: number): void;
 }
+
+/** Alarms kept in the list (the newest; older ones are in the history API). */
+const MAX_ALARMS = 200;
 
 export type ViewerStore = StoreApi<ViewerState & ViewerActions>;
 
@@ -28,6 +35,12 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
     setLanguage: (language) => set({ language }),
     setUnderground: (underground) => set({ underground }),
     setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
+    setLiveSummary: (summary) => set((s) => ({ live: { ...summary, alarms: s.live.alarms } })),
+    raiseAlarm: (alarm) =>
+      set((s) => ({ live: { ...s.live, alarms: [{ ...alarm, acknowledged: false }, ...s.live.alarms.filter((a) => a.datastream !== alarm.datastream)].slice(0, MAX_ALARMS) } })),
+    clearAlarm: (datastream) => set((s) => ({ live: { ...s.live, alarms: s.live.alarms.filter((a) => a.datastream !== datastream) } })),
+    acknowledgeAlarm: (datastream) =>
+      set((s) => ({ live: { ...s.live, alarms: s.live.alarms.map((a) => (a.datastream === datastream ? { ...a, acknowledged: true } : a)) } })),
   }));
 }
 

@@ -3,13 +3,13 @@
  * `kind` (see render/adapterFactories.ts); a tileset's parts (pipe categories, wells) are
  * layers of their own that filter one tileset's features.
  */
-export type LayerKind = 'tileset' | 'tilesetPart' | 'areas' | 'roads' | 'labels' | 'basemap';
+export type LayerKind = 'tileset' | 'tilesetPart' | 'areas' | 'roads' | 'labels' | 'basemap' | 'sensors';
 
 export interface LayerDefinition {
   id: string;
   kind: LayerKind;
   /** Layer panel group, an i18n key under `groups.` */
-  group: 'buildings' | 'underground' | 'ground';
+  group: 'live' | 'buildings' | 'underground' | 'ground';
   /** i18n key under `layers.` */
   label: string;
   visible: boolean;
@@ -35,6 +35,7 @@ const PIPE_CATEGORIES: [code: string, swatch: string][] = [
 ];
 
 export const LAYER_CATALOG: readonly LayerDefinition[] = [
+  { id: 'sensors', kind: 'sensors', group: 'live', label: 'sensors', visible: true },
   { id: 'basemap', kind: 'basemap', group: 'ground', label: 'basemap', visible: true },
   { id: 'areas', kind: 'areas', group: 'ground', label: 'areas', visible: true },
   { id: 'roads', kind: 'roads', group: 'ground', label: 'roads', visible: true },

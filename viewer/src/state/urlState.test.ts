@@ -12,6 +12,7 @@ const base: ViewerState = {
   underground: false,
   tour: { running: false, index: -1 },
   clock: null,
+  live: { connection: 'off', since: 0, sensors: 0, messagesPerSecond: 0, alarms: [] },
 };
 
 describe('URL state', () => {

@@ -1,6 +1,7 @@
 import type { ViewerEventMap } from '../api/ViewerEvents.js';
 import { watch } from '../state/createViewerStore.js';
 import { h } from './h.js';
+import { mountSensorChart } from './SensorChart.js';
 import type { UiContext } from './UiContext.js';
 
 /** Properties first in the panel, in this order; the rest follow as the tiles list them. */
@@ -15,6 +16,7 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
   const root = h('aside', { id: 'info', className: 'panel', attrs: { hidden: '', 'aria-live': 'polite' } });
   parent.append(root);
   let last: ViewerEventMap['select'] | undefined;
+  let closeChart: (() => void) | undefined;
 
   function label(id: string, sourceNames: Record<string, string>): string {
     const key = `fields.${id}`;
@@ -22,6 +24,8 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
   }
 
   function render(): void {
+    closeChart?.();
+    closeChart = undefined;
     const event = last;
     if (!event?.feature) {
       root.hidden = true;
@@ -58,6 +62,17 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
       ),
     );
     root.hidden = false;
+    if (event.feature.tileset === 'sensors' && event.properties && ui.liveApiUrl !== undefined) {
+      closeChart = mountSensorChart(root, {
+        apiUrl: ui.liveApiUrl,
+        datastream: Number(event.feature.id),
+        warning: Number(event.properties['warning']),
+        alarm: Number(event.properties['alarm']),
+        unit: String(event.properties['unit'] ?? ''),
+        title: ui.t('chart.title'),
+        width: Math.max(260, root.clientWidth - 24),
+      });
+    }
   }
 
   /** Codes (use, kind) in words, with the code kept: 'commercial' → 商业 (commercial). */

@@ -3,7 +3,7 @@ import { LAYER_CATALOG, type LayerDefinition } from '../state/layerCatalog.js';
 import { h } from './h.js';
 import type { UiContext } from './UiContext.js';
 
-const GROUPS = ['buildings', 'underground', 'ground'] as const;
+const GROUPS = ['live', 'buildings', 'underground', 'ground'] as const;
 
 /** Toggle and opacity per layer, grouped; pipe categories show their CJJ 61 colour. */
 export function mountLayerPanel(parent: HTMLElement, ui: UiContext, hasBasemap: boolean): { root: HTMLElement; destroy(): void } {
@@ -27,7 +27,7 @@ export function mountLayerPanel(parent: HTMLElement, ui: UiContext, hasBasemap: 
     );
     const items: HTMLElement[] = [label];
     // Parts share their tileset's opacity; they only toggle.
-    if (definition.kind !== 'tilesetPart' && definition.kind !== 'labels') {
+    if (definition.kind !== 'tilesetPart' && definition.kind !== 'labels' && definition.kind !== 'sensors') {
       const slider = h('input', {
         attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': ui.t('layers.opacity'), 'data-opacity': definition.id },
         on: { input: () => store.getState().setLayerOpacity(definition.id, Number(slider.value)) },

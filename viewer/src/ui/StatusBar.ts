@@ -11,7 +11,8 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
   const clock = h('time', { id: 'wall-clock' });
   const status = h('div', { id: 'status', attrs: { role: 'status' } });
   const note = h('span', { id: 'data-note' });
-  const root = h('footer', { id: 'status-bar' }, clock, status, note);
+  const connection = h('span', { id: 'live-connection', attrs: { role: 'status' } });
+  const root = h('footer', { id: 'status-bar' }, clock, connection, status, note);
   parent.append(root);
 
   function tick(): void {
@@ -29,6 +30,13 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
     if (stats.recoveries) parts.push(ui.t('status.recovered', { count: stats.recoveries }));
     if (state.mode === 'wall' && state.tour.running) parts.push(ui.t('status.tour'));
     status.textContent = parts.join(' · ');
+    const { live } = state;
+    const since = new Date(live.since).toLocaleTimeString(state.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    connection.dataset['state'] = live.connection;
+    connection.textContent =
+      live.connection === 'off'
+        ? ui.t('live.off')
+        : [ui.t(`live.${live.connection}`, { since }), ui.t('live.sensors', { count: live.sensors }), ui.t('live.rate', { rate: live.messagesPerSecond })].join(' · ');
     note.textContent = ui.t('app.dataNote');
   }
   tick();

@@ -9,10 +9,14 @@ export interface UiContext {
   events: ViewerEvents;
   t(key: string, params?: Record<string, string | number>, fallback?: string): string;
   hasTranslation(key: string): boolean;
+  /** Base URL of the live API ('' = this origin), undefined without a live feed. */
+  liveApiUrl: string | undefined;
   commands: {
     flyToBookmark(id: string): Promise<void>;
     search(query: string): Promise<SearchHit[]>;
     goToHit(hit: SearchHit): Promise<void>;
     stats(): ViewerStats;
+    /** Flies to a sensor and selects it. */
+    showSensor(datastream: number, lon: number, lat: number): Promise<void>;
   };
 }

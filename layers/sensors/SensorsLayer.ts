@@ -1,0 +1,219 @@
+import { Cartesian3, Color, NearFarScalar, PointPrimitiveCollection, type PointPrimitive, type Scene } from 'cesium';
+import { wrap, type Remote } from 'comlink';
+import { SensorState } from '../../workers/live/alarmStateMachine.js';
+import { unpackSensorFrame } from '../../workers/live/SensorFrame.js';
+import type { LiveConnectionState, LiveStateDocument } from './LiveSensorSource.js';
+import type { SensorsWorkerApi } from './sensorsWorker.js';
+
+/** An alarm as the alarm list shows it (plain data). */
+export interface SensorAlarm {
+  datastream: number;
+  name: string;
+  typeZh: string;
+  typeEn: string;
+  value: number;
+  unit: string;
+  /** phenomenonTime of the reading that raised it, ms. */
+  time: number;
+  lon: number;
+  lat: number;
+}
+
+export interface SensorsSummary {
+  state: LiveConnectionState;
+  since: number;
+  sensors: number;
+  alarms: number;
+  messagesPerSecond: number;
+}
+
+export interface SensorsLayerContext {
+  scene: Scene;
+  requestRender(): void;
+  mqttUrl: string;
+  apiUrl: string;
+  onAlarm(alarm: SensorAlarm): void;
+  onAlarmCleared(datastream: number): void;
+  onSummary(summary: SensorsSummary): void;
+}
+
+const STATE_COLORS = ['', '#ffb000', '#ff1744', '#6b7280'];
+const SENSOR_HEIGHT = 3;
+
+/**
+ * Live sensors as one PointPrimitiveCollection (no entities): colour by type, warning and
+ * alarm by colour and size, offline greyed; alarms pulse. The worker does the per-message work;
+ * this pulls one packed frame of changes per rendered frame and touches only changed points.
+ */
+export class SensorsLayer {
+  private readonly worker: Worker;
+  private readonly remote: Remote<SensorsWorkerApi>;
+  private readonly points = new PointPrimitiveCollection();
+  private primitives: PointPrimitive[] = [];
+  private metadata: LiveStateDocument | undefined;
+  private states = new Uint8Array(0);
+  private values = new Float64Array(0);
+  private readonly alarming = new Set<number>();
+  private pulling = false;
+  private destroyed = false;
+  private readonly onPreRender: () => void;
+  private summary: SensorsSummary = { state: 'connecting', since: Date.now(), sensors: 0, alarms: 0, messagesPerSecond: 0 };
+  private lastSummary = 0;
+
+  constructor(private readonly context: SensorsLayerContext) {
+    this.worker = new Worker(new URL('./sensorsWorker.ts', import.meta.url), { type: 'module', name: 'sensors' });
+    this.remote = wrap<SensorsWorkerApi>(this.worker);
+    void this.remote.start(context.mqttUrl, context.apiUrl);
+    context.scene.primitives.add(this.points);
+    this.onPreRender = () => this.frame();
+    context.scene.preRender.addEventListener(this.onPreRender);
+    // Live data must be drawn even when the camera is still (the scene renders on demand).
+    this.ticker = setInterval(() => context.requestRender(), 250);
+  }
+
+  private readonly ticker: ReturnType<typeof setInterval>;
+
+  get show(): boolean {
+    return this.points.show;
+  }
+
+  set show(on: boolean) {
+    this.points.show = on;
+    this.context.requestRender();
+  }
+
+  /** Per frame: pull the worker's changes (one request in flight: backpressure), pulse alarms. */
+  private frame(): void {
+    if (!this.pulling && !this.destroyed) {
+      this.pulling = true;
+      void this.remote
+        .takeFrame()
+        .then((frame) => this.apply(frame))
+        .finally(() => (this.pulling = false));
+    }
+    const pulse = 10 + 6 * Math.abs(Math.sin(performance.now() / 300));
+    for (const i of this.alarming) {
+      const point = this.primitives[i];
+      if (point) point.pixelSize = pulse;
+    }
+  }
+
+  private async apply(frame: Awaited<ReturnType<Remote<SensorsWorkerApi>['takeFrame']>>): Promise<void> {
+    if (this.destroyed) return;
+    if (!this.metadata) {
+      this.metadata = await this.remote.metadata();
+      if (!this.metadata) return;
+      this.build(this.metadata);
+    }
+    const meta = this.metadata;
+    const changes = unpackSensorFrame(frame.buffer);
+    for (let k = 0; k < changes.count; k++) {
+      const i = changes.index[k]!;
+      if (i >= this.states.length) continue;
+      const previous = this.states[i]!;
+      const next = changes.state[k]!;
+      this.states[i] = next;
+      this.values[i] = changes.value[k]!;
+      this.style(i);
+      if (next === SensorState.alarm && previous !== SensorState.alarm) {
+        this.alarming.add(i);
+        const type = meta.types[meta.type[i]!]!;
+        this.context.onAlarm({
+          datastream: meta.ids[i]!,
+          name: meta.names[i]!,
+          typeZh: type.nameZh,
+          typeEn: type.nameEn,
+          value: changes.value[k]!,
+          unit: type.unit,
+          time: changes.time[k]!,
+          lon: meta.lon[i]!,
+          lat: meta.lat[i]!,
+        });
+      } else if (previous === SensorState.alarm && next !== SensorState.alarm) {
+        this.alarming.delete(i);
+        this.context.onAlarmCleared(meta.ids[i]!);
+      }
+    }
+    if (changes.count) this.context.requestRender();
+    this.summary = { state: frame.connection.state, since: frame.connection.since, sensors: meta.count, alarms: this.alarming.size, messagesPerSecond: frame.messagesPerSecond };
+    const now = performance.now();
+    if (now - this.lastSummary > 1000 || changes.count) {
+      this.lastSummary = now;
+      this.context.onSummary(this.summary);
+    }
+  }
+
+  private build(meta: LiveStateDocument): void {
+    this.points.removeAll();
+    this.states = new Uint8Array(meta.count);
+    this.values = new Float64Array(meta.count).fill(Number.NaN);
+    this.primitives = meta.ids.map((id, i) =>
+      this.points.add({
+        id: { layer: 'sensors', datastream: id },
+        position: Cartesian3.fromDegrees(meta.lon[i]!, meta.lat[i]!, SENSOR_HEIGHT),
+        pixelSize: 6,
+        color: Color.fromCssColorString(meta.types[meta.type[i]!]!.color),
+        outlineColor: Color.fromCssColorString('#0b1220'),
+        outlineWidth: 1,
+        // Small far away so 20k sensors read as a density at district zoom; alarms stay large.
+        scaleByDistance: new NearFarScalar(300, 1.6, 8000, 0.45),
+        disableDepthTestDistance: 2000,
+      }),
+    );
+  }
+
+  private style(i: number): void {
+    const point = this.primitives[i];
+    const meta = this.metadata;
+    if (!point || !meta) return;
+    const state = this.states[i]!;
+    point.color = Color.fromCssColorString(state === SensorState.normal ? meta.types[meta.type[i]!]!.color : STATE_COLORS[state]!);
+    point.pixelSize = state === SensorState.alarm ? 12 : state === SensorState.warning ? 9 : 6;
+    point.scaleByDistance = state >= SensorState.warning && state !== SensorState.offline ? undefined! : new NearFarScalar(300, 1.6, 8000, 0.45);
+    point.outlineColor = Color.fromCssColorString(state === SensorState.alarm ? '#ffffff' : '#0b1220');
+  }
+
+  /** A picked primitive's datastream id, if it is one of ours. */
+  datastreamOf(picked: unknown): number | undefined {
+    const id = (picked as { id?: { layer?: string; datastream?: number } } | undefined)?.id;
+    return id?.layer === 'sensors' ? id.datastream : undefined;
+  }
+
+  /** What the info panel shows for a sensor. */
+  describe(datastream: number): Record<string, string | number | null> | undefined {
+    const meta = this.metadata;
+    const i = meta?.ids.indexOf(datastream) ?? -1;
+    if (!meta || i < 0) return undefined;
+    const type = meta.types[meta.type[i]!]!;
+    const value = this.values[i]!;
+    return {
+      id: String(datastream),
+      name: meta.names[i]!,
+      sensorType: type.id,
+      value: Number.isFinite(value) ? value : null,
+      unit: type.unit,
+      state: ['normal', 'warning', 'alarm', 'offline'][this.states[i]!]!,
+      warning: type.thresholds.warning,
+      alarm: type.thresholds.alarm,
+      lon: meta.lon[i]!,
+      lat: meta.lat[i]!,
+    };
+  }
+
+  stateOf(datastream: number): number | undefined {
+    const i = this.metadata?.ids.indexOf(datastream) ?? -1;
+    return i < 0 ? undefined : this.states[i];
+  }
+
+  getSummary(): SensorsSummary {
+    return this.summary;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    clearInterval(this.ticker);
+    this.context.scene.preRender.removeEventListener(this.onPreRender);
+    this.context.scene.primitives.remove(this.points);
+    this.worker.terminate();
+  }
+}

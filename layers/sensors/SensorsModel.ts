@@ -1,0 +1,94 @@
+import { createAlarmMemory, SensorState, updateAlarmState, type AlarmMemory, type Thresholds } from '../../workers/live/alarmStateMachine.js';
+import { LatestObservations } from '../../workers/live/LatestObservations.js';
+import { packSensorFrame } from '../../workers/live/SensorFrame.js';
+import type { LiveStateDocument } from './LiveSensorSource.js';
+
+/**
+ * All sensors' latest values and states in typed arrays (slot = datastream id − 1), fed by
+ * observations and state documents, handing out the sensors that changed since the last
+ * frame as one transferable buffer. Pure (no I/O): the worker wraps it, tests drive it.
+ */
+export class SensorsModel {
+  count = 0;
+  private latest = new LatestObservations(0);
+  private alarms: AlarmMemory = createAlarmMemory(0);
+  private thresholds: Thresholds[] = [];
+  private staleAfterMs = new Float64Array(0);
+  private changed = new Uint8Array(0);
+  private changedList: number[] = [];
+  private received = 0;
+
+  /** Takes the catalogue and current values of a state document (after every (re)connect). */
+  applyState(doc: LiveStateDocument, nowMs: number): void {
+    if (doc.count !== this.count) {
+      this.count = doc.count;
+      this.latest = new LatestObservations(doc.count);
+      this.alarms = createAlarmMemory(doc.count);
+      this.changed = new Uint8Array(doc.count);
+      this.changedList = [];
+      this.staleAfterMs = new Float64Array(doc.count);
+    }
+    this.thresholds = doc.type.map((t) => doc.types[t]!.thresholds);
+    for (let i = 0; i < doc.count; i++) {
+      // Stale: three report periods without data, at least a minute.
+      this.staleAfterMs[i] = Math.max(60_000, 3 * doc.types[doc.type[i]!]!.periodSeconds * 1000);
+      const time = doc.time[i];
+      const result = doc.result[i];
+      if (time !== null && time !== undefined && result !== null && result !== undefined) this.observe(i + 1, time, result, nowMs, doc.serverTime - time);
+      else this.markChanged(i);
+    }
+  }
+
+  /** One observation; older or duplicate ones are ignored. `ageMs` places server-received times. */
+  observe(datastream: number, timeMs: number, result: number, nowMs: number, ageMs = 0): void {
+    const i = datastream - 1;
+    if (i < 0 || i >= this.count) return;
+    this.received++;
+    if (!this.latest.offer(i, timeMs, result, nowMs - Math.max(0, ageMs))) return;
+    updateAlarmState(this.alarms, i, result, timeMs, this.thresholds[i]!);
+    this.markChanged(i);
+  }
+
+  /** Marks sensors silent for too long as offline. */
+  sweepStale(nowMs: number): void {
+    const { received, time } = this.latest;
+    for (let i = 0; i < this.count; i++) {
+      const silent = !Number.isFinite(time[i]!) || nowMs - received[i]! > this.staleAfterMs[i]!;
+      if (silent && this.alarms.state[i] !== SensorState.offline) {
+        this.alarms.state[i] = SensorState.offline;
+        this.markChanged(i);
+      }
+    }
+  }
+
+  private markChanged(i: number): void {
+    if (this.changed[i]) return;
+    this.changed[i] = 1;
+    this.changedList.push(i);
+  }
+
+  /** The sensors changed since the last call, packed; resets the change set. */
+  takeFrame(): ArrayBuffer {
+    const list = this.changedList;
+    this.changedList = [];
+    const n = list.length;
+    const index = new Uint32Array(n);
+    const time = new Float64Array(n);
+    const value = new Float64Array(n);
+    const state = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = list[k]!;
+      this.changed[i] = 0;
+      index[k] = i;
+      time[k] = this.latest.time[i]!;
+      value[k] = this.latest.value[i]!;
+      state[k] = this.alarms.state[i]!;
+    }
+    return packSensorFrame(index, time, value, state, n);
+  }
+
+  /** Observations received so far (for the message rate). */
+  receivedCount(): number {
+    return this.received;
+  }
+}
