@@ -6,6 +6,13 @@ import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.j
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** `npm start -- --sensors 20000 --rate 5000/s`: the simulator's scale (also SIM_SENSORS, SIM_RATE). */
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1]?.replace(/\/s$/, '') : undefined;
+}
+const sensors = flag('sensors') ?? process.env['SIM_SENSORS'];
+const rate = flag('rate') ?? process.env['SIM_RATE'];
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 8080);
 const paths = demoPaths(root);
@@ -28,8 +35,8 @@ if (process.env['CIM_LIVE'] !== 'off' && !process.env['CIM_MQTT_URL']) {
     mqttPort,
     mqttHost: process.env['MQTT_HOST'] ?? '127.0.0.1',
     ...(publisher ? { publisher } : {}),
-    ...(process.env['SIM_SENSORS'] ? { sensors: Number(process.env['SIM_SENSORS']) } : {}),
-    simulator: process.env['SIMULATOR'] === 'off' ? false : { ...(process.env['SIM_RATE'] ? { rate: Number(process.env['SIM_RATE']) } : {}) },
+    ...(sensors ? { sensors: Number(sensors) } : {}),
+    simulator: process.env['SIMULATOR'] === 'off' ? false : { ...(rate ? { rate: Number(rate) } : {}) },
   });
   liveApi = live.api;
   console.log(

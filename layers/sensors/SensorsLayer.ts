@@ -135,7 +135,13 @@ export class SensorsLayer {
       }
     }
     if (changes.count) this.context.requestRender();
-    this.summary = { state: frame.connection.state, since: frame.connection.since, sensors: meta.count, alarms: this.alarming.size, messagesPerSecond: frame.messagesPerSecond };
+    this.summary = {
+      state: frame.connection.state,
+      since: frame.connection.since,
+      sensors: meta.count,
+      alarms: this.alarming.size,
+      messagesPerSecond: frame.messagesPerSecond,
+    };
     const now = performance.now();
     if (now - this.lastSummary > 1000 || changes.count) {
       this.lastSummary = now;

@@ -121,8 +121,13 @@ export function generatePointsOfInterest(
       y,
     });
   });
+  // The markup canary of the sensors (seeds README): a name carrying HTML must render as text.
+  const canary = sensors.find((sensor) => sensor.type === 'manhole_cover');
+  if (canary) canary.name = SENSOR_MARKUP_CANARY_NAME;
   return { pois, sensors };
 }
+
+export const SENSOR_MARKUP_CANARY_NAME = '<img src=x onerror="window.__cimTwinInjected=3">井盖 标记测试';
 
 function xy([x, y]: [number, number]): { x: number; y: number } {
   return { x, y };

@@ -22,6 +22,8 @@ export interface Simulator {
   /** Publishes one reading now (tests, demos: "inject an alarm"). */
   inject(datastream: number, result: number, timeMs?: number): Promise<void>;
   published(): number;
+  /** The sensors that never report (dropouts). */
+  readonly silent: ReadonlySet<number>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     inject: (datastream, result, timeMs = Date.now()) => publish(datastream, result, timeMs),
     published: () => published,
+    silent,
     stop: async () => {
       clearInterval(timer);
       await client.endAsync();

@@ -44,6 +44,15 @@ export function createPageApi(store: ViewerStore, host: SceneHost, events: Viewe
   events.on('select', (event) => (currentProperties = event.properties));
 
   async function goToFeature(featureId: string, tileset: string | undefined, duration: number): Promise<FeatureProperties | null> {
+    if (tileset === 'sensors') {
+      // Sensors are not in a search index: the layer knows where they are.
+      store.getState().select({ tileset, id: featureId });
+      await host.refreshSelection();
+      const properties = lastSelect();
+      if (properties && typeof properties['lon'] === 'number' && typeof properties['lat'] === 'number')
+        await host.flyTo(viewLookingAt(properties['lon'], properties['lat'], 0, 300, -45), duration);
+      return properties;
+    }
     const hit = tileset ? await search.find(tileset, featureId) : await search.find('buildings', featureId);
     if (!hit) {
       store.getState().select(null);

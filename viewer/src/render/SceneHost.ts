@@ -135,7 +135,14 @@ export class SceneHost {
       };
       scene.postRender.addEventListener(once);
     });
-    const context: AdapterContext = { scene, store: this.store, config: this.config, events: this.events, requestRender: () => scene.requestRender(), firstFrame };
+    const context: AdapterContext = {
+      scene,
+      store: this.store,
+      config: this.config,
+      events: this.events,
+      requestRender: () => scene.requestRender(),
+      firstFrame,
+    };
     this.adapters = [];
     for (const definition of LAYER_CATALOG) {
       const adapter = ADAPTER_FACTORIES[definition.kind]?.(definition, context);

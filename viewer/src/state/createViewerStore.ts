@@ -37,7 +37,12 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
     setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
     setLiveSummary: (summary) => set((s) => ({ live: { ...summary, alarms: s.live.alarms } })),
     raiseAlarm: (alarm) =>
-      set((s) => ({ live: { ...s.live, alarms: [{ ...alarm, acknowledged: false }, ...s.live.alarms.filter((a) => a.datastream !== alarm.datastream)].slice(0, MAX_ALARMS) } })),
+      set((s) => ({
+        live: {
+          ...s.live,
+          alarms: [{ ...alarm, acknowledged: false }, ...s.live.alarms.filter((a) => a.datastream !== alarm.datastream)].slice(0, MAX_ALARMS),
+        },
+      })),
     clearAlarm: (datastream) => set((s) => ({ live: { ...s.live, alarms: s.live.alarms.filter((a) => a.datastream !== datastream) } })),
     acknowledgeAlarm: (datastream) =>
       set((s) => ({ live: { ...s.live, alarms: s.live.alarms.map((a) => (a.datastream === datastream ? { ...a, acknowledged: true } : a)) } })),

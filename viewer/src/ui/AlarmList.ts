@@ -25,7 +25,11 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext): () => void {
       ),
       alarm.acknowledged
         ? h('span', { className: 'alarm-acked' }, ui.t('alarms.acked'))
-        : h('button', { className: 'alarm-ack', attrs: { type: 'button' }, on: { click: () => store.getState().acknowledgeAlarm(alarm.datastream) } }, ui.t('alarms.ack')),
+        : h(
+            'button',
+            { className: 'alarm-ack', attrs: { type: 'button' }, on: { click: () => store.getState().acknowledgeAlarm(alarm.datastream) } },
+            ui.t('alarms.ack'),
+          ),
     );
   }
 

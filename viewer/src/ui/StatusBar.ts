@@ -36,7 +36,9 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
     connection.textContent =
       live.connection === 'off'
         ? ui.t('live.off')
-        : [ui.t(`live.${live.connection}`, { since }), ui.t('live.sensors', { count: live.sensors }), ui.t('live.rate', { rate: live.messagesPerSecond })].join(' · ');
+        : [ui.t(`live.${live.connection}`, { since }), ui.t('live.sensors', { count: live.sensors }), ui.t('live.rate', { rate: live.messagesPerSecond })].join(
+            ' · ',
+          );
     note.textContent = ui.t('app.dataNote');
   }
   tick();
