@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { LiveStateDocument } from '../../layers/sensors/LiveSensorSource.js';
+import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+
+/**
+ * `npm run bench:live`: `npm start` in a child process (broker + simulator, 20k sensors) at
+ * 2k, 5k and 10k observations/s, with 1 and 20 subscribers over WebSocket at /mqtt (QoS 1),
+ * each for DURATION seconds. Prints publish→receive latency percentiles, last values lost,
+ * server CPU and RSS over time. Latency is stamped at publish (phenomenonTime) and read on
+ * receipt, on the same machine clock.
+ */
+const DURATION = Number(process.env['DURATION'] ?? 60);
+const RATES = (process.env['RATES'] ?? '2000,5000,10000').split(',').map(Number);
+const CLIENTS = (process.env['CLIENTS'] ?? '1,20').split(',').map(Number);
+const SENSORS = Number(process.env['SENSORS'] ?? 20000);
+const root = join(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(rate: number): Promise<{ child: ChildProcess; url: string }> {
+  const [port, mqttPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts', '--sensors', String(SENSORS), '--rate', String(rate)], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Live:') && resolve());
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** CPU seconds and RSS of a process, from /proc. */
+function processUsage(pid: number): { cpuSeconds: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuSeconds: ticks / 100, rssMb: Number(rss) / 1024 };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
+}
+
+interface Row {
+  rate: number;
+  clients: number;
+  received: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  lost: number;
+  cpu: number;
+  rss: number[];
+}
+
+async function run(rate: number, clientCount: number): Promise<Row> {
+  const { child, url } = await startServer(rate);
+  const ws = `${url.replace('http', 'ws')}/mqtt`;
+  const latencies: number[] = [];
+  const lastTime: Map<number, number>[] = [];
+  const clients: MqttClient[] = [];
+  for (let c = 0; c < clientCount; c++) {
+    const client = await mqtt.connectAsync(ws, { reconnectPeriod: 0 });
+    const last = new Map<number, number>();
+    lastTime.push(last);
+    client.on('message', (topic, payload) => {
+      const time = Date.parse((JSON.parse(payload.toString()) as { phenomenonTime: string }).phenomenonTime);
+      latencies.push(Date.now() - time);
+      const id = datastreamOfTopic(topic)!;
+      if (time > (last.get(id) ?? 0)) last.set(id, time);
+    });
+    await client.subscribeAsync('v1.1/+/Observations', { qos: 1 });
+    clients.push(client);
+  }
+  // Warm-up, then measure.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  latencies.length = 0;
+  const start = processUsage(child.pid!);
+  const rss: number[] = [];
+  for (let t = 0; t < DURATION; t += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    rss.push(processUsage(child.pid!).rssMb);
+  }
+  const end = processUsage(child.pid!);
+  // Let in-flight messages land, then compare each client's last values with the server's.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const state = (await (await fetch(`${url}/api/live/state`)).json()) as LiveStateDocument;
+  let lost = 0;
+  for (const last of lastTime)
+    state.ids.forEach((id, i) => {
+      const serverTime = state.time[i];
+      if (serverTime !== null && serverTime !== undefined && (last.get(id) ?? 0) < serverTime && Date.now() - serverTime > 2000) lost++;
+    });
+  await Promise.all(clients.map((c) => c.endAsync()));
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rate,
+    clients: clientCount,
+    received: latencies.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    lost,
+    cpu: (end.cpuSeconds - start.cpuSeconds) / DURATION,
+    rss,
+  };
+}
+
+const rows: Row[] = [];
+for (const rate of RATES)
+  for (const clients of CLIENTS) {
+    rows.push(await run(rate, clients));
+    process.stderr.write(`${rate}/s × ${clients} clients done\n`);
+  }
+console.log(`\nLive backbone — ${SENSORS.toLocaleString()} sensors, ${DURATION} s per row after 5 s warm-up, subscribers over WebSocket (QoS 1)\n`);
+console.log(
+  '| rate (obs/s) | clients | received/s per client | latency p50 / p95 / p99 (ms) | last values lost | server CPU (cores) | server RSS every 10 s (MB) | RSS drift |',
+);
+console.log('|---:|---:|---:|---|---:|---:|---|---:|');
+for (const r of rows) {
+  const drift = r.rss.length > 1 ? ((r.rss.at(-1)! - r.rss[0]!) / r.rss[0]!) * 100 : 0;
+  console.log(
+    `| ${r.rate} | ${r.clients} | ${Math.round(r.received / r.clients / DURATION)} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} ${r.rate === 5000 ? (r.p99 < 250 ? '✓' : '✗ (target p99 < 250 at 5k/s)') : ''} | ${r.lost} | ${r.cpu.toFixed(2)} | ${r.rss.map((m) => m.toFixed(0)).join(' ')} | ${drift.toFixed(1)}% |`,
+  );
+}
