@@ -30,7 +30,8 @@ function freePort(): Promise<number> {
 
 async function startServer(rate: number): Promise<{ child: ChildProcess; url: string }> {
   const [port, mqttPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/main.ts', '--sensors', String(SENSORS), '--rate', String(rate)], {
+  // One process (tsx as an import hook, not its CLI wrapper), so /proc shows the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--sensors', String(SENSORS), '--rate', String(rate)], {
     cwd: root,
     env: { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
