@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { SensorState } from '../../workers/live/alarmStateMachine.js';
+import { unpackSensorFrame } from '../../workers/live/SensorFrame.js';
+import type { LiveStateDocument } from './LiveSensorSource.js';
+import { SensorsModel } from './SensorsModel.js';
+
+const now = 1_800_000_000_000;
+const doc: LiveStateDocument = {
+  serverTime: now,
+  types: [
+    {
+      id: 'gas_in_well',
+      nameZh: '井内燃气浓度',
+      nameEn: 'Gas in well',
+      unit: '%LEL',
+      color: '#f0f',
+      periodSeconds: 30,
+      thresholds: { direction: 'above', warning: 10, alarm: 25, hysteresis: 2, minDurationSeconds: 0 },
+    },
+  ],
+  count: 3,
+  ids: [1, 2, 3],
+  names: ['a', 'b', 'c'],
+  type: [0, 0, 0],
+  lon: [117.1, 117.2, 117.3],
+  lat: [39.1, 39.2, 39.3],
+  time: [now - 1000, now - 1000, null],
+  result: [1, 30, null],
+};
+
+describe('sensors model (the worker’s state)', () => {
+  it('takes a state document: values, alarm states, and sensors without data offline after the sweep', () => {
+    const model = new SensorsModel();
+    model.applyState(doc, now);
+    model.sweepStale(now);
+    const frame = unpackSensorFrame(model.takeFrame());
+    const byIndex = new Map(Array.from(frame.index, (i, k) => [i, { state: frame.state[k], value: frame.value[k] }]));
+    expect(byIndex.get(0)).toEqual({ state: SensorState.normal, value: 1 });
+    expect(byIndex.get(1)).toEqual({ state: SensorState.alarm, value: 30 });
+    expect(byIndex.get(2)?.state).toBe(SensorState.offline);
+    // Nothing changed since: an empty frame.
+    expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
+  });
+
+  it('a sensor that falls silent for three periods (at least a minute) (here 3 × 30 s) goes offline, and comes back with data', () => {
+    const model = new SensorsModel();
+    model.applyState(doc, now);
+    model.sweepStale(now); // the sensor that never reported goes offline at once
+    model.takeFrame();
+    model.sweepStale(now + 88_000); // 3 periods of 30 s = 90 s
+    expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
+    model.sweepStale(now + 92_000);
+    const stale = unpackSensorFrame(model.takeFrame());
+    expect([...stale.index].sort()).toEqual([0, 1]);
+    expect([...stale.state]).toEqual([SensorState.offline, SensorState.offline]);
+    model.observe(1, now + 93_000, 2, now + 93_000);
+    const back = unpackSensorFrame(model.takeFrame());
+    expect([...back.index]).toEqual([0]);
+    expect([...back.state]).toEqual([SensorState.normal]);
+  });
+
+  it('ignores readings older than the one held and unknown datastreams', () => {
+    const model = new SensorsModel();
+    model.applyState(doc, now);
+    model.takeFrame();
+    model.observe(1, now - 5000, 99, now);
+    model.observe(42, now, 99, now);
+    expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
+  });
+});
