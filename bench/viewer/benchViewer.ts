@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { createDemoServer } from '../../server/createDemoServer.js';
+import { type LiveBackbone, startLiveBackbone } from '../../server/live/startLiveBackbone.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';
 import { BOOKMARKS } from '../../viewer/src/state/bookmarks.js';
@@ -51,10 +52,23 @@ function cameraPath(): CameraView[] {
   return path;
 }
 
-async function serve(viewerDist: string): Promise<{ url: string; close(): void }> {
-  const server = createDemoServer({ ...demoPaths(root), viewerDist });
+/** Serves a page build; with `liveSensors`, also the live backbone (broker + simulator) for that many sensors. */
+async function serve(viewerDist: string, liveSensors = 0): Promise<{ url: string; close(): Promise<void> }> {
+  let live: LiveBackbone | undefined;
+  const server = createDemoServer(
+    { ...demoPaths(root), viewerDist },
+    { env: liveSensors ? {} : { CIM_LIVE: 'off' }, api: (request, response) => live?.api(request, response) ?? false },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => (server.closeAllConnections(), server.close()) };
+  if (liveSensors) live = await startLiveBackbone({ http: server, generatedDir: demoPaths(root).groundDir, mqttPort: 0, sensors: liveSensors, simulator: {} });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: async () => {
+      await live?.close();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 async function measure(browser: Browser, url: string, kind: 'app' | 'bare', path: CameraView[]): Promise<RunResult> {
@@ -66,6 +80,10 @@ async function measure(browser: Browser, url: string, kind: 'app' | 'bare', path
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
   await page.waitForFunction((k) => (k === 'app' ? 'cimTwin' in window : 'bare' in window), kind, { timeout: 120_000 });
+  if (url.includes('live=1'))
+    await page.waitForFunction(() => (window as unknown as { cimTwin: { stats(): { live: { sensors: number } } } }).cimTwin.stats().live.sensors > 0, null, {
+      timeout: 60_000,
+    });
   const load = await page.evaluate(async (k) => {
     const w = window as unknown as {
       cimTwin: { ready: Promise<void>; stats(): { firstFrameMs: number; readyMs: number } };
@@ -143,10 +161,27 @@ try {
     }
   }
 } finally {
-  await browser.close();
-  app.close();
-  bare.close();
+  await app.close();
+  await bare.close();
 }
+
+// The live layer's cost: the same viewer and path with LIVE_SENSORS sensors streaming, layer on vs off.
+const LIVE_SENSORS = Number(process.env['LIVE_SENSORS'] ?? 20000);
+const liveResults: Record<'on' | 'off', RunResult[]> = { on: [], off: [] };
+if (LIVE_SENSORS > 0) {
+  const liveApp = await serve(join(root, 'dist/viewer'), LIVE_SENSORS);
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const variant of run % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        liveResults[variant].push(await measure(browser, `${liveApp.url}?live=1${variant === 'off' ? '&layers=-sensors' : ''}`, 'app', path));
+        process.stderr.write(`run ${run + 1}/${RUNS} live layer ${variant} done\n`);
+      }
+    }
+  } finally {
+    await liveApp.close();
+  }
+}
+await browser.close();
 
 const rows: [string, keyof RunResult, number | undefined][] = [
   ['time to first frame (ms)', 'firstFrameMs', 1.2],
@@ -173,3 +208,16 @@ const bundleRatio = ourBundle / bareBundle;
 console.log(
   `| bundle, JS + CSS gzip (kB) | ${(ourBundle / 1024).toFixed(0)} | ${(bareBundle / 1024).toFixed(0)} | ${bundleRatio.toFixed(2)}× | ≤ 1.3× ${bundleRatio <= 1.3 ? '✓' : '✗'} |`,
 );
+if (LIVE_SENSORS > 0) {
+  console.log(`\nLive layer with ${LIVE_SENSORS.toLocaleString()} streaming sensors: the same viewer and path, sensors layer on vs off\n`);
+  console.log('| measure | layer on | layer off | ratio | target |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const [label, key] of [
+    ['frame time median (ms)', 'frameMedianMs'],
+    ['frame time p95 (ms)', 'frameP95Ms'],
+  ] as const) {
+    const on = median(liveResults.on.map((r) => r[key]));
+    const off = median(liveResults.off.map((r) => r[key]));
+    console.log(`| ${label} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(on / off).toFixed(2)}× | ≤ 1.25× ${on / off <= 1.25 ? '✓' : '✗'} |`);
+  }
+}
