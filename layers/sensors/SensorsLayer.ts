@@ -143,7 +143,8 @@ export class SensorsLayer {
       messagesPerSecond: frame.messagesPerSecond,
     };
     const now = performance.now();
-    if (now - this.lastSummary > 1000 || changes.count) {
+    // The summary (connection, rate) goes out once a second; alarms go out as they happen.
+    if (now - this.lastSummary > 1000) {
       this.lastSummary = now;
       this.context.onSummary(this.summary);
     }

@@ -7,11 +7,11 @@ import { loadViewerConfig } from './config/ViewerConfig.js';
 import { hasTranslation, translate } from './i18n/translate.js';
 import { SceneHost } from './render/SceneHost.js';
 import { SearchService } from './search/SearchService.js';
-import { bookmark, BOOKMARKS } from './state/bookmarks.js';
+import { bookmark } from './state/bookmarks.js';
+import { defaultViewerState } from './state/defaultViewerState.js';
 import { createViewerStore, watch } from './state/createViewerStore.js';
 import { rangeFor, viewLookingAt } from './state/viewLookingAt.js';
-import { defaultLayers, stateFromQuery, stateToQuery } from './state/urlState.js';
-import type { ViewerState } from './state/ViewerState.js';
+import { stateFromQuery, stateToQuery } from './state/urlState.js';
 import { mountAlarmList } from './ui/AlarmList.js';
 import { mountInfoPanel } from './ui/InfoPanel.js';
 import { mountLayerPanel } from './ui/LayerPanel.js';
@@ -27,18 +27,7 @@ import { WallTour } from './wall/WallTour.js';
  */
 const started = performance.now();
 const config = await loadViewerConfig();
-const defaults: ViewerState = {
-  camera: BOOKMARKS[0]!.view,
-  layers: defaultLayers(),
-  selection: null,
-  style: { colorBy: 'height' },
-  mode: 'planner',
-  language: 'zh-CN',
-  underground: false,
-  tour: { running: false, index: -1 },
-  clock: null,
-  live: { connection: config.live ? 'connecting' : 'off', since: Date.now(), sensors: 0, messagesPerSecond: 0, alarms: [] },
-};
+const defaults = defaultViewerState(config.live ? 'connecting' : 'off');
 const initial = stateFromQuery(location.search, defaults);
 if (initial.mode === 'wall') initial.tour = { running: true, index: -1 };
 const store = createViewerStore(initial);
@@ -102,10 +91,27 @@ document.addEventListener('keydown', (event) => {
 });
 
 // The URL always holds the shareable state (replaceState: no history entry per camera move).
+// Only the URL's own slices count: the live feed's frequent updates must not keep postponing it.
 let urlTimer: ReturnType<typeof setTimeout> | undefined;
-store.subscribe((state) => {
+let lastQuery = '';
+store.subscribe((state, previous) => {
+  const { camera, layers, style, mode, language, underground, selection } = state;
+  const p = previous;
+  if (
+    camera === p.camera &&
+    layers === p.layers &&
+    style === p.style &&
+    mode === p.mode &&
+    language === p.language &&
+    underground === p.underground &&
+    selection === p.selection
+  )
+    return;
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, '', `${location.pathname}?${stateToQuery(state)}`), 300);
+  urlTimer = setTimeout(() => {
+    const query = stateToQuery(store.getState());
+    if (query !== lastQuery) history.replaceState(null, '', `${location.pathname}?${(lastQuery = query)}`);
+  }, 300);
 });
 
 new WallTour(

@@ -1,14 +1,7 @@
-/** The columns of a tileset's search-index.json (written by the tiles pipeline). */
-export interface SearchIndexColumns {
-  featureClass: string;
-  count: number;
-  ids: string[];
-  names: string[];
-  addresses: string[];
-  lon: number[];
-  lat: number[];
-  height: number[];
-}
+import type { SearchIndexDocument } from '../../../tiles-pipeline/src/search/SearchIndex.js';
+
+/** The columns of a tileset's search-index.json: the format the tiles pipeline writes (one definition, there). */
+export type SearchIndexColumns = Pick<SearchIndexDocument, 'featureClass' | 'count' | 'ids' | 'names' | 'addresses' | 'lon' | 'lat' | 'height'>;
 
 export interface SearchHit {
   tileset: string;

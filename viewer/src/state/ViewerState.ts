@@ -1,3 +1,5 @@
+import type { SensorAlarm } from '../../../layers/sensors/SensorsLayer.js';
+
 /**
  * Everything the viewer shows, as plain serialisable data: the store holds this, renderer
  * adapters turn it into engine objects, the UI renders it, the URL carries part of it.
@@ -35,19 +37,8 @@ export interface StyleRule {
 export type ViewerMode = 'planner' | 'wall';
 export type Language = 'zh-CN' | 'en';
 
-/** An alarm in the alarm list (from the sensors layer). */
-export interface AlarmEntry {
-  datastream: number;
-  name: string;
-  typeZh: string;
-  typeEn: string;
-  value: number;
-  unit: string;
-  time: number;
-  lon: number;
-  lat: number;
-  acknowledged: boolean;
-}
+/** An alarm in the alarm list: the sensors layer's alarm, and whether an operator acknowledged it. */
+export type AlarmEntry = SensorAlarm & { acknowledged: boolean };
 
 /** The live feed as the UI shows it (updated about once a second, not per message). */
 export interface LiveState {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLayers, stateFromQuery, stateToQuery } from './urlState.js';
+import { defaultViewerState } from './defaultViewerState.js';
+import { stateFromQuery, stateToQuery } from './urlState.js';
 import type { ViewerState } from './ViewerState.js';
 
-const base: ViewerState = {
-  camera: { lon: 117.158, lat: 39.035, height: 6500, heading: 0, pitch: -35 },
-  layers: defaultLayers(),
-  selection: null,
-  style: { colorBy: 'height' },
-  mode: 'planner',
-  language: 'zh-CN',
-  underground: false,
-  tour: { running: false, index: -1 },
-  clock: null,
-  live: { connection: 'off', since: 0, sensors: 0, messagesPerSecond: 0, alarms: [] },
-};
+const base: ViewerState = { ...defaultViewerState('off'), camera: { lon: 117.158, lat: 39.035, height: 6500, heading: 0, pitch: -35 } };
 
 describe('URL state', () => {
   it('round-trips camera, layers, style, mode, language, underground and selection', () => {
