@@ -37,7 +37,11 @@ export interface SensorsLayerContext {
   onSummary(summary: SensorsSummary): void;
 }
 
-const STATE_COLORS = ['', '#ffb000', '#ff1744', '#6b7280'];
+/** Colours by state (normal uses the type's colour), parsed once: style() runs for every changed sensor. */
+const STATE_COLORS = [undefined, Color.fromCssColorString('#ffb000'), Color.fromCssColorString('#ff1744'), Color.fromCssColorString('#6b7280')];
+const OUTLINE = Color.fromCssColorString('#0b1220');
+/** Small far away so 20k sensors read as a density at district zoom; warnings and alarms keep their size. */
+const DISTANCE_SCALE = new NearFarScalar(300, 1.6, 8000, 0.45);
 const SENSOR_HEIGHT = 3;
 
 /**
@@ -51,6 +55,7 @@ export class SensorsLayer {
   private readonly points = new PointPrimitiveCollection();
   private primitives: PointPrimitive[] = [];
   private metadata: LiveStateDocument | undefined;
+  private typeColors: Color[] = [];
   private states = new Uint8Array(0);
   private values = new Float64Array(0);
   private readonly alarming = new Set<number>();
@@ -154,16 +159,16 @@ export class SensorsLayer {
     this.points.removeAll();
     this.states = new Uint8Array(meta.count);
     this.values = new Float64Array(meta.count).fill(Number.NaN);
+    this.typeColors = meta.types.map((type) => Color.fromCssColorString(type.color));
     this.primitives = meta.ids.map((id, i) =>
       this.points.add({
         id: { layer: 'sensors', datastream: id },
         position: Cartesian3.fromDegrees(meta.lon[i]!, meta.lat[i]!, SENSOR_HEIGHT),
         pixelSize: 6,
-        color: Color.fromCssColorString(meta.types[meta.type[i]!]!.color),
-        outlineColor: Color.fromCssColorString('#0b1220'),
+        color: this.typeColors[meta.type[i]!],
+        outlineColor: OUTLINE,
         outlineWidth: 1,
-        // Small far away so 20k sensors read as a density at district zoom; alarms stay large.
-        scaleByDistance: new NearFarScalar(300, 1.6, 8000, 0.45),
+        scaleByDistance: DISTANCE_SCALE,
         disableDepthTestDistance: 2000,
       }),
     );
@@ -174,10 +179,11 @@ export class SensorsLayer {
     const meta = this.metadata;
     if (!point || !meta) return;
     const state = this.states[i]!;
-    point.color = Color.fromCssColorString(state === SensorState.normal ? meta.types[meta.type[i]!]!.color : STATE_COLORS[state]!);
+    point.color = STATE_COLORS[state] ?? this.typeColors[meta.type[i]!]!;
     point.pixelSize = state === SensorState.alarm ? 12 : state === SensorState.warning ? 9 : 6;
-    point.scaleByDistance = state >= SensorState.warning && state !== SensorState.offline ? undefined! : new NearFarScalar(300, 1.6, 8000, 0.45);
-    point.outlineColor = Color.fromCssColorString(state === SensorState.alarm ? '#ffffff' : '#0b1220');
+    const raised = state === SensorState.warning || state === SensorState.alarm;
+    (point as { scaleByDistance: NearFarScalar | undefined }).scaleByDistance = raised ? undefined : DISTANCE_SCALE;
+    point.outlineColor = state === SensorState.alarm ? Color.WHITE : OUTLINE;
   }
 
   /** A picked primitive's datastream id, if it is one of ours. */

@@ -10,7 +10,7 @@ import {
   PolygonHierarchy,
   Primitive,
 } from 'cesium';
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import type { LayerDefinition } from '../state/layerCatalog.js';
 import type { ViewerState } from '../state/ViewerState.js';
 import { fetchGeoJson, linesOf, polygonsOf, type GroundFeature } from './groundData.js';
@@ -59,18 +59,7 @@ export class GroundAdapter implements LayerAdapter {
     if (this.destroyed) return;
     const { store } = this.context;
     this.rebuild(store.getState());
-    this.unsubscribe.push(
-      watch(
-        store,
-        (s) => s.layers[this.id],
-        () => this.rebuild(store.getState()),
-      ),
-      watch(
-        store,
-        (s) => s.underground,
-        () => this.rebuild(store.getState()),
-      ),
-    );
+    this.unsubscribe.push(watchAny(store, [(s) => s.layers[this.id], (s) => s.underground], () => this.rebuild(store.getState())));
   }
 
   private rebuild(state: ViewerState): void {

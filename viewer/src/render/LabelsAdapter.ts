@@ -1,5 +1,5 @@
 import { Cartesian2, Cartesian3, Color, HorizontalOrigin, LabelCollection, LabelStyle, SceneTransforms, VerticalOrigin, type Label } from 'cesium';
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import type { LayerDefinition } from '../state/layerCatalog.js';
 import { declutterLabels, estimateTextWidth, type LabelBox } from './declutterLabels.js';
 import { fetchGeoJson, linesOf } from './groundData.js';
@@ -75,23 +75,7 @@ export class LabelsAdapter implements LayerAdapter {
     }
     const { store, scene } = this.context;
     this.restyle();
-    this.unsubscribe.push(
-      watch(
-        store,
-        (s) => s.language,
-        () => this.restyle(),
-      ),
-      watch(
-        store,
-        (s) => s.mode,
-        () => this.restyle(),
-      ),
-      watch(
-        store,
-        (s) => s.layers[this.id],
-        () => this.restyle(),
-      ),
-    );
+    this.unsubscribe.push(watchAny(store, [(s) => s.language, (s) => s.mode, (s) => s.layers[this.id]], () => this.restyle()));
     scene.camera.percentageChanged = 0.05;
     const onChanged = (): void => this.place();
     scene.camera.changed.addEventListener(onChanged);

@@ -2,7 +2,7 @@ import { Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileset, Cesiu
 import type { FeatureProperties } from '../api/ViewerEvents.js';
 import { buildingStyle, PIPE_HIGHLIGHT } from '../styling/buildingStyle.js';
 import { tilesetPartsStyle } from '../styling/tilesetPartsStyle.js';
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import { partsOf, type LayerDefinition } from '../state/layerCatalog.js';
 import type { ViewerState } from '../state/ViewerState.js';
 import type { AdapterContext, LayerAdapter } from './LayerAdapter.js';
@@ -83,28 +83,7 @@ export class TilesetAdapter implements LayerAdapter {
     const { store } = this.context;
     this.apply(store.getState());
     // Re-style only when something the style depends on changed.
-    this.unsubscribe.push(
-      watch(
-        store,
-        (s) => s.layers,
-        () => this.apply(store.getState()),
-      ),
-      watch(
-        store,
-        (s) => s.selection,
-        () => this.apply(store.getState()),
-      ),
-      watch(
-        store,
-        (s) => s.style,
-        () => this.apply(store.getState()),
-      ),
-      watch(
-        store,
-        (s) => s.underground,
-        () => this.apply(store.getState()),
-      ),
-    );
+    this.unsubscribe.push(watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground], () => this.apply(store.getState())));
   }
 
   private apply(state: ViewerState): void {

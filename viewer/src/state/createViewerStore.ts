@@ -64,3 +64,14 @@ export function watch<T>(store: ViewerStore, select: (state: ViewerState) => T, 
     listener(next, old);
   });
 }
+
+/** Calls `listener` once per store change in which any of the selected slices changed. */
+export function watchAny(store: ViewerStore, selects: readonly ((state: ViewerState) => unknown)[], listener: () => void): () => void {
+  let previous = selects.map((select) => select(store.getState()));
+  return store.subscribe((state) => {
+    const next = selects.map((select) => select(state));
+    if (next.every((value, i) => value === previous[i])) return;
+    previous = next;
+    listener();
+  });
+}

@@ -1,4 +1,4 @@
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import type { AlarmEntry } from '../state/ViewerState.js';
 import { h } from './h.js';
 import type { UiContext } from './UiContext.js';
@@ -43,9 +43,9 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext): () => void {
     );
   }
   render();
-  const stops = [watch(store, (s) => s.live.alarms, render), watch(store, (s) => s.language, render), watch(store, (s) => s.live.connection === 'off', render)];
+  const stop = watchAny(store, [(s) => s.live.alarms, (s) => s.language, (s) => s.live.connection === 'off'], render);
   return () => {
-    stops.forEach((stop) => stop());
+    stop();
     root.remove();
   };
 }

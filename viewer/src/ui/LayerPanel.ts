@@ -1,4 +1,4 @@
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import { LAYER_CATALOG, type LayerDefinition } from '../state/layerCatalog.js';
 import { h } from './h.js';
 import type { UiContext } from './UiContext.js';
@@ -53,11 +53,11 @@ export function mountLayerPanel(parent: HTMLElement, ui: UiContext, hasBasemap: 
     );
   }
   render();
-  const stops = [watch(store, (s) => s.language, render), watch(store, (s) => s.layers, render)];
+  const stop = watchAny(store, [(s) => s.language, (s) => s.layers], render);
   return {
     root,
     destroy: () => {
-      stops.forEach((stop) => stop());
+      stop();
       root.remove();
     },
   };

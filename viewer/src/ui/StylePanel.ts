@@ -1,4 +1,4 @@
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import type { StyleAttribute, StyleRule } from '../state/ViewerState.js';
 import { buildingLegend } from '../styling/buildingStyle.js';
 import { h } from './h.js';
@@ -62,11 +62,11 @@ export function mountStylePanel(parent: HTMLElement, ui: UiContext): { root: HTM
     );
   }
   render();
-  const stops = [watch(store, (s) => s.language, render), watch(store, (s) => s.style, render)];
+  const stop = watchAny(store, [(s) => s.language, (s) => s.style], render);
   return {
     root,
     destroy: () => {
-      stops.forEach((stop) => stop());
+      stop();
       root.remove();
       legend.remove();
     },

@@ -1,4 +1,4 @@
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import { BOOKMARKS } from '../state/bookmarks.js';
 import type { SearchHit } from '../search/searchFeatures.js';
 import { h } from './h.js';
@@ -97,9 +97,9 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
     render();
   }
   render();
-  const stops = [watch(store, (s) => s.language, render), watch(store, (s) => s.underground, render)];
+  const stop = watchAny(store, [(s) => s.language, (s) => s.underground], render);
   return () => {
-    stops.forEach((stop) => stop());
+    stop();
     root.remove();
   };
 }
