@@ -1,3 +1,6 @@
+import { OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
+import type { LiveFeedConfig } from '../viewer/src/config/ViewerConfig.js';
+
 /**
  * The viewer's /config.json from the server's environment, and the hosts the page's CSP must
  * then allow. Offline by default: no basemap.
@@ -20,7 +23,11 @@ function liveConfigFromEnv(env: Record<string, string | undefined>): { live?: ob
   const mqttUrl = env['CIM_MQTT_URL'] ?? '/mqtt';
   const apiUrl = env['CIM_SENSORTHINGS_URL'] ?? '';
   const hosts = [mqttUrl, apiUrl].filter((u) => /^(wss?|https?):\/\//.test(u)).map((u) => new URL(u).origin);
-  return { live: { mqttUrl, apiUrl }, hosts };
+  // The batched feed comes from our own broker; an external one carries SensorThings topics
+  // only, unless a deployment runs the batcher beside it (CIM_FEED_TOPIC).
+  const feedTopic = env['CIM_MQTT_URL'] ? env['CIM_FEED_TOPIC'] : OBSERVATION_BATCH_TOPIC;
+  const live: LiveFeedConfig = { mqttUrl, apiUrl, ...(feedTopic ? { feedTopic } : {}) };
+  return { live, hosts };
 }
 
 function basemapConfigFromEnv(env: Record<string, string | undefined>): { config: object; hosts: string[] } {

@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSensorSource, type LiveStateDocument } from '../layers/sensors/LiveSensorSource.js';
 import { observationsTopic } from '../layers/sensors/sensorTypes.js';
+import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC, type ObservationBatch } from '../workers/live/ObservationBatch.js';
 import { startDemoServer } from './support/demoServer.js';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
@@ -106,12 +107,36 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await device.endAsync();
   });
 
+  it('viewers read one batched message per window on the feed topic; nobody but the broker publishes there', async () => {
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const batches: ObservationBatch[] = [];
+    reader.on('message', (_topic, payload) => batches.push(decodeObservationBatch(payload)));
+    await reader.subscribeAsync(OBSERVATION_BATCH_TOPIC, { qos: 1 });
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    const time = new Date();
+    await Promise.all([6, 7, 8].map((id) => device.publishAsync(observationsTopic(id), observation(id / 10, time), { qos: 1 })));
+    const ours = (): ObservationBatch[] => batches.filter((b) => b.time.includes(time.getTime()));
+    await waitFor(() => ours().reduce((n, b) => n + b.count, 0) >= 3);
+    const received = ours()
+      .flatMap((b) => [...b.datastream].map((id, i) => [id, b.result[i], b.time[i]]))
+      .filter(([id]) => id! >= 6);
+    expect(received.sort()).toEqual([6, 7, 8].map((id) => [id, id / 10, time.getTime()]));
+    expect(ours().length).toBeLessThanOrEqual(2); // one window (two if it straddled a window's end)
+    // The device may not publish on the feed, a browser neither.
+    const before = server.live!.broker.counters.unauthorised;
+    await device.publishAsync(OBSERVATION_BATCH_TOPIC, Buffer.from(batches[0]!.datastream.buffer)).catch(() => undefined);
+    await waitFor(() => server.live!.broker.counters.unauthorised > before);
+    await device.endAsync();
+    await reader.endAsync();
+  });
+
   it('a client resyncs after the broker restarts and shows what was published during the outage', async () => {
     const values = new Map<number, number>();
     const states: string[] = [];
     const source = new LiveSensorSource({
       mqttUrl: wsUrl(),
       apiUrl: server.url,
+      feedTopic: OBSERVATION_BATCH_TOPIC,
       onObservation: (id, _time, result) => values.set(id, result),
       onState: (state) => state.ids.forEach((id, i) => state.result[i] !== null && values.set(id, state.result[i]!)),
       onConnection: (state) => states.push(state),

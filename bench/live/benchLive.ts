@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LiveStateDocument } from '../../layers/sensors/LiveSensorSource.js';
 import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../../workers/live/ObservationBatch.js';
 
 /**
  * `npm run bench:live`: `npm start` in a child process (broker + simulator, 20k sensors) at
@@ -17,6 +18,8 @@ const DURATION = Number(process.env['DURATION'] ?? 60);
 const RATES = (process.env['RATES'] ?? '2000,5000,10000').split(',').map(Number);
 const CLIENTS = (process.env['CLIENTS'] ?? '1,20').split(',').map(Number);
 const SENSORS = Number(process.env['SENSORS'] ?? 20000);
+/** What the subscribers read: the batched viewers' feed (default) or every SensorThings topic (FEED=sensorthings). */
+const FEED = process.env['FEED'] === 'sensorthings' ? 'sensorthings' : 'batched';
 const root = join(import.meta.dirname, '../..');
 
 function freePort(): Promise<number> {
@@ -77,13 +80,20 @@ async function run(rate: number, clientCount: number): Promise<Row> {
     const client = await mqtt.connectAsync(ws, { reconnectPeriod: 0 });
     const last = new Map<number, number>();
     lastTime.push(last);
-    client.on('message', (topic, payload) => {
-      const time = Date.parse((JSON.parse(payload.toString()) as { phenomenonTime: string }).phenomenonTime);
-      latencies.push(Date.now() - time);
-      const id = datastreamOfTopic(topic)!;
+    const seen = (id: number, time: number, now: number): void => {
+      latencies.push(now - time);
       if (time > (last.get(id) ?? 0)) last.set(id, time);
+    };
+    client.on('message', (topic, payload) => {
+      const now = Date.now();
+      if (FEED === 'sensorthings') {
+        seen(datastreamOfTopic(topic)!, Date.parse((JSON.parse(payload.toString()) as { phenomenonTime: string }).phenomenonTime), now);
+        return;
+      }
+      const batch = decodeObservationBatch(payload);
+      for (let i = 0; i < batch.count; i++) seen(batch.datastream[i]!, batch.time[i]!, now);
     });
-    await client.subscribeAsync('v1.1/+/Observations', { qos: 1 });
+    await client.subscribeAsync(FEED === 'sensorthings' ? 'v1.1/+/Observations' : OBSERVATION_BATCH_TOPIC, { qos: 1 });
     clients.push(client);
   }
   // Warm-up, then measure.

@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { backoffDelay } from '../../workers/live/backoffSchedule.js';
+import { decodeObservationBatch } from '../../workers/live/ObservationBatch.js';
 import { datastreamOfTopic } from './sensorTypes.js';
 
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -26,11 +27,20 @@ export interface LiveStateDocument {
   result: (number | null)[];
 }
 
-export interface LiveSensorSourceOptions {
+/** Where the live feed comes from. */
+export interface LiveFeed {
   /** ws:// or wss:// URL of the broker's MQTT-over-WebSocket endpoint. */
   mqttUrl: string;
   /** Base URL of the HTTP API (`/api/live/state`). */
   apiUrl: string;
+  /**
+   * The batched feed's topic (our server: `OBSERVATION_BATCH_TOPIC`); without it the source
+   * reads the per-datastream SensorThings topics, as from any SensorThings MQTT server.
+   */
+  feedTopic?: string;
+}
+
+export interface LiveSensorSourceOptions extends LiveFeed {
   /** Called with each observation (datastream id, phenomenonTime ms, result). */
   onObservation(datastream: number, timeMs: number, result: number): void;
   /** Called with the full current state after connecting and after every reconnect. */
@@ -55,8 +65,11 @@ export class LiveSensorSource {
   private lastMessage = 0;
   private state: LiveConnectionState = 'connecting';
   private stopped = false;
+  private lastSequence: number | undefined;
   resyncs = 0;
   malformed = 0;
+  /** Batches missed on the feed (each one reloads the state). */
+  gaps = 0;
 
   constructor(private readonly options: LiveSensorSourceOptions) {}
 
@@ -80,7 +93,8 @@ export class LiveSensorSource {
     this.client = client;
     client.on('connect', () => {
       this.attempt = 0;
-      client.subscribe('v1.1/+/Observations', { qos: 1 }, (error) => {
+      this.lastSequence = undefined;
+      client.subscribe(this.options.feedTopic ?? 'v1.1/+/Observations', { qos: 1 }, (error) => {
         if (error) return client.end(true);
         void this.resync();
       });
@@ -88,6 +102,7 @@ export class LiveSensorSource {
     client.on('message', (topic, payload) => {
       this.lastMessage = Date.now();
       if (this.state === 'stale') this.setState('live');
+      if (topic === this.options.feedTopic) return this.readBatch(payload);
       const datastream = datastreamOfTopic(topic);
       try {
         const { phenomenonTime, result } = JSON.parse(new TextDecoder().decode(payload)) as { phenomenonTime?: unknown; result?: unknown };
@@ -100,6 +115,21 @@ export class LiveSensorSource {
     });
     client.on('close', () => this.scheduleReconnect());
     client.on('error', () => client.end(true));
+  }
+
+  private readBatch(payload: Uint8Array): void {
+    try {
+      const batch = decodeObservationBatch(payload);
+      // A missed batch (the broker dropped it for this client): the HTTP state fills the hole.
+      if (this.lastSequence !== undefined && (batch.sequence - this.lastSequence) >>> 0 !== 1) {
+        this.gaps++;
+        void this.resync();
+      }
+      this.lastSequence = batch.sequence;
+      for (let i = 0; i < batch.count; i++) this.options.onObservation(batch.datastream[i]!, batch.time[i]!, batch.result[i]!);
+    } catch {
+      this.malformed++;
+    }
   }
 
   private scheduleReconnect(): void {

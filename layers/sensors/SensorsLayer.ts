@@ -2,7 +2,7 @@ import { Cartesian3, Color, NearFarScalar, PointPrimitiveCollection, type PointP
 import { wrap, type Remote } from 'comlink';
 import { SensorState } from '../../workers/live/alarmStateMachine.js';
 import { unpackSensorFrame } from '../../workers/live/SensorFrame.js';
-import type { LiveConnectionState, LiveStateDocument } from './LiveSensorSource.js';
+import type { LiveConnectionState, LiveFeed, LiveStateDocument } from './LiveSensorSource.js';
 import type { SensorsWorkerApi } from './sensorsWorker.js';
 
 /** An alarm as the alarm list shows it (plain data). */
@@ -30,8 +30,7 @@ export interface SensorsSummary {
 export interface SensorsLayerContext {
   scene: Scene;
   requestRender(): void;
-  mqttUrl: string;
-  apiUrl: string;
+  feed: LiveFeed;
   onAlarm(alarm: SensorAlarm): void;
   onAlarmCleared(datastream: number): void;
   onSummary(summary: SensorsSummary): void;
@@ -68,7 +67,7 @@ export class SensorsLayer {
   constructor(private readonly context: SensorsLayerContext) {
     this.worker = new Worker(new URL('./sensorsWorker.ts', import.meta.url), { type: 'module', name: 'sensors' });
     this.remote = wrap<SensorsWorkerApi>(this.worker);
-    void this.remote.start(context.mqttUrl, context.apiUrl);
+    void this.remote.start(context.feed);
     context.scene.primitives.add(this.points);
     this.onPreRender = () => this.frame();
     context.scene.preRender.addEventListener(this.onPreRender);

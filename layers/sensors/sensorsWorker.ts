@@ -1,5 +1,5 @@
 import { expose, transfer } from 'comlink';
-import { type LiveConnectionState, LiveSensorSource, type LiveStateDocument } from './LiveSensorSource.js';
+import { type LiveConnectionState, type LiveFeed, LiveSensorSource, type LiveStateDocument } from './LiveSensorSource.js';
 import { SensorsModel } from './SensorsModel.js';
 
 /**
@@ -15,11 +15,10 @@ let rate = 0;
 let lastCount = 0;
 
 const api = {
-  start(mqttUrl: string, apiUrl: string): void {
+  start(feed: LiveFeed): void {
     source?.stop();
     source = new LiveSensorSource({
-      mqttUrl,
-      apiUrl,
+      ...feed,
       onObservation: (id, time, result) => model.observe(id, time, result, Date.now()),
       onState: (doc) => {
         metadata = doc;

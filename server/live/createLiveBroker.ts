@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/ObservationBatch.js';
 import type { ObservationStore } from './ObservationStore.js';
 import { MAX_PAYLOAD_BYTES, parseObservationPayload } from './parseObservationPayload.js';
 
@@ -23,6 +24,8 @@ export interface LiveBrokerCounters {
   unknownDatastream: number;
   /** Slow WebSocket clients cut off (their send buffer passed the limit). */
   slowClientsDropped: number;
+  /** Batches published on the viewers' feed topic. */
+  batches: number;
 }
 
 export interface LiveBroker {
@@ -34,8 +37,8 @@ export interface LiveBroker {
   close(): Promise<void>;
 }
 
-/** A browser may read every observation topic; nothing else (no $SYS, no other trees). */
-const READABLE_TOPICS = /^v1\.1\/(Datastreams\(\d+\)|\+)\/Observations$/;
+/** A browser may read every observation topic and the batched feed; nothing else (no $SYS, no other trees). */
+const READABLE_TOPICS = /^(v1\.1\/(Datastreams\(\d+\)|\+)\/Observations|cimtwin\/v1\/Observations)$/;
 /** Per WebSocket client: past this many bytes waiting to be sent, the client is too slow and is dropped. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -51,13 +54,32 @@ export async function createLiveBroker(options: {
   tcpHost?: string;
   publisher: PublisherCredentials;
   store: ObservationStore;
+  /** How long the viewers' feed gathers observations before publishing a batch (ms). */
+  feedWindowMs?: number;
 }): Promise<LiveBroker> {
-  const counters: LiveBrokerCounters = { accepted: 0, unauthorised: 0, malformed: 0, oversized: 0, unknownDatastream: 0, slowClientsDropped: 0 };
+  const counters: LiveBrokerCounters = {
+    accepted: 0,
+    unauthorised: 0,
+    malformed: 0,
+    oversized: 0,
+    unknownDatastream: 0,
+    slowClientsDropped: 0,
+    batches: 0,
+  };
   const publishers = new WeakSet<Client>();
   const dropped = new WeakSet<Buffer>();
   const expectedUser = Buffer.from(options.publisher.username);
   const expectedPassword = Buffer.from(options.publisher.password);
   const same = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
+  // The viewers' feed: one message per window for every browser (see ObservationBatch).
+  const batcher = new ObservationBatcher();
+  function publishBatch(): void {
+    const bytes = batcher.take(Date.now());
+    if (!bytes) return;
+    counters.batches++;
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    broker.publish({ cmd: 'publish', topic: OBSERVATION_BATCH_TOPIC, payload, qos: 1, retain: false, dup: false }, () => {});
+  }
 
   const broker = await Aedes.createBroker({
     drainTimeout: 5000,
@@ -93,6 +115,8 @@ export async function createLiveBroker(options: {
         return callback(null);
       }
       counters.accepted++;
+      batcher.add(datastream, parsed.time, parsed.result);
+      if (batcher.isFull()) publishBatch();
       callback(null);
     },
     authorizeForward: (_client, packet) => (dropped.has(packet.payload as Buffer) ? null : packet),
@@ -101,6 +125,8 @@ export async function createLiveBroker(options: {
       callback(null, null); // refused in the SUBACK (0x80), the connection stays
     },
   });
+
+  const feedTimer = setInterval(publishBatch, options.feedWindowMs ?? 100);
 
   const sockets = new Set<Duplex>();
   const tcp = createServer((socket) => {
@@ -137,6 +163,7 @@ export async function createLiveBroker(options: {
     tcp,
     tcpPort: () => (tcp.address() as { port: number }).port,
     close: async () => {
+      clearInterval(feedTimer);
       options.http.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAlarmMemory, SensorState, type Thresholds, updateAlarmState } from './alarmStateMachine.js';
 import { backoffDelay } from './backoffSchedule.js';
 import { LatestObservations } from './LatestObservations.js';
+import { decodeObservationBatch, ObservationBatcher } from './ObservationBatch.js';
 import { packSensorFrame, unpackSensorFrame } from './SensorFrame.js';
 
 const level: Thresholds = { direction: 'above', warning: 0.5, alarm: 0.8, hysteresis: 0.05, minDurationSeconds: 10 };
@@ -75,5 +76,36 @@ describe('columnar sensor frames', () => {
       expect([...frame.value]).toEqual([...value]);
       expect([...frame.state]).toEqual([...state]);
     }
+  });
+});
+
+describe('observation batches (the viewers feed)', () => {
+  it('round-trip, also from bytes at an odd offset inside a larger buffer', () => {
+    const batcher = new ObservationBatcher(8);
+    expect(batcher.take(0)).toBeUndefined();
+    batcher.add(3, 1.7e12, 0.25);
+    batcher.add(20000, 1.7e12 + 5, -1.5);
+    const bytes = batcher.take(1.7e12 + 100)!;
+    const shifted = new Uint8Array(bytes.byteLength + 3);
+    shifted.set(bytes, 3);
+    const batch = decodeObservationBatch(shifted.subarray(3));
+    expect(batch).toMatchObject({ sequence: 1, sentAt: 1.7e12 + 100, count: 2 });
+    expect([...batch.datastream]).toEqual([3, 20000]);
+    expect([...batch.time]).toEqual([1.7e12, 1.7e12 + 5]);
+    expect([...batch.result]).toEqual([0.25, -1.5]);
+    batcher.add(1, 0, 0);
+    expect(decodeObservationBatch(batcher.take(0)!).sequence).toBe(2);
+  });
+
+  it('fill up to their limit, and refuse anything that is not a batch', () => {
+    const batcher = new ObservationBatcher(2);
+    batcher.add(1, 0, 0);
+    batcher.add(2, 0, 0);
+    expect(batcher.isFull()).toBe(true);
+    expect(() => batcher.add(3, 0, 0)).toThrow(/full/);
+    const bytes = batcher.take(0)!;
+    expect(() => decodeObservationBatch(bytes.subarray(0, bytes.byteLength - 4))).toThrow(/does not hold 2/);
+    expect(() => decodeObservationBatch(new TextEncoder().encode('{"result": 1, "phenomenonTime": "now"}'))).toThrow(/magic/);
+    expect(() => decodeObservationBatch(new Uint8Array(4))).toThrow(/shorter/);
   });
 });

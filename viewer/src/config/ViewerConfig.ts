@@ -9,8 +9,19 @@ export interface ViewerConfig {
   dataUrl: string;
   /** An online basemap, if the deployment can reach one. None by default (offline). */
   basemap?: BasemapConfig;
-  /** The live feed: MQTT over WebSocket (a path = this origin) and the SensorThings-style API base ('' = this origin). */
-  live?: { mqttUrl: string; apiUrl: string };
+  /** The live feed, if any. */
+  live?: LiveFeedConfig;
+}
+
+/**
+ * MQTT over WebSocket (a path = this origin), the SensorThings-style API base ('' = this
+ * origin) and, with our own server, the batched feed topic (without it the viewer reads the
+ * SensorThings per-datastream topics, as from any SensorThings MQTT server).
+ */
+export interface LiveFeedConfig {
+  mqttUrl: string;
+  apiUrl: string;
+  feedTopic?: string;
 }
 
 export type BasemapConfig =

@@ -1,3 +1,4 @@
+import type { LiveFeed } from '../../../layers/sensors/LiveSensorSource.js';
 import { SensorsLayer } from '../../../layers/sensors/SensorsLayer.js';
 import type { ViewerEvents } from '../api/ViewerEvents.js';
 import { watch } from '../state/createViewerStore.js';
@@ -14,14 +15,13 @@ export class SensorsAdapter implements LayerAdapter {
   readonly layer: SensorsLayer;
   private readonly stop: () => void;
 
-  constructor(definition: LayerDefinition, context: AdapterContext, mqttUrl: string, apiUrl: string, events: ViewerEvents) {
+  constructor(definition: LayerDefinition, context: AdapterContext, feed: LiveFeed, events: ViewerEvents) {
     this.id = definition.id;
     const { store } = context;
     this.layer = new SensorsLayer({
       scene: context.scene,
       requestRender: context.requestRender,
-      mqttUrl,
-      apiUrl,
+      feed,
       onAlarm: (alarm) => {
         store.getState().raiseAlarm(alarm);
         events.emit('alarm', { ...alarm, type: alarm.typeEn, time: new Date(alarm.time).toISOString() });

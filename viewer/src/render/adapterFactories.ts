@@ -20,6 +20,11 @@ export const ADAPTER_FACTORIES: Record<LayerKind, AdapterFactory | undefined> = 
   // No live feed configured (CIM_LIVE=off): no sensors layer.
   sensors: (definition, context) =>
     context.config.live
-      ? new SensorsAdapter(definition, context, absoluteMqttUrl(context.config.live.mqttUrl), context.config.live.apiUrl || location.origin, context.events)
+      ? new SensorsAdapter(
+          definition,
+          context,
+          { ...context.config.live, mqttUrl: absoluteMqttUrl(context.config.live.mqttUrl), apiUrl: context.config.live.apiUrl || location.origin },
+          context.events,
+        )
       : undefined,
 };

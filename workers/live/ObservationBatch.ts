@@ -1,0 +1,113 @@
+/**
+ * The viewers' feed: the server gathers the observations it accepted over a short window
+ * (~100 ms) and publishes them as one binary message on one topic, so 20 viewers cost the
+ * broker 20 deliveries per window instead of 20 per observation. Devices and third-party
+ * consumers keep the per-datastream SensorThings topics.
+ *
+ * Layout (little-endian, columns 8-byte aligned), n = count:
+ *   0  u32 magic 'CIMO' | 4 u16 version | 6 u16 reserved | 8 u32 sequence | 12 u32 count | 16 f64 sentAt (ms)
+ *   24 f64 time[n] (phenomenonTime, ms) | f64 result[n] | u32 datastream[n]
+ * The sequence numbers consecutive batches: a gap means the viewer missed one and reloads
+ * the current state over HTTP.
+ */
+export const OBSERVATION_BATCH_TOPIC = 'cimtwin/v1/Observations';
+const MAGIC = 0x4f4d4943; // 'CIMO' read as a little-endian u32
+const VERSION = 1;
+const HEADER_BYTES = 24;
+const BYTES_PER_OBSERVATION = 20;
+
+export interface ObservationBatch {
+  sequence: number;
+  sentAt: number;
+  count: number;
+  time: Float64Array;
+  result: Float64Array;
+  datastream: Uint32Array;
+}
+
+export function encodeObservationBatch(
+  sequence: number,
+  sentAt: number,
+  datastream: ArrayLike<number>,
+  time: ArrayLike<number>,
+  result: ArrayLike<number>,
+  count: number,
+): Uint8Array {
+  const buffer = new ArrayBuffer(HEADER_BYTES + count * BYTES_PER_OBSERVATION);
+  const header = new DataView(buffer);
+  header.setUint32(0, MAGIC, true);
+  header.setUint16(4, VERSION, true);
+  header.setUint32(8, sequence >>> 0, true);
+  header.setUint32(12, count, true);
+  header.setFloat64(16, sentAt, true);
+  const times = new Float64Array(buffer, HEADER_BYTES, count);
+  const results = new Float64Array(buffer, HEADER_BYTES + count * 8, count);
+  const ids = new Uint32Array(buffer, HEADER_BYTES + count * 16, count);
+  for (let i = 0; i < count; i++) {
+    times[i] = time[i]!;
+    results[i] = result[i]!;
+    ids[i] = datastream[i]!;
+  }
+  return new Uint8Array(buffer);
+}
+
+/** Reads a batch (the bytes may sit anywhere in a larger buffer); throws on anything else. */
+export function decodeObservationBatch(bytes: Uint8Array): ObservationBatch {
+  if (bytes.byteLength < HEADER_BYTES) throw new Error(`observation batch: ${bytes.byteLength} bytes is shorter than its header`);
+  // Typed-array columns need an aligned start: copy unless the bytes already begin a buffer on an 8-byte boundary.
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes); // a copy (Buffer#slice would not copy)
+  const header = new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength);
+  if (header.getUint32(0, true) !== MAGIC) throw new Error('observation batch: wrong magic');
+  const version = header.getUint16(4, true);
+  if (version !== VERSION) throw new Error(`observation batch: version ${version} is not ${VERSION}`);
+  const count = header.getUint32(12, true);
+  if (aligned.byteLength !== HEADER_BYTES + count * BYTES_PER_OBSERVATION)
+    throw new Error(`observation batch: ${aligned.byteLength} bytes does not hold ${count} observations`);
+  const start = aligned.byteOffset + HEADER_BYTES;
+  return {
+    sequence: header.getUint32(8, true),
+    sentAt: header.getFloat64(16, true),
+    count,
+    time: new Float64Array(aligned.buffer, start, count),
+    result: new Float64Array(aligned.buffer, start + count * 8, count),
+    datastream: new Uint32Array(aligned.buffer, start + count * 16, count),
+  };
+}
+
+/**
+ * Gathers observations into batches: `add` per accepted observation, `take` at the end of each
+ * window (or when `isFull`), which returns the encoded batch or undefined when nothing came.
+ * Pure: the broker owns the timer and the publishing.
+ */
+export class ObservationBatcher {
+  private datastream: Uint32Array;
+  private time: Float64Array;
+  private result: Float64Array;
+  private count = 0;
+  private sequence = 0;
+
+  constructor(readonly maxPerBatch = 4096) {
+    this.datastream = new Uint32Array(maxPerBatch);
+    this.time = new Float64Array(maxPerBatch);
+    this.result = new Float64Array(maxPerBatch);
+  }
+
+  add(datastream: number, time: number, result: number): void {
+    if (this.count === this.maxPerBatch) throw new Error('observation batch is full: take() it first');
+    this.datastream[this.count] = datastream;
+    this.time[this.count] = time;
+    this.result[this.count] = result;
+    this.count++;
+  }
+
+  isFull(): boolean {
+    return this.count === this.maxPerBatch;
+  }
+
+  take(sentAt: number): Uint8Array | undefined {
+    if (this.count === 0) return undefined;
+    const bytes = encodeObservationBatch(++this.sequence, sentAt, this.datastream, this.time, this.result, this.count);
+    this.count = 0;
+    return bytes;
+  }
+}
