@@ -36,6 +36,7 @@ if (process.env['CIM_LIVE'] !== 'off' && !process.env['CIM_MQTT_URL']) {
     mqttHost: process.env['MQTT_HOST'] ?? '127.0.0.1',
     ...(publisher ? { publisher } : {}),
     ...(sensors ? { sensors: Number(sensors) } : {}),
+    ...(process.env['CIM_STALE_AFTER_SECONDS'] ? { staleAfterSeconds: Number(process.env['CIM_STALE_AFTER_SECONDS']) } : {}),
     simulator: process.env['SIMULATOR'] === 'off' ? false : { ...(rate ? { rate: Number(rate) } : {}) },
   });
   liveApi = live.api;

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStateDocument } from '../layers/sensors/LiveSensorSource.js';
+import { observationsTopic } from '../layers/sensors/sensorTypes.js';
 import { SENSOR_MARKUP_CANARY_NAME } from '../seeds/generator/generatePointsOfInterest.js';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from './support/launchBrowser.js';
@@ -35,7 +37,11 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
         timeout: 30_000,
       },
     );
+    // Readings' age when the frame showing them is drawn (phenomenonTime → postRender), reported once a second.
+    await page.waitForFunction(() => ((window as unknown as Win).cimTwin.stats().live.ageAtRenderMs?.count ?? 0) > 10, null, { timeout: 30_000 });
     const live = await page.evaluate(() => (window as unknown as Win).cimTwin.stats().live);
+    console.log(`sensors: age at render p50/p95/p99 ${live.ageAtRenderMs!.p50}/${live.ageAtRenderMs!.p95}/${live.ageAtRenderMs!.p99} ms`);
+    expect(live.ageAtRenderMs!.p50).toBeLessThan(2000);
     expect(live.sensors).toBe(server.live!.catalog.length);
     expect(await page.textContent('#live-connection')).toMatch(/^实时 · 传感器 \d+/);
     expect(problems).toEqual([]);
@@ -75,6 +81,15 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     await page.waitForFunction((id) => Number(document.querySelector(`.sensor-chart[data-datastream="${id}"]`)?.getAttribute('data-points')) >= 2, cover.id, {
       timeout: 15_000,
     });
+    // Then live: a new reading reaches the chart and the value row without a reload.
+    const points = Number(await page.getAttribute(`.sensor-chart[data-datastream="${cover.id}"]`, 'data-points'));
+    await server.live!.simulator!.inject(cover.id, reading + 1, Date.now());
+    await page.waitForFunction(
+      ([id, n]) => Number(document.querySelector(`.sensor-chart[data-datastream="${id}"]`)?.getAttribute('data-points')) === n + 1,
+      [cover.id, points] as const,
+      { timeout: 2000 },
+    );
+    expect(await page.textContent('#info tr[data-field="value"] td')).toBe(String(reading + 1));
     await page.screenshot({ path: join(artifacts, 'sensors-alarm.png') });
     // Acknowledge: it stays listed, marked.
     await page.click(`#alarms li[data-datastream="${cover.id}"] .alarm-ack`);
@@ -99,4 +114,45 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(problems).toEqual([]);
   });
+});
+
+describe('a sensor that falls silent greys out (live, Chromium)', () => {
+  let quiet: Awaited<ReturnType<typeof startDemoServer>>;
+  let quietPage: Page;
+  const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
+
+  beforeAll(async () => {
+    // No simulator; every sensor is offline after 3 s of silence (CIM_STALE_AFTER_SECONDS).
+    quiet = await startDemoServer({ live: { simulator: false, publisher, staleAfterSeconds: 3 } });
+    ({ page: quietPage } = await openViewer(browser, quiet.url));
+    await quietPage.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.state === 'live', null, { timeout: 30_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await quietPage?.close();
+    await quiet?.close();
+  }, 30_000);
+
+  it('normal while it reports, offline once silent past its limit, shown live in the open info panel', async () => {
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${quiet.live!.broker.tcpPort()}`, { reconnectPeriod: 0, ...publisher });
+    const sensor = quiet.live!.catalog[1]!;
+    const level = sensor.type.normal.base;
+    const report = (): Promise<unknown> =>
+      device.publishAsync(observationsTopic(sensor.id), JSON.stringify({ phenomenonTime: new Date().toISOString(), result: level }), { qos: 1 });
+    await report();
+    await quietPage.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), sensor.id);
+    const stateCell = '#info tr[data-field="state"] td';
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 5000 });
+    const silentSince = Date.now();
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('offline'), stateCell, { timeout: 10_000 });
+    const greyedAfter = Date.now() - silentSince;
+    console.log(`stale: greyed out ${greyedAfter} ms after the last reading (limit 3 s)`);
+    expect(greyedAfter).toBeGreaterThan(1500);
+    expect(await quietPage.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), sensor.id)).toMatchObject({ state: 'offline' });
+    // Reporting again brings it back.
+    await report();
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 5000 });
+    await quietPage.screenshot({ path: join(artifacts, 'sensors-stale.png') });
+    await device.endAsync();
+  }, 60_000);
 });

@@ -15,6 +15,8 @@ export interface LiveStateDocument {
     unit: string;
     color: string;
     periodSeconds: number;
+    /** Silent this long = offline (greyed). */
+    staleAfterSeconds: number;
     thresholds: import('../../workers/live/alarmStateMachine.js').Thresholds;
   }[];
   count: number;

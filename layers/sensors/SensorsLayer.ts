@@ -1,7 +1,8 @@
 import { Cartesian3, Color, NearFarScalar, PointPrimitiveCollection, type PointPrimitive, type Scene } from 'cesium';
 import { wrap, type Remote } from 'comlink';
-import { SensorState } from '../../workers/live/alarmStateMachine.js';
-import { unpackSensorFrame } from '../../workers/live/SensorFrame.js';
+import { SENSOR_STATE_NAMES, SensorState } from '../../workers/live/alarmStateMachine.js';
+import { LatencyHistogram, type LatencySummary } from '../../workers/live/LatencyHistogram.js';
+import { FRESH_OBSERVATION, STATE_MASK, unpackSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveConnectionState, LiveFeed, LiveStateDocument } from './LiveSensorSource.js';
 import type { SensorsWorkerApi } from './sensorsWorker.js';
 
@@ -25,6 +26,8 @@ export interface SensorsSummary {
   sensors: number;
   alarms: number;
   messagesPerSecond: number;
+  /** Age of live readings when the frame that shows them is drawn (phenomenonTime → drawn), last 30–60 s. */
+  ageAtRenderMs: LatencySummary | undefined;
 }
 
 export interface SensorsLayerContext {
@@ -34,6 +37,8 @@ export interface SensorsLayerContext {
   onAlarm(alarm: SensorAlarm): void;
   onAlarmCleared(datastream: number): void;
   onSummary(summary: SensorsSummary): void;
+  /** Each change of the followed sensor (see `follow`). */
+  onFollowedReading(datastream: number, time: number, value: number, state: number): void;
 }
 
 /** Colours by state (normal uses the type's colour), parsed once: style() runs for every changed sensor. */
@@ -59,9 +64,15 @@ export class SensorsLayer {
   private values = new Float64Array(0);
   private readonly alarming = new Set<number>();
   private pulling = false;
+  /** The sensor whose every change goes to `onFollowedReading` (the selected one), by slot. */
+  private followed = -1;
   private destroyed = false;
   private readonly onPreRender: () => void;
-  private summary: SensorsSummary = { state: 'connecting', since: Date.now(), sensors: 0, alarms: 0, messagesPerSecond: 0 };
+  private readonly onPostRender: () => void;
+  /** phenomenonTimes of live readings applied but not drawn yet. */
+  private undrawn: number[] = [];
+  private readonly ageAtRender = new LatencyHistogram();
+  private summary: SensorsSummary = { state: 'connecting', since: Date.now(), sensors: 0, alarms: 0, messagesPerSecond: 0, ageAtRenderMs: undefined };
   private lastSummary = 0;
 
   constructor(private readonly context: SensorsLayerContext) {
@@ -69,13 +80,24 @@ export class SensorsLayer {
     this.remote = wrap<SensorsWorkerApi>(this.worker);
     void this.remote.start(context.feed);
     context.scene.primitives.add(this.points);
-    this.onPreRender = () => this.frame();
+    this.onPreRender = () => this.pulse();
     context.scene.preRender.addEventListener(this.onPreRender);
+    // Changes are pulled once per animation frame, not per rendered frame: the scene renders on
+    // demand, and what arrives should be on screen in the next frame, not after the next render.
+    const pull = (): void => {
+      if (this.destroyed) return;
+      this.pull();
+      this.animationFrame = requestAnimationFrame(pull);
+    };
+    this.animationFrame = requestAnimationFrame(pull);
+    this.onPostRender = () => this.drawn();
+    context.scene.postRender.addEventListener(this.onPostRender);
     // Live data must be drawn even when the camera is still (the scene renders on demand).
     this.ticker = setInterval(() => context.requestRender(), 250);
   }
 
   private readonly ticker: ReturnType<typeof setInterval>;
+  private animationFrame = 0;
 
   get show(): boolean {
     return this.points.show;
@@ -86,20 +108,31 @@ export class SensorsLayer {
     this.context.requestRender();
   }
 
-  /** Per frame: pull the worker's changes (one request in flight: backpressure), pulse alarms. */
-  private frame(): void {
-    if (!this.pulling && !this.destroyed) {
-      this.pulling = true;
-      void this.remote
-        .takeFrame()
-        .then((frame) => this.apply(frame))
-        .finally(() => (this.pulling = false));
-    }
+  /** The worker's changes since the last pull (one request in flight: backpressure). */
+  private pull(): void {
+    if (this.pulling) return;
+    this.pulling = true;
+    void this.remote
+      .takeFrame()
+      .then((frame) => this.apply(frame))
+      .finally(() => (this.pulling = false));
+  }
+
+  /** Per rendered frame: alarms pulse. */
+  private pulse(): void {
     const pulse = 10 + 6 * Math.abs(Math.sin(performance.now() / 300));
     for (const i of this.alarming) {
       const point = this.primitives[i];
       if (point) point.pixelSize = pulse;
     }
+  }
+
+  /** After a frame is drawn: what it showed for the first time is now on screen. */
+  private drawn(): void {
+    if (this.undrawn.length === 0) return;
+    const now = Date.now();
+    for (const time of this.undrawn) this.ageAtRender.add(now - time, now);
+    this.undrawn = [];
   }
 
   private async apply(frame: Awaited<ReturnType<Remote<SensorsWorkerApi>['takeFrame']>>): Promise<void> {
@@ -115,10 +148,12 @@ export class SensorsLayer {
       const i = changes.index[k]!;
       if (i >= this.states.length) continue;
       const previous = this.states[i]!;
-      const next = changes.state[k]!;
+      const next = changes.state[k]! & STATE_MASK;
+      if (changes.state[k]! & FRESH_OBSERVATION && this.points.show && this.undrawn.length < 65_536) this.undrawn.push(changes.time[k]!);
       this.states[i] = next;
       this.values[i] = changes.value[k]!;
       this.style(i);
+      if (i === this.followed) this.context.onFollowedReading(meta.ids[i]!, changes.time[k]!, changes.value[k]!, next);
       if (next === SensorState.alarm && previous !== SensorState.alarm) {
         this.alarming.add(i);
         const type = meta.types[meta.type[i]!]!;
@@ -145,11 +180,13 @@ export class SensorsLayer {
       sensors: meta.count,
       alarms: this.alarming.size,
       messagesPerSecond: frame.messagesPerSecond,
+      ageAtRenderMs: this.summary.ageAtRenderMs,
     };
     const now = performance.now();
     // The summary (connection, rate) goes out once a second; alarms go out as they happen.
     if (now - this.lastSummary > 1000) {
       this.lastSummary = now;
+      this.summary.ageAtRenderMs = this.ageAtRender.summary(Date.now());
       this.context.onSummary(this.summary);
     }
   }
@@ -204,12 +241,17 @@ export class SensorsLayer {
       sensorType: type.id,
       value: Number.isFinite(value) ? value : null,
       unit: type.unit,
-      state: ['normal', 'warning', 'alarm', 'offline'][this.states[i]!]!,
+      state: SENSOR_STATE_NAMES[this.states[i]!]!,
       warning: type.thresholds.warning,
       alarm: type.thresholds.alarm,
       lon: meta.lon[i]!,
       lat: meta.lat[i]!,
     };
+  }
+
+  /** Follows one sensor's changes (the selected one), or none. */
+  follow(datastream: number | undefined): void {
+    this.followed = datastream === undefined ? -1 : (this.metadata?.ids.indexOf(datastream) ?? -1);
   }
 
   stateOf(datastream: number): number | undefined {
@@ -224,7 +266,9 @@ export class SensorsLayer {
   destroy(): void {
     this.destroyed = true;
     clearInterval(this.ticker);
+    cancelAnimationFrame(this.animationFrame);
     this.context.scene.preRender.removeEventListener(this.onPreRender);
+    this.context.scene.postRender.removeEventListener(this.onPostRender);
     this.context.scene.primitives.remove(this.points);
     this.worker.terminate();
   }

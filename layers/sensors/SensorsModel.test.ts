@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SensorState } from '../../workers/live/alarmStateMachine.js';
-import { unpackSensorFrame } from '../../workers/live/SensorFrame.js';
+import { FRESH_OBSERVATION, unpackSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveStateDocument } from './LiveSensorSource.js';
 import { SensorsModel } from './SensorsModel.js';
+import { SENSOR_TYPES, staleAfterSeconds } from './sensorTypes.js';
 
 const now = 1_800_000_000_000;
 const doc: LiveStateDocument = {
@@ -15,6 +16,7 @@ const doc: LiveStateDocument = {
       unit: '%LEL',
       color: '#f0f',
       periodSeconds: 30,
+      staleAfterSeconds: staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 30 }),
       thresholds: { direction: 'above', warning: 10, alarm: 25, hysteresis: 2, minDurationSeconds: 0 },
     },
   ],
@@ -42,7 +44,13 @@ describe('sensors model (the worker’s state)', () => {
     expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
   });
 
-  it('a sensor that falls silent for three periods (at least a minute) (here 3 × 30 s) goes offline, and comes back with data', () => {
+  it('silence limits: three report periods, at least a minute, or one limit the deployment sets', () => {
+    expect(staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 30 })).toBe(90);
+    expect(staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 5 })).toBe(60);
+    expect(staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 30 }, 4)).toBe(4);
+  });
+
+  it('a sensor silent past its limit (here 3 × 30 s) goes offline, and comes back with data', () => {
     const model = new SensorsModel();
     model.applyState(doc, now);
     model.sweepStale(now); // the sensor that never reported goes offline at once
@@ -56,7 +64,8 @@ describe('sensors model (the worker’s state)', () => {
     model.observe(1, now + 93_000, 2, now + 93_000);
     const back = unpackSensorFrame(model.takeFrame());
     expect([...back.index]).toEqual([0]);
-    expect([...back.state]).toEqual([SensorState.normal]);
+    // A live observation: marked fresh (the layer measures its age at render); reloads and sweeps are not.
+    expect([...back.state]).toEqual([SensorState.normal | FRESH_OBSERVATION]);
   });
 
   it('ignores readings older than the one held and unknown datastreams', () => {

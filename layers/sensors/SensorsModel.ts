@@ -1,6 +1,6 @@
 import { createAlarmMemory, SensorState, updateAlarmState, type AlarmMemory, type Thresholds } from '../../workers/live/alarmStateMachine.js';
 import { LatestObservations } from '../../workers/live/LatestObservations.js';
-import { packSensorFrame } from '../../workers/live/SensorFrame.js';
+import { FRESH_OBSERVATION, packSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveStateDocument } from './LiveSensorSource.js';
 
 /**
@@ -15,6 +15,8 @@ export class SensorsModel {
   private thresholds: Thresholds[] = [];
   private staleAfterMs = new Float64Array(0);
   private changed = new Uint8Array(0);
+  /** Changed by a live observation (not a state reload or a staleness sweep) since the last frame. */
+  private fresh = new Uint8Array(0);
   private changedList: number[] = [];
   private received = 0;
 
@@ -25,27 +27,32 @@ export class SensorsModel {
       this.latest = new LatestObservations(doc.count);
       this.alarms = createAlarmMemory(doc.count);
       this.changed = new Uint8Array(doc.count);
+      this.fresh = new Uint8Array(doc.count);
       this.changedList = [];
       this.staleAfterMs = new Float64Array(doc.count);
     }
     this.thresholds = doc.type.map((t) => doc.types[t]!.thresholds);
     for (let i = 0; i < doc.count; i++) {
-      // Stale: three report periods without data, at least a minute.
-      this.staleAfterMs[i] = Math.max(60_000, 3 * doc.types[doc.type[i]!]!.periodSeconds * 1000);
+      this.staleAfterMs[i] = doc.types[doc.type[i]!]!.staleAfterSeconds * 1000;
       const time = doc.time[i];
       const result = doc.result[i];
-      if (time !== null && time !== undefined && result !== null && result !== undefined) this.observe(i + 1, time, result, nowMs, doc.serverTime - time);
+      if (time !== null && time !== undefined && result !== null && result !== undefined)
+        this.observe(i + 1, time, result, nowMs, doc.serverTime - time, false);
       else this.markChanged(i);
     }
   }
 
-  /** One observation; older or duplicate ones are ignored. `ageMs` places server-received times. */
-  observe(datastream: number, timeMs: number, result: number, nowMs: number, ageMs = 0): void {
+  /**
+   * One observation; older or duplicate ones are ignored. `ageMs` places server-received times;
+   * `live` is false for values from a state reload (they do not count as fresh data).
+   */
+  observe(datastream: number, timeMs: number, result: number, nowMs: number, ageMs = 0, live = true): void {
     const i = datastream - 1;
     if (i < 0 || i >= this.count) return;
     this.received++;
     if (!this.latest.offer(i, timeMs, result, nowMs - Math.max(0, ageMs))) return;
     updateAlarmState(this.alarms, i, result, timeMs, this.thresholds[i]!);
+    if (live) this.fresh[i] = 1;
     this.markChanged(i);
   }
 
@@ -82,7 +89,8 @@ export class SensorsModel {
       index[k] = i;
       time[k] = this.latest.time[i]!;
       value[k] = this.latest.value[i]!;
-      state[k] = this.alarms.state[i]!;
+      state[k] = this.alarms.state[i]! | (this.fresh[i] ? FRESH_OBSERVATION : 0);
+      this.fresh[i] = 0;
     }
     return packSensorFrame(index, time, value, state, n);
   }

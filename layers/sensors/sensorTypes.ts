@@ -140,6 +140,14 @@ export function sensorType(id: string): SensorType | undefined {
   return SENSOR_TYPES.find((t) => t.id === id);
 }
 
+/**
+ * How long a sensor may stay silent before the map greys it out: three report periods, at
+ * least a minute, unless the deployment sets one time for all (CIM_STALE_AFTER_SECONDS).
+ */
+export function staleAfterSeconds(type: SensorType, deploymentOverride?: number): number {
+  return deploymentOverride ?? Math.max(60, 3 * type.periodSeconds);
+}
+
 /** SensorThings MQTT topic of a datastream's observations. */
 export function observationsTopic(datastreamId: number | string): string {
   return `v1.1/Datastreams(${datastreamId})/Observations`;

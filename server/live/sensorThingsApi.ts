@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SENSOR_TYPES } from '../../layers/sensors/sensorTypes.js';
+import { SENSOR_TYPES, staleAfterSeconds } from '../../layers/sensors/sensorTypes.js';
 import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
 import type { ObservationStore } from './ObservationStore.js';
 
@@ -10,7 +10,12 @@ import type { ObservationStore } from './ObservationStore.js';
  * current value of every sensor in one columnar document (what a client needs after a gap).
  * Returns false for paths it does not serve.
  */
-export function createSensorThingsApi(catalog: readonly CatalogEntry[], store: ObservationStore, counters: () => object) {
+export function createSensorThingsApi(
+  catalog: readonly CatalogEntry[],
+  store: ObservationStore,
+  counters: () => object,
+  options: { staleAfterSeconds?: number } = {},
+) {
   const byThing = new Map(catalog.map((e) => [e.thingId, e]));
   const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
 
@@ -69,6 +74,7 @@ export function createSensorThingsApi(catalog: readonly CatalogEntry[], store: O
           thresholds: t.thresholds,
           color: t.color,
           periodSeconds: t.periodSeconds,
+          staleAfterSeconds: staleAfterSeconds(t, options.staleAfterSeconds),
         })),
         count: catalog.length,
         ids: catalog.map((e) => e.id),

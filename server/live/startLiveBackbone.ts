@@ -15,6 +15,8 @@ export interface LiveBackboneOptions {
   mqttHost?: string;
   publisher?: PublisherCredentials;
   sensors?: number;
+  /** One silence limit for every sensor (s) instead of three report periods (at least a minute). */
+  staleAfterSeconds?: number;
   simulator?: false | Omit<SimulatorOptions, 'brokerUrl' | 'credentials' | 'catalog'>;
 }
 
@@ -43,7 +45,9 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   const store = await ObservationStore.open(catalog.length);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
   let broker = await createLiveBroker({ http: options.http, tcpPort: options.mqttPort, tcpHost: options.mqttHost, publisher, store });
-  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length }));
+  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length }), {
+    ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
+  });
   const simulator =
     options.simulator === false
       ? undefined

@@ -2,7 +2,12 @@
  * What the sensors worker sends the main thread once per animation frame: the sensors that
  * changed, as columns in one ArrayBuffer (transferred, not copied). Layout, n = count:
  *   Uint32 index[n] | Float64 time[n] | Float64 value[n] | Uint8 state[n]
+ * A state byte carries FRESH_OBSERVATION when a live observation (not a state reload or a
+ * staleness sweep) changed the sensor: the layer measures data age at render on those.
  */
+export const FRESH_OBSERVATION = 0x80;
+export const STATE_MASK = 0x7f;
+
 export interface SensorFrame {
   count: number;
   index: Uint32Array;

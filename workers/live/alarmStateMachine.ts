@@ -1,6 +1,9 @@
 /** A sensor's display state: the order is the severity (offline last: it is not a reading). */
 export const SensorState = { normal: 0, warning: 1, alarm: 2, offline: 3 } as const;
 export type SensorStateCode = (typeof SensorState)[keyof typeof SensorState];
+export type SensorStateName = keyof typeof SensorState;
+/** Names by code. */
+export const SENSOR_STATE_NAMES: readonly SensorStateName[] = ['normal', 'warning', 'alarm', 'offline'];
 
 /**
  * Thresholds of one datastream (SensorThings `properties.thresholds`): levels above (or below,

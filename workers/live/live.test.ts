@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAlarmMemory, SensorState, type Thresholds, updateAlarmState } from './alarmStateMachine.js';
 import { backoffDelay } from './backoffSchedule.js';
+import { LatencyHistogram } from './LatencyHistogram.js';
 import { LatestObservations } from './LatestObservations.js';
 import { decodeObservationBatch, ObservationBatcher } from './ObservationBatch.js';
 import { packSensorFrame, unpackSensorFrame } from './SensorFrame.js';
@@ -107,5 +108,21 @@ describe('observation batches (the viewers feed)', () => {
     expect(() => decodeObservationBatch(bytes.subarray(0, bytes.byteLength - 4))).toThrow(/does not hold 2/);
     expect(() => decodeObservationBatch(new TextEncoder().encode('{"result": 1, "phenomenonTime": "now"}'))).toThrow(/magic/);
     expect(() => decodeObservationBatch(new Uint8Array(4))).toThrow(/shorter/);
+  });
+});
+
+describe('latency histogram', () => {
+  it('gives percentiles to 5 ms over a rolling window and forgets old windows', () => {
+    const histogram = new LatencyHistogram(30_000, 0);
+    expect(histogram.summary(0)).toBeUndefined();
+    for (let i = 0; i < 1000; i++) histogram.add(i < 990 ? 42 : 400, 1000);
+    expect(histogram.summary(1000)).toEqual({ p50: 45, p95: 45, p99: 45, count: 1000 });
+    histogram.add(20_000, 1000);
+    expect(histogram.summary(1000)!.p99).toBe(405); // 400 ms lies in the 400–405 bin
+    // One window later the old samples still count; two windows later they are gone.
+    histogram.add(10, 31_000);
+    expect(histogram.summary(31_000)!.count).toBe(1002);
+    expect(histogram.summary(61_000)).toEqual({ p50: 15, p95: 15, p99: 15, count: 1 });
+    expect(histogram.summary(200_000)).toBeUndefined();
   });
 });

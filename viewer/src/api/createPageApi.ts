@@ -1,3 +1,4 @@
+import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
 import type { SceneHost, ViewerStats } from '../render/SceneHost.js';
 import type { SearchHit } from '../search/searchFeatures.js';
 import type { SearchService } from '../search/SearchService.js';
@@ -28,7 +29,10 @@ export interface CimTwinApi {
   setUnderground(on: boolean): void;
   getState(): ViewerState;
   /** Scene figures, and when `ready` resolved (ms since navigation start). */
-  stats(): ViewerStats & { readyMs: number | null; live: { state: string; sensors: number; alarms: number; messagesPerSecond: number } };
+  stats(): ViewerStats & {
+    readyMs: number | null;
+    live: { state: string; sensors: number; alarms: number; messagesPerSecond: number; ageAtRenderMs: LatencySummary | null };
+  };
   acknowledgeAlarm(datastream: number): void;
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
   pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
@@ -104,7 +108,13 @@ export function createPageApi(store: ViewerStore, host: SceneHost, events: Viewe
       return {
         ...host.stats(),
         readyMs,
-        live: { state: live.connection, sensors: live.sensors, alarms: live.alarms.length, messagesPerSecond: live.messagesPerSecond },
+        live: {
+          state: live.connection,
+          sensors: live.sensors,
+          alarms: live.alarms.length,
+          messagesPerSecond: live.messagesPerSecond,
+          ageAtRenderMs: live.ageAtRenderMs,
+        },
       };
     },
     acknowledgeAlarm: (datastream) => store.getState().acknowledgeAlarm(datastream),

@@ -1,5 +1,6 @@
 import type { LiveFeed } from '../../../layers/sensors/LiveSensorSource.js';
 import { SensorsLayer } from '../../../layers/sensors/SensorsLayer.js';
+import { SENSOR_STATE_NAMES } from '../../../workers/live/alarmStateMachine.js';
 import type { ViewerEvents } from '../api/ViewerEvents.js';
 import { watch } from '../state/createViewerStore.js';
 import type { LayerDefinition } from '../state/layerCatalog.js';
@@ -27,13 +28,24 @@ export class SensorsAdapter implements LayerAdapter {
         events.emit('alarm', { ...alarm, type: alarm.typeEn, time: new Date(alarm.time).toISOString() });
       },
       onAlarmCleared: (datastream) => store.getState().clearAlarm(datastream),
-      onSummary: ({ state, since, sensors, messagesPerSecond }) => store.getState().setLiveSummary({ connection: state, since, sensors, messagesPerSecond }),
+      onFollowedReading: (datastream, time, value, state) =>
+        store.getState().setSelectedReading({ datastream, time, value, state: SENSOR_STATE_NAMES[state] ?? 'normal' }),
+      onSummary: ({ state, since, sensors, messagesPerSecond, ageAtRenderMs }) =>
+        store.getState().setLiveSummary({ connection: state, since, sensors, messagesPerSecond, ageAtRenderMs: ageAtRenderMs ?? null }),
     });
     const apply = (): void => {
       this.layer.show = store.getState().layers[this.id]?.visible ?? true;
     };
     apply();
-    this.stop = watch(store, (s) => s.layers[this.id], apply);
+    const follow = (): void => {
+      const selection = store.getState().selection;
+      const datastream = selection?.tileset === 'sensors' ? Number(selection.id) : undefined;
+      this.layer.follow(datastream);
+      if (store.getState().live.selectedReading?.datastream !== datastream) store.getState().setSelectedReading(null);
+    };
+    follow();
+    const stops = [watch(store, (s) => s.layers[this.id], apply), watch(store, (s) => s.selection, follow)];
+    this.stop = () => stops.forEach((stop) => stop());
   }
 
   destroy(): void {

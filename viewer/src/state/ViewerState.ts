@@ -1,3 +1,5 @@
+import type { SensorStateName } from '../../../workers/live/alarmStateMachine.js';
+import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
 import type { SensorAlarm } from '../../../layers/sensors/SensorsLayer.js';
 
 /**
@@ -47,7 +49,19 @@ export interface LiveState {
   since: number;
   sensors: number;
   messagesPerSecond: number;
+  /** Age of live readings when first drawn (phenomenonTime → frame), p50/p95/p99 over the last 30–60 s. */
+  ageAtRenderMs: LatencySummary | null;
   alarms: AlarmEntry[];
+  /** The newest reading of the selected sensor (the info panel and its chart follow it live). */
+  selectedReading: SensorReading | null;
+}
+
+export interface SensorReading {
+  datastream: number;
+  /** phenomenonTime, ms. */
+  time: number;
+  value: number;
+  state: SensorStateName;
 }
 
 export interface ViewerState {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AlarmEntry, CameraView, FeatureRef, Language, LayerState, LiveState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
+import type { AlarmEntry, CameraView, FeatureRef, Language, LayerState, LiveState, SensorReading, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
 
 export interface ViewerActions {
   setCamera(camera: CameraView): void;
@@ -11,7 +11,8 @@ export interface ViewerActions {
   setLanguage(language: Language): void;
   setUnderground(on: boolean): void;
   setTour(running: boolean, index?: number): void;
-  setLiveSummary(summary: Omit<LiveState, 'alarms'>): void;
+  setLiveSummary(summary: Omit<LiveState, 'alarms' | 'selectedReading'>): void;
+  setSelectedReading(reading: SensorReading | null): void;
   raiseAlarm(alarm: Omit<AlarmEntry, 'acknowledged'>): void;
   clearAlarm(datastream: number): void;
   acknowledgeAlarm(datastream: number): void;
@@ -35,7 +36,8 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
     setLanguage: (language) => set({ language }),
     setUnderground: (underground) => set({ underground }),
     setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
-    setLiveSummary: (summary) => set((s) => ({ live: { ...summary, alarms: s.live.alarms } })),
+    setLiveSummary: (summary) => set((s) => ({ live: { ...s.live, ...summary } })),
+    setSelectedReading: (selectedReading) => set((s) => ({ live: { ...s.live, selectedReading } })),
     raiseAlarm: (alarm) =>
       set((s) => ({
         live: {

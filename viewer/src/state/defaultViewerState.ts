@@ -14,6 +14,6 @@ export function defaultViewerState(liveConnection: LiveState['connection']): Vie
     underground: false,
     tour: { running: false, index: -1 },
     clock: null,
-    live: { connection: liveConnection, since: Date.now(), sensors: 0, messagesPerSecond: 0, alarms: [] },
+    live: { connection: liveConnection, since: Date.now(), sensors: 0, messagesPerSecond: 0, ageAtRenderMs: null, alarms: [], selectedReading: null },
   };
 }

@@ -71,6 +71,18 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
         unit: String(event.properties['unit'] ?? ''),
         title: ui.t('chart.title'),
         width: Math.max(260, root.clientWidth - 24),
+        follow: (listener) =>
+          watch(
+            store,
+            (s) => s.live.selectedReading,
+            (reading) => reading && listener(reading.time, reading.value),
+          ),
+        onResync: (listener) =>
+          watch(
+            store,
+            (s) => s.live.connection,
+            (now, before) => now === 'live' && before !== 'connecting' && listener(),
+          ),
       });
     }
   }
@@ -91,6 +103,22 @@ export function mountInfoPanel(parent: HTMLElement, ui: UiContext): () => void {
       render();
     }),
     watch(store, (s) => s.language, render),
+    // The selected sensor's value and state follow the live feed (the row text only).
+    watch(
+      store,
+      (s) => s.live.selectedReading,
+      (reading) => {
+        if (!reading || last?.feature?.tileset !== 'sensors' || last.feature.id !== String(reading.datastream)) return;
+        for (const [field, value] of [
+          ['value', reading.value],
+          ['state', reading.state],
+        ] as const) {
+          const cell = root.querySelector(`tr[data-field="${field}"] td`);
+          if (cell) cell.textContent = displayValue(field, value);
+          if (last.properties) last.properties[field] = value;
+        }
+      },
+    ),
   ];
   return () => {
     stops.forEach((stop) => stop());

@@ -6,31 +6,41 @@ interface Observations {
 }
 
 /**
- * The last hour of a sensor, from the SensorThings history, refreshed every few seconds while
- * open, with the warning and alarm thresholds drawn. uPlot (canvas, ~50 kB) is loaded on first
- * use so the viewer's bundle does not carry it.
+ * The last hour of a sensor: the SensorThings history first, then every live reading as it
+ * arrives (`follow`), history again after the feed was interrupted (`onResync`); warning and
+ * alarm thresholds drawn. uPlot (canvas, ~50 kB) is loaded on first use so the viewer's bundle
+ * does not carry it.
  */
 export function mountSensorChart(
   parent: HTMLElement,
-  options: { apiUrl: string; datastream: number; warning: number; alarm: number; unit: string; title: string; width: number },
+  options: {
+    apiUrl: string;
+    datastream: number;
+    warning: number;
+    alarm: number;
+    unit: string;
+    title: string;
+    width: number;
+    /** Subscribes to the sensor's live readings; returns the unsubscribe. */
+    follow(listener: (time: number, value: number) => void): () => void;
+    /** Subscribes to "the feed is back after a gap"; returns the unsubscribe. */
+    onResync(listener: () => void): () => void;
+  },
 ): () => void {
   const root = h('div', { className: 'sensor-chart', attrs: { 'data-datastream': String(options.datastream) } }, h('p', { className: 'hint' }, options.title));
   parent.append(root);
   let chart: uPlot | undefined;
   let stopped = false;
+  /** Seconds and values, oldest first. */
+  let times: number[] = [];
+  let values: number[] = [];
 
-  async function refresh(): Promise<void> {
-    const since = new Date(Date.now() - 3_600_000).toISOString();
-    const response = await fetch(
-      `${options.apiUrl}/v1.1/Datastreams(${options.datastream})/Observations?$top=2000&$orderby=phenomenonTime asc&$filter=phenomenonTime ge ${since}`,
-    );
-    if (!response.ok || stopped) return;
-    const { value } = (await response.json()) as Observations;
-    const times = value.map((o) => Date.parse(o.phenomenonTime) / 1000);
-    const data: uPlot.AlignedData = [times, value.map((o) => o.result), times.map(() => options.warning), times.map(() => options.alarm)];
+  async function draw(): Promise<void> {
+    const data: uPlot.AlignedData = [times, values, times.map(() => options.warning), times.map(() => options.alarm)];
+    root.dataset['points'] = String(times.length);
     if (chart) return chart.setData(data);
     const [{ default: UPlot }] = await Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css' as string)]);
-    if (stopped) return;
+    if (stopped || chart) return;
     chart = new UPlot(
       {
         width: options.width,
@@ -39,18 +49,44 @@ export function mountSensorChart(
         axes: [{ stroke: '#9fb3cc' }, { stroke: '#9fb3cc', label: options.unit }],
         series: [{}, { stroke: '#4cc9f0', width: 2 }, { stroke: '#ffb000', dash: [6, 4] }, { stroke: '#ff1744', dash: [6, 4] }],
       },
-      data,
+      [times, values, times.map(() => options.warning), times.map(() => options.alarm)],
       root,
     );
-    root.dataset['points'] = String(value.length);
   }
 
-  void refresh();
-  const timer = setInterval(() => void refresh(), 5000);
+  async function loadHistory(): Promise<void> {
+    const since = new Date(Date.now() - HOUR_MS).toISOString();
+    const response = await fetch(
+      `${options.apiUrl}/v1.1/Datastreams(${options.datastream})/Observations?$top=2000&$orderby=phenomenonTime asc&$filter=phenomenonTime ge ${since}`,
+    );
+    if (!response.ok || stopped) return;
+    const { value } = (await response.json()) as Observations;
+    times = value.map((o) => Date.parse(o.phenomenonTime) / 1000);
+    values = value.map((o) => o.result);
+    await draw();
+  }
+
+  function append(timeMs: number, value: number): void {
+    const time = timeMs / 1000;
+    if (times.length && time <= times.at(-1)!) return; // older or the same: the history has it
+    times.push(time);
+    values.push(value);
+    const oldest = times.findIndex((t) => t >= (Date.now() - HOUR_MS) / 1000);
+    if (oldest > 0) {
+      times = times.slice(oldest);
+      values = values.slice(oldest);
+    }
+    void draw();
+  }
+
+  void loadHistory();
+  const stops = [options.follow(append), options.onResync(() => void loadHistory())];
   return () => {
     stopped = true;
-    clearInterval(timer);
+    stops.forEach((stop) => stop());
     chart?.destroy();
     root.remove();
   };
 }
+
+const HOUR_MS = 3_600_000;

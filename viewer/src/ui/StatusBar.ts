@@ -36,9 +36,13 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
     connection.textContent =
       live.connection === 'off'
         ? ui.t('live.off')
-        : [ui.t(`live.${live.connection}`, { since }), ui.t('live.sensors', { count: live.sensors }), ui.t('live.rate', { rate: live.messagesPerSecond })].join(
-            ' · ',
-          );
+        : [
+            ui.t(`live.${live.connection}`, { since }),
+            ui.t('live.sensors', { count: live.sensors }),
+            ui.t('live.rate', { rate: live.messagesPerSecond }),
+            // How old what the wall shows is: the figure a duty officer asks about first.
+            ...(live.ageAtRenderMs ? [ui.t('live.age', { ms: Number.isFinite(live.ageAtRenderMs.p95) ? live.ageAtRenderMs.p95 : '>10000' })] : []),
+          ].join(' · ');
     note.textContent = ui.t('app.dataNote');
   }
   tick();
