@@ -104,6 +104,9 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     expect(state.result[3]).toBe(10);
     expect(state.time[3]).toBe(now);
     expect((await history(4)).map((o) => o.result)).toEqual([10, 5]);
+    const stats = (await (await fetch(`${server.url}/api/live/stats`)).json()) as { history: { rows: number; bytes: number } };
+    expect(stats.history.rows).toBeGreaterThanOrEqual(2); // the duplicate is not stored twice
+    expect(stats.history.bytes).toBeGreaterThan(0);
     await device.endAsync();
   });
 

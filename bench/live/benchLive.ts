@@ -77,6 +77,8 @@ interface Row {
   render?: LatencySummary | null;
   cpu: number;
   rss: number[];
+  /** MB the history store (last hour of observations) grew during the row: growth by design until the hour is full. */
+  historyGrowth: number;
 }
 
 async function run(rate: number, clientCount: number): Promise<Row> {
@@ -114,13 +116,18 @@ async function run(rate: number, clientCount: number): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   latencies.length = 0;
   if (browser && DURATION < 60) process.stderr.write('note: the viewer reports the last 30–60 s; with DURATION < 60 its figure includes warm-up\n');
+  const historyBytes = async (): Promise<number> =>
+    ((await (await fetch(`${url}/api/live/stats`)).json()) as { history: { bytes: number } }).history.bytes / 1048576;
+  const history: number[] = [];
   const start = processUsage(child.pid!);
   const rss: number[] = [];
   for (let t = 0; t < DURATION; t += 10) {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     rss.push(processUsage(child.pid!).rssMb);
+    history.push(await historyBytes());
   }
   const end = processUsage(child.pid!);
+  const historyGrowth = history.at(-1)! - history[0]!; // over the same span as the RSS drift
   // The viewer's own figure covers the last 30–60 s: inside the measured window.
   const render = browser
     ? await browser
@@ -151,6 +158,7 @@ async function run(rate: number, clientCount: number): Promise<Row> {
     p99: percentile(sorted, 0.99),
     lost,
     render,
+    historyGrowth,
     cpu: (end.cpuSeconds - start.cpuSeconds) / DURATION,
     rss,
   };
@@ -171,14 +179,15 @@ console.log(
     `${WITH_BROWSER ? ', plus the viewer in Chromium (software WebGL, 480×300)' : ''}\n`,
 );
 console.log(
-  '| rate (obs/s) | Node clients | received/s per client | publish→receive p50 / p95 / p99 (ms) | publish→render p50 / p95 / p99 (ms) | last values lost | server CPU (cores) | server RSS every 10 s (MB) | RSS drift |',
+  '| rate (obs/s) | Node clients | received/s per client | publish→receive p50 / p95 / p99 (ms) | publish→render p50 / p95 / p99 (ms) | last values lost | server CPU (cores) | server RSS every 10 s (MB) | RSS drift | history store growth | RSS drift net of history |',
 );
-console.log('|---:|---:|---:|---|---|---:|---:|---|---:|');
+console.log('|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
   const drift = r.rss.length > 1 ? ((r.rss.at(-1)! - r.rss[0]!) / r.rss[0]!) * 100 : 0;
+  const netDrift = r.rss.length > 1 ? ((r.rss.at(-1)! - r.rss[0]! - r.historyGrowth) / r.rss[0]!) * 100 : 0;
   console.log(
     `| ${r.rate} | ${r.clients} | ${Math.round(r.received / r.clients / DURATION)} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} ${target(r.p99, r.rate)} | ${
       r.render ? `${r.render.p50} / ${r.render.p95} / ${r.render.p99} ${target(r.render.p99, r.rate)}` : '–'
-    } | ${r.lost} | ${r.cpu.toFixed(2)} | ${r.rss.map((m) => m.toFixed(0)).join(' ')} | ${drift.toFixed(1)}% |`,
+    } | ${r.lost} | ${r.cpu.toFixed(2)} | ${r.rss.map((m) => m.toFixed(0)).join(' ')} | ${drift.toFixed(1)}% | ${r.historyGrowth.toFixed(1)} MB | ${netDrift.toFixed(1)}% ${Math.abs(netDrift) <= 10 ? '✓' : '✗'} |`,
   );
 }

@@ -18,6 +18,8 @@ import { cesiumPageConfig } from '../../vite.config.js';
  * small viewport), alternating runs. Prints medians and ratios; targets from the issue.
  */
 const RUNS = Number(process.env['RUNS'] ?? 2);
+/** Which comparisons to run: `bare` (viewer vs bare CesiumJS), `live` (live layer on vs off). */
+const PARTS = (process.env['PARTS'] ?? 'bare,live').split(',');
 const FRAMES_PER_LEG = Number(process.env['FRAMES_PER_LEG'] ?? 40);
 const VIEWPORT = { width: 640, height: 400 };
 const root = join(import.meta.dirname, '../..');
@@ -154,7 +156,7 @@ const browser = await launchBrowser();
 const path = cameraPath();
 const results: Record<'app' | 'bare', RunResult[]> = { app: [], bare: [] };
 try {
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (PARTS.includes('bare') ? RUNS : 0); run++) {
     for (const kind of run % 2 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) {
       results[kind].push(await measure(browser, kind === 'app' ? app.url : bare.url, kind, path));
       process.stderr.write(`run ${run + 1}/${RUNS} ${kind} done\n`);
@@ -166,7 +168,7 @@ try {
 }
 
 // The live layer's cost: the same viewer and path with LIVE_SENSORS sensors streaming, layer on vs off.
-const LIVE_SENSORS = Number(process.env['LIVE_SENSORS'] ?? 20000);
+const LIVE_SENSORS = PARTS.includes('live') ? Number(process.env['LIVE_SENSORS'] ?? 20000) : 0;
 const liveResults: Record<'on' | 'off', RunResult[]> = { on: [], off: [] };
 if (LIVE_SENSORS > 0) {
   const liveApp = await serve(join(root, 'dist/viewer'), LIVE_SENSORS);
@@ -190,24 +192,26 @@ const rows: [string, keyof RunResult, number | undefined][] = [
   ['frame time p95 along the path (ms)', 'frameP95Ms', 1.25],
   ['JS heap after the path, after GC (MB)', 'heapMb', undefined],
 ];
-console.log(
-  `\nViewer vs bare CesiumJS — same tilesets, same ${path.length}-frame camera path, ${VIEWPORT.width}×${VIEWPORT.height}, median of ${RUNS} runs each\n`,
-);
-console.log('| measure | CIM Twin | bare CesiumJS | ratio | target |');
-console.log('|---|---:|---:|---:|---|');
-for (const [label, key, target] of rows) {
-  const ours = median(results.app.map((r) => r[key]));
-  const base = median(results.bare.map((r) => r[key]));
-  const ratio = ours / base;
-  const verdict = target === undefined ? 'reported' : ratio <= target ? `≤ ${target}× ✓` : `≤ ${target}× ✗`;
-  console.log(`| ${label} | ${ours.toFixed(1)} | ${base.toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict} |`);
+if (PARTS.includes('bare')) {
+  console.log(
+    `\nViewer vs bare CesiumJS — same tilesets, same ${path.length}-frame camera path, ${VIEWPORT.width}×${VIEWPORT.height}, median of ${RUNS} runs each\n`,
+  );
+  console.log('| measure | CIM Twin | bare CesiumJS | ratio | target |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const [label, key, target] of rows) {
+    const ours = median(results.app.map((r) => r[key]));
+    const base = median(results.bare.map((r) => r[key]));
+    const ratio = ours / base;
+    const verdict = target === undefined ? 'reported' : ratio <= target ? `≤ ${target}× ✓` : `≤ ${target}× ✗`;
+    console.log(`| ${label} | ${ours.toFixed(1)} | ${base.toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict} |`);
+  }
+  const ourBundle = bundleGzipBytes(join(root, 'dist/viewer'));
+  const bareBundle = bundleGzipBytes(bareDist);
+  const bundleRatio = ourBundle / bareBundle;
+  console.log(
+    `| bundle, JS + CSS gzip (kB) | ${(ourBundle / 1024).toFixed(0)} | ${(bareBundle / 1024).toFixed(0)} | ${bundleRatio.toFixed(2)}× | ≤ 1.3× ${bundleRatio <= 1.3 ? '✓' : '✗'} |`,
+  );
 }
-const ourBundle = bundleGzipBytes(join(root, 'dist/viewer'));
-const bareBundle = bundleGzipBytes(bareDist);
-const bundleRatio = ourBundle / bareBundle;
-console.log(
-  `| bundle, JS + CSS gzip (kB) | ${(ourBundle / 1024).toFixed(0)} | ${(bareBundle / 1024).toFixed(0)} | ${bundleRatio.toFixed(2)}× | ≤ 1.3× ${bundleRatio <= 1.3 ? '✓' : '✗'} |`,
-);
 if (LIVE_SENSORS > 0) {
   console.log(`\nLive layer with ${LIVE_SENSORS.toLocaleString()} streaming sensors: the same viewer and path, sensors layer on vs off\n`);
   console.log('| measure | layer on | layer off | ratio | target |');

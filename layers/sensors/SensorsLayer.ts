@@ -1,9 +1,24 @@
-import { Cartesian3, Color, NearFarScalar, PointPrimitiveCollection, type PointPrimitive, type Scene } from 'cesium';
+import {
+  BlendOption,
+  Cartesian3,
+  Color,
+  HorizontalOrigin,
+  type Label,
+  LabelCollection,
+  LabelStyle,
+  NearFarScalar,
+  PointPrimitiveCollection,
+  PrimitiveCollection,
+  type PointPrimitive,
+  type Scene,
+  VerticalOrigin,
+} from 'cesium';
 import { wrap, type Remote } from 'comlink';
 import { SENSOR_STATE_NAMES, SensorState } from '../../workers/live/alarmStateMachine.js';
 import { LatencyHistogram, type LatencySummary } from '../../workers/live/LatencyHistogram.js';
 import { FRESH_OBSERVATION, STATE_MASK, unpackSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveConnectionState, LiveFeed, LiveStateDocument } from './LiveSensorSource.js';
+import { buildSensorGrid, chooseDetailedCells, type SensorCell, type SensorGrid } from './sensorGrid.js';
 import type { SensorsWorkerApi } from './sensorsWorker.js';
 
 /** An alarm as the alarm list shows it (plain data). */
@@ -47,16 +62,46 @@ const OUTLINE = Color.fromCssColorString('#0b1220');
 /** Small far away so 20k sensors read as a density at district zoom; warnings and alarms keep their size. */
 const DISTANCE_SCALE = new NearFarScalar(300, 1.6, 8000, 0.45);
 const SENSOR_HEIGHT = 3;
+/** Cells nearer the camera than this show their sensors one by one; farther ones a cluster marker… */
+const DETAIL_WITHIN_METRES = 2500;
+/** …and groups of cells farther than this one marker for the group. */
+const GROUP_BEYOND_METRES = 7000;
+const CLUSTER_COLOR = Color.fromCssColorString('#2aa7d4');
+const CLUSTER_OFFLINE_COLOR = Color.fromCssColorString('#6b7280');
+/** Every point colour is opaque: one render pass instead of Cesium's default opaque + translucent two. */
+const opaquePoints = (): PointPrimitiveCollection => new PointPrimitiveCollection({ blendOption: BlendOption.OPAQUE });
 
 /**
- * Live sensors as one PointPrimitiveCollection (no entities): colour by type, warning and
- * alarm by colour and size, offline greyed; alarms pulse. The worker does the per-message work;
- * this pulls one packed frame of changes per rendered frame and touches only changed points.
+ * Live sensors as point primitives (no entities): colour by type, warning and alarm by colour
+ * and size, offline greyed; alarms pulse. The district is cut into ~500 m cells (sensorGrid),
+ * each its own collection so the renderer culls cells out of view; cells near the camera show
+ * their sensors, far ones one cluster marker with a count — while warnings and alarms always
+ * show individually on top. The worker does the per-message work; this pulls one packed frame
+ * of changes per animation frame and touches only changed points.
  */
 export class SensorsLayer {
   private readonly worker: Worker;
   private readonly remote: Remote<SensorsWorkerApi>;
-  private readonly points = new PointPrimitiveCollection();
+  private readonly root = new PrimitiveCollection();
+  /** Per cell: its sensors, drawn when the cell is near. */
+  private cells: PointPrimitiveCollection[] = [];
+  private readonly clusters = opaquePoints();
+  private readonly clusterLabels = new LabelCollection();
+  private clusterMarkers: { point: PointPrimitive; label: Label }[] = [];
+  private groupMarkers: { point: PointPrimitive; label: Label }[] = [];
+  /** Warnings and alarms, drawn over clustered cells. */
+  private readonly raisedPoints = opaquePoints();
+  private readonly raised = new Map<number, PointPrimitive>();
+  private grid: SensorGrid = { cellOf: new Uint32Array(0), cells: [], groupOf: new Uint32Array(0), groups: [] };
+  private cellCentres = new Float64Array(0);
+  private groupCentres = new Float64Array(0);
+  /** Per cell: near enough to show its sensors. Per group: near enough to show its cells. */
+  private detailed = new Uint8Array(0);
+  private groupNear = new Uint8Array(0);
+  /** Set by `build`: the next frame applies the levels even if no distance crossed a limit. */
+  private levelsStale = false;
+  private offlineInGroup = new Uint32Array(0);
+  private offlineInCell = new Uint32Array(0);
   private primitives: PointPrimitive[] = [];
   private metadata: LiveStateDocument | undefined;
   private typeColors: Color[] = [];
@@ -79,8 +124,11 @@ export class SensorsLayer {
     this.worker = new Worker(new URL('./sensorsWorker.ts', import.meta.url), { type: 'module', name: 'sensors' });
     this.remote = wrap<SensorsWorkerApi>(this.worker);
     void this.remote.start(context.feed);
-    context.scene.primitives.add(this.points);
-    this.onPreRender = () => this.pulse();
+    this.root.add(this.clusters);
+    this.root.add(this.clusterLabels);
+    this.root.add(this.raisedPoints);
+    context.scene.primitives.add(this.root);
+    this.onPreRender = () => this.beforeRender();
     context.scene.preRender.addEventListener(this.onPreRender);
     // Changes are pulled once per animation frame, not per rendered frame: the scene renders on
     // demand, and what arrives should be on screen in the next frame, not after the next render.
@@ -92,19 +140,19 @@ export class SensorsLayer {
     this.animationFrame = requestAnimationFrame(pull);
     this.onPostRender = () => this.drawn();
     context.scene.postRender.addEventListener(this.onPostRender);
-    // Live data must be drawn even when the camera is still (the scene renders on demand).
-    this.ticker = setInterval(() => context.requestRender(), 250);
+    // Pulsing alarms need frames while the camera is still (the scene renders on demand).
+    this.ticker = setInterval(() => this.alarming.size && context.requestRender(), 250);
   }
 
   private readonly ticker: ReturnType<typeof setInterval>;
   private animationFrame = 0;
 
   get show(): boolean {
-    return this.points.show;
+    return this.root.show;
   }
 
   set show(on: boolean) {
-    this.points.show = on;
+    this.root.show = on;
     this.context.requestRender();
   }
 
@@ -118,12 +166,31 @@ export class SensorsLayer {
       .finally(() => (this.pulling = false));
   }
 
-  /** Per rendered frame: alarms pulse. */
-  private pulse(): void {
+  /** Per rendered frame: cells near the camera detailed, far ones clustered; alarms pulse. */
+  private beforeRender(): void {
+    const camera = this.context.scene.camera.positionWC;
+    const groupsChanged = chooseDetailedCells(this.groupCentres, camera, GROUP_BEYOND_METRES, this.groupNear);
+    const cellsChanged = chooseDetailedCells(this.cellCentres, camera, DETAIL_WITHIN_METRES, this.detailed);
+    if (groupsChanged || cellsChanged || this.levelsStale) {
+      this.levelsStale = false;
+      this.groupNear.forEach((near, g) => {
+        this.groupMarkers[g]!.point.show = near === 0;
+        this.groupMarkers[g]!.label.show = near === 0;
+      });
+      this.detailed.forEach((_, c) => {
+        const level = this.levelOf(c);
+        this.cells[c]!.show = level === 'sensors';
+        this.clusterMarkers[c]!.point.show = level === 'cell';
+        this.clusterMarkers[c]!.label.show = level === 'cell';
+      });
+      for (const [i, point] of this.raised) point.show = this.levelOf(this.grid.cellOf[i]!) !== 'sensors';
+    }
     const pulse = 10 + 6 * Math.abs(Math.sin(performance.now() / 300));
     for (const i of this.alarming) {
       const point = this.primitives[i];
       if (point) point.pixelSize = pulse;
+      const copy = this.raised.get(i);
+      if (copy) copy.pixelSize = pulse;
     }
   }
 
@@ -149,8 +216,9 @@ export class SensorsLayer {
       if (i >= this.states.length) continue;
       const previous = this.states[i]!;
       const next = changes.state[k]! & STATE_MASK;
-      if (changes.state[k]! & FRESH_OBSERVATION && this.points.show && this.undrawn.length < 65_536) this.undrawn.push(changes.time[k]!);
+      if (changes.state[k]! & FRESH_OBSERVATION && this.root.show && this.undrawn.length < 65_536) this.undrawn.push(changes.time[k]!);
       this.states[i] = next;
+      if ((previous === SensorState.offline) !== (next === SensorState.offline)) this.countOffline(i, next === SensorState.offline ? 1 : -1);
       this.values[i] = changes.value[k]!;
       this.style(i);
       if (i === this.followed) this.context.onFollowedReading(meta.ids[i]!, changes.time[k]!, changes.value[k]!, next);
@@ -192,12 +260,22 @@ export class SensorsLayer {
   }
 
   private build(meta: LiveStateDocument): void {
-    this.points.removeAll();
+    for (const cell of this.cells) this.root.remove(cell);
+    this.clusters.removeAll();
+    this.clusterLabels.removeAll();
+    this.raisedPoints.removeAll();
+    this.raised.clear();
     this.states = new Uint8Array(meta.count);
     this.values = new Float64Array(meta.count).fill(Number.NaN);
     this.typeColors = meta.types.map((type) => Color.fromCssColorString(type.color));
+    this.grid = buildSensorGrid(meta.lon, meta.lat, meta.count);
+    const cellCount = this.grid.cells.length;
+    this.cells = this.grid.cells.map(() => this.root.add(opaquePoints()) as PointPrimitiveCollection);
+    this.cellCentres = new Float64Array(cellCount * 3);
+    this.detailed = new Uint8Array(cellCount);
+    this.offlineInCell = new Uint32Array(cellCount);
     this.primitives = meta.ids.map((id, i) =>
-      this.points.add({
+      this.cells[this.grid.cellOf[i]!]!.add({
         id: { layer: 'sensors', datastream: id },
         position: Cartesian3.fromDegrees(meta.lon[i]!, meta.lat[i]!, SENSOR_HEIGHT),
         pixelSize: 6,
@@ -208,6 +286,63 @@ export class SensorsLayer {
         disableDepthTestDistance: 2000,
       }),
     );
+    this.cells.forEach((cell) => (cell.show = false));
+    this.levelsStale = true;
+    this.clusterMarkers = this.grid.cells.map((cell, c) => this.addClusterMarker(cell, { layer: 'sensors-cluster', cell: c }, this.cellCentres, c, 10));
+    this.groupCentres = new Float64Array(this.grid.groups.length * 3);
+    this.groupNear = new Uint8Array(this.grid.groups.length);
+    this.offlineInGroup = new Uint32Array(this.grid.groups.length);
+    this.groupMarkers = this.grid.groups.map((group, g) => this.addClusterMarker(group, { layer: 'sensors-cluster', group: g }, this.groupCentres, g, 14));
+  }
+
+  /** A cluster marker: a disc sized by the count, with the count on it (a number only: nothing from the data). */
+  private addClusterMarker(cluster: SensorCell, id: object, centres: Float64Array, slot: number, baseSize: number): { point: PointPrimitive; label: Label } {
+    const position = Cartesian3.fromDegrees(cluster.lon, cluster.lat, SENSOR_HEIGHT + 30);
+    centres.set([position.x, position.y, position.z], slot * 3);
+    return {
+      point: this.clusters.add({
+        id,
+        position,
+        pixelSize: Math.min(baseSize + 22, baseSize + 2.5 * Math.log2(cluster.members.length)),
+        color: CLUSTER_COLOR,
+        outlineColor: OUTLINE,
+        outlineWidth: 1.5,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        show: false,
+      }),
+      label: this.clusterLabels.add({
+        id,
+        position,
+        text: String(cluster.members.length),
+        font: '600 12px sans-serif',
+        fillColor: Color.WHITE,
+        outlineColor: OUTLINE,
+        outlineWidth: 3,
+        style: LabelStyle.FILL_AND_OUTLINE,
+        horizontalOrigin: HorizontalOrigin.CENTER,
+        verticalOrigin: VerticalOrigin.CENTER,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        show: false,
+      }),
+    };
+  }
+
+  /** How a cell is drawn now: its sensors, its cluster marker, or (as part of) its group's marker. */
+  private levelOf(c: number): 'sensors' | 'cell' | 'group' {
+    if (!this.groupNear[this.grid.groupOf[c]!]) return 'group';
+    return this.detailed[c] ? 'sensors' : 'cell';
+  }
+
+  /** Offline sensors per cell: a cluster whose sensors are mostly offline is greyed. */
+  private countOffline(i: number, delta: 1 | -1): void {
+    const c = this.grid.cellOf[i]!;
+    const g = this.grid.groupOf[c]!;
+    this.offlineInCell[c]! += delta;
+    this.offlineInGroup[g]! += delta;
+    const cellMarker = this.clusterMarkers[c];
+    if (cellMarker) cellMarker.point.color = this.offlineInCell[c]! * 2 > this.grid.cells[c]!.members.length ? CLUSTER_OFFLINE_COLOR : CLUSTER_COLOR;
+    const groupMarker = this.groupMarkers[g];
+    if (groupMarker) groupMarker.point.color = this.offlineInGroup[g]! * 2 > this.grid.groups[g]!.members.length ? CLUSTER_OFFLINE_COLOR : CLUSTER_COLOR;
   }
 
   private style(i: number): void {
@@ -215,17 +350,44 @@ export class SensorsLayer {
     const meta = this.metadata;
     if (!point || !meta) return;
     const state = this.states[i]!;
-    point.color = STATE_COLORS[state] ?? this.typeColors[meta.type[i]!]!;
-    point.pixelSize = state === SensorState.alarm ? 12 : state === SensorState.warning ? 9 : 6;
-    const raised = state === SensorState.warning || state === SensorState.alarm;
-    (point as { scaleByDistance: NearFarScalar | undefined }).scaleByDistance = raised ? undefined : DISTANCE_SCALE;
-    point.outlineColor = state === SensorState.alarm ? Color.WHITE : OUTLINE;
+    const color = STATE_COLORS[state] ?? this.typeColors[meta.type[i]!]!;
+    const size = state === SensorState.alarm ? 12 : state === SensorState.warning ? 9 : 6;
+    const outline = state === SensorState.alarm ? Color.WHITE : OUTLINE;
+    point.color = color;
+    point.pixelSize = size;
+    const isRaised = state === SensorState.warning || state === SensorState.alarm;
+    (point as { scaleByDistance: NearFarScalar | undefined }).scaleByDistance = isRaised ? undefined : DISTANCE_SCALE;
+    point.outlineColor = outline;
+    // Warnings and alarms also stand over a clustered cell, as a copy in their own collection.
+    let copy = this.raised.get(i);
+    if (isRaised && !copy) {
+      copy = this.raisedPoints.add({ id: point.id, position: point.position, outlineWidth: 1, disableDepthTestDistance: Number.POSITIVE_INFINITY });
+      this.raised.set(i, copy);
+    } else if (!isRaised && copy) {
+      this.raisedPoints.remove(copy);
+      this.raised.delete(i);
+      copy = undefined;
+    }
+    if (copy) {
+      copy.color = color;
+      copy.pixelSize = size;
+      copy.outlineColor = outline;
+      copy.show = this.levelOf(this.grid.cellOf[i]!) !== 'sensors';
+    }
   }
 
   /** A picked primitive's datastream id, if it is one of ours. */
   datastreamOf(picked: unknown): number | undefined {
     const id = (picked as { id?: { layer?: string; datastream?: number } } | undefined)?.id;
     return id?.layer === 'sensors' ? id.datastream : undefined;
+  }
+
+  /** Where a picked cluster marker stands, if it is one of ours. */
+  clusterOf(picked: unknown): { lon: number; lat: number; count: number; /** A camera range that shows its contents. */ range: number } | undefined {
+    const id = (picked as { id?: { layer?: string; cell?: number; group?: number } } | undefined)?.id;
+    if (id?.layer !== 'sensors-cluster') return undefined;
+    const cell = id.cell !== undefined ? this.grid.cells[id.cell] : id.group !== undefined ? this.grid.groups[id.group] : undefined;
+    return cell ? { lon: cell.lon, lat: cell.lat, count: cell.members.length, range: id.group !== undefined ? 4000 : 1200 } : undefined;
   }
 
   /** What the info panel shows for a sensor. */
@@ -269,7 +431,7 @@ export class SensorsLayer {
     cancelAnimationFrame(this.animationFrame);
     this.context.scene.preRender.removeEventListener(this.onPreRender);
     this.context.scene.postRender.removeEventListener(this.onPostRender);
-    this.context.scene.primitives.remove(this.points);
+    this.context.scene.primitives.remove(this.root);
     this.worker.terminate();
   }
 }

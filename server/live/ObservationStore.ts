@@ -20,6 +20,8 @@ export class ObservationStore {
   private pending: Observation[] = [];
   private readonly insert: Statement;
   private flushTimer: ReturnType<typeof setInterval>;
+  /** Rows in the history table (kept by counting inserts and deletes: COUNT(*) would scan it). */
+  private rows = 0;
 
   private constructor(
     private readonly db: Database,
@@ -54,8 +56,12 @@ export class ObservationStore {
     const batch = this.pending;
     this.pending = [];
     this.db.run('BEGIN');
-    for (const o of batch) this.insert.run([o.datastream, o.time, o.result]);
+    for (const o of batch) {
+      this.insert.run([o.datastream, o.time, o.result]);
+      this.rows += this.db.getRowsModified();
+    }
     this.db.run('DELETE FROM observations WHERE time < ?', [now - this.retentionMs]);
+    this.rows -= this.db.getRowsModified();
     this.db.run('COMMIT');
   }
 
@@ -67,6 +73,13 @@ export class ObservationStore {
       [datastream, sinceMs ?? 0, Math.max(0, Math.min(top, 10_000))],
     );
     return (rows[0]?.values ?? []).map(([time, result]) => ({ datastream, time: Number(time), result: Number(result) }));
+  }
+
+  /** The history's size: rows, and the database's pages in bytes (what it holds in memory). */
+  size(): { rows: number; bytes: number } {
+    const pages = this.db.exec('PRAGMA page_count')[0]?.values[0]?.[0];
+    const pageSize = this.db.exec('PRAGMA page_size')[0]?.values[0]?.[0];
+    return { rows: this.rows, bytes: Number(pages) * Number(pageSize) };
   }
 
   close(): void {

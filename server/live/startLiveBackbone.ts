@@ -45,7 +45,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   const store = await ObservationStore.open(catalog.length);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
   let broker = await createLiveBroker({ http: options.http, tcpPort: options.mqttPort, tcpHost: options.mqttHost, publisher, store });
-  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length }), {
+  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length, history: store.size() }), {
     ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
   });
   const simulator =

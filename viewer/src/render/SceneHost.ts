@@ -15,6 +15,7 @@ import type { ViewerConfig } from '../config/ViewerConfig.js';
 import { watch, type ViewerStore } from '../state/createViewerStore.js';
 import { LAYER_CATALOG } from '../state/layerCatalog.js';
 import type { CameraView, FeatureRef } from '../state/ViewerState.js';
+import { viewLookingAt } from '../state/viewLookingAt.js';
 import { ADAPTER_FACTORIES } from './adapterFactories.js';
 import type { AdapterContext, LayerAdapter } from './LayerAdapter.js';
 import { resolutionScaleFor } from './resolutionScaleFor.js';
@@ -159,6 +160,9 @@ export class SceneHost {
 
     this.handler = new ScreenSpaceEventHandler(canvas);
     this.handler.setInputAction((event: { position: Cartesian2 }) => {
+      // A cluster of sensors: come closer, where its sensors show one by one.
+      const cluster = this.sensorsAdapter()?.layer.clusterOf(scene.pick(event.position));
+      if (cluster) return void this.flyTo(viewLookingAt(cluster.lon, cluster.lat, 0, cluster.range, -50), 1.5);
       const picked = this.pickAt(event.position.x, event.position.y);
       this.store.getState().select(picked?.feature ?? null);
     }, ScreenSpaceEventType.LEFT_CLICK);

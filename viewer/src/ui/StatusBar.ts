@@ -1,4 +1,4 @@
-import { watch } from '../state/createViewerStore.js';
+import { watchAny } from '../state/createViewerStore.js';
 import { h } from './h.js';
 import type { UiContext } from './UiContext.js';
 
@@ -47,7 +47,8 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
   }
   tick();
   const timer = setInterval(tick, 1000);
-  const stop = watch(store, (s) => s.language, tick);
+  // The connection indicator changes at once, not at the next second.
+  const stop = watchAny(store, [(s) => s.language, (s) => s.live.connection], tick);
   return () => {
     clearInterval(timer);
     stop();
