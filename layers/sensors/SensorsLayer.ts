@@ -43,6 +43,8 @@ export interface SensorsSummary {
   messagesPerSecond: number;
   /** Age of live readings when the frame that shows them is drawn (phenomenonTime → drawn), last 30–60 s. */
   ageAtRenderMs: LatencySummary | undefined;
+  /** What the level of detail draws now: sensors as points, and cluster markers. */
+  drawn: { points: number; clusters: number };
 }
 
 export interface SensorsLayerContext {
@@ -66,8 +68,8 @@ const SENSOR_HEIGHT = 3;
 const DETAIL_WITHIN_METRES = 2500;
 /** …and groups of cells farther than this one marker for the group. */
 const GROUP_BEYOND_METRES = 7000;
-const CLUSTER_COLOR = Color.fromCssColorString('#2aa7d4');
-const CLUSTER_OFFLINE_COLOR = Color.fromCssColorString('#6b7280');
+const CLUSTER_COLOR = Color.fromCssColorString('#2aa7d4').withAlpha(0.9);
+const CLUSTER_OFFLINE_COLOR = Color.fromCssColorString('#6b7280').withAlpha(0.9);
 /** Every point colour is opaque: one render pass instead of Cesium's default opaque + translucent two. */
 const opaquePoints = (): PointPrimitiveCollection => new PointPrimitiveCollection({ blendOption: BlendOption.OPAQUE });
 
@@ -85,7 +87,9 @@ export class SensorsLayer {
   private readonly root = new PrimitiveCollection();
   /** Per cell: its sensors, drawn when the cell is near. */
   private cells: PointPrimitiveCollection[] = [];
-  private readonly clusters = opaquePoints();
+  // Translucent like their count labels: an opaque disc drawn in front of everything (no depth
+  // test) would write the depth that hides its own label. A few hundred markers at most.
+  private readonly clusters = new PointPrimitiveCollection({ blendOption: BlendOption.TRANSLUCENT });
   private readonly clusterLabels = new LabelCollection();
   private clusterMarkers: { point: PointPrimitive; label: Label }[] = [];
   private groupMarkers: { point: PointPrimitive; label: Label }[] = [];
@@ -117,7 +121,15 @@ export class SensorsLayer {
   /** phenomenonTimes of live readings applied but not drawn yet. */
   private undrawn: number[] = [];
   private readonly ageAtRender = new LatencyHistogram();
-  private summary: SensorsSummary = { state: 'connecting', since: Date.now(), sensors: 0, alarms: 0, messagesPerSecond: 0, ageAtRenderMs: undefined };
+  private summary: SensorsSummary = {
+    state: 'connecting',
+    since: Date.now(),
+    sensors: 0,
+    alarms: 0,
+    messagesPerSecond: 0,
+    ageAtRenderMs: undefined,
+    drawn: { points: 0, clusters: 0 },
+  };
   private lastSummary = 0;
 
   constructor(private readonly context: SensorsLayerContext) {
@@ -249,6 +261,7 @@ export class SensorsLayer {
       alarms: this.alarming.size,
       messagesPerSecond: frame.messagesPerSecond,
       ageAtRenderMs: this.summary.ageAtRenderMs,
+      drawn: this.drawnCounts(),
     };
     const now = performance.now();
     // The summary (connection, rate) goes out once a second; alarms go out as they happen.
@@ -325,6 +338,18 @@ export class SensorsLayer {
         show: false,
       }),
     };
+  }
+
+  private drawnCounts(): { points: number; clusters: number } {
+    let points = 0;
+    let clusters = 0;
+    this.grid.cells.forEach((cell, c) => {
+      const level = this.levelOf(c);
+      if (level === 'sensors') points += cell.members.length;
+      else if (level === 'cell') clusters++;
+    });
+    this.groupNear.forEach((near) => (clusters += near ? 0 : 1));
+    return { points, clusters };
   }
 
   /** How a cell is drawn now: its sensors, its cluster marker, or (as part of) its group's marker. */

@@ -31,7 +31,14 @@ export interface CimTwinApi {
   /** Scene figures, and when `ready` resolved (ms since navigation start). */
   stats(): ViewerStats & {
     readyMs: number | null;
-    live: { state: string; sensors: number; alarms: number; messagesPerSecond: number; ageAtRenderMs: LatencySummary | null };
+    live: {
+      state: string;
+      sensors: number;
+      alarms: number;
+      messagesPerSecond: number;
+      ageAtRenderMs: LatencySummary | null;
+      drawn: { points: number; clusters: number };
+    };
   };
   acknowledgeAlarm(datastream: number): void;
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
@@ -114,6 +121,7 @@ export function createPageApi(store: ViewerStore, host: SceneHost, events: Viewe
           alarms: live.alarms.length,
           messagesPerSecond: live.messagesPerSecond,
           ageAtRenderMs: live.ageAtRenderMs,
+          drawn: live.drawn,
         },
       };
     },

@@ -30,8 +30,8 @@ export class SensorsAdapter implements LayerAdapter {
       onAlarmCleared: (datastream) => store.getState().clearAlarm(datastream),
       onFollowedReading: (datastream, time, value, state) =>
         store.getState().setSelectedReading({ datastream, time, value, state: SENSOR_STATE_NAMES[state] ?? 'normal' }),
-      onSummary: ({ state, since, sensors, messagesPerSecond, ageAtRenderMs }) =>
-        store.getState().setLiveSummary({ connection: state, since, sensors, messagesPerSecond, ageAtRenderMs: ageAtRenderMs ?? null }),
+      onSummary: ({ state, since, sensors, messagesPerSecond, ageAtRenderMs, drawn }) =>
+        store.getState().setLiveSummary({ connection: state, since, sensors, messagesPerSecond, ageAtRenderMs: ageAtRenderMs ?? null, drawn }),
     });
     const apply = (): void => {
       this.layer.show = store.getState().layers[this.id]?.visible ?? true;

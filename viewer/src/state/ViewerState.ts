@@ -51,6 +51,8 @@ export interface LiveState {
   messagesPerSecond: number;
   /** Age of live readings when first drawn (phenomenonTime → frame), p50/p95/p99 over the last 30–60 s. */
   ageAtRenderMs: LatencySummary | null;
+  /** What the level of detail draws: sensors as points, cluster markers. */
+  drawn: { points: number; clusters: number };
   alarms: AlarmEntry[];
   /** The newest reading of the selected sensor (the info panel and its chart follow it live). */
   selectedReading: SensorReading | null;

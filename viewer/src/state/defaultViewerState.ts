@@ -14,6 +14,15 @@ export function defaultViewerState(liveConnection: LiveState['connection']): Vie
     underground: false,
     tour: { running: false, index: -1 },
     clock: null,
-    live: { connection: liveConnection, since: Date.now(), sensors: 0, messagesPerSecond: 0, ageAtRenderMs: null, alarms: [], selectedReading: null },
+    live: {
+      connection: liveConnection,
+      since: Date.now(),
+      sensors: 0,
+      messagesPerSecond: 0,
+      ageAtRenderMs: null,
+      drawn: { points: 0, clusters: 0 },
+      alarms: [],
+      selectedReading: null,
+    },
   };
 }
