@@ -133,6 +133,25 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await reader.endAsync();
   });
 
+  it('a client without the batched feed (an external SensorThings broker) reads the per-datastream topics', async () => {
+    const values = new Map<number, number>();
+    const source = new LiveSensorSource({
+      mqttUrl: wsUrl(),
+      apiUrl: server.url,
+      onObservation: (id, _time, result) => values.set(id, result),
+      onState: () => undefined,
+      onConnection: () => undefined,
+    });
+    source.start();
+    await waitFor(() => source.resyncs === 1);
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    await device.publishAsync(observationsTopic(9), observation(4.25), { qos: 1 });
+    await waitFor(() => values.get(9) === 4.25);
+    expect(source.malformed).toBe(0);
+    await device.endAsync();
+    source.stop();
+  });
+
   it('a client resyncs after the broker restarts and shows what was published during the outage', async () => {
     const values = new Map<number, number>();
     const states: string[] = [];
