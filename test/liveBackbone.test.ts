@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSensorSource, type LiveStateDocument } from '../layers/sensors/LiveSensorSource.js';
 import { observationsTopic } from '../layers/sensors/sensorTypes.js';
-import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC, type ObservationBatch } from '../workers/live/ObservationBatch.js';
+import { decodeObservationBatch, encodeObservationBatch, OBSERVATION_BATCH_TOPIC, type ObservationBatch } from '../workers/live/ObservationBatch.js';
 import { startDemoServer } from './support/demoServer.js';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
@@ -149,6 +149,37 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await waitFor(() => values.get(9) === 4.25);
     expect(source.malformed).toBe(0);
     await device.endAsync();
+    source.stop();
+  });
+
+  it('a viewer that misses a feed batch (a gap in the sequence) reloads the current state', async () => {
+    const values = new Map<number, number>();
+    const source = new LiveSensorSource({
+      mqttUrl: wsUrl(),
+      apiUrl: server.url,
+      feedTopic: OBSERVATION_BATCH_TOPIC,
+      onObservation: (id, _time, result) => values.set(id, result),
+      onState: () => undefined,
+      onConnection: () => undefined,
+    });
+    source.start();
+    await waitFor(() => source.resyncs === 1);
+    // Batches as the broker itself sends them; number 501 never arrives.
+    const send = (sequence: number, datastream: number, result: number): Promise<void> =>
+      new Promise((resolve) => {
+        const bytes = encodeObservationBatch(sequence, Date.now(), [datastream], [Date.now()], [result], 1);
+        server.live!.broker.broker.publish(
+          { cmd: 'publish', topic: OBSERVATION_BATCH_TOPIC, payload: Buffer.from(bytes), qos: 1, retain: false, dup: false },
+          () => resolve(),
+        );
+      });
+    await send(500, 10, 1.5);
+    await waitFor(() => values.get(10) === 1.5);
+    expect(source.gaps).toBe(0);
+    await send(502, 11, 2.5);
+    await waitFor(() => source.resyncs === 2);
+    expect(source.gaps).toBe(1);
+    expect(values.get(11)).toBe(2.5); // the batch after the gap is still applied
     source.stop();
   });
 
