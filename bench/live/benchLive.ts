@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LiveStateDocument } from '../../layers/sensors/LiveSensorSource.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
+import { cameraPath, measure, median, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';
 import { openViewer, type CimTwinApi } from '../../test/support/viewerPage.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
@@ -16,7 +17,9 @@ import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../../workers/l
  * 2k, 5k and 10k observations/s, with 1 and 20 subscribers over WebSocket at /mqtt (QoS 1),
  * each for DURATION seconds, plus the viewer itself in headless Chromium (BROWSER=off: Node
  * clients only). The viewer reports publish→render, the age of each live reading when the
- * frame that shows it is drawn; the Node clients read the same feed: publish→receive. Also last values lost, server CPU and RSS over time. Latencies are stamped
+ * frame that shows it is drawn; the Node clients read the same feed: publish→receive. Then, at
+ * 5k/s, the viewer's frame time along bench:viewer's camera path with the live layer on vs off
+ * (FRAME_RUNS alternating runs each; 0 skips it). Also last values lost, server CPU and RSS over time. Latencies are stamped
  * at publish (phenomenonTime) and read on the same machine clock.
  */
 const DURATION = Number(process.env['DURATION'] ?? 60);
@@ -26,6 +29,7 @@ const SENSORS = Number(process.env['SENSORS'] ?? 20000);
 /** What the subscribers read: the batched viewers' feed (default) or every SensorThings topic (FEED=sensorthings). */
 const FEED = process.env['FEED'] === 'sensorthings' ? 'sensorthings' : 'batched';
 const WITH_BROWSER = process.env['BROWSER'] !== 'off';
+const FRAME_RUNS = WITH_BROWSER ? Number(process.env['FRAME_RUNS'] ?? 2) : 0;
 const root = join(import.meta.dirname, '../..');
 type Win = { cimTwin: CimTwinApi };
 
@@ -190,4 +194,35 @@ for (const r of rows) {
       r.render ? `${r.render.p50} / ${r.render.p95} / ${r.render.p99} ${target(r.render.p99, r.rate)}` : '–'
     } | ${r.lost} | ${r.cpu.toFixed(2)} | ${r.rss.map((m) => m.toFixed(0)).join(' ')} | ${drift.toFixed(1)}% | ${r.historyGrowth.toFixed(1)} MB | ${netDrift.toFixed(1)}% ${Math.abs(netDrift) <= 10 ? '✓' : '✗'} |`,
   );
+}
+
+// The live layer's cost to the frame: same path, 20k sensors streaming at 5k/s, layer on vs off.
+if (FRAME_RUNS > 0) {
+  const { child, url } = await startServer(5000);
+  const browser = await launchBrowser();
+  const path = cameraPath();
+  const frames: Record<'on' | 'off', RunResult[]> = { on: [], off: [] };
+  try {
+    for (let run = 0; run < FRAME_RUNS; run++)
+      for (const variant of run % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        frames[variant].push(await measure(browser, `${url}/?live=1${variant === 'off' ? '&layers=-sensors' : ''}`, 'app', path));
+        process.stderr.write(`frame time run ${run + 1}/${FRAME_RUNS} layer ${variant} done\n`);
+      }
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+  console.log(
+    `\nViewer frame time, live layer on vs off — ${SENSORS.toLocaleString()} sensors at 5,000 obs/s, ${path.length}-frame camera path, ${VIEWPORT.width}×${VIEWPORT.height}, median of ${FRAME_RUNS} runs\n`,
+  );
+  console.log('| measure | layer on | layer off | ratio | target |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const [label, key] of [
+    ['frame time median (ms)', 'frameMedianMs'],
+    ['frame time p95 (ms)', 'frameP95Ms'],
+  ] as const) {
+    const on = median(frames.on.map((r) => r[key]));
+    const off = median(frames.off.map((r) => r[key]));
+    console.log(`| ${label} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(on / off).toFixed(2)}× | ≤ 1.25× ${on / off <= 1.25 ? '✓' : '✗'} |`);
+  }
 }

@@ -232,7 +232,8 @@ export class SensorsLayer {
       this.states[i] = next;
       if ((previous === SensorState.offline) !== (next === SensorState.offline)) this.countOffline(i, next === SensorState.offline ? 1 : -1);
       this.values[i] = changes.value[k]!;
-      this.style(i);
+      // Only the state is drawn: a new value in the same state touches no vertex buffer.
+      if (next !== previous) this.style(i);
       if (i === this.followed) this.context.onFollowedReading(meta.ids[i]!, changes.time[k]!, changes.value[k]!, next);
       if (next === SensorState.alarm && previous !== SensorState.alarm) {
         this.alarming.add(i);
