@@ -254,7 +254,8 @@ export class SensorsLayer {
         this.context.onAlarmCleared(meta.ids[i]!);
       }
     }
-    if (changes.count) this.context.requestRender();
+    // New readings are drawn at once (and their age at render measured); a hidden layer asks for nothing.
+    if (changes.count && this.root.show) this.context.requestRender();
     this.summary = {
       state: frame.connection.state,
       since: frame.connection.since,
