@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LiveStateDocument } from '../../layers/sensors/LiveSensorSource.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
-import { cameraPath, measure, median, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
+import { cameraPath, measure, printLiveLayerCost, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';
 import { openViewer, type CimTwinApi } from '../../test/support/viewerPage.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
@@ -215,14 +215,5 @@ if (FRAME_RUNS > 0) {
   console.log(
     `\nViewer frame time, live layer on vs off — ${SENSORS.toLocaleString()} sensors at 5,000 obs/s, ${path.length}-frame camera path, ${VIEWPORT.width}×${VIEWPORT.height}, median of ${FRAME_RUNS} runs\n`,
   );
-  console.log('| measure | layer on | layer off | ratio | target |');
-  console.log('|---|---:|---:|---:|---|');
-  for (const [label, key] of [
-    ['frame time median (ms)', 'frameMedianMs'],
-    ['frame time p95 (ms)', 'frameP95Ms'],
-  ] as const) {
-    const on = median(frames.on.map((r) => r[key]));
-    const off = median(frames.off.map((r) => r[key]));
-    console.log(`| ${label} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(on / off).toFixed(2)}× | ≤ 1.25× ${on / off <= 1.25 ? '✓' : '✗'} |`);
-  }
+  printLiveLayerCost(frames);
 }

@@ -8,7 +8,7 @@ import { type LiveBackbone, startLiveBackbone } from '../../server/live/startLiv
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';
 import { cesiumPageConfig } from '../../vite.config.js';
-import { cameraPath, measure, median, type RunResult, VIEWPORT } from './measureViewer.js';
+import { cameraPath, measure, median, printLiveLayerCost, type RunResult, VIEWPORT } from './measureViewer.js';
 
 /**
  * `npm run bench:viewer`: the CIM Twin viewer against bare CesiumJS loading the same seed
@@ -113,14 +113,5 @@ if (PARTS.includes('bare')) {
 }
 if (LIVE_SENSORS > 0) {
   console.log(`\nLive layer with ${LIVE_SENSORS.toLocaleString()} streaming sensors: the same viewer and path, sensors layer on vs off\n`);
-  console.log('| measure | layer on | layer off | ratio | target |');
-  console.log('|---|---:|---:|---:|---|');
-  for (const [label, key] of [
-    ['frame time median (ms)', 'frameMedianMs'],
-    ['frame time p95 (ms)', 'frameP95Ms'],
-  ] as const) {
-    const on = median(liveResults.on.map((r) => r[key]));
-    const off = median(liveResults.off.map((r) => r[key]));
-    console.log(`| ${label} | ${on.toFixed(1)} | ${off.toFixed(1)} | ${(on / off).toFixed(2)}× | ≤ 1.25× ${on / off <= 1.25 ? '✓' : '✗'} |`);
-  }
+  printLiveLayerCost(liveResults);
 }
