@@ -7,10 +7,8 @@ import { observationsTopic } from '../layers/sensors/sensorTypes.js';
 import { SENSOR_MARKUP_CANARY_NAME } from '../seeds/generator/generatePointsOfInterest.js';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from './support/launchBrowser.js';
-import { openViewer, type CimTwinApi } from './support/viewerPage.js';
+import { ARTIFACTS as artifacts, openViewer, type Win } from './support/viewerPage.js';
 
-type Win = { cimTwin: CimTwinApi; __cimTwinInjected?: number };
-const artifacts = join(import.meta.dirname, '../test-results');
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 let page: Page;

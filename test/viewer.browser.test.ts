@@ -4,14 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from './support/launchBrowser.js';
-import { openViewer, type CimTwinApi } from './support/viewerPage.js';
+import { ARTIFACTS as artifacts, openViewer, type Win } from './support/viewerPage.js';
 import { GENERATED_DIR } from '../seeds/generator/main.js';
 import { MARKUP_CANARY_NAME } from '../seeds/generator/generateNankai.js';
 import { resolveCrs } from '../tiles-pipeline/src/crs/resolveCrs.js';
 import { readShapefile } from '../tiles-pipeline/src/readers/readShapefile.js';
 
-type Win = { cimTwin: CimTwinApi; __cimTwinInjected?: number };
-const artifacts = join(import.meta.dirname, '../test-results');
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 let page: Page;

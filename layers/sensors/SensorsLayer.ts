@@ -115,6 +115,7 @@ export class SensorsLayer {
   private pulling = false;
   /** The sensor whose every change goes to `onFollowedReading` (the selected one), by slot. */
   private followed = -1;
+  private followedDatastream: number | undefined;
   private destroyed = false;
   private readonly onPreRender: () => void;
   private readonly onPostRender: () => void;
@@ -220,6 +221,7 @@ export class SensorsLayer {
       this.metadata = await this.remote.metadata();
       if (!this.metadata) return;
       this.build(this.metadata);
+      this.follow(this.followedDatastream); // selected before the catalogue arrived
     }
     const meta = this.metadata;
     const changes = unpackSensorFrame(frame.buffer);
@@ -440,6 +442,7 @@ export class SensorsLayer {
 
   /** Follows one sensor's changes (the selected one), or none. */
   follow(datastream: number | undefined): void {
+    this.followedDatastream = datastream;
     this.followed = datastream === undefined ? -1 : (this.metadata?.ids.indexOf(datastream) ?? -1);
   }
 
