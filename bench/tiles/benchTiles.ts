@@ -76,7 +76,7 @@ for (const row of rows) console.log(line(row));
 // Pipes: a synthetic 100k-segment network (water and sewer grids) against its floor.
 {
   const size = 100_000;
-  const input = join(dir, `pipes-${size}.ndjson`);
+  const input = join(dir, `pipes-v2-${size}.ndjson`); // v2: depths continuous at points
   if (!existsSync(input)) await writeSyntheticPipes(input, size);
   const floor = run('../pipes/floor.ts', [input]);
   const out = join(dir, `pipes-out-${size}`);

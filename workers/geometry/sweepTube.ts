@@ -73,8 +73,15 @@ export function rectangleProfile(width: number, height: number): Profile {
   return { points, normals };
 }
 
+/**
+ * Which ends of a swept solid get a flat cap: both, none, or [start, end]. An end that runs on
+ * into a pipe at least as large needs none: the cap would be hidden inside it.
+ */
+export type CapEnds = boolean | readonly [start: boolean, end: boolean];
+
 /** Sweeps any profile along a path, as sweepTube does a circle. Returns the number of pieces. */
-export function sweepProfile(mesh: MeshAccumulator, path: Float64Array, profile: Profile, featureId: number, surface: number, caps = true): number {
+export function sweepProfile(mesh: MeshAccumulator, path: Float64Array, profile: Profile, featureId: number, surface: number, caps: CapEnds = true): number {
+  const [capStart, capEnd] = typeof caps === 'boolean' ? [caps, caps] : caps;
   const count = path.length / 3;
   const points: number[][] = [];
   for (let i = 0; i < count; i++) {
@@ -83,23 +90,23 @@ export function sweepProfile(mesh: MeshAccumulator, path: Float64Array, profile:
     if (!last || Math.hypot(p[0]! - last[0]!, p[1]! - last[1]!, p[2]! - last[2]!) > 1e-6) points.push(p);
   }
   if (points.length < 2) return 0;
-  // Split at sharp bends.
+  // Split at sharp bends; the pieces are capped where they meet.
   let pieces = 0;
   let start = 0;
   for (let i = 1; i < points.length - 1; i++) {
     const a = direction(points[i - 1]!, points[i]!);
     const b = direction(points[i]!, points[i + 1]!);
     if (dot(a, b) < MAX_MITRE_COS) {
-      sweepPiece(mesh, points.slice(start, i + 1), profile, featureId, surface, caps);
+      sweepPiece(mesh, points.slice(start, i + 1), profile, featureId, surface, start === 0 ? capStart : true, true);
       pieces++;
       start = i;
     }
   }
-  sweepPiece(mesh, points.slice(start), profile, featureId, surface, caps);
+  sweepPiece(mesh, points.slice(start), profile, featureId, surface, start === 0 ? capStart : true, capEnd);
   return pieces + 1;
 }
 
-function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile, featureId: number, surface: number, caps: boolean): void {
+function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile, featureId: number, surface: number, capStart: boolean, capEnd: boolean): void {
   const segments = profile.points.length;
   const n = points.length;
   const tangents: number[][] = [];
@@ -107,7 +114,8 @@ function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile,
   // Initial frame: u perpendicular to the first tangent, horizontal when the pipe is not vertical.
   const t0 = tangents[0]!;
   let u = Math.abs(t0[2]!) < 0.9 ? normalize(cross([0, 0, 1], t0)) : normalize(cross([1, 0, 0], t0));
-  mesh.reserve(n * segments + (caps ? 2 * (segments + 1) : 0), (n - 1) * segments * 6 + (caps ? 6 * segments : 0));
+  const caps = (capStart ? 1 : 0) + (capEnd ? 1 : 0);
+  mesh.reserve(n * segments + caps * (segments + 1), (n - 1) * segments * 6 + caps * 3 * segments);
   const rings: number[] = [];
   for (let i = 0; i < n; i++) {
     const incoming = tangents[Math.max(0, i - 1)]!;
@@ -147,7 +155,7 @@ function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile,
       mesh.triangle(a + k, b + k1, b + k);
     }
   }
-  if (caps) {
+  if (capStart)
     cap(
       mesh,
       points[0]!,
@@ -157,8 +165,7 @@ function sweepPiece(mesh: MeshAccumulator, points: number[][], profile: Profile,
       surface,
       true,
     );
-    cap(mesh, points[n - 1]!, tangents[tangents.length - 1]!, ringPositions(mesh, rings[n - 1]!, segments), featureId, surface, false);
-  }
+  if (capEnd) cap(mesh, points[n - 1]!, tangents[tangents.length - 1]!, ringPositions(mesh, rings[n - 1]!, segments), featureId, surface, false);
 }
 
 function ringPositions(mesh: MeshAccumulator, first: number, segments: number): number[][] {

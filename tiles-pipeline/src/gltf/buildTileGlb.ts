@@ -220,18 +220,26 @@ interface Bounds {
 }
 
 function positionBounds(mesh: MeshAccumulator): Bounds {
-  const min: [number, number, number] = [Infinity, Infinity, Infinity];
-  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  const p = mesh.positions;
-  for (let v = 0; v < mesh.vertexCount; v++) {
-    for (let k = 0; k < 3; k++) {
-      const value = p[v * 3 + k]!;
-      if (value < min[k]!) min[k] = value;
-      if (value > max[k]!) max[k] = value;
-    }
-  }
   if (mesh.vertexCount === 0) return { min: [0, 0, 0], max: [0, 0, 0] };
-  return { min, max };
+  const p = mesh.positions;
+  let minX = Infinity,
+    minY = Infinity,
+    minZ = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity,
+    maxZ = -Infinity;
+  for (let i = 0, end = mesh.vertexCount * 3; i < end; i += 3) {
+    const x = p[i]!,
+      y = p[i + 1]!,
+      z = p[i + 2]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    if (z < minZ) minZ = z;
+    if (z > maxZ) maxZ = z;
+  }
+  return { min: [minX, minY, minZ], max: [maxX, maxY, maxZ] };
 }
 
 /** Reorders vertices and triangles for the post-transform cache and meshopt's delta coding. */
@@ -279,23 +287,35 @@ function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, b
   // glTF wants every vertex attribute 4-byte aligned: each stream gets its own view, padded
   // to a 4-byte stride; the zero padding costs next to nothing after meshopt's delta coding.
   const quantized = new Uint16Array(count * 4);
-  const qmin = [65535, 65535, 65535];
-  const qmax = [0, 0, 0];
   const p = mesh.positions;
-  for (let k = 0; k < 3; k++) {
-    const min = bounds.min[k]!;
-    const scale = 65535 / Math.max(bounds.max[k]! - min, 1e-6);
-    let lo = 65535;
-    let hi = 0;
-    for (let v = 0; v < count; v++) {
-      const q = Math.min(65535, Math.max(0, Math.round((p[v * 3 + k]! - min) * scale)));
-      quantized[v * 4 + k] = q;
-      if (q < lo) lo = q;
-      if (q > hi) hi = q;
-    }
-    qmin[k] = lo;
-    qmax[k] = hi;
+  const [minX, minY, minZ] = bounds.min;
+  const scaleX = 65535 / Math.max(bounds.max[0] - minX, 1e-6);
+  const scaleY = 65535 / Math.max(bounds.max[1] - minY, 1e-6);
+  const scaleZ = 65535 / Math.max(bounds.max[2] - minZ, 1e-6);
+  // One tight pass (this runs over every vertex of the run): positions lie within the bounds,
+  // so (x − min)·scale is in [0, 65535] and +0.5 truncated is the rounding.
+  let loX = 65535,
+    loY = 65535,
+    loZ = 65535,
+    hiX = 0,
+    hiY = 0,
+    hiZ = 0;
+  for (let v = 0, i = 0, o = 0; v < count; v++, i += 3, o += 4) {
+    const x = ((p[i]! - minX) * scaleX + 0.5) | 0;
+    const y = ((p[i + 1]! - minY) * scaleY + 0.5) | 0;
+    const z = ((p[i + 2]! - minZ) * scaleZ + 0.5) | 0;
+    quantized[o] = x;
+    quantized[o + 1] = y;
+    quantized[o + 2] = z;
+    if (x < loX) loX = x;
+    if (x > hiX) hiX = x;
+    if (y < loY) loY = y;
+    if (y > hiY) hiY = y;
+    if (z < loZ) loZ = z;
+    if (z > hiZ) hiZ = z;
   }
+  const qmin = [loX, loY, loZ];
+  const qmax = [hiX, hiY, hiZ];
   // Typed arrays are little-endian on every platform Node and browsers run on, as glTF is.
   const positionBytes = new Uint8Array(quantized.buffer);
   const vertexView = (bytes: Uint8Array, byteStride: number): number =>
@@ -310,17 +330,24 @@ function writeQuantizedAttributes(builder: GltfBuilder, mesh: MeshAccumulator, b
   });
 
   const normals = new Int8Array(count * 4);
-  for (let v = 0; v < count; v++) for (let k = 0; k < 3; k++) normals[v * 4 + k] = Math.round(mesh.normals[v * 3 + k]! * 127);
+  const n = mesh.normals;
+  for (let v = 0, i = 0, o = 0; v < count; v++, i += 3, o += 4) {
+    normals[o] = Math.round(n[i]! * 127);
+    normals[o + 1] = Math.round(n[i + 1]! * 127);
+    normals[o + 2] = Math.round(n[i + 2]! * 127);
+  }
   const normalBytes = new Uint8Array(normals.buffer);
   attributes['NORMAL'] = builder.addAccessor({ bufferView: vertexView(normalBytes, 4), componentType: 5120, normalized: true, count, type: 'VEC3' });
 
   const featureIds = new Uint16Array(count * 2);
-  for (let v = 0; v < count; v++) featureIds[v * 2] = mesh.featureIds[v]!;
+  const ids = mesh.featureIds;
+  for (let v = 0; v < count; v++) featureIds[v * 2] = ids[v]!;
   const featureBytes = new Uint8Array(featureIds.buffer);
   attributes['_FEATURE_ID_0'] = builder.addAccessor({ bufferView: vertexView(featureBytes, 4), componentType: 5123, count, type: 'SCALAR' });
 
   const surfaceBytes = new Uint8Array(count * 4);
-  for (let v = 0; v < count; v++) surfaceBytes[v * 4] = mesh.surfaces[v]!;
+  const surfaces = mesh.surfaces;
+  for (let v = 0; v < count; v++) surfaceBytes[v * 4] = surfaces[v]!;
   attributes['_FEATURE_ID_1'] = builder.addAccessor({ bufferView: vertexView(surfaceBytes, 4), componentType: 5121, count, type: 'SCALAR' });
   if (mesh.hasColors) {
     const colorBytes = mesh.colors.slice(0, count * 4);

@@ -1,3 +1,4 @@
+import type { CapEnds } from '../../../workers/geometry/sweepTube.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 
 /** The solids a pipe feature is drawn with: swept profiles along paths below (or above) ground. */
@@ -7,7 +8,7 @@ export interface PipeSolid {
   profile: { type: 'circle'; radius: number } | { type: 'box'; width: number; height: number };
   /** Surface type for the per-vertex semantics (wall, roof = cover). */
   surface: number;
-  caps: boolean;
+  caps: CapEnds;
   /**
    * A vertical cylinder (well shafts, covers, hydrants, valves, fittings): drawn as an instance
    * of one unit cylinder (EXT_mesh_gpu_instancing) instead of its own geometry.

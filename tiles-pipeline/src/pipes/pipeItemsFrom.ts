@@ -5,6 +5,7 @@ import { CJJ61_CATEGORIES } from './cjj61Categories.js';
 import type { PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import type { PipeItem, PipeSolid } from './PipeItem.js';
+import { CAP_END, CAP_START, capEndsOfEdges } from './hiddenCapEnds.js';
 import { alongFractions, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
 
 /** Where the ground is: flat at height 0 (no terrain), or at the survey points' 地面高程. */
@@ -37,14 +38,14 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
   // Depth of the pipe centre and the largest radius at every node, from its segments.
   const nodeDepth = new Map<number, number>();
   const nodeRadius = new Map<number, number>();
-  const centreDepths = new Map<number, Float64Array>();
+  const centreDepths: Float64Array[] = [];
 
   network.edges.forEach((edge) => {
     const s = segments[edge.segment]!;
     const halfHeight = verticalHalfSize(s);
     const depths = segmentCentreDepths(s);
     const n = depths.length;
-    centreDepths.set(edge.segment, depths);
+    centreDepths.push(depths);
     for (const [node, depth] of [
       [edge.from, depths[0]!],
       [edge.to, depths[n - 1]!],
@@ -54,9 +55,10 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
     }
   });
 
-  network.edges.forEach((edge) => {
+  const capEnds = capEndsOfEdges(network, segments, centreDepths);
+  network.edges.forEach((edge, e) => {
     const s = segments[edge.segment]!;
-    const depths = centreDepths.get(edge.segment)!;
+    const depths = centreDepths[e]!;
     const n = s.lonLat.length / 2;
     const path = new Float64Array(n * 3);
     const g0 = groundAt(edge.from);
@@ -69,11 +71,13 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       path[i * 3 + 2] = depths[i]! - (fractions ? g0 + (g1 - g0) * fractions[i]! : 0);
     }
     const box = s.width !== undefined && s.height !== undefined;
+    const caps = [(capEnds[e]! & CAP_START) !== 0, (capEnds[e]! & CAP_END) !== 0] as const;
     const solid: PipeSolid = box
-      ? { path, profile: { type: 'box', width: s.width!, height: s.height! }, surface: WALL, caps: true }
-      : { path, profile: { type: 'circle', radius: s.diameter! / 2 }, surface: WALL, caps: true };
+      ? { path, profile: { type: 'box', width: s.width!, height: s.height! }, surface: WALL, caps }
+      : { path, profile: { type: 'circle', radius: s.diameter! / 2 }, surface: WALL, caps };
     const size = box ? Math.max(s.width!, s.height!) : s.diameter!;
     const sides = box ? 8 : tubeSegmentsForDiameter(s.diameter!);
+    const capCount = (caps[0] ? 1 : 0) + (caps[1] ? 1 : 0);
     items.push({
       id: s.id,
       kind: 'segment',
@@ -98,7 +102,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
       },
       ...extent(path, size),
       importance: size * 20 + edge.length / 50,
-      vertexCount: (n + 2) * (sides + 1),
+      vertexCount: n * sides + capCount * (sides + 1),
     });
   });
 
