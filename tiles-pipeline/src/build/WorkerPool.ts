@@ -7,6 +7,31 @@ export interface PoolTask<Task, Result> {
   exportName: string;
   /** The same function, for running in this thread (jobs = 1). */
   run: (task: Task) => Promise<Result>;
+  /** Buffers a task hands over to its worker instead of having them copied. */
+  transfer?: (task: Task) => ArrayBuffer[];
+}
+
+export interface PoolOptions {
+  /**
+   * 'idle' (default): a task goes to a worker once one is free, so at most `jobs` tasks are in
+   * flight (large tasks, bounded memory). 'eager': every task is posted at once to the worker
+   * with the least work queued (by weight), so the workers keep going while this thread is
+   * busy with something else; for small, packed tasks.
+   */
+  dispatch?: 'idle' | 'eager';
+}
+
+interface WorkerState {
+  worker: Worker;
+  inFlight: number;
+  weight: number;
+}
+
+interface Job<Task, Result> {
+  task: Task;
+  weight: number;
+  resolve: (r: Result) => void;
+  reject: (e: Error) => void;
 }
 
 /**
@@ -15,13 +40,15 @@ export interface PoolTask<Task, Result> {
  * byte-identical whatever --jobs.
  */
 export class WorkerPool<Task, Result> {
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly queue: { task: Task; resolve: (r: Result) => void; reject: (e: Error) => void }[] = [];
+  private readonly workers: WorkerState[] = [];
+  private readonly queue: Job<Task, Result>[] = [];
+  private readonly running = new Map<number, Job<Task, Result> & { state: WorkerState }>();
+  private nextId = 0;
 
   constructor(
     readonly jobs: number,
     private readonly taskFunction: PoolTask<Task, Result>,
+    private readonly options: PoolOptions = {},
   ) {
     if (jobs <= 1) return;
     for (let i = 0; i < jobs; i++) {
@@ -31,41 +58,63 @@ export class WorkerPool<Task, Result> {
         workerData: { module: taskFunction.module.href, exportName: taskFunction.exportName },
         resourceLimits: { maxOldGenerationSizeMb: 256 },
       });
-      this.workers.push(worker);
-      this.idle.push(worker);
+      const state: WorkerState = { worker, inFlight: 0, weight: 0 };
+      worker.on('message', (message: { id: number; ok: boolean; result?: Result; error?: string }) => this.settle(message));
+      worker.on('error', (error: Error) => this.fail(state, error));
+      this.workers.push(state);
     }
   }
 
-  run(task: Task): Promise<Result> {
-    if (this.workers.length === 0) return this.taskFunction.run(task);
+  /** `weight`: the task's expected cost, for spreading eager tasks evenly (default 1). */
+  run(task: Task, weight = 1): Promise<Result> {
+    if (this.jobs <= 1) return this.taskFunction.run(task);
+    if (this.workers.length === 0) return Promise.reject(new Error('every worker thread of the pool has died'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task, weight, resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      const state = this.options.dispatch === 'eager' ? this.leastLoaded() : this.workers.find((w) => w.inFlight === 0);
+      if (!state) return;
       const job = this.queue.shift()!;
-      const onMessage = (message: { ok: boolean; result?: Result; error?: string }): void => {
-        worker.off('error', onError);
-        this.idle.push(worker);
-        if (message.ok) job.resolve(message.result!);
-        else job.reject(new Error(message.error));
-        this.pump();
-      };
-      const onError = (error: Error): void => {
-        worker.off('message', onMessage);
-        job.reject(error);
-      };
-      worker.once('message', onMessage);
-      worker.once('error', onError);
-      worker.postMessage(job.task);
+      const id = this.nextId++;
+      this.running.set(id, { ...job, state });
+      state.inFlight++;
+      state.weight += job.weight;
+      state.worker.postMessage({ id, task: job.task }, this.taskFunction.transfer?.(job.task) ?? []);
     }
   }
 
+  private leastLoaded(): WorkerState {
+    return this.workers.reduce((best, w) => (w.weight < best.weight ? w : best));
+  }
+
+  private settle(message: { id: number; ok: boolean; result?: Result; error?: string }): void {
+    const job = this.running.get(message.id);
+    if (!job) return;
+    this.running.delete(message.id);
+    job.state.inFlight--;
+    job.state.weight -= job.weight;
+    if (message.ok) job.resolve(message.result!);
+    else job.reject(new Error(message.error));
+    this.pump();
+  }
+
+  /** A worker that died fails every task it held and leaves the pool; with none left, the queue fails too. */
+  private fail(state: WorkerState, error: Error): void {
+    for (const [id, job] of this.running) {
+      if (job.state !== state) continue;
+      this.running.delete(id);
+      job.reject(error);
+    }
+    this.workers.splice(this.workers.indexOf(state), 1);
+    if (this.workers.length === 0) for (const job of this.queue.splice(0)) job.reject(error);
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }

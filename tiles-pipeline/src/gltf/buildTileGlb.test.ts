@@ -4,16 +4,18 @@ import { MeshAccumulator } from '../../../workers/geometry/MeshAccumulator.js';
 import { meshoptReady } from './GltfBuilder.js';
 import { PIPE_CLASS } from '../metadata/FeatureClass.js';
 import { buildTileGlb } from './buildTileGlb.js';
+import { encodePropertyTable } from '../metadata/encodePropertyTable.js';
 
 describe('buildTileGlb', () => {
   it('writes a valid tile when its features draw nothing (no empty accessors)', async () => {
     await meshoptReady();
     for (const compression of ['meshopt', 'none'] as const) {
+      const definitions = [{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }] as const;
       const glb = buildTileGlb({
         mesh: new MeshAccumulator(),
-        definitions: [{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }],
+        definitions,
         featureClass: PIPE_CLASS,
-        rows: [['P1'], ['P2']],
+        table: encodePropertyTable(definitions, [['P1'], ['P2']]),
         compression,
       });
       const report = await validator.validateBytes(glb);

@@ -1,7 +1,7 @@
 import type { FeatureClass } from '../metadata/FeatureClass.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
-import { encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
+import { type EncodedTable, encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { Compression } from './Compression.js';
 import type { InstanceGroup } from './InstanceGroup.js';
@@ -11,6 +11,11 @@ import { GltfBuilder } from './GltfBuilder.js';
 import { encodeDracoPrimitive } from './encodeDracoPrimitive.js';
 
 const ARRAY_BUFFER = 34962;
+/** Property table 1 of every tile: the surface types feature-id set 1 points into. */
+const SURFACE_TABLE = encodePropertyTable(
+  [{ id: 'type', sourceName: 'type', type: 'STRING', optional: false }],
+  SURFACE_TYPES.map((t) => [t]),
+);
 const ELEMENT_ARRAY_BUFFER = 34963;
 /** Column-major z-up -> y-up rotation on the root node: cancels glTF's y-up -> z-up at load. */
 const Z_UP_TO_Y_UP = [1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, 1];
@@ -19,7 +24,8 @@ export interface TileGlbInput {
   mesh: MeshAccumulator;
   definitions: readonly PropertyDefinition[];
   featureClass: FeatureClass;
-  rows: readonly (readonly AttributeValue[])[];
+  /** The features' property table, encoded (encodePropertyTable). */
+  table: EncodedTable;
   compression: Compression;
   /** Instanced solids drawn beside the merged mesh (pipe symbols). */
   instances?: readonly InstanceGroup[];
@@ -40,7 +46,7 @@ export interface TileGlbInput {
 export function buildTileGlb(input: TileGlbInput): Uint8Array {
   const { mesh, compression } = input;
   const builder = new GltfBuilder('CIM Twin tiles-pipeline');
-  const featureCount = input.rows.length;
+  const featureCount = input.table.count;
   if (mesh.vertexCount === 0 && !input.instances?.length) return emptyTileGlb(builder, input);
   if (mesh.vertexCount > 0 && compression === 'meshopt' && input.reorder !== false) reorderForCompression(mesh);
 
@@ -107,15 +113,7 @@ export function buildTileGlb(input: TileGlbInput): Uint8Array {
 
   builder.json.extensions['EXT_structural_metadata'] = {
     schema: metadataSchemaJson(input.definitions, input.featureClass),
-    propertyTables: [
-      propertyTableJson(builder, input.featureClass.id, input.definitions, input.rows),
-      propertyTableJson(
-        builder,
-        'surface',
-        [{ id: 'type', sourceName: 'type', type: 'STRING', optional: false }],
-        SURFACE_TYPES.map((t) => [t]),
-      ),
-    ],
+    propertyTables: [propertyTableJson(builder, input.featureClass.id, input.table), propertyTableJson(builder, 'surface', SURFACE_TABLE)],
   };
   return builder.toGlb();
 }
@@ -191,19 +189,14 @@ function emptyTileGlb(builder: GltfBuilder, input: TileGlbInput): Uint8Array {
   builder.useExtension('EXT_structural_metadata', false);
   builder.json.extensions['EXT_structural_metadata'] = {
     schema: metadataSchemaJson(input.definitions, input.featureClass),
-    propertyTables: [propertyTableJson(builder, input.featureClass.id, input.definitions, input.rows)],
+    propertyTables: [propertyTableJson(builder, input.featureClass.id, input.table)],
   };
   return builder.toGlb();
 }
 
-function propertyTableJson(
-  builder: GltfBuilder,
-  className: string,
-  definitions: readonly PropertyDefinition[],
-  rows: readonly (readonly AttributeValue[])[],
-): object {
+function propertyTableJson(builder: GltfBuilder, className: string, table: EncodedTable): object {
   const properties: Record<string, object> = {};
-  for (const encoded of encodePropertyTable(definitions, rows)) {
+  for (const encoded of table.properties) {
     const property: Record<string, unknown> = { values: builder.addBufferView(encoded.values) };
     if (encoded.stringOffsets) {
       property['stringOffsets'] = builder.addBufferView(encoded.stringOffsets);
@@ -211,7 +204,7 @@ function propertyTableJson(
     }
     properties[encoded.id] = property;
   }
-  return { class: className, count: rows.length, properties };
+  return { class: className, count: table.count, properties };
 }
 
 interface Bounds {

@@ -7,6 +7,7 @@ import { buildTileGlb } from '../gltf/buildTileGlb.js';
 import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { readGlb, readPropertyColumn } from '../validation/readGlb.js';
 import { AttributeSchema, propertyIdFor } from './AttributeSchema.js';
+import { encodePropertyTable } from './encodePropertyTable.js';
 
 describe('metadata encoding', () => {
   beforeAll(async () => {
@@ -63,7 +64,9 @@ describe('metadata encoding', () => {
                 : ((r as Record<string, unknown>)[d.sourceName] ?? null),
       ),
     );
-    const glb = readGlb(buildTileGlb({ mesh, definitions, featureClass: BUILDING_CLASS, rows: table as never, compression: 'meshopt' }));
+    const glb = readGlb(
+      buildTileGlb({ mesh, definitions, featureClass: BUILDING_CLASS, table: encodePropertyTable(definitions, table as never), compression: 'meshopt' }),
+    );
     const column = (sourceName: string): unknown[] => readPropertyColumn(glb, 0, definitions.find((d) => d.sourceName === sourceName)!.id);
     expect(column('name')).toEqual(['天津大悦城', 'Drum Tower', '']);
     expect(column('floors')).toEqual([42, 3, -1]);

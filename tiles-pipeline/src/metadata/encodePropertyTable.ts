@@ -12,14 +12,20 @@ export interface EncodedProperty {
   stringOffsets?: Uint8Array;
 }
 
+/** A tile's property table, encoded: what a tile build needs of its features' attributes. */
+export interface EncodedTable {
+  count: number;
+  properties: EncodedProperty[];
+}
+
 /**
  * Encodes one column per property in EXT_structural_metadata binary layout: little-endian
  * numbers, UTF-8 strings with UINT32 offsets, booleans as a bitstream. Missing values become
  * the noData sentinel ("" for strings, false for booleans).
  */
-export function encodePropertyTable(definitions: readonly PropertyDefinition[], rows: readonly (readonly AttributeValue[])[]): EncodedProperty[] {
+export function encodePropertyTable(definitions: readonly PropertyDefinition[], rows: readonly (readonly AttributeValue[])[]): EncodedTable {
   const encoder = new TextEncoder();
-  return definitions.map((definition, column) => {
+  const properties = definitions.map((definition, column): EncodedProperty => {
     const count = rows.length;
     switch (definition.type) {
       case 'STRING': {
@@ -58,6 +64,17 @@ export function encodePropertyTable(definitions: readonly PropertyDefinition[], 
       }
     }
   });
+  return { count: rows.length, properties };
+}
+
+/** The distinct buffers under a table's columns: to transfer it to a worker without a copy. */
+export function tableBuffers(table: EncodedTable): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const p of table.properties) {
+    buffers.add(p.values.buffer as ArrayBuffer);
+    if (p.stringOffsets) buffers.add(p.stringOffsets.buffer as ArrayBuffer);
+  }
+  return [...buffers];
 }
 
 function numericArray(type: PropertyType, count: number): Int32Array | Float64Array | Float32Array | Uint8Array {

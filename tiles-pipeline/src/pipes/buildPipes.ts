@@ -17,7 +17,9 @@ import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTre
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceConflict, checkClearances } from './checkClearances.js';
-import { type PipeTileResult, type PipeTileTask, runPipeTileTask } from './runPipeTileTask.js';
+import { type PipeTileResult, type PipeTileTask, pipeTileTaskTransfer, runPipeTileTask } from './runPipeTileTask.js';
+import { packPipeTile } from './buildPipeTileContent.js';
+import { encodePropertyTable } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
@@ -56,6 +58,12 @@ export interface PipeBuildReport {
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
   const output = new AtomicOutput(options.out);
+  // Started first, so the worker threads load while the inputs are read.
+  const pool = new WorkerPool<PipeTileTask, PipeTileResult>(
+    options.jobs,
+    { module: new URL('./runPipeTileTask.ts', import.meta.url), exportName: 'runPipeTileTask', run: runPipeTileTask, transfer: pipeTileTaskTransfer },
+    { dispatch: 'eager' },
+  );
   try {
     const report: PipeBuildReport = {
       command: options.command,
@@ -161,8 +169,6 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       for (const field of segment.missing) entry.missing[field] = (entry.missing[field] ?? 0) + 1;
     }
 
-    report.clearance = checkClearances(segments);
-    phase('clearance');
     const items = pipeItemsFrom(segments, points, network, options.ground);
     phase('features');
     report.features.written = items.length;
@@ -188,48 +194,59 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       node.children.forEach(collect);
     };
     collect(tree);
-    const pool = new WorkerPool<PipeTileTask, PipeTileResult>(options.jobs, {
-      module: new URL('./runPipeTileTask.ts', import.meta.url),
-      exportName: 'runPipeTileTask',
-      run: runPipeTileTask,
-    });
-    try {
-      await Promise.all(
-        nodes.map(async (node) => {
-          const tileItems = node.content.map((i) => items[i]!);
-          const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-          for (const item of tileItems) {
-            bbox[0] = Math.min(bbox[0], item.bbox[0]);
-            bbox[1] = Math.min(bbox[1], item.bbox[1]);
-            bbox[2] = Math.max(bbox[2], item.bbox[2]);
-            bbox[3] = Math.max(bbox[3], item.bbox[3]);
-          }
-          const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
-          const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-          const result = await pool.run({
-            path: node.path,
-            items: tileItems,
-            centerLon,
-            centerLat,
-            definitions,
-            compression: options.compression,
-            outDir: output.staging,
-          });
-          contents.set(node.path, { bbox, minHeight: result.minHeight, maxHeight: result.maxHeight, centerLon, centerLat, uri: result.uri });
-          report.tiles++;
-          report.bytes += result.bytes;
-          options.onProgress?.('tiles', report.tiles, nodes.length);
-        }),
+    // Every tile is packed here (typed arrays, its property table encoded) and handed to the
+    // workers at once; while they sweep and compress, this thread checks clearances and writes
+    // the network and search documents.
+    const built = nodes.map((node) => {
+      const tileItems = node.content.map((i) => items[i]!);
+      const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+      let minHeight = Infinity;
+      let maxHeight = -Infinity;
+      let weight = 0;
+      for (const item of tileItems) {
+        bbox[0] = Math.min(bbox[0], item.bbox[0]);
+        bbox[1] = Math.min(bbox[1], item.bbox[1]);
+        bbox[2] = Math.max(bbox[2], item.bbox[2]);
+        bbox[3] = Math.max(bbox[3], item.bbox[3]);
+        minHeight = Math.min(minHeight, -item.maxDepth);
+        maxHeight = Math.max(maxHeight, -item.minDepth);
+        weight += item.vertexCount;
+      }
+      const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
+      const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
+      const rows = tileItems.map((item) =>
+        definitions.map((d) => (d.id === 'id' ? item.id : (item.values[d.sourceName] ?? item.attributes[d.sourceName] ?? null))),
       );
-    } finally {
-      await pool.close();
-    }
+      const task: PipeTileTask = {
+        path: node.path,
+        geometry: packPipeTile(tileItems),
+        table: encodePropertyTable(definitions, rows),
+        centerLon,
+        centerLat,
+        definitions,
+        compression: options.compression,
+        outDir: output.staging,
+      };
+      return pool.run(task, weight).then((result) => {
+        contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
+        report.tiles++;
+        report.bytes += result.bytes;
+        options.onProgress?.('tiles', report.tiles, nodes.length);
+      });
+    });
+    const allBuilt = Promise.all(built);
+    allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
+    phase('dispatch');
+    report.clearance = checkClearances(segments);
+    phase('clearance');
+    const networkJson = JSON.stringify(networkDocument(network, segments, points));
+    const searchJson = pipeSearchIndex(items).toJson();
+    phase('documents');
+    await allBuilt;
     phase('tiles');
     const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
-    const networkJson = JSON.stringify(networkDocument(network, segments, points));
     writeFileSync(join(output.staging, 'network.json'), networkJson);
-    const searchJson = pipeSearchIndex(items).toJson();
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
     report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(networkJson) + Buffer.byteLength(searchJson);
     report.network = {
@@ -246,6 +263,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
   } catch (error) {
     output.abandon();
     throw error;
+  } finally {
+    await pool.close();
   }
 }
 

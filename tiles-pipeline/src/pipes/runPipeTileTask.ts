@@ -2,14 +2,15 @@ import type { Compression } from '../gltf/Compression.js';
 import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { dracoReady } from '../gltf/encodeDracoPrimitive.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
+import { type EncodedTable, tableBuffers } from '../metadata/encodePropertyTable.js';
 import { writeContentTile } from '../output/writeContentTile.js';
-import { buildPipeTileContent } from './buildPipeTileContent.js';
-import type { PipeItem } from './PipeItem.js';
+import { buildPipeTileGlb, type PackedPipeTile } from './buildPipeTileContent.js';
 
-/** One pipe tile to build: plain data, so it crosses to a worker thread as is. */
+/** One pipe tile to build: typed arrays and plain data, transferred to a worker thread. */
 export interface PipeTileTask {
   path: string;
-  items: PipeItem[];
+  geometry: PackedPipeTile;
+  table: EncodedTable;
   centerLon: number;
   centerLat: number;
   definitions: PropertyDefinition[];
@@ -20,15 +21,18 @@ export interface PipeTileTask {
 export interface PipeTileResult {
   uri: string;
   bytes: number;
-  minHeight: number;
-  maxHeight: number;
+}
+
+/** The buffers a task hands over to the worker (they are not used again in this thread). */
+export function pipeTileTaskTransfer(task: PipeTileTask): ArrayBuffer[] {
+  return [...new Set([task.geometry.paths.buffer as ArrayBuffer, task.geometry.solids.buffer as ArrayBuffer, ...tableBuffers(task.table)])];
 }
 
 /** Builds and writes one pipe tile; runs in the main thread or in a worker. */
 export async function runPipeTileTask(task: PipeTileTask): Promise<PipeTileResult> {
   await meshoptReady();
   if (task.compression === 'draco') await dracoReady();
-  const content = buildPipeTileContent(task.items, task.centerLon, task.centerLat, task.definitions, task.compression);
-  const uri = writeContentTile(task.outDir, task.path, content.glb);
-  return { uri, bytes: content.glb.byteLength, minHeight: content.minHeight, maxHeight: content.maxHeight };
+  const { glb } = buildPipeTileGlb(task.geometry, task.centerLon, task.centerLat, task.definitions, task.table, task.compression);
+  const uri = writeContentTile(task.outDir, task.path, glb);
+  return { uri, bytes: glb.byteLength };
 }

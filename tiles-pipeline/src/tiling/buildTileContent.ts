@@ -7,6 +7,7 @@ import type { BuildingRecord } from '../buildings/BuildingRecord.js';
 import type { Compression } from '../gltf/Compression.js';
 import { buildTileGlb } from '../gltf/buildTileGlb.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
+import { encodePropertyTable } from '../metadata/encodePropertyTable.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { TileContentResult } from './TileContentResult.js';
 
@@ -62,7 +63,13 @@ export function buildTileContent(input: TileContentInput): TileContentResult {
   });
   const vertices = mesh.vertexCount;
   const triangles = mesh.indexCount / 3;
-  const glb = buildTileGlb({ mesh, definitions: input.definitions, featureClass: BUILDING_CLASS, rows, compression: input.compression });
+  const glb = buildTileGlb({
+    mesh,
+    definitions: input.definitions,
+    featureClass: BUILDING_CLASS,
+    table: encodePropertyTable(input.definitions, rows),
+    compression: input.compression,
+  });
   return { glb, features: rows.length, vertices, triangles, minHeight, maxHeight };
 }
 
