@@ -2,7 +2,6 @@ import type { FeatureClass } from '../metadata/FeatureClass.js';
 import { MeshoptEncoder } from 'meshoptimizer';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 import { type EncodedTable, encodePropertyTable, metadataSchemaJson } from '../metadata/encodePropertyTable.js';
-import type { AttributeValue } from '../readers/SourceFeature.js';
 import type { Compression } from './Compression.js';
 import type { InstanceGroup } from './InstanceGroup.js';
 import { MeshAccumulator, SURFACE_TYPES } from '../../../workers/geometry/MeshAccumulator.js';
