@@ -3,7 +3,7 @@ import type { FeatureIssue } from '../report/FeatureIssue.js';
 import type { RepairCode, SkipCode } from '../report/IssueCode.js';
 import type { AttributeValue, GeometryFeature } from '../readers/SourceFeature.js';
 import { type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
-import type { FieldMapping, PipeField } from './pipeFields.js';
+import { type FieldMapping, fieldValues, type PipeField } from './pipeFields.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 
 /** Deeper than any utility is buried in a city (deep tunnels excepted): a unit error. */
@@ -61,13 +61,8 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
   const repair = (code: RepairCode, message: string): void => {
     if (!repairs.some((r) => r.code === code)) repairs.push({ file: feature.origin.file, feature: name, code, message });
   };
-  const value = (field: PipeField): AttributeValue | undefined => {
-    for (const column of context.mapping.candidates[field]) {
-      const v = feature.attributes[column];
-      if (v !== undefined && v !== null && v !== '') return v;
-    }
-    return undefined;
-  };
+  const values = fieldValues(feature.attributes, context.mapping);
+  const value = (field: PipeField): AttributeValue | undefined => values[field];
   try {
     const categoryValue = value('category');
     const category = categoryValue !== undefined ? pipeCategoryOf(String(categoryValue)) : context.layerCategory;

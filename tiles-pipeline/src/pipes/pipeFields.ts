@@ -1,3 +1,5 @@
+import type { AttributeValue } from '../readers/SourceFeature.js';
+
 /**
  * Which column holds what, for pipe-line and pipe-point tables. The CJJ 61 column names (and
  * common English ones) are recognised without a mapping; `--fields mapping.json` adds or
@@ -66,4 +68,42 @@ export function fieldMappingFromJson(json: unknown): FieldMapping {
     candidates[field] = [...columns, ...(PIPE_FIELDS[field as PipeField] ?? [])];
   }
   return { candidates: candidates as Record<PipeField, readonly string[]>, units };
+}
+
+/** Per mapping: column name → the fields it can hold and its rank among each field's candidates. */
+const columnIndexes = new WeakMap<FieldMapping, Map<string, { field: PipeField; rank: number }[]>>();
+
+/**
+ * The value of every mapped field of one feature: for each field, its first candidate column
+ * with a value (not null or ""). One pass over the feature's own columns (a table has a dozen)
+ * instead of probing every candidate name of every field.
+ */
+export function fieldValues(attributes: Readonly<Record<string, AttributeValue>>, mapping: FieldMapping): Partial<Record<PipeField, AttributeValue>> {
+  let index = columnIndexes.get(mapping);
+  if (!index) {
+    index = new Map();
+    for (const [field, columns] of Object.entries(mapping.candidates) as [PipeField, readonly string[]][]) {
+      columns.forEach((column, rank) => {
+        const list = index!.get(column);
+        if (list) list.push({ field, rank });
+        else index!.set(column, [{ field, rank }]);
+      });
+    }
+    columnIndexes.set(mapping, index);
+  }
+  const values: Partial<Record<PipeField, AttributeValue>> = {};
+  const ranks: Partial<Record<PipeField, number>> = {};
+  for (const column in attributes) {
+    const targets = index.get(column);
+    if (!targets) continue;
+    const value = attributes[column];
+    if (value === undefined || value === null || value === '') continue;
+    for (const { field, rank } of targets) {
+      if (rank < (ranks[field] ?? Infinity)) {
+        ranks[field] = rank;
+        values[field] = value;
+      }
+    }
+  }
+  return values;
 }

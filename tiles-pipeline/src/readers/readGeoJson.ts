@@ -2,7 +2,7 @@ import { InputFileError } from './InputFileError.js';
 import type { OpenedSource, SourceFeature } from './SourceFeature.js';
 import { geoJsonFeatureToSource } from './geoJsonFeatureToSource.js';
 import { streamFeatureCollection } from './streamFeatureCollection.js';
-import { readLines } from './readLines.js';
+import { readLineBatches } from './readLines.js';
 
 /** A GeoJSON FeatureCollection, streamed feature by feature. */
 export async function readGeoJson(file: string, idField: string | undefined): Promise<OpenedSource> {
@@ -28,15 +28,17 @@ export async function readGeoJson(file: string, idField: string | undefined): Pr
 export function readGeoJsonLines(file: string, idField: string | undefined): OpenedSource {
   async function* features(): AsyncGenerator<SourceFeature> {
     let index = 0;
-    for await (const line of readLines(file)) {
-      const text = line.text.startsWith('\u001e') ? line.text.slice(1) : line.text;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        throw new InputFileError(file, `invalid JSON: ${(error as Error).message}`, `line ${line.number} (byte ${line.byteOffset})`);
+    for await (const batch of readLineBatches(file)) {
+      for (const line of batch) {
+        const text = line.text.charCodeAt(0) === 0x1e ? line.text.slice(1) : line.text;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw new InputFileError(file, `invalid JSON: ${(error as Error).message}`, `line ${line.number} (byte ${line.byteOffset})`);
+        }
+        yield geoJsonFeatureToSource(value, file, index++, idField);
       }
-      yield geoJsonFeatureToSource(value, file, index++, idField);
     }
     if (index === 0) throw new InputFileError(file, 'the file is empty');
   }
