@@ -9,9 +9,9 @@ import { writeSyntheticPipes } from '../pipes/syntheticPipes.js';
  * `npm run bench:tiles [-- --1m]`: builds deterministic synthetic cities and prints, per size,
  * the pipeline's throughput and output size next to a floor measured in the same run (parse +
  * earcut + meshopt encode of the same footprints). Ratios, not absolute times, are what to
- * compare across these shared, noisy machines.
+ * compare across these shared, noisy machines. `-- --pipes`: the pipes row only.
  */
-const sizes = [1_000, 10_000, 100_000, ...(process.argv.includes('--1m') ? [1_000_000] : [])];
+const sizes = process.argv.includes('--pipes') ? [] : [1_000, 10_000, 100_000, ...(process.argv.includes('--1m') ? [1_000_000] : [])];
 const dir = join(import.meta.dirname, '../results');
 mkdirSync(dir, { recursive: true });
 const tsx = join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
@@ -67,11 +67,13 @@ const header = [
   'floor RSS',
   'wall s jobs=2',
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const row of rows) console.log(line(row));
+if (rows.length > 0) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
 
 // Pipes: a synthetic 100k-segment network (water and sewer grids) against its floor.
 {
@@ -80,25 +82,28 @@ for (const row of rows) console.log(line(row));
   if (!existsSync(input)) await writeSyntheticPipes(input, size);
   const floor = run('../pipes/floor.ts', [input]);
   const out = join(dir, `pipes-out-${size}`);
-  const pipeline = run('../pipes/pipelineRun.ts', [input, out]);
+  const single = run('../pipes/pipelineRun.ts', [input, `${out}-j1`, '1']);
+  const pipeline = run('../pipes/pipelineRun.ts', [input, out, '2']);
   const tiles = readdirSync(join(out, 'tiles')).map((f) => readFileSync(join(out, 'tiles', f)));
   const raw = tiles.reduce((s, t) => s + t.length, 0);
   const gzip = tiles.reduce((s, t) => s + gzipSync(t, { level: 6 }).length, 0);
   const networkGzip = gzipSync(readFileSync(join(out, 'network.json'))).length;
   const pipeHeader = [
     'segments',
-    'seg/s',
+    'seg/s jobs=1',
+    'seg/s jobs=2',
     'floor seg/s',
-    'time ÷ floor',
+    'time ÷ floor (jobs=2)',
     'B/seg raw',
     'B/seg gzip',
     'network.json gzip B/seg',
     'floor B/seg',
     'tiles',
-    'peak RSS',
+    'peak RSS jobs=2',
   ];
   const pipeRow = [
     size.toLocaleString('en'),
+    Math.round(size / single.seconds).toLocaleString('en'),
     Math.round(size / pipeline.seconds).toLocaleString('en'),
     Math.round(size / floor.seconds).toLocaleString('en'),
     (pipeline.seconds / floor.seconds).toFixed(2),

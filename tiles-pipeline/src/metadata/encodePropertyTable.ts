@@ -24,16 +24,24 @@ export interface EncodedTable {
  * the noData sentinel ("" for strings, false for booleans).
  */
 export function encodePropertyTable(definitions: readonly PropertyDefinition[], rows: readonly (readonly AttributeValue[])[]): EncodedTable {
+  return encodePropertyColumns(definitions, rows.length, (row, column) => rows[row]![column]);
+}
+
+/** The same, reading each value through `valueAt(row, column)`: no row arrays to build first. */
+export function encodePropertyColumns(
+  definitions: readonly PropertyDefinition[],
+  count: number,
+  valueAt: (row: number, column: number) => AttributeValue | undefined,
+): EncodedTable {
   const encoder = new TextEncoder();
   const properties = definitions.map((definition, column): EncodedProperty => {
-    const count = rows.length;
     switch (definition.type) {
       case 'STRING': {
         // One buffer for the column, filled with encodeInto: no allocation per string.
         const texts = new Array<string>(count);
         let chars = 0;
         for (let i = 0; i < count; i++) {
-          const value = rows[i]![column];
+          const value = valueAt(i, column);
           const text = value === null || value === undefined ? '' : String(value);
           texts[i] = text;
           chars += text.length;
@@ -50,21 +58,21 @@ export function encodePropertyTable(definitions: readonly PropertyDefinition[], 
       }
       case 'BOOLEAN': {
         const values = new Uint8Array(Math.ceil(count / 8));
-        for (let i = 0; i < count; i++) if (rows[i]![column] === true) values[i >> 3]! |= 1 << (i & 7);
+        for (let i = 0; i < count; i++) if (valueAt(i, column) === true) values[i >> 3]! |= 1 << (i & 7);
         return { id: definition.id, values };
       }
       default: {
         const array = numericArray(definition.type, count);
         const noData = NO_DATA[definition.type] ?? 0;
         for (let i = 0; i < count; i++) {
-          const value = rows[i]![column];
+          const value = valueAt(i, column);
           array[i] = typeof value === 'number' ? value : noData;
         }
         return { id: definition.id, values: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) };
       }
     }
   });
-  return { count: rows.length, properties };
+  return { count, properties };
 }
 
 /** The distinct buffers under a table's columns: to transfer it to a worker without a copy. */

@@ -66,21 +66,28 @@ export function buildPipeNetwork(
   const issues: TopologyIssue[] = [];
   const nodes: NetworkNode[] = [];
   const edges: NetworkEdge[] = [];
-  const latitudes = [...points.map((p) => p.lat), ...segments.map((s) => s.lonLat[1]!)];
-  const lat0 = latitudes.length ? latitudes.reduce((a, b) => a + b, 0) / latitudes.length : 0;
+  let latitudeSum = 0;
+  for (const p of points) latitudeSum += p.lat;
+  for (const s of segments) latitudeSum += s.lonLat[1]!;
+  const lat0 = points.length + segments.length > 0 ? latitudeSum / (points.length + segments.length) : 0;
   const scale = metresPerDegree(lat0);
   const mx = (lon: number): number => lon * scale.lon;
   const my = (lat: number): number => lat * scale.lat;
 
-  // Surveyed points: one node each; duplicates reported.
-  const pointNode = new Map<string, number>();
+  // Surveyed points: one node each, by category and id; duplicates reported.
+  const pointNodes = new Map<string, Map<string, number>>();
+  const pointNode = (category: string): Map<string, number> => {
+    let byId = pointNodes.get(category);
+    if (!byId) pointNodes.set(category, (byId = new Map()));
+    return byId;
+  };
   const index = new Flatbush(Math.max(points.length, 1));
   points.forEach((p) => index.add(mx(p.lon), my(p.lat), mx(p.lon), my(p.lat)));
   if (points.length === 0) index.add(0, 0, 0, 0);
   index.finish();
   points.forEach((p, i) => {
-    const key = `${p.category}|${p.id}`;
-    if (pointNode.has(key)) {
+    const byId = pointNode(p.category);
+    if (byId.has(p.id)) {
       issues.push({ code: 'DUPLICATE_NODE', element: p.id, message: `point id ${p.id} (${p.category}) is used twice`, lon: p.lon, lat: p.lat });
       return;
     }
@@ -96,7 +103,7 @@ export function buildPipeNetwork(
         lat: p.lat,
       });
     }
-    pointNode.set(key, nodes.length);
+    byId.set(p.id, nodes.length);
     nodes.push({ id: p.id, lon: p.lon, lat: p.lat, category: p.category, point: i, degree: 0 });
   });
 
@@ -136,7 +143,7 @@ export function buildPipeNetwork(
     const lat = segment.lonLat[at + 1]!;
     const named = which === 'from' ? segment.fromPoint : segment.toPoint;
     if (named !== undefined) {
-      const node = pointNode.get(`${segment.category}|${named}`);
+      const node = pointNodes.get(segment.category)?.get(named);
       if (node !== undefined) {
         const d = distance(nodes[node]!, lon, lat);
         if (d > tolerances.mismatch)

@@ -19,7 +19,7 @@ import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceConflict, checkClearances } from './checkClearances.js';
 import { type PipeTileResult, type PipeTileTask, pipeTileTaskTransfer, runPipeTileTask } from './runPipeTileTask.js';
 import { packPipeTile } from './buildPipeTileContent.js';
-import { encodePropertyTable } from '../metadata/encodePropertyTable.js';
+import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
@@ -175,6 +175,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
     const definitions = schema.definitions();
+    const idColumn = definitions.findIndex((d) => d.id === 'id');
     const tree = buildTileTree(
       {
         lon: Float64Array.from(items, (i) => (i.bbox[0] + i.bbox[2]) / 2),
@@ -220,7 +221,11 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       const task: PipeTileTask = {
         path: node.path,
         geometry: packPipeTile(tileItems),
-        table: encodePropertyTable(definitions, rows),
+        table: encodePropertyColumns(definitions, tileItems.length, (row, column) => {
+          const item = tileItems[row]!;
+          const name = definitions[column]!.sourceName;
+          return column === idColumn ? item.id : (item.values[name] ?? item.attributes[name] ?? null);
+        }),
         centerLon,
         centerLat,
         definitions,

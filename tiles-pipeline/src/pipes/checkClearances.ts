@@ -33,26 +33,49 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
   const lat0 = segments.length ? segments[0]!.lonLat[1]! : 0;
   const lon0 = segments.length ? segments[0]!.lonLat[0]! : 0;
   const scale = metresPerDegree(lat0);
-  type Piece = { s: number; x0: number; y0: number; z0: number; x1: number; y1: number; z1: number };
-  const pieces: Piece[] = [];
-  segments.forEach((segment, s) => {
+  // Every straight piece of every segment, flat: segment, then x0 y0 z0 x1 y1 z1 (metres).
+  let pieceCount = 0;
+  const depthsOf = segments.map((segment) => {
     const depths = segmentCentreDepths(segment);
-    for (let i = 0; i + 1 < depths.length; i++) {
-      pieces.push({
-        s,
-        x0: (segment.lonLat[i * 2]! - lon0) * scale.lon,
-        y0: (segment.lonLat[i * 2 + 1]! - lat0) * scale.lat,
-        z0: depths[i]!,
-        x1: (segment.lonLat[i * 2 + 2]! - lon0) * scale.lon,
-        y1: (segment.lonLat[i * 2 + 3]! - lat0) * scale.lat,
-        z1: depths[i + 1]!,
-      });
+    pieceCount += depths.length - 1;
+    return depths;
+  });
+  const pieceSegment = new Uint32Array(pieceCount);
+  const coords = new Float64Array(pieceCount * 6);
+  let k = 0;
+  segments.forEach((segment, s) => {
+    const depths = depthsOf[s]!;
+    const line = segment.lonLat;
+    for (let i = 0; i + 1 < depths.length; i++, k++) {
+      pieceSegment[k] = s;
+      coords[k * 6] = (line[i * 2]! - lon0) * scale.lon;
+      coords[k * 6 + 1] = (line[i * 2 + 1]! - lat0) * scale.lat;
+      coords[k * 6 + 2] = depths[i]!;
+      coords[k * 6 + 3] = (line[i * 2 + 2]! - lon0) * scale.lon;
+      coords[k * 6 + 4] = (line[i * 2 + 3]! - lat0) * scale.lat;
+      coords[k * 6 + 5] = depths[i + 1]!;
     }
   });
+  const piece = (i: number): Piece => ({
+    x0: coords[i * 6]!,
+    y0: coords[i * 6 + 1]!,
+    z0: coords[i * 6 + 2]!,
+    x1: coords[i * 6 + 3]!,
+    y1: coords[i * 6 + 4]!,
+    z1: coords[i * 6 + 5]!,
+  });
   const conflicts = new Map<string, ClearanceConflict>();
-  if (pieces.length === 0) return { conflicts: [], source: GB50289_SOURCE, pairsChecked: 0 };
-  const index = new Flatbush(pieces.length);
-  for (const p of pieces) index.add(Math.min(p.x0, p.x1), Math.min(p.y0, p.y1), Math.max(p.x0, p.x1), Math.max(p.y0, p.y1));
+  if (pieceCount === 0) return { conflicts: [], source: GB50289_SOURCE, pairsChecked: 0 };
+  const index = new Flatbush(pieceCount);
+  for (let i = 0; i < pieceCount; i++) {
+    const c = i * 6;
+    index.add(
+      Math.min(coords[c]!, coords[c + 3]!),
+      Math.min(coords[c + 1]!, coords[c + 4]!),
+      Math.max(coords[c]!, coords[c + 3]!),
+      Math.max(coords[c + 1]!, coords[c + 4]!),
+    );
+  }
   index.finish();
   let pairsChecked = 0;
   const record = (conflict: ClearanceConflict): void => {
@@ -62,17 +85,27 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
   };
   const toLonLat = (x: number, y: number): [number, number] => [lon0 + x / scale.lon, lat0 + y / scale.lat];
 
-  pieces.forEach((a, ia) => {
-    const found = index.search(Math.min(a.x0, a.x1) - SEARCH, Math.min(a.y0, a.y1) - SEARCH, Math.max(a.x0, a.x1) + SEARCH, Math.max(a.y0, a.y1) + SEARCH);
+  for (let ia = 0; ia < pieceCount; ia++) {
+    const c = ia * 6;
+    const found = index.search(
+      Math.min(coords[c]!, coords[c + 3]!) - SEARCH,
+      Math.min(coords[c + 1]!, coords[c + 4]!) - SEARCH,
+      Math.max(coords[c]!, coords[c + 3]!) + SEARCH,
+      Math.max(coords[c + 1]!, coords[c + 4]!) + SEARCH,
+    );
+    let a: Piece | undefined;
     for (const ib of found) {
       if (ib <= ia) continue;
-      const b = pieces[ib]!;
-      if (a.s === b.s) continue;
-      const A = segments[a.s]!;
-      const B = segments[b.s]!;
+      const sa = pieceSegment[ia]!;
+      const sb = pieceSegment[ib]!;
+      if (sa === sb) continue;
+      const A = segments[sa]!;
+      const B = segments[sb]!;
       // Pipes joined at a surveyed point are one network, not neighbours.
       if (A.category === B.category && sharesEnd(A, B)) continue;
       pairsChecked++;
+      a ??= piece(ia);
+      const b = piece(ib);
       const [first, second] = A.id < B.id ? [A, B] : [B, A];
       const ax = a.x1 - a.x0,
         ay = a.y1 - a.y0,
@@ -109,7 +142,7 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
         }
       }
     }
-  });
+  }
   const sorted = [...conflicts.values()].sort((p, q) => p.a.localeCompare(q.a) || p.b.localeCompare(q.b) || p.type.localeCompare(q.type));
   return { conflicts: sorted, source: GB50289_SOURCE, pairsChecked };
 }
@@ -132,10 +165,13 @@ function metresOf(rule: ClearanceRule, a: PipeSegment, b: PipeSegment): number {
 }
 
 function sharesEnd(a: PipeSegment, b: PipeSegment): boolean {
-  const ends = [a.fromPoint, a.toPoint].filter((e): e is string => e !== undefined);
-  return ends.some((e) => e === b.fromPoint || e === b.toPoint);
+  return (
+    (a.fromPoint !== undefined && (a.fromPoint === b.fromPoint || a.fromPoint === b.toPoint)) ||
+    (a.toPoint !== undefined && (a.toPoint === b.fromPoint || a.toPoint === b.toPoint))
+  );
 }
 
+type Piece = { x0: number; y0: number; z0: number; x1: number; y1: number; z1: number };
 type Piece2 = { x0: number; y0: number; x1: number; y1: number };
 
 function intersection(a: Piece2, b: Piece2): { t: number; u: number } | undefined {

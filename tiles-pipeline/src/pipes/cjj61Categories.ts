@@ -72,6 +72,16 @@ const SUB_TYPE_TO_CATEGORY: Record<string, string> = { YS: 'PS', WS: 'PS', HS: '
  * used as layer names (YS 雨水, WS 污水, HS 合流), Chinese names (给水, 雨水…), any case.
  */
 export function pipeCategoryOf(code: string): PipeCategory | undefined {
+  // Asked for every segment, several times over: the few distinct codes of a survey are remembered.
+  if (categoryMemo.has(code)) return categoryMemo.get(code);
+  const category = lookUpCategory(code);
+  if (categoryMemo.size < 1000) categoryMemo.set(code, category);
+  return category;
+}
+
+const categoryMemo = new Map<string, PipeCategory | undefined>();
+
+function lookUpCategory(code: string): PipeCategory | undefined {
   const key = code.trim().toUpperCase();
   const byCode = CJJ61_CATEGORIES.find((c) => c.code === (SUB_TYPE_TO_CATEGORY[key] ?? key));
   if (byCode) return byCode;

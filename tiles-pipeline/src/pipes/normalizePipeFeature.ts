@@ -120,12 +120,12 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
     const items: PipeSegment[] = lines.map((line, k) => {
       if (!Array.isArray(line)) throw new Skip('GEOMETRY_MISSING', `line ${k} is not an array of positions`);
       const lonLat: number[] = [];
-      line.forEach((position, p) => {
-        const [lon, lat] = toWgs84(position, context.crs, `line ${k} position ${p}`);
+      for (let p = 0; p < line.length; p++) {
+        toWgs84Into(line[p], context.crs, lonLat, k, p);
         const n = lonLat.length;
-        if (n >= 2 && lonLat[n - 2] === lon && lonLat[n - 1] === lat) return;
-        lonLat.push(lon, lat);
-      });
+        // A repeated position adds nothing to a line.
+        if (n >= 4 && lonLat[n - 4] === lonLat[n - 2] && lonLat[n - 3] === lonLat[n - 1]) lonLat.length = n - 2;
+      }
       if (lonLat.length < 4) throw new Skip('LINE_TOO_SHORT', `line ${k} has ${lonLat.length / 2} distinct point(s); a pipe needs two`);
       return {
         kind: 'segment',
@@ -207,7 +207,17 @@ function text(value: AttributeValue | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
-function toWgs84(position: unknown, crs: Crs, where: string): [number, number] {
+function toWgs84(position: unknown, crs: Crs, label: string): [number, number] {
+  const out: number[] = [];
+  toWgs84Into(position, crs, out, 0, 0, label);
+  return [out[0]!, out[1]!];
+}
+
+const converted = new Float64Array(2);
+
+/** Converts one position and appends lon, lat to `into`; errors name it by `label` or as position p of line k. */
+function toWgs84Into(position: unknown, crs: Crs, into: number[], k: number, p: number, label?: string): void {
+  const where = (): string => label ?? `line ${k} position ${p}`;
   if (
     !Array.isArray(position) ||
     position.length < 2 ||
@@ -216,16 +226,17 @@ function toWgs84(position: unknown, crs: Crs, where: string): [number, number] {
     !Number.isFinite(position[0]) ||
     !Number.isFinite(position[1])
   ) {
-    throw new Skip('COORDINATE_NOT_FINITE', `${where} is ${JSON.stringify(position)?.slice(0, 60)}: coordinates must be finite numbers`);
+    throw new Skip('COORDINATE_NOT_FINITE', `${where()} is ${JSON.stringify(position)?.slice(0, 60)}: coordinates must be finite numbers`);
   }
   const [x, y] = position as [number, number];
   if (crs.isGeographic && (Math.abs(x) > 180 || Math.abs(y) > 90)) {
-    throw new Skip('COORDINATES_LOOK_PROJECTED', `${where} is (${x}, ${y}): metres in a lon/lat file? Pass the right --crs (e.g. EPSG:4548)`);
+    throw new Skip('COORDINATES_LOOK_PROJECTED', `${where()} is (${x}, ${y}): metres in a lon/lat file? Pass the right --crs (e.g. EPSG:4548)`);
   }
-  const out = new Float64Array(2);
-  crs.toWgs84(x, y, out);
-  if (!Number.isFinite(out[0]!) || !Number.isFinite(out[1]!) || Math.abs(out[0]!) > 180 || Math.abs(out[1]!) > 90) {
-    throw new Skip('COORDINATE_OUT_OF_RANGE', `${where} (${x}, ${y}) in ${crs.id} is not on Earth: wrong --crs?`);
+  crs.toWgs84(x, y, converted);
+  const lon = converted[0]!;
+  const lat = converted[1]!;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+    throw new Skip('COORDINATE_OUT_OF_RANGE', `${where()} (${x}, ${y}) in ${crs.id} is not on Earth: wrong --crs?`);
   }
-  return [out[0]!, out[1]!];
+  into.push(lon, lat);
 }

@@ -35,25 +35,21 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
     return (point !== undefined ? points[point]!.groundElevation : undefined) ?? fallback;
   };
   const category = new Map(CJJ61_CATEGORIES.map((c) => [c.code, c]));
-  // Depth of the pipe centre and the largest radius at every node, from its segments.
-  const nodeDepth = new Map<number, number>();
-  const nodeRadius = new Map<number, number>();
+  // Depth of the pipe centre and the largest radius at every node, from its segments (0: none).
+  const nodeDepth = new Float64Array(network.nodes.length);
+  const nodeRadius = new Float64Array(network.nodes.length);
   const centreDepths: Float64Array[] = [];
 
-  network.edges.forEach((edge) => {
+  for (const edge of network.edges) {
     const s = segments[edge.segment]!;
     const halfHeight = verticalHalfSize(s);
     const depths = segmentCentreDepths(s);
-    const n = depths.length;
     centreDepths.push(depths);
-    for (const [node, depth] of [
-      [edge.from, depths[0]!],
-      [edge.to, depths[n - 1]!],
-    ] as const) {
-      nodeDepth.set(node, Math.max(nodeDepth.get(node) ?? 0, depth));
-      nodeRadius.set(node, Math.max(nodeRadius.get(node) ?? 0, halfHeight));
-    }
-  });
+    nodeDepth[edge.from] = Math.max(nodeDepth[edge.from]!, depths[0]!);
+    nodeDepth[edge.to] = Math.max(nodeDepth[edge.to]!, depths[depths.length - 1]!);
+    nodeRadius[edge.from] = Math.max(nodeRadius[edge.from]!, halfHeight);
+    nodeRadius[edge.to] = Math.max(nodeRadius[edge.to]!, halfHeight);
+  }
 
   const capEnds = capEndsOfEdges(network, segments, centreDepths);
   network.edges.forEach((edge, e) => {
@@ -110,8 +106,9 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
   network.nodes.forEach((node, i) => node.point !== undefined && nodeOfPoint.set(node.point, i));
   points.forEach((p, index) => {
     const node = nodeOfPoint.get(index);
-    const pipeDepth = (node !== undefined ? nodeDepth.get(node) : undefined) ?? p.depth ?? 1.0;
-    const radius = (node !== undefined ? nodeRadius.get(node) : undefined) ?? 0.1;
+    // A node no segment reached keeps 0 in both: the point's own depth, a default size.
+    const pipeDepth = (node !== undefined && nodeRadius[node]! > 0 ? nodeDepth[node] : undefined) ?? p.depth ?? 1.0;
+    const radius = (node !== undefined && nodeRadius[node]! > 0 ? nodeRadius[node] : undefined) ?? 0.1;
     const label = `${p.appurtenance ?? ''}${p.feature ?? ''}`;
     const g = node !== undefined ? groundAt(node) : ground === 'points' ? (p.groundElevation ?? fallback) : 0;
     const vertical = (top: number, bottom: number, r: number, surface = WALL): PipeSolid => ({

@@ -28,10 +28,23 @@ export function geoJsonFeatureToSource(value: unknown, file: string, index: numb
 }
 
 export function toAttributes(properties: unknown): Attributes {
-  const attributes: Attributes = {};
-  if (typeof properties !== 'object' || properties === null) return attributes;
-  for (const [key, value] of Object.entries(properties)) attributes[key] = toAttributeValue(value);
-  return attributes;
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return {};
+  const source = properties as Record<string, unknown>;
+  // The common case, every value already a plain one: keep the parsed object as it is.
+  let plain = true;
+  for (const key in source) {
+    if (!isPlainValue(source[key])) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return source as Attributes;
+  // fromEntries defines properties (a "__proto__" field stays a field, not a prototype).
+  return Object.fromEntries(Object.keys(source).map((key) => [key, toAttributeValue(source[key])]));
+}
+
+function isPlainValue(value: unknown): boolean {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function toAttributeValue(value: unknown): AttributeValue {
