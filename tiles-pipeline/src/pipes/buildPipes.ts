@@ -215,9 +215,6 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       }
       const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
       const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-      const rows = tileItems.map((item) =>
-        definitions.map((d) => (d.id === 'id' ? item.id : (item.values[d.sourceName] ?? item.attributes[d.sourceName] ?? null))),
-      );
       const task: PipeTileTask = {
         path: node.path,
         geometry: packPipeTile(tileItems),
