@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
+import { pipeSegmentFixture } from './pipeSegmentFixture.js';
 
 const M = 1 / 111_000; // ~ one metre in degrees of latitude (and close enough in longitude here at the equator)
 const point = (id: string, x: number, y: number, category = 'JS'): PipePoint => ({
@@ -16,24 +17,8 @@ const point = (id: string, x: number, y: number, category = 'JS'): PipePoint => 
   depth: undefined,
   attributes: {},
 });
-const segment = (id: string, coordinates: [number, number][], from?: string, to?: string, category = 'JS'): PipeSegment => ({
-  kind: 'segment',
-  id,
-  origin: { file: 's', index: 0 },
-  category,
-  subType: undefined,
-  fromPoint: from,
-  toPoint: to,
-  lonLat: Float64Array.from(coordinates.flatMap(([x, y]) => [x * M, y * M])),
-  startDepth: 1,
-  endDepth: 1,
-  diameter: 0.2,
-  width: undefined,
-  height: undefined,
-  material: undefined,
-  missing: [],
-  attributes: {},
-});
+const segment = (id: string, coordinates: [number, number][], from?: string, to?: string, category = 'JS'): PipeSegment =>
+  pipeSegmentFixture({ id, category, fromPoint: from, toPoint: to, lonLat: Float64Array.from(coordinates.flatMap(([x, y]) => [x * M, y * M])) });
 
 describe('buildPipeNetwork', () => {
   it('joins ends by point id, then by position; counts degrees and lengths', () => {

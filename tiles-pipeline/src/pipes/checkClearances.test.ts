@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipeSegment } from './PipeFeatures.js';
 import { checkClearances } from './checkClearances.js';
+import { pipeSegmentFixture } from './pipeSegmentFixture.js';
 
 const lon0 = 117.16;
 const lat0 = 39.1;
@@ -11,24 +12,19 @@ const pipe = (
   depth: number,
   size: { diameter?: number; width?: number; height?: number },
   ends: [string?, string?] = [],
-): PipeSegment => ({
-  kind: 'segment',
-  id,
-  origin: { file: 'fixture', index: 0 },
-  category,
-  subType: undefined,
-  fromPoint: ends[0],
-  toPoint: ends[1],
-  lonLat: Float64Array.from(points.flatMap(([x, y]) => [lon0 + x / 86_470, lat0 + y / 110_996])),
-  startDepth: depth,
-  endDepth: depth,
-  diameter: size.diameter,
-  width: size.width,
-  height: size.height,
-  material: undefined,
-  missing: [],
-  attributes: {},
-});
+): PipeSegment =>
+  pipeSegmentFixture({
+    id,
+    category,
+    fromPoint: ends[0],
+    toPoint: ends[1],
+    lonLat: Float64Array.from(points.flatMap(([x, y]) => [lon0 + x / 86_470, lat0 + y / 110_996])),
+    startDepth: depth,
+    endDepth: depth,
+    diameter: size.diameter,
+    width: size.width,
+    height: size.height,
+  });
 
 describe('checkClearances (GB 50289)', () => {
   it('finds exactly the planted conflicts', () => {

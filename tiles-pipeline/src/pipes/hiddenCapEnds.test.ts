@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPipeNetwork } from './buildPipeNetwork.js';
 import { CAP_END, CAP_START, capEndsOfEdges } from './hiddenCapEnds.js';
 import type { PipeSegment } from './PipeFeatures.js';
+import { pipeSegmentFixture } from './pipeSegmentFixture.js';
 import { segmentCentreDepths } from './segmentCentreDepths.js';
 
 const M = 1 / 111_000;
@@ -11,24 +12,16 @@ const segment = (
   to: [number, number],
   size: { diameter?: number; width?: number; height?: number },
   depths = [1, 1],
-): PipeSegment => ({
-  kind: 'segment',
-  id,
-  origin: { file: 's', index: 0 },
-  category: 'JS',
-  subType: undefined,
-  fromPoint: undefined,
-  toPoint: undefined,
-  lonLat: Float64Array.from([from[0] * M, from[1] * M, to[0] * M, to[1] * M]),
-  startDepth: depths[0],
-  endDepth: depths[1],
-  diameter: size.diameter,
-  width: size.width,
-  height: size.height,
-  material: undefined,
-  missing: [],
-  attributes: {},
-});
+): PipeSegment =>
+  pipeSegmentFixture({
+    id,
+    lonLat: Float64Array.from([from[0] * M, from[1] * M, to[0] * M, to[1] * M]),
+    startDepth: depths[0],
+    endDepth: depths[1],
+    diameter: size.diameter,
+    width: size.width,
+    height: size.height,
+  });
 
 function caps(segments: PipeSegment[]): number[] {
   const network = buildPipeNetwork(segments, []);
