@@ -57,6 +57,7 @@ export class WorkerPool<Task, Result> {
       const worker = new Worker(new URL('./taskWorker.mjs', import.meta.url), {
         workerData: { module: taskFunction.module.href, exportName: taskFunction.exportName },
         resourceLimits: { maxOldGenerationSizeMb: 256 },
+        execArgv: [],
       });
       const state: WorkerState = { worker, inFlight: 0, weight: 0 };
       worker.on('message', (message: { id: number; ok: boolean; result?: Result; error?: string }) => this.settle(message));

@@ -7,7 +7,7 @@ import { buildTileGlb } from '../gltf/buildTileGlb.js';
 import { meshoptReady } from '../gltf/GltfBuilder.js';
 import { readGlb, readPropertyColumn } from '../validation/readGlb.js';
 import { AttributeSchema, propertyIdFor } from './AttributeSchema.js';
-import { encodePropertyTable } from './encodePropertyTable.js';
+import { encodePropertyColumns, encodePropertyTable, utf8Length } from './encodePropertyTable.js';
 
 describe('metadata encoding', () => {
   beforeAll(async () => {
@@ -76,5 +76,17 @@ describe('metadata encoding', () => {
     expect(column('id')).toEqual(['b0', 'b1', 'b2']);
     expect(column('cimLevel')).toEqual([2, 2, 2]);
     expect(readPropertyColumn(glb, 1, 'type')).toEqual(['RoofSurface', 'WallSurface', 'GroundSurface', 'OtherSurface']);
+  });
+
+  it('encodes string columns as UTF-8 with exact offsets: Chinese, emoji, lone surrogates at the joins', () => {
+    const texts = ['南开', 'a', '', '🚒x', 'é', 'end\ud800', '\udc00start', null];
+    const table = encodePropertyColumns([{ id: 's', sourceName: 's', type: 'STRING', optional: true }], texts.length, (row) => texts[row]);
+    const [column] = table.properties;
+    const offsets = new Uint32Array(column!.stringOffsets!.buffer, column!.stringOffsets!.byteOffset, texts.length + 1);
+    const decoder = new TextDecoder();
+    const decoded = texts.map((_, i) => decoder.decode(column!.values.subarray(offsets[i], offsets[i + 1])));
+    // Each lone surrogate is its own U+FFFD, not a pair made across two values.
+    expect(decoded).toEqual(['南开', 'a', '', '🚒x', 'é', 'end\ufffd', '\ufffdstart', '']);
+    for (const text of ['南开', '🚒x', 'é', 'end\ud800', 'plain']) expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
   });
 });

@@ -37,24 +37,25 @@ export function encodePropertyColumns(
   const properties = definitions.map((definition, column): EncodedProperty => {
     switch (definition.type) {
       case 'STRING': {
-        // One buffer for the column, filled with encodeInto: no allocation per string.
+        // The column is encoded as one string (one native call, not one per value); the offsets
+        // come from each text's UTF-8 length, counted in JS.
         const texts = new Array<string>(count);
-        let chars = 0;
+        const offsets = new Uint32Array(count + 1);
+        let total = 0;
         for (let i = 0; i < count; i++) {
           const value = valueAt(i, column);
           const text = value === null || value === undefined ? '' : String(value);
           texts[i] = text;
-          chars += text.length;
-        }
-        let buffer = new Uint8Array(chars * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-        const offsets = new Uint32Array(count + 1);
-        let total = 0;
-        for (let i = 0; i < count; i++) {
-          total += encoder.encodeInto(texts[i]!, buffer.subarray(total)).written;
+          total += utf8Length(text);
           offsets[i + 1] = total;
         }
-        buffer = buffer.slice(0, total);
-        return { id: definition.id, values: buffer, stringOffsets: new Uint8Array(offsets.buffer) };
+        let values = encoder.encode(texts.join(''));
+        // Lone surrogates at the ends of neighbours pair up when joined: encode one by one then.
+        if (values.length !== total) {
+          values = new Uint8Array(total);
+          for (let i = 0; i < count; i++) encoder.encodeInto(texts[i]!, values.subarray(offsets[i]!));
+        }
+        return { id: definition.id, values, stringOffsets: new Uint8Array(offsets.buffer) };
       }
       case 'BOOLEAN': {
         const values = new Uint8Array(Math.ceil(count / 8));
@@ -83,6 +84,21 @@ export function tableBuffers(table: EncodedTable): ArrayBuffer[] {
     if (p.stringOffsets) buffers.add(p.stringOffsets.buffer as ArrayBuffer);
   }
   return [...buffers];
+}
+
+/** Bytes `text` takes in UTF-8 (a lone surrogate becomes U+FFFD: 3 bytes, as TextEncoder writes it). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: two units, four bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 function numericArray(type: PropertyType, count: number): Int32Array | Float64Array | Float32Array | Uint8Array {

@@ -18,12 +18,12 @@ import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceConflict, checkClearances } from './checkClearances.js';
 import { type PipeTileResult, type PipeTileTask, pipeTileTaskTransfer, runPipeTileTask } from './runPipeTileTask.js';
+import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatures.js';
 import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
-import { normalizePipeFeature } from './normalizePipeFeature.js';
 import { parseEpanet } from './parseEpanet.js';
 import type { PipeBuildOptions } from './PipeBuildOptions.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
@@ -80,15 +80,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       seconds: 0,
       phases: {},
     };
-    const segments: PipeSegment[] = [];
-    const points: PipePoint[] = [];
-    const repaired = (issues: FeatureIssue[]): void => {
-      if (issues.length > 0) report.features.repaired++;
-      for (const issue of issues) {
-        report.repairs.byCode[issue.code] = (report.repairs.byCode[issue.code] ?? 0) + 1;
-        if (report.repairs.listed.length < 1000) report.repairs.listed.push(issue);
-      }
-    };
+    const read = emptyPipeRead();
+    const progress = (n: number): void => options.onProgress?.('read', read.read + n, undefined);
     for (const file of options.inputs) {
       if (file.toLowerCase().endsWith('.inp')) {
         let text: string;
@@ -102,10 +95,13 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
           throw new InputFileError(file, 'EPANET coordinates have no CRS: pass --crs for real coordinates or --origin <lon>,<lat> for schematic ones');
         const placement = options.origin ? { origin: options.origin } : { crs: crsOf(file, options.crs!) };
         const converted = epanetToPipes(network, file, placement, options.cover);
-        segments.push(...converted.segments);
-        points.push(...converted.points);
-        report.features.read += network.nodes.length + network.links.length + network.issues.length;
-        for (const issue of converted.issues) report.skipped.push(issue);
+        appendPipeRead(read, {
+          ...emptyPipeRead(),
+          read: network.nodes.length + network.links.length + network.issues.length,
+          segments: converted.segments,
+          points: converted.points,
+          skipped: converted.issues,
+        });
         report.inputs.push({
           file,
           format: `EPANET (${network.units}, ${network.flowUnits})`,
@@ -119,34 +115,20 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
       const crs = crsOf(file, crsSpec);
       const layer = options.category ? { category: pipeCategoryOf(options.category), subType: subTypeOf(options.category) } : layerOfFileName(file);
-      let count = 0;
-      for await (const feature of source.features) {
-        report.features.read++;
-        count++;
-        if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
-        if (feature.kind === 'issue') {
-          report.skipped.push(feature.issue);
-          continue;
-        }
-        if (feature.kind !== 'geometry') {
-          report.skipped.push({
-            file,
-            feature: feature.origin.id ?? `#${feature.origin.index}`,
-            code: 'GEOMETRY_UNSUPPORTED',
-            message: 'a polygon is not a pipe line or point',
-          });
-          continue;
-        }
-        const result = normalizePipeFeature(feature, { crs, mapping: options.mapping, layerCategory: layer.category, layerSubType: layer.subType });
-        repaired(result.repairs);
-        if (!result.ok) {
-          report.skipped.push(result.issue);
-          continue;
-        }
-        for (const item of result.items) (item.kind === 'segment' ? segments : points).push(item as never);
-      }
-      report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
+      const part = await readPipeFeatures(
+        file,
+        source.features,
+        { crs, mapping: options.mapping, layerCategory: layer.category, layerSubType: layer.subType },
+        progress,
+      );
+      appendPipeRead(read, part);
+      report.inputs.push({ file, format: source.format, crs: crs.id, features: part.read });
     }
+    const { segments, points } = read;
+    report.features.read = read.read;
+    report.skipped = read.skipped;
+    report.features.repaired = read.repaired;
+    report.repairs = { byCode: read.repairsByCode, listed: read.repairsListed };
     report.features.skipped = report.skipped.length;
     if (segments.length + points.length === 0)
       throw new NothingToWriteError(`nothing usable was read: ${report.features.read} features, ${report.features.skipped} skipped`, report.skipped);
