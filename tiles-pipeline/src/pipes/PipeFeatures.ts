@@ -22,8 +22,8 @@ export interface PipeSegment {
   width: number | undefined;
   height: number | undefined;
   material: string | undefined;
-  /** CJJ 61 §3.0.2 fields the survey left empty (for the completeness report). */
-  missing: string[];
+  /** CJJ 61 §3.0.2 fields the survey left empty (for the completeness report); lists are shared. */
+  missing: readonly string[];
   attributes: Attributes;
 }
 

@@ -115,18 +115,18 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
       repair('SIZE_DEFAULTED', `no 管径 or 断面; the typical ${typical.diameter * 1000} mm for ${category.nameZh} was used`);
       diameter = typical.diameter;
     }
-    const missing = REQUIRED_LINE_FIELDS.filter((fields) => fields.every((f) => value(f) === undefined)).map((fields) => fields.join('|'));
+    const missing = missingFields(values);
     const baseId = String(value('id') ?? feature.origin.id ?? `#${feature.origin.index}`);
     const items: PipeSegment[] = lines.map((line, k) => {
       if (!Array.isArray(line)) throw new Skip('GEOMETRY_MISSING', `line ${k} is not an array of positions`);
-      const lonLat: number[] = [];
+      const lonLat = new Float64Array(line.length * 2);
+      let n = 0;
       for (let p = 0; p < line.length; p++) {
-        toWgs84Into(line[p], context.crs, lonLat, k, p);
-        const n = lonLat.length;
+        toWgs84Into(line[p], context.crs, lonLat, n, k, p);
         // A repeated position adds nothing to a line.
-        if (n >= 4 && lonLat[n - 4] === lonLat[n - 2] && lonLat[n - 3] === lonLat[n - 1]) lonLat.length = n - 2;
+        if (n < 2 || lonLat[n - 2] !== lonLat[n] || lonLat[n - 1] !== lonLat[n + 1]) n += 2;
       }
-      if (lonLat.length < 4) throw new Skip('LINE_TOO_SHORT', `line ${k} has ${lonLat.length / 2} distinct point(s); a pipe needs two`);
+      if (n < 4) throw new Skip('LINE_TOO_SHORT', `line ${k} has ${n / 2} distinct point(s); a pipe needs two`);
       return {
         kind: 'segment',
         id: lines.length > 1 ? `${baseId}-${k + 1}` : baseId,
@@ -135,7 +135,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
         subType,
         fromPoint: k === 0 ? text(value('fromPoint')) : undefined,
         toPoint: k === lines.length - 1 ? text(value('toPoint')) : undefined,
-        lonLat: Float64Array.from(lonLat),
+        lonLat: n === lonLat.length ? lonLat : lonLat.slice(0, n),
         startDepth,
         endDepth,
         diameter,
@@ -208,16 +208,15 @@ function text(value: AttributeValue | undefined): string | undefined {
 }
 
 function toWgs84(position: unknown, crs: Crs, label: string): [number, number] {
-  const out: number[] = [];
-  toWgs84Into(position, crs, out, 0, 0, label);
+  const out = new Float64Array(2);
+  toWgs84Into(position, crs, out, 0, 0, 0, label);
   return [out[0]!, out[1]!];
 }
 
 const converted = new Float64Array(2);
 
-/** Converts one position and appends lon, lat to `into`; errors name it by `label` or as position p of line k. */
-function toWgs84Into(position: unknown, crs: Crs, into: number[], k: number, p: number, label?: string): void {
-  const where = (): string => label ?? `line ${k} position ${p}`;
+/** Converts one position into `into` at `at` (lon, lat); errors name it by `label` or as position p of line k. */
+function toWgs84Into(position: unknown, crs: Crs, into: Float64Array, at: number, k: number, p: number, label?: string): void {
   if (
     !Array.isArray(position) ||
     position.length < 2 ||
@@ -226,17 +225,35 @@ function toWgs84Into(position: unknown, crs: Crs, into: number[], k: number, p: 
     !Number.isFinite(position[0]) ||
     !Number.isFinite(position[1])
   ) {
-    throw new Skip('COORDINATE_NOT_FINITE', `${where()} is ${JSON.stringify(position)?.slice(0, 60)}: coordinates must be finite numbers`);
+    throw new Skip(
+      'COORDINATE_NOT_FINITE',
+      `${label ?? `line ${k} position ${p}`} is ${JSON.stringify(position)?.slice(0, 60)}: coordinates must be finite numbers`,
+    );
   }
   const [x, y] = position as [number, number];
   if (crs.isGeographic && (Math.abs(x) > 180 || Math.abs(y) > 90)) {
-    throw new Skip('COORDINATES_LOOK_PROJECTED', `${where()} is (${x}, ${y}): metres in a lon/lat file? Pass the right --crs (e.g. EPSG:4548)`);
+    throw new Skip(
+      'COORDINATES_LOOK_PROJECTED',
+      `${label ?? `line ${k} position ${p}`} is (${x}, ${y}): metres in a lon/lat file? Pass the right --crs (e.g. EPSG:4548)`,
+    );
   }
   crs.toWgs84(x, y, converted);
   const lon = converted[0]!;
   const lat = converted[1]!;
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    throw new Skip('COORDINATE_OUT_OF_RANGE', `${where()} (${x}, ${y}) in ${crs.id} is not on Earth: wrong --crs?`);
+    throw new Skip('COORDINATE_OUT_OF_RANGE', `${label ?? `line ${k} position ${p}`} (${x}, ${y}) in ${crs.id} is not on Earth: wrong --crs?`);
   }
-  into.push(lon, lat);
+  into[at] = lon;
+  into[at + 1] = lat;
 }
+
+/** CJJ 61 fields a line lacks, as labels for the completeness report; one shared list per combination. */
+function missingFields(values: Partial<Record<PipeField, AttributeValue>>): readonly string[] {
+  let bits = 0;
+  REQUIRED_LINE_FIELDS.forEach((fields, bit) => {
+    if (fields.every((f) => values[f] === undefined)) bits |= 1 << bit;
+  });
+  return (MISSING_LISTS[bits] ??= REQUIRED_LINE_FIELDS.filter((_, bit) => (bits & (1 << bit)) !== 0).map((fields) => fields.join('|')));
+}
+
+const MISSING_LISTS: (readonly string[])[] = [];
