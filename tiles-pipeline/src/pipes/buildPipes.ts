@@ -16,8 +16,9 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
-import { type ClearanceConflict, checkClearances } from './checkClearances.js';
-import { type PipeTileResult, type PipeTileTask, pipeTileTaskTransfer, runPipeTileTask } from './runPipeTileTask.js';
+import { type ClearanceConflict, type ClearanceReport, clearanceInputOf } from './checkClearances.js';
+import type { PipeTileResult, PipeTileTask } from './runPipeTileTask.js';
+import { type PipeWorkerResult, type PipeWorkerTask, pipeWorkerTaskTransfer, runPipeWorkerTask } from './pipeWorkerTasks.js';
 import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatures.js';
 import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
@@ -28,6 +29,7 @@ import { parseEpanet } from './parseEpanet.js';
 import type { PipeBuildOptions } from './PipeBuildOptions.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { pipeItemsFrom } from './pipeItemsFrom.js';
+import { segmentCentreDepths } from './segmentCentreDepths.js';
 
 export interface PipeBuildReport {
   command: string;
@@ -45,7 +47,7 @@ export interface PipeBuildReport {
   tiles: number;
   bytes: number;
   seconds: number;
-  /** Seconds per phase (read, network, clearance, features, tiling, tiles), for profiling. */
+  /** Seconds per phase of this thread (read, network, features, tiling…; clearance: waiting for the worker's check), for profiling. */
   phases: Record<string, number>;
 }
 
@@ -59,9 +61,9 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
   const started = performance.now();
   const output = new AtomicOutput(options.out);
   // Started first, so the worker threads load while the inputs are read.
-  const pool = new WorkerPool<PipeTileTask, PipeTileResult>(
+  const pool = new WorkerPool<PipeWorkerTask, PipeWorkerResult>(
     options.jobs,
-    { module: new URL('./runPipeTileTask.ts', import.meta.url), exportName: 'runPipeTileTask', run: runPipeTileTask, transfer: pipeTileTaskTransfer },
+    { module: new URL('./pipeWorkerTasks.ts', import.meta.url), exportName: 'runPipeWorkerTask', run: runPipeWorkerTask, transfer: pipeWorkerTaskTransfer },
     { dispatch: 'eager' },
   );
   try {
@@ -140,6 +142,12 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       phaseStart = now;
     };
     report.phases['read'] = Math.round(phaseStart - started) / 1000;
+    // The clearance check needs only the segments: a worker runs it while this thread goes on.
+    // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
+    const centreDepths = segments.map(segmentCentreDepths);
+    const clearance = pool.run({ kind: 'clearance', clearance: clearanceInputOf(segments, centreDepths) }, segments.length * 4) as Promise<ClearanceReport>;
+    clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
+    phase('clearance input');
     const network = buildPipeNetwork(segments, points);
     phase('network');
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
@@ -151,7 +159,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       for (const field of segment.missing) entry.missing[field] = (entry.missing[field] ?? 0) + 1;
     }
 
-    const items = pipeItemsFrom(segments, points, network, options.ground);
+    const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
     phase('features');
     report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
@@ -178,8 +186,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     };
     collect(tree);
     // Every tile is packed here (typed arrays, its property table encoded) and handed to the
-    // workers at once; while they sweep and compress, this thread checks clearances and writes
-    // the network and search documents.
+    // workers at once; while they sweep and compress, this thread writes the network and search
+    // documents.
     const built = nodes.map((node) => {
       const tileItems = node.content.map((i) => items[i]!);
       const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -211,7 +219,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         compression: options.compression,
         outDir: output.staging,
       };
-      return pool.run(task, weight).then((result) => {
+      return (pool.run({ kind: 'tile', tile: task }, weight) as Promise<PipeTileResult>).then((result) => {
         contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
         report.tiles++;
         report.bytes += result.bytes;
@@ -221,11 +229,11 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
-    report.clearance = checkClearances(segments);
-    phase('clearance');
     const networkJson = JSON.stringify(networkDocument(network, segments, points));
     const searchJson = pipeSearchIndex(items).toJson();
     phase('documents');
+    report.clearance = await clearance;
+    phase('clearance');
     await allBuilt;
     phase('tiles');
     const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));

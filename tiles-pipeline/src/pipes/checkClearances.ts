@@ -22,6 +22,35 @@ const PARALLEL_COS = Math.cos((30 * Math.PI) / 180);
 const MIN_PARALLEL_RUN = 2;
 const SEARCH = 3; // metres: more than any rule plus rounding
 
+/** Gas pressure classes of ClearanceContext, by index (ClearanceInput.gasPressure). */
+const GAS_PRESSURES = ['low', 'medium', 'subHighB', 'subHighA'] as const;
+
+/**
+ * What the clearance check needs of the segments, in columns: built on the main thread, checked
+ * in a worker (typed arrays transferred, a few short strings per segment cloned).
+ */
+export interface ClearanceInput {
+  ids: string[];
+  categories: string[];
+  /** Surveyed end points as numbers (−1: none), two per segment: joined pipes are one network. */
+  ends: Int32Array;
+  /** Vertical half size, horizontal half size, diameter (0: none) per segment. */
+  sizes: Float64Array;
+  /** Index into GAS_PRESSURES per segment (gas pipes; "medium" when the survey says nothing). */
+  gasPressure: Uint8Array;
+  /** Every straight piece of every segment: its segment, and x0 y0 z0 x1 y1 z1 (metres from lon0, lat0). */
+  pieceSegment: Uint32Array;
+  coords: Float64Array;
+  lon0: number;
+  lat0: number;
+}
+
+export interface ClearanceReport {
+  conflicts: ClearanceConflict[];
+  source: string;
+  pairsChecked: number;
+}
+
 /**
  * GB 50289 clearance check between pipes: horizontal clear distance where two pipes of
  * different categories run side by side, vertical clear distance where two pipes cross
@@ -29,22 +58,38 @@ const SEARCH = 3; // metres: more than any rule plus rounding
  * (centre distance minus both half sizes). One finding per pair and type, the worst spot.
  * A static R-tree over every straight piece keeps it near-linear: 100k segments in seconds.
  */
-export function checkClearances(segments: readonly PipeSegment[]): { conflicts: ClearanceConflict[]; source: string; pairsChecked: number } {
+export function checkClearances(segments: readonly PipeSegment[]): ClearanceReport {
+  return findClearanceConflicts(clearanceInputOf(segments));
+}
+
+/** `centreDepths`: segmentCentreDepths of each segment, when already at hand. */
+export function clearanceInputOf(segments: readonly PipeSegment[], centreDepths: readonly Float64Array[] = segments.map(segmentCentreDepths)): ClearanceInput {
   const lat0 = segments.length ? segments[0]!.lonLat[1]! : 0;
   const lon0 = segments.length ? segments[0]!.lonLat[0]! : 0;
   const scale = metresPerDegree(lat0);
-  // Every straight piece of every segment, flat: segment, then x0 y0 z0 x1 y1 z1 (metres).
   let pieceCount = 0;
-  const depthsOf = segments.map((segment) => {
-    const depths = segmentCentreDepths(segment);
-    pieceCount += depths.length - 1;
-    return depths;
-  });
+  for (const depths of centreDepths) pieceCount += depths.length - 1;
   const pieceSegment = new Uint32Array(pieceCount);
   const coords = new Float64Array(pieceCount * 6);
+  const pointNumbers = new Map<string, number>();
+  const pointNumber = (id: string | undefined): number => {
+    if (id === undefined) return -1;
+    let n = pointNumbers.get(id);
+    if (n === undefined) pointNumbers.set(id, (n = pointNumbers.size));
+    return n;
+  };
+  const ends = new Int32Array(segments.length * 2);
+  const sizes = new Float64Array(segments.length * 3);
+  const gasPressure = new Uint8Array(segments.length);
   let k = 0;
   segments.forEach((segment, s) => {
-    const depths = depthsOf[s]!;
+    ends[s * 2] = pointNumber(segment.fromPoint);
+    ends[s * 2 + 1] = pointNumber(segment.toPoint);
+    sizes[s * 3] = verticalHalfSize(segment);
+    sizes[s * 3 + 1] = horizontalHalfSize(segment);
+    sizes[s * 3 + 2] = segment.diameter ?? 0;
+    if (segment.category === 'RQ') gasPressure[s] = GAS_PRESSURES.indexOf(gasPressureOf(segment));
+    const depths = centreDepths[s]!;
     const line = segment.lonLat;
     for (let i = 0; i + 1 < depths.length; i++, k++) {
       pieceSegment[k] = s;
@@ -56,6 +101,18 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
       coords[k * 6 + 5] = depths[i + 1]!;
     }
   });
+  return { ids: segments.map((s) => s.id), categories: segments.map((s) => s.category), ends, sizes, gasPressure, pieceSegment, coords, lon0, lat0 };
+}
+
+/** The buffers of an input, to transfer it to a worker without a copy. */
+export function clearanceInputTransfer(input: ClearanceInput): ArrayBuffer[] {
+  return [input.ends, input.sizes, input.gasPressure, input.pieceSegment, input.coords].map((a) => a.buffer as ArrayBuffer);
+}
+
+export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
+  const { ids, categories, ends, sizes, coords, pieceSegment } = input;
+  const pieceCount = pieceSegment.length;
+  const scale = metresPerDegree(input.lat0);
   const piece = (i: number): Piece => ({
     x0: coords[i * 6]!,
     y0: coords[i * 6 + 1]!,
@@ -78,12 +135,34 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
   }
   index.finish();
   let pairsChecked = 0;
-  const record = (conflict: ClearanceConflict): void => {
-    const key = `${conflict.type}|${conflict.a}|${conflict.b}`;
+  const record = (type: ClearanceConflict['type'], sa: number, sb: number, metres: number, actual: number, [lon, lat]: [number, number]): void => {
+    const [first, second] = ids[sa]! < ids[sb]! ? [sa, sb] : [sb, sa];
+    const conflict: ClearanceConflict = {
+      type,
+      a: ids[first]!,
+      b: ids[second]!,
+      categories: [categories[first]!, categories[second]!],
+      required: metres,
+      actual: round(actual),
+      lon,
+      lat,
+    };
+    const key = `${type}|${conflict.a}|${conflict.b}`;
     const existing = conflicts.get(key);
     if (!existing || conflict.actual < existing.actual) conflicts.set(key, conflict);
   };
-  const toLonLat = (x: number, y: number): [number, number] => [lon0 + x / scale.lon, lat0 + y / scale.lat];
+  const toLonLat = (x: number, y: number): [number, number] => [input.lon0 + x / scale.lon, input.lat0 + y / scale.lat];
+  // Pipes joined at a surveyed point are one network, not neighbours.
+  const sharesEnd = (a: number, b: number): boolean => {
+    const [a0, a1, b0, b1] = [ends[a * 2]!, ends[a * 2 + 1]!, ends[b * 2]!, ends[b * 2 + 1]!];
+    return (a0 >= 0 && (a0 === b0 || a0 === b1)) || (a1 >= 0 && (a1 === b0 || a1 === b1));
+  };
+  const required = (rule: ClearanceRule, a: number, b: number): number => {
+    if (typeof rule.metres === 'number') return rule.metres;
+    const [first, second] = categories[a] === rule.between[0] ? [a, b] : [b, a];
+    const gas = categories[first] === 'RQ' ? first : categories[second] === 'RQ' ? second : -1;
+    return rule.metres({ diameters: [sizes[first * 3 + 2]!, sizes[second * 3 + 2]!], gasPressure: GAS_PRESSURES[gas >= 0 ? input.gasPressure[gas]! : 1] });
+  };
 
   for (let ia = 0; ia < pieceCount; ia++) {
     const c = ia * 6;
@@ -99,14 +178,12 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
       const sa = pieceSegment[ia]!;
       const sb = pieceSegment[ib]!;
       if (sa === sb) continue;
-      const A = segments[sa]!;
-      const B = segments[sb]!;
-      // Pipes joined at a surveyed point are one network, not neighbours.
-      if (A.category === B.category && sharesEnd(A, B)) continue;
+      const categoryA = categories[sa]!;
+      const categoryB = categories[sb]!;
+      if (categoryA === categoryB && sharesEnd(sa, sb)) continue;
       pairsChecked++;
       a ??= piece(ia);
       const b = piece(ib);
-      const [first, second] = A.id < B.id ? [A, B] : [B, A];
       const ax = a.x1 - a.x0,
         ay = a.y1 - a.y0,
         bx = b.x1 - b.x0,
@@ -117,29 +194,23 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
       const cos = Math.abs(ax * bx + ay * by) / (la * lb);
       const crossing = intersection(a, b);
       if (crossing && cos < PARALLEL_COS) {
-        const rule = clearanceRule(VERTICAL_CLEARANCES, A.category, B.category);
+        const rule = clearanceRule(VERTICAL_CLEARANCES, categoryA, categoryB);
         if (!rule) continue;
         const za = a.z0 + (a.z1 - a.z0) * crossing.t;
         const zb = b.z0 + (b.z1 - b.z0) * crossing.u;
-        const actual = Math.abs(za - zb) - verticalHalfSize(A) - verticalHalfSize(B);
-        const required = metresOf(rule, A, B);
-        if (actual < required) {
-          const [lon, lat] = toLonLat(a.x0 + ax * crossing.t, a.y0 + ay * crossing.t);
-          record({ type: 'vertical', a: first.id, b: second.id, categories: [first.category, second.category], required, actual: round(actual), lon, lat });
-        }
-      } else if (!crossing && cos >= PARALLEL_COS && A.category !== B.category) {
-        const rule = clearanceRule(HORIZONTAL_CLEARANCES, A.category, B.category);
+        const actual = Math.abs(za - zb) - sizes[sa * 3]! - sizes[sb * 3]!;
+        const metres = required(rule, sa, sb);
+        if (actual < metres) record('vertical', sa, sb, metres, actual, toLonLat(a.x0 + ax * crossing.t, a.y0 + ay * crossing.t));
+      } else if (!crossing && cos >= PARALLEL_COS && categoryA !== categoryB) {
+        const rule = clearanceRule(HORIZONTAL_CLEARANCES, categoryA, categoryB);
         if (!rule) continue;
         // Side by side only where their projections overlap over a real run.
         const overlap = projectedOverlap(a, b);
         if (overlap < MIN_PARALLEL_RUN) continue;
         const { distance, x, y } = segmentDistance(a, b);
-        const actual = distance - horizontalHalfSize(A) - horizontalHalfSize(B);
-        const required = metresOf(rule, A, B);
-        if (actual < required) {
-          const [lon, lat] = toLonLat(x, y);
-          record({ type: 'horizontal', a: first.id, b: second.id, categories: [first.category, second.category], required, actual: round(actual), lon, lat });
-        }
+        const actual = distance - sizes[sa * 3 + 1]! - sizes[sb * 3 + 1]!;
+        const metres = required(rule, sa, sb);
+        if (actual < metres) record('horizontal', sa, sb, metres, actual, toLonLat(x, y));
       }
     }
   }
@@ -147,28 +218,10 @@ export function checkClearances(segments: readonly PipeSegment[]): { conflicts: 
   return { conflicts: sorted, source: GB50289_SOURCE, pairsChecked };
 }
 
-function metresOf(rule: ClearanceRule, a: PipeSegment, b: PipeSegment): number {
-  if (typeof rule.metres === 'number') return rule.metres;
-  const [first] = rule.between;
-  const ordered: [PipeSegment, PipeSegment] = a.category === first ? [a, b] : [b, a];
-  const pressure = String(
-    ordered.find((s) => s.category === 'RQ')?.attributes['压力'] ?? ordered.find((s) => s.category === 'RQ')?.attributes['pressure'] ?? '',
-  );
-  const gasPressure = /次高压A|subHighA/i.test(pressure)
-    ? 'subHighA'
-    : /次高压|subHigh/i.test(pressure)
-      ? 'subHighB'
-      : /低压|low/i.test(pressure)
-        ? 'low'
-        : 'medium';
-  return rule.metres({ diameters: [ordered[0].diameter ?? 0, ordered[1].diameter ?? 0], gasPressure });
-}
-
-function sharesEnd(a: PipeSegment, b: PipeSegment): boolean {
-  return (
-    (a.fromPoint !== undefined && (a.fromPoint === b.fromPoint || a.fromPoint === b.toPoint)) ||
-    (a.toPoint !== undefined && (a.toPoint === b.fromPoint || a.toPoint === b.toPoint))
-  );
+/** The pressure class a gas pipe's 压力 (or pressure) column gives; medium when it says nothing. */
+function gasPressureOf(segment: PipeSegment): (typeof GAS_PRESSURES)[number] {
+  const pressure = String(segment.attributes['压力'] ?? segment.attributes['pressure'] ?? '');
+  return /次高压A|subHighA/i.test(pressure) ? 'subHighA' : /次高压|subHigh/i.test(pressure) ? 'subHighB' : /低压|low/i.test(pressure) ? 'low' : 'medium';
 }
 
 type Piece = { x0: number; y0: number; z0: number; x1: number; y1: number; z1: number };

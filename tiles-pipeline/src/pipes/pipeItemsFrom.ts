@@ -6,7 +6,7 @@ import type { PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import type { PipeItem, PipeSolid } from './PipeItem.js';
 import { CAP_END, CAP_START, capEndsOfEdges } from './hiddenCapEnds.js';
-import { alongFractions, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
+import { alongFractions, verticalHalfSize } from './segmentCentreDepths.js';
 
 /** Where the ground is: flat at height 0 (no terrain), or at the survey points' 地面高程. */
 export type GroundMode = 'flat' | 'points';
@@ -23,7 +23,14 @@ const GRATING_KINDS = /雨水箅|雨箅|箅子/;
  * a cover at ground level, valves on the pipe with a stem, hydrants above ground, gratings at
  * ground, other points (bends, tees…) as fittings around the pipe.
  */
-export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly PipePoint[], network: PipeNetwork, ground: GroundMode = 'flat'): PipeItem[] {
+export function pipeItemsFrom(
+  segments: readonly PipeSegment[],
+  points: readonly PipePoint[],
+  network: PipeNetwork,
+  ground: GroundMode,
+  /** Per segment: segmentCentreDepths (the clearance check uses them too). */
+  segmentDepths: readonly Float64Array[],
+): PipeItem[] {
   const items: PipeItem[] = [];
   // Ground height at every node: 0 (a flat ground, as the buildings stand on), or the points'
   // 地面高程 where surveyed, the survey's median elsewhere.
@@ -43,7 +50,7 @@ export function pipeItemsFrom(segments: readonly PipeSegment[], points: readonly
   for (const edge of network.edges) {
     const s = segments[edge.segment]!;
     const halfHeight = verticalHalfSize(s);
-    const depths = segmentCentreDepths(s);
+    const depths = segmentDepths[edge.segment]!;
     centreDepths.push(depths);
     nodeDepth[edge.from] = Math.max(nodeDepth[edge.from]!, depths[0]!);
     nodeDepth[edge.to] = Math.max(nodeDepth[edge.to]!, depths[depths.length - 1]!);

@@ -21,10 +21,11 @@ export function segmentCentreDepths(segment: PipeSegment): Float64Array {
   const reference = pipeCategoryOf(segment.category)?.depthReference ?? 'top';
   const half = verticalHalfSize(segment);
   const toCentre = reference === 'top' ? half : -half;
-  const fractions = alongFractions(segment);
+  const depths = alongFractions(segment);
   const start = segment.startDepth ?? 0;
   const end = segment.endDepth ?? start;
-  return fractions.map((f) => start + (end - start) * f + toCentre);
+  for (let i = 0; i < depths.length; i++) depths[i] = start + (end - start) * depths[i]! + toCentre;
+  return depths;
 }
 
 /** Where each vertex lies along the line, 0 at the start to 1 at the end, by plan length. */
@@ -38,5 +39,6 @@ export function alongFractions(segment: PipeSegment): Float64Array {
       Math.hypot((segment.lonLat[i * 2]! - segment.lonLat[i * 2 - 2]!) * scale.lon, (segment.lonLat[i * 2 + 1]! - segment.lonLat[i * 2 - 1]!) * scale.lat);
   }
   const total = along[n - 1]! || 1;
-  return along.map((a) => a / total);
+  for (let i = 0; i < n; i++) along[i] = along[i]! / total;
+  return along;
 }
