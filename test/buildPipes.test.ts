@@ -135,6 +135,15 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(result.report.clearance.source).toMatch(/GB 50289/);
   });
 
+  it('finds the same conflicts with the check on this thread (--jobs 1) as on a worker', async () => {
+    const inline = await pipes('survey-jobs1', [
+      ...['JS_line.geojson', 'JS_point.geojson', 'WS_line.geojson', 'WS_point.geojson', 'power-gk.geojson'].map((f) => join(fixtures, 'pipes', f)),
+      '--jobs',
+      '1',
+    ]);
+    expect(inline.report.clearance).toEqual(result.report.clearance);
+  });
+
   it('reports CJJ 61 completeness per category', () => {
     expect(result.report.completeness['JS']).toEqual({ segments: 3, missing: { burial: 1, owner: 1, year: 1 } });
     expect(result.report.completeness['DL']!.missing).toMatchObject({ burial: 1, year: 1 });
