@@ -49,8 +49,8 @@ Options:
   --compress <mode>       meshopt (default; EXT_meshopt_compression + KHR_mesh_quantization),
                           draco (KHR_draco_mesh_compression) or none
   --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
-  --jobs <n>              worker threads building tiles (default: CPU count); output is
-                          byte-identical whatever the number
+  --jobs <n>              worker threads building tiles (pipes: and checking clearances;
+                          default: CPU count); output is byte-identical whatever the number
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
   --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings

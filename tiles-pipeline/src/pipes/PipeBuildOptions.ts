@@ -16,7 +16,7 @@ export interface PipeBuildOptions {
   maxFeatures: number;
   /** flat: pipes hang below a flat ground at height 0 (as buildings stand without terrain); points: below the points' 地面高程. */
   ground: 'flat' | 'points';
-  /** Worker threads building tile contents (1: this thread). */
+  /** Worker threads checking clearances and building tile contents (1: this thread does both). */
   jobs: number;
   command: string;
   /** Called as work advances (phase, done, total when known). */
