@@ -56,12 +56,14 @@ class Skip extends Error {
 
 /** Validates one pipe line or point feature against CJJ 61 conventions and converts it to WGS84. */
 export function normalizePipeFeature(feature: GeometryFeature, context: PipeContext): PipeResult {
-  const name = feature.origin.id ?? `#${feature.origin.index}`;
+  const values = fieldValues(feature.attributes, context.mapping);
+  // Messages name the feature as the survey does (管线编号, 物探点号), as its segment or point id will.
+  const surveyId = feature.geometryType === 'Point' ? values.pointId : values.id;
+  const name = surveyId !== undefined ? String(surveyId) : (feature.origin.id ?? `#${feature.origin.index}`);
   const repairs: FeatureIssue[] = [];
   const repair = (code: RepairCode, message: string): void => {
     if (!repairs.some((r) => r.code === code)) repairs.push({ file: feature.origin.file, feature: name, code, message });
   };
-  const values = fieldValues(feature.attributes, context.mapping);
   const value = (field: PipeField): AttributeValue | undefined => values[field];
   try {
     const categoryValue = value('category');
