@@ -16,7 +16,7 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
-import { type ClearanceConflict, type ClearanceReport, clearanceInputOf } from './checkClearances.js';
+import { type ClearanceReport, clearanceInputOf } from './checkClearances.js';
 import type { PipeTileResult, PipeTileTask } from './runPipeTileTask.js';
 import { type PipeWorkerResult, type PipeWorkerTask, pipeWorkerTaskTransfer, runPipeWorkerTask } from './pipeWorkerTasks.js';
 import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatures.js';
@@ -43,7 +43,7 @@ export interface PipeBuildReport {
   /** Per category: segments, and how many lack each CJJ 61 §3.0.2 field. */
   completeness: Record<string, { segments: number; missing: Record<string, number> }>;
   /** GB 50289 clearance conflicts between pipes (the table's source and status in `source`). */
-  clearance: { source: string; pairsChecked: number; conflicts: ClearanceConflict[] };
+  clearance: ClearanceReport;
   tiles: number;
   bytes: number;
   seconds: number;
