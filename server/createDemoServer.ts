@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DemoPaths } from './prepareDemo.js';
+import type { UserTileset } from './deployment/userTilesets.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
 
@@ -25,11 +26,22 @@ export function contentSecurityPolicy(extraHosts: readonly string[] = []): strin
 
 export function createDemoServer(
   paths: DemoPaths,
-  options: { env?: Record<string, string | undefined>; api?: (request: IncomingMessage, response: ServerResponse) => boolean } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    api?: (request: IncomingMessage, response: ServerResponse) => boolean;
+    /** Tileset folders given with `--tileset`, served under /tiles/user/<name>/. */
+    userTilesets?: readonly UserTileset[];
+  } = {},
 ): Server {
-  const { config, hosts } = viewerConfigFromEnv(options.env ?? {});
+  const { config, hosts } = viewerConfigFromEnv(options.env ?? {}, options.userTilesets);
   const configJson = JSON.stringify(config);
   const mounts: StaticMount[] = [
+    ...(options.userTilesets ?? []).map((tileset): StaticMount => ({
+      prefix: `/tiles/user/${tileset.name}/`,
+      root: tileset.dir,
+      cors: true,
+      cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    })),
     // Tiles are content-addressed: cache them for good; tileset.json is revalidated.
     { prefix: '/tiles/', root: paths.tilesDir, cors: true, cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache') },
     { prefix: '/data/', root: paths.groundDir, cors: true, cacheControl: () => 'no-cache' },

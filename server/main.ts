@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createDemoServer } from './createDemoServer.js';
 import { demoPaths, prepareDemo } from './prepareDemo.js';
 import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
+import { type UserTileset, userTileset, UserTilesetError } from './deployment/userTilesets.js';
+import { ConfigError } from './viewerConfig.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,13 +17,34 @@ const sensors = flag('sensors') ?? process.env['SIM_SENSORS'];
 const rate = flag('rate') ?? process.env['SIM_RATE'];
 const host = process.env['HOST'] ?? '127.0.0.1';
 const port = Number(process.env['PORT'] ?? 8080);
+/** `npm start -- --tileset <dir> [--tileset <dir>…]`: tilesets the user built, shown first. */
+function flags(name: string): string[] {
+  return process.argv.flatMap((arg, i) => (arg === `--${name}` && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
+}
+let userTilesets: UserTileset[];
+try {
+  userTilesets = flags('tileset').map((dir, i) => userTileset(dir, i + 1));
+} catch (error) {
+  if (!(error instanceof UserTilesetError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 const paths = demoPaths(root);
 await prepareDemo(paths);
 let liveApi: LiveBackbone['api'] | undefined;
-const server = createDemoServer(paths, { env: process.env, api: (request, response) => liveApi?.(request, response) ?? false });
+let server: ReturnType<typeof createDemoServer>;
+try {
+  server = createDemoServer(paths, { env: process.env, api: (request, response) => liveApi?.(request, response) ?? false, userTilesets });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 await new Promise<void>((resolve) => server.listen(port, host, resolve));
 const shown = host.includes(':') ? `[${host}]` : host;
 console.log(`CIM Twin demo: http://${shown}:${port}/`);
+for (const tileset of userTilesets)
+  console.log(`  your tileset ${tileset.dir}: first in the layer panel and the views ("${tileset.bookmark.label as string}")`);
 // The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
 let live: LiveBackbone | undefined;
 if (process.env['CIM_LIVE'] !== 'off' && !process.env['CIM_MQTT_URL']) {

@@ -71,10 +71,10 @@ describe('viewer core in Chromium (software WebGL): the Nankai twin', () => {
       ([lon, lat, h]) => (window as unknown as Win).cimTwin.pickAtLonLat(lon!, lat!, h!),
       [lonLat[0]!, lonLat[1]!, target!.height * 0.9],
     );
-    expect(properties?.['u540d_u79f0_']).toBe(target!.name); // 名称
-    expect(properties?.['u7f16_u53f7_']).toBe(target!.id); // 编号
-    await page.waitForFunction((name) => document.querySelector('#info tr[data-field="u540d_u79f0_"] td')?.textContent === name, target!.name);
-    expect(await page.textContent('#info tr[data-field="u540d_u79f0_"] th')).toBe('名称');
+    expect(properties?.['名称']).toBe(target!.name); // 名称
+    expect(properties?.['编号']).toBe(target!.id); // 编号
+    await page.waitForFunction((name) => document.querySelector('#info tr[data-field="名称"] td')?.textContent === name, target!.name);
+    expect(await page.textContent('#info tr[data-field="名称"] th')).toBe('名称');
   });
 
   it('search finds a landmark, flies to it and highlights it', async () => {
@@ -97,12 +97,12 @@ describe('viewer core in Chromium (software WebGL): the Nankai twin', () => {
     await page.waitForFunction((name) => document.querySelector('#search-results li:first-child .hit-name')?.textContent === name, MARKUP_CANARY_NAME);
     const properties = await page.evaluate((id) => (window as unknown as Win).cimTwin.select(id, 'buildings'), hits[0]!.id);
     // The canary is in the GBK Shapefile layer: 名称 and 地址 columns.
-    expect(properties?.['u540d_u79f0_']).toBe(MARKUP_CANARY_NAME);
+    expect(properties?.['名称']).toBe(MARKUP_CANARY_NAME);
     await page.waitForFunction((name) => document.querySelector('#info-title')?.textContent === name, MARKUP_CANARY_NAME);
-    expect(await page.textContent('#info tr[data-field="u5730_u5740_"] td')).toContain('<script>');
+    expect(await page.textContent('#info tr[data-field="地址"] td')).toContain('<script>');
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as Win).__cimTwinInjected)).toBeUndefined();
-    expect(await page.locator('img[src="x"], #overlay script').count()).toBe(0);
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
     await page.fill('#search-input', '');
     await page.screenshot({ path: join(artifacts, 'viewer-markup-as-text.png') });
   });
@@ -136,7 +136,7 @@ describe('viewer core in Chromium (software WebGL): the Nankai twin', () => {
           const started = performance.now();
           api.on('recovered', () => resolve((performance.now() - started) / 1000));
           setTimeout(() => reject(new Error('no recovery within 10 s')), 10_000);
-          const canvas = document.querySelector('#globe canvas') as HTMLCanvasElement;
+          const canvas = document.querySelector('.cim-twin-globe canvas') as HTMLCanvasElement;
           const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!;
           gl.getExtension('WEBGL_lose_context')!.loseContext();
         }),
@@ -170,7 +170,7 @@ describe('underground mode and the video wall', () => {
     );
     expect(properties).toMatchObject({ id: tunnel.properties['管线编号'], category: 'ZH', kind: 'segment', width: 3, sectionHeight: 2.8 });
     await underground.waitForFunction(() => document.querySelector('#info tr[data-field="categoryName"] td')?.textContent === '综合管廊');
-    expect(await underground.evaluate(() => document.body.classList.contains('underground'))).toBe(true);
+    expect(await underground.evaluate(() => document.querySelector('.cim-twin')!.classList.contains('underground'))).toBe(true);
     await underground.screenshot({ path: join(artifacts, 'viewer-underground-tunnel.png') });
     // A water main found by id: the search index brings the camera below ground to it.
     const pipe = lines.features.find((f) => f.properties['类别'] === 'JS')!;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { LiveStateDocument } from '../../layers/sensors/LiveSensorSource.js';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { cameraPath, measure, printLiveLayerCost, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';

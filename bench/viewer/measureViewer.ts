@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { BOOKMARKS } from '../../viewer/src/state/bookmarks.js';
-import type { CameraView } from '../../viewer/src/state/ViewerState.js';
+import { demoViewerConfig } from '../../server/deployment/demoViewerConfig.js';
+import type { CameraView } from '../../workers/formats/viewerConfig.js';
+
+const BOOKMARKS = demoViewerConfig().bookmarks;
 
 /**
  * One viewer (or bare CesiumJS) page along a fixed camera path: load times, frame intervals,

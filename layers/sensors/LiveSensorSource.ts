@@ -2,45 +2,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { backoffDelay } from '../../workers/live/backoffSchedule.js';
 import { decodeObservationBatch } from '../../workers/live/ObservationBatch.js';
 import { datastreamOfTopic } from './sensorTypes.js';
+import type { LiveFeedConfig } from '../../workers/formats/viewerConfig.js';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
+import type { LiveConnectionState } from '../../workers/protocol/WorkerRequests.js';
 
-export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
+export type { LiveConnectionState };
 
-/** The current state document of `/api/live/state` (columnar). */
-export interface LiveStateDocument {
-  serverTime: number;
-  types: {
-    id: string;
-    nameZh: string;
-    nameEn: string;
-    unit: string;
-    color: string;
-    periodSeconds: number;
-    /** Silent this long = offline (greyed). */
-    staleAfterSeconds: number;
-    thresholds: import('../../workers/live/alarmStateMachine.js').Thresholds;
-  }[];
-  count: number;
-  ids: number[];
-  names: string[];
-  type: number[];
-  lon: number[];
-  lat: number[];
-  time: (number | null)[];
-  result: (number | null)[];
-}
-
-/** Where the live feed comes from. */
-export interface LiveFeed {
-  /** ws:// or wss:// URL of the broker's MQTT-over-WebSocket endpoint. */
-  mqttUrl: string;
-  /** Base URL of the HTTP API (`/api/live/state`). */
-  apiUrl: string;
-  /**
-   * The batched feed's topic (our server: `OBSERVATION_BATCH_TOPIC`); without it the source
-   * reads the per-datastream SensorThings topics, as from any SensorThings MQTT server.
-   */
-  feedTopic?: string;
-}
+/** Where the live feed comes from: the broker's absolute ws(s):// URL, the API base and the feed topic. */
+export type LiveFeed = LiveFeedConfig;
 
 export interface LiveSensorSourceOptions extends LiveFeed {
   /** Called with each observation (datastream id, phenomenonTime ms, result). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SensorState } from '../../workers/live/alarmStateMachine.js';
 import { FRESH_OBSERVATION, unpackSensorFrame } from '../../workers/live/SensorFrame.js';
-import type { LiveStateDocument } from './LiveSensorSource.js';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { SensorsModel } from './SensorsModel.js';
 import { SENSOR_TYPES, staleAfterSeconds } from './sensorTypes.js';
 

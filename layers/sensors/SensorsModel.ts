@@ -1,7 +1,7 @@
 import { createAlarmMemory, SensorState, updateAlarmState, type AlarmMemory, type Thresholds } from '../../workers/live/alarmStateMachine.js';
 import { LatestObservations } from '../../workers/live/LatestObservations.js';
 import { FRESH_OBSERVATION, packSensorFrame } from '../../workers/live/SensorFrame.js';
-import type { LiveStateDocument } from './LiveSensorSource.js';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 
 /**
  * All sensors' latest values and states in typed arrays (slot = datastream id − 1), fed by

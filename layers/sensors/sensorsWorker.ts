@@ -1,22 +1,27 @@
-import { expose, transfer } from 'comlink';
-import { type LiveConnectionState, type LiveFeed, LiveSensorSource, type LiveStateDocument } from './LiveSensorSource.js';
+import type { LiveFeedConfig } from '../../workers/formats/viewerConfig.js';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
+import { serveWorkerRequests } from '../../workers/protocol/serveWorkerRequests.js';
+import type { SensorFrameMessage } from '../../workers/protocol/WorkerRequests.js';
+import { LiveSensorSource } from './LiveSensorSource.js';
 import { SensorsModel } from './SensorsModel.js';
 
 /**
  * The sensors layer's Web Worker: MQTT, parsing, ordering, thresholds and staleness happen
  * here; the main thread pulls one packed frame of changes per animation frame. A thin wrapper
- * over LiveSensorSource and SensorsModel.
+ * over LiveSensorSource and SensorsModel, serving the `sensors.*` requests of the message map.
  */
 const model = new SensorsModel();
 let source: LiveSensorSource | undefined;
-let connection: { state: LiveConnectionState; since: number } = { state: 'connecting', since: Date.now() };
+let connection: SensorFrameMessage['connection'] = { state: 'connecting', since: Date.now() };
 let metadata: LiveStateDocument | undefined;
 let rate = 0;
 let lastCount = 0;
+let sweep: ReturnType<typeof setInterval> | undefined;
 
-const api = {
-  start(feed: LiveFeed): void {
+serveWorkerRequests<'sensors'>({
+  'sensors.start': (feed: LiveFeedConfig) => {
     source?.stop();
+    clearInterval(sweep);
     source = new LiveSensorSource({
       ...feed,
       onObservation: (id, time, result) => model.observe(id, time, result, Date.now()),
@@ -27,23 +32,13 @@ const api = {
       onConnection: (state, since) => (connection = { state, since }),
     });
     source.start();
-    setInterval(() => {
+    sweep = setInterval(() => {
       model.sweepStale(Date.now());
       const count = model.receivedCount();
       rate = count - lastCount;
       lastCount = count;
     }, 1000);
   },
-  /** The catalogue (names, types, positions), once it has arrived. */
-  metadata(): LiveStateDocument | undefined {
-    return metadata;
-  },
-  /** Changes since the last call, transferred (not copied), with the connection's state. */
-  takeFrame(): { buffer: ArrayBuffer; connection: typeof connection; messagesPerSecond: number; malformed: number } {
-    const buffer = model.takeFrame();
-    return transfer({ buffer, connection, messagesPerSecond: rate, malformed: source?.malformed ?? 0 }, [buffer]);
-  },
-};
-
-export type SensorsWorkerApi = typeof api;
-expose(api);
+  'sensors.metadata': () => metadata,
+  'sensors.takeFrame': () => ({ buffer: model.takeFrame(), connection, messagesPerSecond: rate, malformed: source?.malformed ?? 0 }),
+});

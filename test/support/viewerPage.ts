@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { CimTwinApi } from '../../viewer/src/api/createPageApi.js';
+import type { CimTwinApi } from '../../viewer/src/app/createPageApi.js';
 
 export type { CimTwinApi };
 

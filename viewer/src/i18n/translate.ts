@@ -1,22 +1,55 @@
-import type { Language } from '../state/ViewerState.js';
+import type { Language, LocalizedText } from '../../../workers/formats/viewerConfig.js';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
 type Resources = Record<string, unknown>;
-const RESOURCES: Record<Language, Resources> = { 'zh-CN': zhCN, en };
 
-/**
- * The UI string for a dotted key in the language's resource file ({name} placeholders filled
- * in); falls back to Chinese, then to `fallback` (or the key) so a missing string shows up
- * instead of breaking the page.
- */
-export function translate(language: Language, key: string, params?: Record<string, string | number>, fallback?: string): string {
-  const text = lookup(RESOURCES[language], key) ?? lookup(RESOURCES['zh-CN'], key) ?? fallback ?? key;
-  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
+/** The viewer's UI strings, with the plugins' own merged in (a plugin's key wins over nothing, never over the viewer's). */
+export class Translator {
+  private readonly resources: Record<Language, Resources>;
+
+  constructor(extra: readonly (Record<Language, object> | undefined)[] = []) {
+    this.resources = { 'zh-CN': zhCN, en };
+    for (const messages of extra) {
+      if (!messages) continue;
+      for (const language of ['zh-CN', 'en'] as const) this.resources[language] = merge(messages[language] as Resources, this.resources[language]);
+    }
+  }
+
+  /**
+   * The UI string for a dotted key in the language ({name} placeholders filled in); falls
+   * back to Chinese, then to `fallback` (or the key) so a missing string shows up instead of
+   * breaking the page.
+   */
+  translate(language: Language, key: string, params?: Record<string, string | number>, fallback?: string): string {
+    const text = lookup(this.resources[language], key) ?? lookup(this.resources['zh-CN'], key) ?? fallback ?? key;
+    return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
+  }
+
+  has(language: Language, key: string): boolean {
+    return lookup(this.resources[language], key) !== undefined;
+  }
+
+  /** Config text in the language: its own entry, else Chinese, else any; a plain string is a key. */
+  text(language: Language, value: LocalizedText | undefined, fallback = ''): string {
+    if (value === undefined) return fallback;
+    if (typeof value === 'string') return this.translate(language, value, undefined, value);
+    return value[language] ?? value['zh-CN'] ?? Object.values(value)[0] ?? fallback;
+  }
 }
 
-export function hasTranslation(language: Language, key: string): boolean {
-  return lookup(RESOURCES[language], key) !== undefined;
+/** `over` on top of `under`, recursively: `under` keeps every key it has. */
+function merge(over: Resources, under: Resources): Resources {
+  const result: Resources = { ...over };
+  for (const [key, value] of Object.entries(under)) {
+    const mine = result[key];
+    result[key] = isObject(mine) && isObject(value) ? merge(mine, value) : value;
+  }
+  return result;
+}
+
+function isObject(value: unknown): value is Resources {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function lookup(resources: Resources, key: string): string | undefined {

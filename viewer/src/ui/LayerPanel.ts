@@ -1,29 +1,30 @@
-import { watchAny } from '../state/createViewerStore.js';
-import { LAYER_CATALOG, type LayerDefinition } from '../state/layerCatalog.js';
-import { h } from './h.js';
-import type { UiContext } from './UiContext.js';
+import { LAYER_GROUPS, type LayerDefinition } from '../../../workers/formats/viewerConfig.js';
+import type { UiContext } from '../platform/UiContext.js';
+import { h } from '../platform/h.js';
+import { watchAny } from '../platform/ViewerStore.js';
 
-const GROUPS = ['live', 'buildings', 'underground', 'ground'] as const;
-
-/** Toggle and opacity per layer, grouped; pipe categories show their CJJ 61 colour. */
-export function mountLayerPanel(parent: HTMLElement, ui: UiContext, hasBasemap: boolean): { root: HTMLElement; destroy(): void } {
-  const { store } = ui;
+/** Toggle and opacity per layer of the config, grouped; tileset parts show their legend colour. */
+export function mountLayerPanel(parent: HTMLElement, ui: UiContext): { root: HTMLElement; destroy(): void } {
+  const { store, config } = ui;
   const root = h('aside', { id: 'layers-panel', className: 'panel', attrs: { hidden: '' } });
   parent.append(root);
+  // The basemap row only when the deployment has one; sensors only with a live feed.
+  const listed = config.layers.filter((d) => (d.kind !== 'basemap' || config.basemap) && (d.kind !== 'sensors' || config.live));
 
   function row(definition: LayerDefinition): HTMLElement {
-    const layer = store.getState().layers[definition.id] ?? { visible: definition.visible, opacity: 1 };
+    const layer = store.getState().layers[definition.id] ?? { visible: definition.visible, opacity: definition.opacity ?? 1 };
     const checkbox = h('input', {
       attrs: { type: 'checkbox', 'data-layer': definition.id },
       on: { change: () => store.getState().setLayerVisible(definition.id, checkbox.checked) },
     });
     checkbox.checked = layer.visible;
+    const swatch = definition.kind === 'tilesetPart' ? definition.swatch : undefined;
     const label = h(
       'label',
       {},
       checkbox,
-      definition.swatch ? h('span', { className: 'swatch', attrs: { style: `background:${definition.swatch}` } }) : null,
-      ui.t(`layers.${definition.label}`, undefined, ui.t(definition.label)),
+      swatch ? h('span', { className: 'swatch', attrs: { style: `background:${swatch}` } }) : null,
+      ui.text(definition.label, definition.id),
     );
     const items: HTMLElement[] = [label];
     // Parts share their tileset's opacity; they only toggle.
@@ -41,15 +42,17 @@ export function mountLayerPanel(parent: HTMLElement, ui: UiContext, hasBasemap: 
   function render(): void {
     root.replaceChildren(
       h('h2', {}, ui.t('panels.layers')),
-      ...GROUPS.map((group) =>
-        h(
+      ...LAYER_GROUPS.flatMap((group) => {
+        const layers = listed.filter((d) => d.group === group);
+        if (!layers.length) return [];
+        return h(
           'section',
           {},
           h('h3', {}, ui.t(`groups.${group}`)),
-          h('ul', {}, ...LAYER_CATALOG.filter((d) => d.group === group && (d.kind !== 'basemap' || hasBasemap)).map(row)),
-          group === 'underground' ? h('p', { className: 'hint' }, ui.t('legend.pipesNote')) : null,
-        ),
-      ),
+          h('ul', {}, ...layers.map(row)),
+          layers.some((d) => d.kind === 'tilesetPart') ? h('p', { className: 'hint' }, ui.t('legend.pipesNote')) : null,
+        );
+      }),
     );
   }
   render();

@@ -1,18 +1,19 @@
-import { watchAny } from '../state/createViewerStore.js';
-import { h } from './h.js';
-import type { UiContext } from './UiContext.js';
+import type { UiContext } from '../platform/UiContext.js';
+import { h } from '../platform/h.js';
+import { watchAny } from '../platform/ViewerStore.js';
 
 /**
  * The status strip (tiles, features, frame time, recoveries) and, in wall mode, the clock and
  * the tour state. Updated once a second: nothing per frame.
  */
-export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
+export function mountStatusBar(parent: HTMLElement, ui: UiContext): { plugins: HTMLElement; destroy(): void } {
   const { store } = ui;
   const clock = h('time', { id: 'wall-clock' });
   const status = h('div', { id: 'status', attrs: { role: 'status' } });
   const note = h('span', { id: 'data-note' });
-  const connection = h('span', { id: 'live-connection', attrs: { role: 'status' } });
-  const root = h('footer', { id: 'status-bar' }, clock, connection, status, note);
+  // Plugins put their items here (the live feed's connection).
+  const plugins = h('span', { className: 'status-plugins' });
+  const root = h('footer', { id: 'status-bar' }, clock, plugins, status, note);
   parent.append(root);
 
   function tick(): void {
@@ -30,28 +31,17 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): () => void {
     if (stats.recoveries) parts.push(ui.t('status.recovered', { count: stats.recoveries }));
     if (state.mode === 'wall' && state.tour.running) parts.push(ui.t('status.tour'));
     status.textContent = parts.join(' · ');
-    const { live } = state;
-    const since = new Date(live.since).toLocaleTimeString(state.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
-    connection.dataset['state'] = live.connection;
-    connection.textContent =
-      live.connection === 'off'
-        ? ui.t('live.off')
-        : [
-            ui.t(`live.${live.connection}`, { since }),
-            ui.t('live.sensors', { count: live.sensors }),
-            ui.t('live.rate', { rate: live.messagesPerSecond }),
-            // How old what the wall shows is: the figure a duty officer asks about first.
-            ...(live.ageAtRenderMs ? [ui.t('live.age', { ms: Number.isFinite(live.ageAtRenderMs.p95) ? live.ageAtRenderMs.p95 : '>10000' })] : []),
-          ].join(' · ');
-    note.textContent = ui.t('app.dataNote');
+    note.textContent = ui.text(ui.config.dataNote, '');
   }
   tick();
   const timer = setInterval(tick, 1000);
-  // The connection indicator changes at once, not at the next second.
-  const stop = watchAny(store, [(s) => s.language, (s) => s.live.connection], tick);
-  return () => {
-    clearInterval(timer);
-    stop();
-    root.remove();
+  const stop = watchAny(store, [(s) => s.language, (s) => s.mode], tick);
+  return {
+    plugins,
+    destroy: () => {
+      clearInterval(timer);
+      stop();
+      root.remove();
+    },
   };
 }

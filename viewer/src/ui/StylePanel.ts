@@ -1,8 +1,8 @@
-import { watchAny } from '../state/createViewerStore.js';
-import type { StyleAttribute, StyleRule } from '../state/ViewerState.js';
-import { buildingLegend } from '../styling/buildingStyle.js';
-import { h } from './h.js';
-import type { UiContext } from './UiContext.js';
+import { buildingLegend } from '../../../layers/tilesets/buildingStyle.js';
+import type { UiContext } from '../platform/UiContext.js';
+import type { StyleAttribute, StyleRule } from '../platform/ViewerState.js';
+import { h } from '../platform/h.js';
+import { watchAny } from '../platform/ViewerStore.js';
 
 const ATTRIBUTES: StyleAttribute[] = ['height', 'use', 'year', 'cimLevel'];
 const FILTERS: Record<string, StyleRule['filter']> = {

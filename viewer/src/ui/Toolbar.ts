@@ -1,8 +1,7 @@
-import { watchAny } from '../state/createViewerStore.js';
-import { BOOKMARKS } from '../state/bookmarks.js';
-import type { SearchHit } from '../search/searchFeatures.js';
-import { h } from './h.js';
-import type { UiContext } from './UiContext.js';
+import type { SearchHit } from '../platform/LayerPlugin.js';
+import type { UiContext } from '../platform/UiContext.js';
+import { h } from '../platform/h.js';
+import { watchAny } from '../platform/ViewerStore.js';
 
 export type PanelName = 'layers' | 'style' | null;
 
@@ -28,7 +27,7 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
   });
   const results = h('ul', { id: 'search-results', attrs: { role: 'listbox' } });
   const title = h('h1', { id: 'app-title' });
-  const bookmarks = h('select', { id: 'bookmarks', on: { change: () => void ui.commands.flyToBookmark(bookmarks.value).then(() => (bookmarks.value = '')) } });
+  const bookmarks = h('select', { id: 'bookmarks', on: { change: () => void ui.commands.flyTo(bookmarks.value).then(() => (bookmarks.value = '')) } });
   const buttons = h('div', { className: 'toolbar-buttons' });
   const root = h('header', { id: 'toolbar' }, title, h('div', { className: 'search' }, input, results), bookmarks, buttons);
   parent.append(root);
@@ -48,6 +47,7 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
     showResults(hits);
   }
   function showResults(hits: SearchHit[]): void {
+    const english = store.getState().language === 'en';
     results.replaceChildren(
       ...(hits.length
         ? hits.map((hit) =>
@@ -56,8 +56,11 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
               {},
               h(
                 'button',
-                { attrs: { type: 'button', 'data-id': hit.id }, on: { click: () => void ui.commands.goToHit(hit).then(clearResults) } },
-                h('span', { className: 'hit-name' }, hit.name || hit.id),
+                {
+                  attrs: { type: 'button', 'data-id': hit.id },
+                  on: { click: () => void ui.commands.goToFeature({ tileset: hit.tileset, id: hit.id }).then(clearResults) },
+                },
+                h('span', { className: 'hit-name' }, (english && hit.nameEn) || hit.name || hit.id),
                 h('span', { className: 'hit-detail' }, hit.address || hit.id),
               ),
             ),
@@ -74,12 +77,12 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
   }
   function render(): void {
     const state = store.getState();
-    title.textContent = ui.t('app.title');
+    title.textContent = ui.text(ui.config.title, ui.t('app.title'));
     input.placeholder = ui.t('search.placeholder');
     input.setAttribute('aria-label', ui.t('search.label'));
     bookmarks.replaceChildren(
       h('option', { attrs: { value: '' } }, ui.t('bookmarks.title')),
-      ...BOOKMARKS.map((b) => h('option', { attrs: { value: b.id } }, ui.t(`bookmarks.${b.label}`))),
+      ...ui.config.bookmarks.map((b) => h('option', { attrs: { value: b.id } }, ui.text(b.label, b.id))),
     );
     buttons.replaceChildren(
       button('toggle-layers', ui.t('panels.layers'), openPanel === 'layers', () => togglePanel('layers')),

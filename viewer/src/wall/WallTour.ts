@@ -1,6 +1,6 @@
-import { BOOKMARKS } from '../state/bookmarks.js';
-import { watch, type ViewerStore } from '../state/createViewerStore.js';
-import type { CameraView } from '../state/ViewerState.js';
+import type { Bookmark } from '../../../workers/formats/viewerConfig.js';
+import type { CameraView } from '../platform/ViewerState.js';
+import { watch, type ViewerStore } from '../platform/ViewerStore.js';
 
 export interface WallTourOptions {
   /** Seconds spent at each bookmark (flight included). */
@@ -18,6 +18,7 @@ export class WallTour {
 
   constructor(
     private readonly store: ViewerStore,
+    private readonly bookmarks: readonly Bookmark[],
     private readonly flyTo: (view: CameraView, seconds: number) => Promise<void>,
     private readonly onStep: (bookmarkId: string) => void,
     private readonly options: WallTourOptions = { dwellSeconds: 20, flightSeconds: 6 },
@@ -34,9 +35,10 @@ export class WallTour {
 
   private step(): void {
     this.halt();
+    if (this.bookmarks.length === 0) return;
     const state = this.store.getState();
-    const index = (state.tour.index + 1) % BOOKMARKS.length;
-    const bookmark = BOOKMARKS[index]!;
+    const index = (state.tour.index + 1) % this.bookmarks.length;
+    const bookmark = this.bookmarks[index]!;
     state.setTour(true, index);
     this.onStep(bookmark.id);
     void this.flyTo(bookmark.view, this.options.flightSeconds);

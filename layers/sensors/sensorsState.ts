@@ -1,0 +1,93 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
+import type { SensorStateName } from '../../workers/live/alarmStateMachine.js';
+import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
+
+/** An alarm as the alarm list shows it (plain data). */
+export interface SensorAlarm {
+  datastream: number;
+  name: string;
+  typeZh: string;
+  typeEn: string;
+  value: number;
+  unit: string;
+  /** phenomenonTime of the reading that raised it, ms. */
+  time: number;
+  lon: number;
+  lat: number;
+}
+
+/** An alarm in the list, and whether an operator acknowledged it. */
+export type AlarmEntry = SensorAlarm & { acknowledged: boolean };
+
+export interface SensorReading {
+  datastream: number;
+  /** phenomenonTime, ms. */
+  time: number;
+  value: number;
+  state: SensorStateName;
+}
+
+/** The live feed as the UI shows it (updated about once a second, not per message). */
+export interface LiveState {
+  connection: 'off' | 'connecting' | 'live' | 'reconnecting' | 'stale';
+  /** Since when the connection is in that state (ms since the epoch). */
+  since: number;
+  sensors: number;
+  messagesPerSecond: number;
+  /** Age of live readings when first drawn (phenomenonTime → frame), p50/p95/p99 over the last 30–60 s. */
+  ageAtRenderMs: LatencySummary | null;
+  /** What the level of detail draws: sensors as points, cluster markers. */
+  drawn: { points: number; clusters: number };
+  alarms: AlarmEntry[];
+  /** The newest reading of the selected sensor (the info panel and its chart follow it live). */
+  selectedReading: SensorReading | null;
+}
+
+export interface LiveActions {
+  setSummary(summary: Omit<LiveState, 'alarms' | 'selectedReading'>): void;
+  setSelectedReading(reading: SensorReading | null): void;
+  raiseAlarm(alarm: SensorAlarm): void;
+  clearAlarm(datastream: number): void;
+  acknowledgeAlarm(datastream: number): void;
+}
+
+export type LiveStore = StoreApi<LiveState & LiveActions>;
+
+/**
+ * The sensors plugin's state for one viewer: its slice of live state (alarms survive a scene
+ * rebuild), the catalogue once it arrived (where each sensor is), and the feed to read.
+ */
+export interface SensorsState {
+  live: LiveStore;
+  /** The last state document's catalogue (names, types, positions), for locating and searching sensors. */
+  catalogue: LiveStateDocument | undefined;
+}
+
+/** Alarms kept in the list (the newest; older ones are in the history API). */
+const MAX_ALARMS = 200;
+
+export function createLiveStore(connection: LiveState['connection']): LiveStore {
+  return createStore<LiveState & LiveActions>()((set) => ({
+    connection,
+    since: Date.now(),
+    sensors: 0,
+    messagesPerSecond: 0,
+    ageAtRenderMs: null,
+    drawn: { points: 0, clusters: 0 },
+    alarms: [],
+    selectedReading: null,
+    setSummary: (summary) => set(summary),
+    setSelectedReading: (selectedReading) => set({ selectedReading }),
+    raiseAlarm: (alarm) =>
+      set((s) => ({ alarms: [{ ...alarm, acknowledged: false }, ...s.alarms.filter((a) => a.datastream !== alarm.datastream)].slice(0, MAX_ALARMS) })),
+    clearAlarm: (datastream) => set((s) => ({ alarms: s.alarms.filter((a) => a.datastream !== datastream) })),
+    acknowledgeAlarm: (datastream) => set((s) => ({ alarms: s.alarms.map((a) => (a.datastream === datastream ? { ...a, acknowledged: true } : a)) })),
+  }));
+}
+
+/** The plain-data part of the slice (the page API's `getState().live`). */
+export function liveSnapshot(state: LiveState): LiveState {
+  const { connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading } = state;
+  return structuredClone({ connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading });
+}

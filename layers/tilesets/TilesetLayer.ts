@@ -1,0 +1,209 @@
+import { Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileset, Cesium3DTileStyle, type Cesium3DTile } from 'cesium';
+import type { TilesetLayerDefinition, TilesetPartDefinition } from '../../workers/formats/viewerConfig.js';
+import { nameFieldOf } from '../../workers/formats/featureNames.js';
+import type { FeatureDescription, LayerContext, LayerInstance, LayerStats, PickOutcome } from '../../viewer/src/platform/LayerPlugin.js';
+import type { FeatureProperties } from '../../viewer/src/platform/ViewerEvents.js';
+import type { ViewerState } from '../../viewer/src/platform/ViewerState.js';
+import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
+import { buildingStyle, PIPE_HIGHLIGHT } from './buildingStyle.js';
+import { tilesetPartsStyle } from './tilesetPartsStyle.js';
+
+/** Tile cache per tileset: bounded so a wall running for weeks keeps a flat memory profile. */
+const CACHE_BYTES = 192 * 1024 * 1024;
+const CACHE_OVERFLOW_BYTES = 128 * 1024 * 1024;
+
+/** What the tileset's metadata schema says about its properties: display names and the NAME semantic. */
+interface SchemaInfo {
+  /** Property id → the source's field name (名称 for u540d_u79f0_). */
+  names: Record<string, string>;
+  /** The property id carrying the NAME semantic, if any. */
+  nameProperty?: string;
+}
+
+/**
+ * One 3D Tiles tileset (buildings, pipes, a water model) and its parts (pipe categories,
+ * wells): show/hide, opacity, styling, selection highlight, picking and describing features.
+ * Underground tilesets draw only in underground mode, where the ground lets them be seen.
+ */
+export class TilesetLayer implements LayerInstance {
+  readonly id: string;
+  readonly ready: Promise<void>;
+  private tileset: Cesium3DTileset | undefined;
+  private destroyed = false;
+  private readonly unsubscribe: (() => void)[] = [];
+  private tiles = 0;
+  private tileErrors = 0;
+  private failed = false;
+  private visibleFeatures = 0;
+  private featuresThisFrame = 0;
+  private schema: Promise<SchemaInfo> | undefined;
+  private readonly url: string;
+  private readonly parts: TilesetPartDefinition[];
+
+  constructor(
+    private readonly definition: TilesetLayerDefinition,
+    private readonly context: LayerContext,
+  ) {
+    this.id = definition.id;
+    this.url = new URL(definition.url, context.baseUrl).href;
+    this.parts = context.config.layers.filter((l): l is TilesetPartDefinition => l.kind === 'tilesetPart' && l.of === definition.id);
+    this.ready = this.load();
+  }
+
+  private async load(): Promise<void> {
+    let tileset: Cesium3DTileset;
+    try {
+      tileset = await Cesium3DTileset.fromUrl(this.url, {
+        // Networks are thin: they need finer levels to read (8 px) than buildings (16 px).
+        maximumScreenSpaceError: this.definition.underground ? 8 : 16,
+        cacheBytes: CACHE_BYTES,
+        maximumCacheOverflowBytes: CACHE_OVERFLOW_BYTES,
+      });
+    } catch (error) {
+      this.tileErrors++;
+      this.failed = true;
+      console.error(`tileset ${this.url} failed to load`, error);
+      return;
+    }
+    if (this.destroyed) {
+      tileset.destroy();
+      return;
+    }
+    this.tileset = tileset;
+    if (this.definition.styling === 'dataColors') {
+      // Keep the data's own colours (CJJ 61): white leaves them as they are, the highlight replaces them.
+      tileset.colorBlendMode = Cesium3DTileColorBlendMode.MIX;
+      tileset.colorBlendAmount = 0.85;
+    }
+    tileset.tileLoad.addEventListener(() => this.tiles++);
+    tileset.tileUnload.addEventListener(() => this.tiles--);
+    tileset.tileFailed.addEventListener((error: { url: string; message: string }) => {
+      this.tileErrors++;
+      console.error('tile failed', error.url, error.message);
+    });
+    tileset.tileVisible.addEventListener((tile: Cesium3DTile) => {
+      this.featuresThisFrame += tile.content.featuresLength;
+    });
+    const scene = this.context.scene;
+    const onPreRender = (): void => {
+      this.visibleFeatures = this.featuresThisFrame;
+      this.featuresThisFrame = 0;
+    };
+    scene.preRender.addEventListener(onPreRender);
+    this.unsubscribe.push(() => scene.preRender.removeEventListener(onPreRender));
+    scene.primitives.add(tileset);
+
+    const { store } = this.context;
+    this.apply(store.getState());
+    // Re-style only when something the style depends on changed.
+    this.unsubscribe.push(watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground], () => this.apply(store.getState())));
+  }
+
+  private apply(state: ViewerState): void {
+    const tileset = this.tileset;
+    if (!tileset) return;
+    const layer = state.layers[this.id] ?? { visible: this.definition.visible, opacity: this.definition.opacity ?? 1 };
+    tileset.show = layer.visible && (!this.definition.underground || state.underground);
+    const selected = state.selection?.tileset === this.id ? state.selection.id : undefined;
+    const json =
+      this.definition.styling === 'buildings'
+        ? // Underground, buildings fade so the networks below them read.
+          buildingStyle(state.style, selected, state.underground ? Math.min(layer.opacity, 0.35) : layer.opacity)
+        : tilesetPartsStyle(
+            this.parts.map((definition) => ({ definition, visible: state.layers[definition.id]?.visible ?? definition.visible })),
+            selected,
+            layer.opacity,
+            PIPE_HIGHLIGHT,
+          );
+    tileset.style = new Cesium3DTileStyle(json);
+    this.context.requestRender();
+  }
+
+  pick(picked: unknown): PickOutcome | undefined {
+    if (!(picked instanceof Cesium3DTileFeature) || picked.tileset !== this.tileset) return undefined;
+    const id: unknown = picked.getProperty('id');
+    if (typeof id !== 'string') return undefined;
+    return { select: { tileset: this.id, id }, properties: rawProperties(picked) };
+  }
+
+  async describe(featureId: string): Promise<FeatureDescription | null> {
+    const feature = this.findFeature(featureId);
+    if (!feature) return null;
+    const raw = rawProperties(feature);
+    const schema = await this.schemaInfo();
+    const properties: FeatureProperties = {};
+    // Under the source's field names; where two share a name (a source "height" beside the
+    // built-in one, kept as src_height) the second keeps its id.
+    for (const [id, value] of Object.entries(raw)) {
+      const name = schema.names[id] ?? id;
+      properties[name in properties ? id : name] = value;
+    }
+    const nameField = schema.nameProperty !== undefined ? (schema.names[schema.nameProperty] ?? schema.nameProperty) : nameFieldOf(properties);
+    return { properties, ...(nameField !== undefined ? { nameField } : {}) };
+  }
+
+  /** A loaded feature by its `id` property (undefined when its tile is not loaded). */
+  private findFeature(id: string): Cesium3DTileFeature | undefined {
+    const root = this.tileset?.root;
+    if (!root) return undefined;
+    const stack: Cesium3DTile[] = [root];
+    while (stack.length) {
+      const tile = stack.pop()!;
+      // Unloaded tiles have an empty placeholder content (0 features).
+      const content = tile.content;
+      if (content?.featuresLength) {
+        for (let i = 0; i < content.featuresLength; i++) {
+          const feature = content.getFeature(i);
+          if (feature.getProperty('id') === id) return feature;
+        }
+      }
+      stack.push(...tile.children);
+    }
+    return undefined;
+  }
+
+  /** Display names and the NAME property from the tileset's metadata schema (read once). */
+  private schemaInfo(): Promise<SchemaInfo> {
+    type Schema = { schema?: { classes?: Record<string, { properties?: Record<string, { name?: string; semantic?: string }> }> } };
+    this.schema ??= fetch(this.url)
+      .then((r) => r.json() as Promise<Schema>)
+      .then((json) => {
+        const info: SchemaInfo = { names: {} };
+        for (const featureClass of Object.values(json.schema?.classes ?? {}))
+          for (const [id, property] of Object.entries(featureClass.properties ?? {})) {
+            if (property.name) info.names[id] ??= property.name;
+            if (property.semantic === 'NAME') info.nameProperty ??= id;
+          }
+        return info;
+      })
+      .catch(() => ({ names: {} }));
+    return this.schema;
+  }
+
+  stats(): LayerStats {
+    const tileset = this.tileset;
+    return {
+      tiles: this.tiles,
+      features: tileset?.show ? this.visibleFeatures : 0,
+      tilesLoaded: this.failed || (tileset !== undefined && (!tileset.show || tileset.tilesLoaded)),
+      tileErrors: this.tileErrors,
+    };
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    if (this.tileset && !this.tileset.isDestroyed()) this.context.scene.primitives.remove(this.tileset); // remove() destroys it
+    this.tileset = undefined;
+  }
+}
+
+/** A feature's properties by property id, as plain values. */
+function rawProperties(feature: Cesium3DTileFeature): FeatureProperties {
+  const properties: FeatureProperties = {};
+  for (const id of feature.getPropertyIds()) {
+    const value: unknown = feature.getProperty(id);
+    properties[id] = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : value == null ? null : String(value);
+  }
+  return properties;
+}

@@ -1,0 +1,65 @@
+import { Cesium3DTileStyle } from 'cesium';
+import { describe, expect, it } from 'vitest';
+import { buildingLegend, buildingStyle, BUILDING_HIGHLIGHT } from './buildingStyle.js';
+import { quoteForExpression } from './quoteForExpression.js';
+import { tilesetPartsStyle } from './tilesetPartsStyle.js';
+
+describe('3D Tiles styles', () => {
+  it('quotes ids from data so they cannot end the string literal', () => {
+    expect(quoteForExpression('NK1')).toBe("'NK1'");
+    expect(quoteForExpression("x' || true || '")).toBe(`"x' || true || '"`);
+    expect(quoteForExpression(`a'b"c`)).toBeUndefined();
+    expect(quoteForExpression('a\\b')).toBeUndefined();
+    // The hostile id stays one string in one comparison: the selection condition matches it alone.
+    const hostile = buildingStyle({ colorBy: 'height' }, "x' || true || '", 1);
+    expect(hostile.color.conditions[0]![0]).toBe(`\${id} === "x' || true || '"`);
+    expect(() => new Cesium3DTileStyle(hostile)).not.toThrow();
+    expect(buildingStyle({ colorBy: 'height' }, `a'b"c`, 1).color.conditions[0]![0]).toBe('${height} >= 100');
+  });
+
+  it('buildings: highlight first, then the classes of the attribute; filter as show; opacity as alpha', () => {
+    const style = buildingStyle({ colorBy: 'use', filter: { attribute: 'height', op: '>', value: 50 } }, 'B1', 0.5);
+    expect(style.color.conditions[0]).toEqual(["${id} === 'B1'", `color('${BUILDING_HIGHLIGHT}', 0.5)`]);
+    expect(style.color.conditions.at(-1)![0]).toBe('true');
+    expect(style.show).toBe('${height} > 50');
+    expect(buildingLegend({ colorBy: 'use' }).map((e) => e.label)).toContain('use.residential');
+    expect(() => new Cesium3DTileStyle(style)).not.toThrow();
+  });
+
+  it('pipes: show keeps the visible categories and the points layer', () => {
+    const definitions = [
+      ...['JS', 'PS', 'DL'].map((code) => ({ id: `pipes.${code}`, match: { category: [code], kind: ['segment'] } })),
+      { id: 'pipes.points', exclude: { kind: ['segment'] } },
+    ];
+    const parts = definitions.map((definition) => ({ definition, visible: definition.id !== 'pipes.DL' && definition.id !== 'pipes.points' }));
+    const style = tilesetPartsStyle(parts, undefined, 1, '#fff200');
+    expect(style.show).toContain("${category} === 'JS'");
+    expect(style.show).not.toContain("'DL'");
+    expect(style.show).not.toContain("!((${kind} === 'segment'))");
+    expect(
+      tilesetPartsStyle(
+        parts.map((p) => ({ ...p, visible: p.definition.id === 'pipes.points' })),
+        undefined,
+        1,
+        '#fff200',
+      ).show,
+    ).toBe("(!(${kind} === 'segment'))");
+    expect(
+      tilesetPartsStyle(
+        parts.map((p) => ({ ...p, visible: true })),
+        undefined,
+        1,
+        '#fff200',
+      ).show,
+    ).toBe('true');
+    expect(
+      tilesetPartsStyle(
+        parts.map((p) => ({ ...p, visible: false })),
+        undefined,
+        1,
+        '#fff200',
+      ).show,
+    ).toBe('false');
+    expect(() => new Cesium3DTileStyle(style)).not.toThrow();
+  });
+});

@@ -1,0 +1,112 @@
+import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
+import type { LiveState } from '../../../layers/sensors/sensorsState.js';
+import type { PluginRuntime, SearchHit } from '../platform/LayerPlugin.js';
+import type { FlyTarget, SceneStats, ViewerCommands } from '../platform/UiContext.js';
+import type { FeatureProperties, ViewerEventMap, ViewerEventName, ViewerEvents } from '../platform/ViewerEvents.js';
+import type { Language, StyleRule, ViewerMode, ViewerState } from '../platform/ViewerState.js';
+import { viewLookingAt } from '../platform/viewLookingAt.js';
+import type { ViewerStore } from '../platform/ViewerStore.js';
+import type { SceneHost } from '../scene/SceneHost.js';
+import type { ViewerConfig } from '../../../workers/formats/viewerConfig.js';
+import { defaultSearchLayer } from './createCommands.js';
+
+export type { FlyTarget };
+
+/** The live sensors' figures in `stats()` (from the sensors plugin). */
+export interface LiveStats {
+  state: string;
+  sensors: number;
+  alarms: number;
+  messagesPerSecond: number;
+  ageAtRenderMs: LatencySummary | null;
+  drawn: { points: number; clusters: number };
+}
+
+/**
+ * The page API (`window.cimTwin`, and `viewer.api` of `createViewer`): what tests, embedding
+ * hosts and the cockpit widget's postMessage bridge drive. Plain data in and out; documented
+ * in docs/viewer.md. Feature properties come back under the source's own field names.
+ */
+export interface CimTwinApi {
+  readonly version: string;
+  readonly ready: Promise<void>;
+  flyTo(target: FlyTarget, options?: { duration?: number }): Promise<void>;
+  select(featureId: string | null, tileset?: string): Promise<FeatureProperties | null>;
+  search(query: string): Promise<SearchHit[]>;
+  setLayerVisible(id: string, visible: boolean): void;
+  setLayerOpacity(id: string, opacity: number): void;
+  setStyle(rule: StyleRule): void;
+  setMode(mode: ViewerMode, options?: { tour?: boolean }): void;
+  setLanguage(language: Language): void;
+  setUnderground(on: boolean): void;
+  /** Activates a tool by id (null: none). */
+  setTool(id: string | null): void;
+  /** The core state, plus each plugin's slice (`live`). */
+  getState(): ViewerState & { live?: LiveState };
+  /** Scene figures, when `ready` resolved (ms since navigation start), and each plugin's (`live`). */
+  stats(): SceneStats & { readyMs: number | null; live: LiveStats };
+  acknowledgeAlarm(datastream: number): void;
+  /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
+  pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
+  waitForTiles(): Promise<boolean>;
+  on<K extends ViewerEventName>(name: K, listener: (event: ViewerEventMap[K]) => void): () => void;
+}
+
+const NO_LIVE: LiveStats = { state: 'off', sensors: 0, alarms: 0, messagesPerSecond: 0, ageAtRenderMs: null, drawn: { points: 0, clusters: 0 } };
+
+export function createPageApi(
+  store: ViewerStore,
+  host: SceneHost,
+  commands: ViewerCommands,
+  plugins: readonly PluginRuntime[],
+  events: ViewerEvents,
+  config: ViewerConfig,
+  ready: Promise<void>,
+): CimTwinApi {
+  let readyMs: number | null = null;
+  void ready.then(() => (readyMs = performance.now()));
+  const extensions = Object.assign({}, ...plugins.map((p) => p.pageApi())) as Partial<Pick<CimTwinApi, 'acknowledgeAlarm'>>;
+
+  return {
+    version: '0.3.0',
+    ready,
+    flyTo: (target, options) => commands.flyTo(target, options),
+    select: (featureId, tileset) => {
+      if (featureId === null) {
+        store.getState().select(null);
+        return Promise.resolve(null);
+      }
+      return commands.goToFeature({ tileset: tileset ?? defaultSearchLayer(config), id: featureId }, { duration: 0 });
+    },
+    search: (query) => commands.search(query),
+    setLayerVisible: (id, visible) => store.getState().setLayerVisible(id, visible),
+    setLayerOpacity: (id, opacity) => store.getState().setLayerOpacity(id, opacity),
+    setStyle: (rule) => store.getState().setStyle(rule),
+    setMode: (mode, options = {}) => {
+      store.getState().setMode(mode);
+      if (mode === 'wall') store.getState().setTour(options.tour ?? true);
+    },
+    setLanguage: (language) => store.getState().setLanguage(language),
+    setUnderground: (on) => store.getState().setUnderground(on),
+    setTool: (id) => store.getState().setTool(id),
+    getState: () => {
+      const { camera, layers, selection, style, mode, language, underground, tool, tour, clock } = store.getState();
+      return Object.assign(
+        structuredClone({ camera, layers, selection, style, mode, language, underground, tool, tour, clock }),
+        ...plugins.map((p) => p.snapshot()),
+      );
+    },
+    stats: () => Object.assign({ ...host.stats(), readyMs, live: NO_LIVE }, ...plugins.map((p) => p.statsOf())),
+    acknowledgeAlarm: (datastream) => extensions.acknowledgeAlarm?.(datastream),
+    async pickAtLonLat(lon, lat, height, range = 650) {
+      await host.flyTo(viewLookingAt(lon, lat, height, range, -50), 0);
+      await host.waitForTiles();
+      const at = host.toWindow(lon, lat, height);
+      const picked = at ? host.pickAt(at.x, at.y) : undefined;
+      store.getState().select(picked && 'select' in picked ? picked.select : null);
+      return (await commands.describeSelection())?.properties ?? null;
+    },
+    waitForTiles: () => host.waitForTiles(),
+    on: (name, listener) => events.on(name, listener),
+  };
+}

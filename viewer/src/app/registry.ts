@@ -1,0 +1,23 @@
+import { basemapPlugin } from '../../../layers/basemap/basemapPlugin.js';
+import { groundPlugin } from '../../../layers/ground/groundPlugin.js';
+import { labelsPlugin } from '../../../layers/labels/labelsPlugin.js';
+import { sensorsPlugin } from '../../../layers/sensors/sensorsPlugin.js';
+import { spawnSensorsWorker } from '../../../layers/sensors/spawnSensorsWorker.js';
+import { tilesetPartsPlugin, tilesetsPlugin } from '../../../layers/tilesets/tilesetsPlugin.js';
+import type { WorkerName } from '../../../workers/protocol/WorkerRequests.js';
+import type { RegisteredPlugin } from '../platform/LayerPlugin.js';
+import type { ToolPlugin } from '../platform/ToolPlugin.js';
+import type { WorkerEndpoint } from '../platform/WorkerHost.js';
+import { undergroundTool } from '../tools/underground/UndergroundTool.js';
+
+/** Every kind of layer the viewer can draw: one line each. */
+export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [tilesetsPlugin, tilesetPartsPlugin, groundPlugin, labelsPlugin, basemapPlugin, sensorsPlugin];
+
+/** Every tool, in toolbar order. */
+export const TOOL_PLUGINS: readonly ToolPlugin[] = [undergroundTool];
+
+/** Every Web Worker, by the name its requests start with (workers/protocol/WorkerRequests.ts). */
+export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {
+  sensors: spawnSensorsWorker,
+  analysis: () => new Worker(new URL('../../../workers/analysis/analysisWorker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
+};

@@ -1,0 +1,238 @@
+import './cesiumBaseUrl.js';
+import 'cesium/Build/Cesium/Widgets/CesiumWidget/CesiumWidget.css';
+import './style.css';
+import { EMPTY_VIEWER_CONFIG, viewerConfigProblems, type ViewerConfig } from '../../workers/formats/viewerConfig.js';
+import { createCommands } from './app/createCommands.js';
+import { createPageApi, type CimTwinApi } from './app/createPageApi.js';
+import { defaultViewerState } from './app/defaultViewerState.js';
+import { LAYER_PLUGINS, TOOL_PLUGINS, WORKERS } from './app/registry.js';
+import { stateFromQuery, stateToQuery } from './app/urlState.js';
+import { Translator } from './i18n/translate.js';
+import type { RegisteredPlugin } from './platform/LayerPlugin.js';
+import type { ToolPlugin } from './platform/ToolPlugin.js';
+import type { UiContext } from './platform/UiContext.js';
+import { ViewerEvents } from './platform/ViewerEvents.js';
+import { createViewerStore, watch } from './platform/ViewerStore.js';
+import { WorkerHost } from './platform/WorkerHost.js';
+import { h } from './platform/h.js';
+import { SceneHost } from './scene/SceneHost.js';
+import { mountInfoPanel } from './ui/InfoPanel.js';
+import { mountLayerPanel } from './ui/LayerPanel.js';
+import { mountStatusBar } from './ui/StatusBar.js';
+import { mountStylePanel } from './ui/StylePanel.js';
+import { mountToolbar } from './ui/Toolbar.js';
+import { WallTour } from './wall/WallTour.js';
+
+export interface ViewerOptions {
+  /** The deployment config, or the URL of its JSON (default: `config.json` beside the page). */
+  config?: ViewerConfig | string;
+  /** Base for the config's relative URLs (default: the page's address). */
+  baseUrl?: string;
+  /** Shared-link state to start from (a URL query, e.g. `location.search`). */
+  query?: string;
+  /**
+   * The standalone page: keep the page's URL query, title and language in step with the viewer.
+   * An embedded viewer leaves its host page alone (the default).
+   */
+  syncPage?: boolean;
+  plugins?: readonly RegisteredPlugin[];
+  tools?: readonly ToolPlugin[];
+}
+
+export interface CimTwinViewer {
+  /** The page API: what `window.cimTwin` is on the standalone page. */
+  readonly api: CimTwinApi;
+  /** Resolves when the layers are loaded and the first view's tiles are in. */
+  readonly ready: Promise<void>;
+  /** Releases everything the viewer made: WebGL context, workers, sockets, listeners, timers, DOM. Safe to call twice. */
+  destroy(): void;
+  isDestroyed(): boolean;
+}
+
+/**
+ * Mounts a viewer in `container`: config → store (from the query) → scene host (layers and
+ * tools from the plugins) → UI → page API. Each part knows only the store and the contracts
+ * in platform/; `destroy()` undoes exactly what this did, in reverse.
+ */
+export async function createViewer(container: HTMLElement, options: ViewerOptions = {}): Promise<CimTwinViewer> {
+  const started = performance.now();
+  const baseUrl = options.baseUrl ?? location.href;
+  const config = typeof options.config === 'object' ? options.config : await loadConfig(new URL(options.config ?? 'config.json', baseUrl).href);
+  const registered = options.plugins ?? LAYER_PLUGINS;
+  const cleanups: (() => void)[] = [];
+  const undo = (run: () => void): void => void cleanups.push(run);
+
+  const initial = stateFromQuery(options.query ?? '', defaultViewerState(config));
+  if (initial.mode === 'wall') initial.tour = { running: true, index: -1 };
+  const store = createViewerStore(initial);
+  const events = new ViewerEvents();
+  undo(() => events.clear());
+  const translator = new Translator(registered.map((p) => p.messages));
+  const workers = new WorkerHost(WORKERS);
+  undo(() => workers.destroy());
+  const pluginContext = { store, events, config, baseUrl };
+  const plugins = registered.map((p) => p.start(pluginContext));
+  undo(() => plugins.forEach((p) => p.destroy()));
+
+  const root = h('div', { className: 'cim-twin' });
+  const globe = h('div', { className: 'cim-twin-globe' });
+  const overlay = h('div', { className: 'cim-twin-overlay' });
+  root.append(globe, overlay);
+  container.append(root);
+  undo(() => root.remove());
+
+  let commands: UiContext['commands'] | undefined;
+  const host = new SceneHost({
+    container: globe,
+    store,
+    config,
+    events,
+    workers,
+    baseUrl,
+    plugins,
+    tools: options.tools ?? TOOL_PLUGINS,
+    onPick: (outcome) => {
+      if (outcome && 'flyTo' in outcome) void host.flyTo(outcome.flyTo, 1.5);
+      else store.getState().select(outcome?.select ?? null);
+    },
+  });
+  undo(() => host.destroy());
+  commands = createCommands(store, host, plugins, config, events);
+
+  const ui: UiContext = {
+    store,
+    events,
+    config,
+    baseUrl,
+    t: (key, params, fallback) => translator.translate(store.getState().language, key, params, fallback),
+    hasTranslation: (key) => translator.has(store.getState().language, key),
+    text: (value, fallback) => translator.text(store.getState().language, value, fallback),
+    commands,
+  };
+  const layerPanel = mountLayerPanel(overlay, ui);
+  const stylePanel = mountStylePanel(overlay, ui);
+  undo(() => layerPanel.destroy());
+  undo(() => stylePanel.destroy());
+  undo(
+    mountToolbar(overlay, ui, (panel) => {
+      layerPanel.root.hidden = panel !== 'layers';
+      stylePanel.root.hidden = panel !== 'style';
+    }),
+  );
+  undo(mountInfoPanel(overlay, ui, (detail, feature) => plugins.map((p) => p.mountDetail(ui, detail, feature)).find((close) => close !== undefined)));
+  const statusBar = mountStatusBar(overlay, ui);
+  undo(() => statusBar.destroy());
+  for (const plugin of plugins) undo(plugin.mountUi(ui, { overlay, statusStrip: statusBar.plugins }));
+
+  // The selection is described (and announced) whenever it changes, whoever changed it.
+  undo(
+    watch(
+      store,
+      (s) => s.selection,
+      () => void commands?.describeSelection(),
+    ),
+  );
+  undo(events.on('recovered', () => void commands?.describeSelection()));
+
+  // Chrome follows the store: mode (wall = kiosk layout), underground.
+  const applyChrome = (): void => {
+    const state = store.getState();
+    root.classList.toggle('mode-wall', state.mode === 'wall');
+    root.classList.toggle('underground', state.underground);
+    root.lang = state.language;
+    if (options.syncPage) {
+      document.documentElement.lang = state.language;
+      document.title = ui.text(config.title, ui.t('app.title'));
+    }
+  };
+  applyChrome();
+  undo(watch(store, (s) => s.language, applyChrome));
+  undo(watch(store, (s) => s.mode, applyChrome));
+  undo(watch(store, (s) => s.underground, applyChrome));
+  // Wall operators leave kiosk mode with Escape (a keyboard is attached to the wall controller).
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && store.getState().mode === 'wall') store.getState().setMode('planner');
+  };
+  document.addEventListener('keydown', onKey);
+  undo(() => document.removeEventListener('keydown', onKey));
+  if (options.syncPage) undo(syncUrl(store, config));
+
+  const tour = new WallTour(
+    store,
+    config.bookmarks,
+    (view, seconds) => host.flyTo(view, seconds),
+    (id) => events.emit('tourStep', { bookmark: id }),
+  );
+  undo(() => tour.destroy());
+
+  let destroyed = false;
+  const ready = host
+    .start()
+    .then(() => host.waitForTiles())
+    .then(() => {
+      if (destroyed) return;
+      events.emit('ready', { seconds: (performance.now() - started) / 1000 });
+      if (store.getState().selection) void commands?.describeSelection();
+    });
+  const api = createPageApi(store, host, commands, plugins, events, config, ready);
+  return {
+    api,
+    ready,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      commands = undefined;
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          cleanup();
+        } catch (error) {
+          console.warn('a viewer cleanup failed', error);
+        }
+      }
+    },
+    isDestroyed: () => destroyed,
+  };
+}
+
+/** The URL always holds the shareable state (replaceState: no history entry per camera move). */
+function syncUrl(store: ReturnType<typeof createViewerStore>, config: ViewerConfig): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastQuery = '';
+  const stop = store.subscribe((state, previous) => {
+    const { camera, layers, style, mode, language, underground, selection } = state;
+    const p = previous;
+    if (
+      camera === p.camera &&
+      layers === p.layers &&
+      style === p.style &&
+      mode === p.mode &&
+      language === p.language &&
+      underground === p.underground &&
+      selection === p.selection
+    )
+      return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const query = stateToQuery(store.getState(), config.layers);
+      if (query !== lastQuery) history.replaceState(null, '', `${location.pathname}?${(lastQuery = query)}`);
+    }, 300);
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
+}
+
+async function loadConfig(url: string): Promise<ViewerConfig> {
+  try {
+    const response = await fetch(url, { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const config: unknown = await response.json();
+    const problems = viewerConfigProblems(config);
+    if (problems.length) throw new Error(problems.join('; '));
+    return config as ViewerConfig;
+  } catch (error) {
+    console.error(`the viewer config ${url} is unusable, showing an empty globe:`, error);
+    return EMPTY_VIEWER_CONFIG;
+  }
+}

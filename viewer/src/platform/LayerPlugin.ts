@@ -1,0 +1,164 @@
+import type { Scene } from 'cesium';
+import type { CameraView, LayerDefinition, LayerKind, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
+import type { UiContext } from './UiContext.js';
+import type { FeatureProperties, ViewerEvents } from './ViewerEvents.js';
+import type { FeatureRef } from './ViewerState.js';
+import type { ViewerStore } from './ViewerStore.js';
+import type { WorkerHost } from './WorkerHost.js';
+
+/** What a plugin's viewer-lifetime state is made from (the scene is not there yet, and may be rebuilt). */
+export interface PluginContext {
+  store: ViewerStore;
+  events: ViewerEvents;
+  config: ViewerConfig;
+  /** The page's own origin, for resolving relative URLs of the config. */
+  baseUrl: string;
+}
+
+/** What a layer instance gets: the scene it draws into, and everything the plugin context has. */
+export interface LayerContext extends PluginContext {
+  scene: Scene;
+  /** Asks for a frame (the scene renders on demand). */
+  requestRender(): void;
+  /** Resolves after the scene's first frame: secondary layers load after it, not before. */
+  firstFrame: Promise<void>;
+  /** Web Workers of this viewer, with one typed message map (workers/protocol/WorkerRequests.ts). */
+  workers: WorkerHost;
+  /** Another layer of the same scene (tileset parts find their tileset), once created. */
+  layer(id: string): LayerInstance | undefined;
+}
+
+/** What a click on an engine object means for the layer that owns it. */
+export type PickOutcome =
+  /** Select this feature; its properties as drawn. */
+  | { select: FeatureRef; properties: FeatureProperties }
+  /** Move the camera instead (a cluster: come closer). */
+  | { flyTo: CameraView };
+
+/** A feature's properties for the info panel and the page API, by the source's field names. */
+export interface FeatureDescription {
+  properties: FeatureProperties;
+  /** The field that holds the feature's name, when the data says which. */
+  nameField?: string;
+}
+
+/** Where a feature is, to fly to it: degrees and metres (negative below the ground). */
+export interface FeatureLocation {
+  lon: number;
+  lat: number;
+  height: number;
+}
+
+export interface LayerStats {
+  tiles: number;
+  features: number;
+  tilesLoaded: boolean;
+  tileErrors: number;
+}
+
+/**
+ * One layer in one scene: owns its engine objects, follows the store, destroys what it created.
+ * Optional hooks answer the host's questions; the host never asks "which layer is this?".
+ */
+export interface LayerInstance {
+  readonly id: string;
+  /** Resolves when the layer's data is loaded (or failed, which it logs). */
+  readonly ready: Promise<void>;
+  /** The meaning of a picked engine object, if it is this layer's. */
+  pick?(picked: unknown): PickOutcome | undefined;
+  /** A feature's properties (null when it is not loaded or unknown). */
+  describe?(featureId: string): Promise<FeatureDescription | null>;
+  stats?(): LayerStats;
+  destroy(): void;
+}
+
+/** Where a plugin's UI goes: panels over the scene, items in the status strip, the info panel. */
+export interface UiSlots {
+  overlay: HTMLElement;
+  statusStrip: HTMLElement;
+}
+
+/**
+ * A kind of layer: registered by one line in the viewer's layer registry. `S` is the plugin's
+ * own state slice, created once per viewer (it outlives scene rebuilds after a WebGL context
+ * loss); layer instances are created per scene and per config entry of the plugin's kind.
+ */
+export interface LayerPlugin<S = undefined> {
+  readonly kind: LayerKind;
+  createState?(context: PluginContext): S;
+  createLayer(definition: LayerDefinition, context: LayerContext, state: S): LayerInstance | undefined;
+  /** Where a feature is without loading it (search index, catalogue), to fly there. */
+  locate?(state: S, layerId: string, featureId: string): Promise<FeatureLocation | undefined>;
+  /** Search hits of this plugin's layers. */
+  search?(state: S, query: string, limit: number): Promise<SearchHit[]>;
+  /** Panels and status items; returns the unmount. */
+  mountUi?(ui: UiContext, slots: UiSlots, state: S): () => void;
+  /** Extra content for the info panel under a selected feature's properties (a chart); returns the unmount. */
+  mountDetail?(ui: UiContext, container: HTMLElement, feature: FeatureRef, state: S): (() => void) | undefined;
+  /** The plugin's part of the page API's `getState()` and `stats()`, by key. */
+  snapshot?(state: S): Record<string, unknown>;
+  statsOf?(state: S): Record<string, unknown>;
+  /** Methods the plugin adds to the page API (`cimTwin.acknowledgeAlarm`). */
+  pageApi?(state: S): Record<string, (...args: never[]) => unknown>;
+  /** UI strings of the plugin, merged into the viewer's resources. */
+  messages?: Record<'zh-CN' | 'en', object>;
+  destroyState?(state: S): void;
+}
+
+/** A search hit: a feature of a layer, where it is, and how well it matched. */
+export interface SearchHit {
+  tileset: string;
+  id: string;
+  name: string;
+  /** The English name, when the data has one. */
+  nameEn?: string;
+  address: string;
+  lon: number;
+  lat: number;
+  height: number;
+  score: number;
+}
+
+/** A plugin started for one viewer: its hooks bound to its state (the registry's view of it). */
+export interface PluginRuntime {
+  readonly kind: LayerKind;
+  createLayer(definition: LayerDefinition, context: LayerContext): LayerInstance | undefined;
+  locate(layerId: string, featureId: string): Promise<FeatureLocation | undefined>;
+  search(query: string, limit: number): Promise<SearchHit[]>;
+  mountUi(ui: UiContext, slots: UiSlots): () => void;
+  mountDetail(ui: UiContext, container: HTMLElement, feature: FeatureRef): (() => void) | undefined;
+  snapshot(): Record<string, unknown>;
+  statsOf(): Record<string, unknown>;
+  pageApi(): Record<string, (...args: never[]) => unknown>;
+  destroy(): void;
+}
+
+/** A registry entry: the plugin's kind and strings, and how to start it for a viewer. */
+export interface RegisteredPlugin {
+  readonly kind: LayerKind;
+  readonly messages?: Record<'zh-CN' | 'en', object>;
+  start(context: PluginContext): PluginRuntime;
+}
+
+/** Registers a plugin: binds its hooks to the state it creates, so the host needs no casts. */
+export function definePlugin<S>(plugin: LayerPlugin<S>): RegisteredPlugin {
+  return {
+    kind: plugin.kind,
+    ...(plugin.messages ? { messages: plugin.messages } : {}),
+    start(context) {
+      const state = plugin.createState ? plugin.createState(context) : (undefined as S);
+      return {
+        kind: plugin.kind,
+        createLayer: (definition, layerContext) => plugin.createLayer(definition, layerContext, state),
+        locate: async (layerId, featureId) => plugin.locate?.(state, layerId, featureId),
+        search: async (query, limit) => (await plugin.search?.(state, query, limit)) ?? [],
+        mountUi: (ui, slots) => plugin.mountUi?.(ui, slots, state) ?? (() => undefined),
+        mountDetail: (ui, container, feature) => plugin.mountDetail?.(ui, container, feature, state),
+        snapshot: () => plugin.snapshot?.(state) ?? {},
+        statsOf: () => plugin.statsOf?.(state) ?? {},
+        pageApi: () => plugin.pageApi?.(state) ?? {},
+        destroy: () => plugin.destroyState?.(state),
+      };
+    },
+  };
+}

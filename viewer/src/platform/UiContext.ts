@@ -1,0 +1,53 @@
+import type { CameraView, LocalizedText, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
+import type { FeatureDescription, SearchHit } from './LayerPlugin.js';
+import type { FeatureProperties, ViewerEvents } from './ViewerEvents.js';
+import type { FeatureRef } from './ViewerState.js';
+import type { ViewerStore } from './ViewerStore.js';
+
+/** Where `flyTo` goes: a bookmark id, a camera view, a point to look at, or a feature. */
+export type FlyTarget = string | CameraView | { lon: number; lat: number; height?: number; range?: number } | { featureId: string; tileset?: string };
+
+/** Figures of the scene for the status strip and the page API. */
+export interface SceneStats {
+  tilesLoaded: boolean;
+  tiles: number;
+  featuresVisible: number;
+  tileErrors: number;
+  /** Median CPU time of the last 120 rendered frames (ms). */
+  frameTimeMs: number;
+  /** Frames rendered in the last second (the scene renders on demand: 0 when nothing moves). */
+  framesPerSecond: number;
+  recoveries: number;
+  heapBytes: number | null;
+  /** When the first frame was drawn, ms since navigation start (performance.now()). */
+  firstFrameMs: number | null;
+}
+
+/**
+ * What the viewer can be asked to do: one set of commands behind the UI and the page API alike
+ * (so a button and `cimTwin.select()` take the same path).
+ */
+export interface ViewerCommands {
+  flyTo(target: FlyTarget, options?: { duration?: number }): Promise<void>;
+  /** Flies to a feature, selects it and resolves to its properties (null when it cannot be found). */
+  goToFeature(feature: FeatureRef, options?: { duration?: number }): Promise<FeatureProperties | null>;
+  /** The current selection's description (the info panel's content), announced as a `select` event. */
+  describeSelection(): Promise<FeatureDescription | null>;
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  stats(): SceneStats;
+}
+
+/** What UI components (the viewer's and the plugins') may do: read and change the store, translate, run commands. Never an engine object. */
+export interface UiContext {
+  store: ViewerStore;
+  events: ViewerEvents;
+  config: ViewerConfig;
+  /** The page's origin and path, for resolving the config's relative URLs. */
+  baseUrl: string;
+  /** The UI string for a key of the resources ({name} placeholders filled in). */
+  t(key: string, params?: Record<string, string | number>, fallback?: string): string;
+  hasTranslation(key: string): boolean;
+  /** Config text in the current language (an i18n key when it is a plain string). */
+  text(value: LocalizedText | undefined, fallback?: string): string;
+  commands: ViewerCommands;
+}

@@ -1,0 +1,48 @@
+import type { CameraView, Language } from '../../../workers/formats/viewerConfig.js';
+
+export type { CameraView, Language };
+
+/**
+ * The viewer's core state, as plain serialisable data: the store holds it, layers turn it into
+ * engine objects, the UI renders it, the URL carries part of it. Layers with state of their own
+ * (the live sensors' alarms) keep it in their own slice (see LayerPlugin).
+ */
+export interface LayerState {
+  visible: boolean;
+  /** 0..1 */
+  opacity: number;
+}
+
+/** A feature by its layer's id (the `tileset` of the page API) and its id in that layer. */
+export interface FeatureRef {
+  tileset: string;
+  id: string;
+}
+
+export type StyleAttribute = 'height' | 'use' | 'year' | 'cimLevel';
+
+/** How buildings are coloured and which are shown. */
+export interface StyleRule {
+  colorBy: StyleAttribute;
+  /** Shown only when the numeric attribute passes, e.g. height > 50. */
+  filter?: { attribute: 'height' | 'year' | 'floors'; op: '>' | '>=' | '<' | '<='; value: number };
+}
+
+export type ViewerMode = 'planner' | 'wall';
+
+export interface ViewerState {
+  camera: CameraView;
+  layers: Record<string, LayerState>;
+  selection: FeatureRef | null;
+  style: StyleRule;
+  mode: ViewerMode;
+  language: Language;
+  /** Underground view: translucent ground, networks shown, the camera may go below the surface. */
+  underground: boolean;
+  /** The tool that receives pointer events first (see ToolPlugin), or none. */
+  tool: string | null;
+  /** Wall mode's automatic tour: index of the current bookmark, or -1 when stopped. */
+  tour: { running: boolean; index: number };
+  /** Scene time, ISO 8601 (shadows and replay use it later); null = follow the wall clock. */
+  clock: string | null;
+}

@@ -1,0 +1,62 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CameraView, FeatureRef, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
+
+export interface ViewerActions {
+  setCamera(camera: CameraView): void;
+  setLayerVisible(id: string, visible: boolean): void;
+  setLayerOpacity(id: string, opacity: number): void;
+  select(feature: FeatureRef | null): void;
+  setStyle(rule: StyleRule): void;
+  setMode(mode: ViewerMode): void;
+  setLanguage(language: Language): void;
+  setUnderground(on: boolean): void;
+  /** Activates a tool (null: none). */
+  setTool(id: string | null): void;
+  setTour(running: boolean, index?: number): void;
+}
+
+export type ViewerStore = StoreApi<ViewerState & ViewerActions>;
+
+/** The one store of a viewer's core state (zustand vanilla: no UI framework needed to read or watch it). */
+export function createViewerStore(initial: ViewerState): ViewerStore {
+  return createStore<ViewerState & ViewerActions>()((set) => ({
+    ...initial,
+    setCamera: (camera) => set({ camera }),
+    setLayerVisible: (id, visible) => set((s) => ({ layers: { ...s.layers, [id]: { ...layerOf(s.layers, id), visible } } })),
+    setLayerOpacity: (id, opacity) => set((s) => ({ layers: { ...s.layers, [id]: { ...layerOf(s.layers, id), opacity: Math.min(1, Math.max(0, opacity)) } } })),
+    select: (selection) => set({ selection }),
+    setStyle: (style) => set({ style }),
+    setMode: (mode) => set((s) => ({ mode, tour: mode === 'wall' ? s.tour : { running: false, index: -1 } })),
+    setLanguage: (language) => set({ language }),
+    setUnderground: (underground) => set({ underground }),
+    setTool: (tool) => set({ tool }),
+    setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
+  }));
+}
+
+function layerOf(layers: Record<string, LayerState>, id: string): LayerState {
+  return layers[id] ?? { visible: true, opacity: 1 };
+}
+
+/** Calls `listener` when the selected slice of any zustand store changes (compared by reference). */
+export function watch<S, T>(store: StoreApi<S>, select: (state: S) => T, listener: (value: T, previous: T) => void): () => void {
+  let previous = select(store.getState());
+  return store.subscribe((state) => {
+    const next = select(state);
+    if (next === previous) return;
+    const old = previous;
+    previous = next;
+    listener(next, old);
+  });
+}
+
+/** Calls `listener` once per store change in which any of the selected slices changed. */
+export function watchAny<S>(store: StoreApi<S>, selects: readonly ((state: S) => unknown)[], listener: () => void): () => void {
+  let previous = selects.map((select) => select(store.getState()));
+  return store.subscribe((state) => {
+    const next = selects.map((select) => select(state));
+    if (next.every((value, i) => value === previous[i])) return;
+    previous = next;
+    listener();
+  });
+}

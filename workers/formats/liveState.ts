@@ -1,0 +1,35 @@
+import type { Thresholds } from '../live/alarmStateMachine.js';
+
+/**
+ * `/api/live/state`: every sensor's catalogue entry and current value in one columnar document
+ * (arrays in the same order) — what a client loads after connecting or after a gap. Written by
+ * the server's SensorThings API, read by the sensors layer's worker.
+ */
+export interface LiveStateDocument {
+  /** The server's clock when the document was made (ms since the epoch). */
+  serverTime: number;
+  types: LiveSensorTypeEntry[];
+  count: number;
+  /** Datastream ids. */
+  ids: number[];
+  names: string[];
+  /** Index into `types`. */
+  type: number[];
+  lon: number[];
+  lat: number[];
+  /** phenomenonTime of the current value (ms), null before the first reading. */
+  time: (number | null)[];
+  result: (number | null)[];
+}
+
+export interface LiveSensorTypeEntry {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  unit: string;
+  color: string;
+  periodSeconds: number;
+  /** Silent this long = offline (greyed). */
+  staleAfterSeconds: number;
+  thresholds: Thresholds;
+}

@@ -1,0 +1,189 @@
+/**
+ * The viewer's deployment config (`/config.json`): which layers, where their data lives, the
+ * named views, the optional basemap and live feed. The server writes it (the demo's, a
+ * deployment's `CIM_CONFIG` file, tilesets added with `--tileset`); the viewer reads it. The
+ * renderers know nothing of any city but what this document tells them.
+ */
+export const VIEWER_CONFIG_FORMAT = 'cim-twin-viewer-config';
+export const VIEWER_CONFIG_VERSION = 1;
+
+export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
+
+/** Text in the UI languages; a plain string is an i18n key of the viewer's own resources. */
+export type LocalizedText = string | Partial<Record<Language, string>>;
+
+export interface ViewerConfig {
+  format: typeof VIEWER_CONFIG_FORMAT;
+  version: typeof VIEWER_CONFIG_VERSION;
+  /** The page title, e.g. { "zh-CN": "CIM Twin · 南开区", "en": "CIM Twin · Nankai District" }. */
+  title?: LocalizedText;
+  /** A line in the status strip about the data (e.g. "demo data is synthetic"). */
+  dataNote?: LocalizedText;
+  layers: LayerDefinition[];
+  /** Named views; the first is the start view and the wall tour visits them in order. */
+  bookmarks: Bookmark[];
+  basemap?: BasemapConfig;
+  live?: LiveFeedConfig;
+}
+
+/** Layer panel groups, in panel order. */
+export const LAYER_GROUPS = ['live', 'buildings', 'underground', 'ground'] as const;
+export type LayerGroup = (typeof LAYER_GROUPS)[number];
+
+interface LayerBase {
+  /** Unique; the URL, the page API and selections use it. */
+  id: string;
+  group: LayerGroup;
+  label: LocalizedText;
+  visible: boolean;
+  /** 0..1, default 1. */
+  opacity?: number;
+}
+
+/** A 3D Tiles tileset (e.g. the output of `cim-twin buildings|pipes`). */
+export interface TilesetLayerDefinition extends LayerBase {
+  kind: 'tileset';
+  /** tileset.json URL. */
+  url: string;
+  /** The pipeline's search-index.json, when features of this tileset can be searched and flown to. */
+  searchIndex?: string;
+  /** Drawn only in underground mode, in the data's own colours (pipes, networks). */
+  underground?: boolean;
+  /** How features are coloured: by the style panel's rule (buildings) or the data's own colours. */
+  styling: 'buildings' | 'dataColors';
+}
+
+/** A subset of a tileset's features that toggles on its own (a pipe category, the wells). */
+export interface TilesetPartDefinition extends LayerBase {
+  kind: 'tilesetPart';
+  /** The tileset layer's id. */
+  of: string;
+  /** Feature property id → accepted values: a feature is in the part when every listed property has one of them… */
+  match?: Record<string, readonly (string | number)[]>;
+  /** …and none of these properties has one of these values. */
+  exclude?: Record<string, readonly (string | number)[]>;
+  /** Legend swatch (CSS colour). */
+  swatch?: string;
+}
+
+/** Vector polygons or lines drawn on the ground (water, green space, roads) from GeoJSON. */
+export interface GroundLayerDefinition extends LayerBase {
+  kind: 'ground';
+  url: string;
+  /** Polygons are filled; lines become corridors `widthProperty` metres wide (× `widthFactor`). */
+  geometry: 'polygons' | 'lines';
+  /** Colour by this property's value; `defaultColor` for the rest. */
+  colorProperty?: string;
+  colors?: Record<string, string>;
+  defaultColor: string;
+  widthProperty?: string;
+  widthFactor?: number;
+  /** Metres, when the feature has no width (lines only). */
+  defaultWidth?: number;
+  /** Height above the ellipsoid (m): ground vectors sit slightly above the globe so they never z-fight. */
+  height: number;
+}
+
+/** Names placed on the map without clutter: landmarks first, then streets by class. */
+export interface LabelsLayerDefinition extends LayerBase {
+  kind: 'labels';
+  sources: LabelSource[];
+}
+
+export interface LabelSource {
+  /** GeoJSON of points (placed at the point) or lines (placed at the middle of the longest line). */
+  url: string;
+  nameProperty: string;
+  /** The English name, if the data has one (else the name is shown in both languages). */
+  nameEnProperty?: string;
+  /** Height of the label above the ground (m) from this property (+ 8 m), e.g. a landmark's height. */
+  heightProperty?: string;
+  color: string;
+  bold?: boolean;
+  /** Higher wins a place; beyond `maxDistance` (m from the camera) a label is not a candidate. */
+  priority: number;
+  maxDistance: number;
+  /** Per value of a property, its own priority and distance (e.g. road class). */
+  classes?: { property: string; values: Record<string, { priority: number; maxDistance: number }> };
+}
+
+/** The online basemap from `basemap` (none offline). */
+export interface BasemapLayerDefinition extends LayerBase {
+  kind: 'basemap';
+}
+
+/** The live sensors from `live`. */
+export interface SensorsLayerDefinition extends LayerBase {
+  kind: 'sensors';
+}
+
+export type LayerDefinition =
+  TilesetLayerDefinition | TilesetPartDefinition | GroundLayerDefinition | LabelsLayerDefinition | BasemapLayerDefinition | SensorsLayerDefinition;
+
+export type LayerKind = LayerDefinition['kind'];
+
+export interface CameraView {
+  /** Degrees, metres above the ellipsoid, heading and pitch in degrees. */
+  lon: number;
+  lat: number;
+  height: number;
+  heading: number;
+  pitch: number;
+}
+
+export interface Bookmark {
+  id: string;
+  label: LocalizedText;
+  view: CameraView;
+}
+
+/**
+ * MQTT over WebSocket (a path = the viewer's own origin), the SensorThings-style API base
+ * ('' = this origin) and, with our own server, the batched feed topic (without it the viewer
+ * reads the SensorThings per-datastream topics, as from any SensorThings MQTT server).
+ */
+export interface LiveFeedConfig {
+  mqttUrl: string;
+  apiUrl: string;
+  feedTopic?: string;
+}
+
+export type BasemapConfig =
+  /** Tianditu (天地图) WMTS, Web Mercator, vector or imagery with its annotation layer; needs a key. */
+  | { type: 'tianditu'; key: string; layer?: 'vec' | 'img' }
+  /** Any XYZ template, e.g. https://tiles.example.com/{z}/{x}/{y}.png */
+  | { type: 'xyz'; url: string; credit?: string; maximumLevel?: number };
+
+/** An empty city: what the viewer shows when no config could be read. */
+export const EMPTY_VIEWER_CONFIG: ViewerConfig = { format: VIEWER_CONFIG_FORMAT, version: VIEWER_CONFIG_VERSION, layers: [], bookmarks: [] };
+
+/**
+ * Checks a config document's shape enough that a wrong file fails with a sentence, not a
+ * blank globe: format and version, unique layer ids, parts naming an existing tileset.
+ * Returns the problems (empty when it is usable).
+ */
+export function viewerConfigProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return ['not a JSON object'];
+  const config = value as Partial<ViewerConfig>;
+  const problems: string[] = [];
+  if (config.format !== VIEWER_CONFIG_FORMAT) problems.push(`"format" must be "${VIEWER_CONFIG_FORMAT}"`);
+  if (config.version !== VIEWER_CONFIG_VERSION) problems.push(`"version" must be ${VIEWER_CONFIG_VERSION}`);
+  if (!Array.isArray(config.layers)) problems.push('"layers" must be an array');
+  if (!Array.isArray(config.bookmarks)) problems.push('"bookmarks" must be an array');
+  if (problems.length) return problems;
+  const ids = new Set<string>();
+  for (const layer of config.layers!) {
+    if (typeof layer?.id !== 'string' || !layer.id) problems.push('a layer has no "id"');
+    else if (ids.has(layer.id)) problems.push(`layer id "${layer.id}" is used twice`);
+    else ids.add(layer.id);
+  }
+  for (const layer of config.layers!)
+    if (layer?.kind === 'tilesetPart' && !config.layers!.some((l) => l.id === layer.of && l.kind === 'tileset'))
+      problems.push(`layer "${layer.id}" is a part of "${layer.of}", which is not a tileset layer`);
+  for (const bookmark of config.bookmarks!) {
+    const v = bookmark?.view;
+    if (!v || ![v.lon, v.lat, v.height, v.heading, v.pitch].every(Number.isFinite)) problems.push(`bookmark "${bookmark?.id}" has no valid view`);
+  }
+  return problems;
+}

@@ -1,0 +1,48 @@
+import type { LiveFeedConfig } from '../formats/viewerConfig.js';
+import type { LiveStateDocument } from '../formats/liveState.js';
+import type { BurstIsolation } from '../network/isolateBurst.js';
+import type { NetworkGraph } from '../network/NetworkGraph.js';
+
+/** The sensors worker's connection to the feed, as the layer shows it. */
+export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
+
+/** One animation frame's worth of sensor changes (see SensorFrame for the buffer's layout). */
+export interface SensorFrameMessage {
+  buffer: ArrayBuffer;
+  connection: { state: LiveConnectionState; since: number };
+  messagesPerSecond: number;
+  malformed: number;
+}
+
+/**
+ * Every request the viewer makes of a Web Worker and its response, in one place (as maplibre's
+ * actor messages): `[request, response]` by type. The part before the dot names the worker that
+ * serves it. Typed arrays in requests and responses travel on the transfer list (see
+ * transferablesOf), so a sender must not use them afterwards.
+ */
+export interface WorkerRequests {
+  /** Connect to the live feed (MQTT over WebSocket + the state document) and start the model. */
+  'sensors.start': [feed: LiveFeedConfig, void];
+  /** The sensor catalogue (names, types, positions), once the first state document arrived. */
+  'sensors.metadata': [void, LiveStateDocument | undefined];
+  /** The changes since the previous call. */
+  'sensors.takeFrame': [void, SensorFrameMessage];
+  /** Valves to close around a burst pipe, and the pipes that lose supply. */
+  'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
+}
+
+export type WorkerRequestType = keyof WorkerRequests;
+type NameOf<K> = K extends `${infer Name}.${string}` ? Name : never;
+export type WorkerName = NameOf<WorkerRequestType>;
+export type RequestOf<K extends WorkerRequestType> = WorkerRequests[K][0];
+export type ResponseOf<K extends WorkerRequestType> = WorkerRequests[K][1];
+
+/** The handlers a worker entry serves: the requests of its own name. */
+export type WorkerHandlers<N extends WorkerName> = {
+  [K in WorkerRequestType as K extends `${N}.${string}` ? K : never]: (payload: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>;
+};
+
+/** The worker that serves a request type. */
+export function workerNameOf(type: WorkerRequestType): WorkerName {
+  return type.slice(0, type.indexOf('.')) as WorkerName;
+}
