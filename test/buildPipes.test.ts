@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { SearchIndexDocument } from '../tiles-pipeline/src/search/SearchIndex.js';
+import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeshoptDecoder } from 'meshoptimizer';

@@ -6,7 +6,7 @@ import { MeshoptDecoder } from 'meshoptimizer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBuildings } from '../tiles-pipeline/src/build/buildBuildings.js';
 import { defaultBuildOptions } from '../tiles-pipeline/src/build/BuildOptions.js';
-import type { SearchIndexDocument } from '../tiles-pipeline/src/search/SearchIndex.js';
+import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
 import type { BuildReport } from '../tiles-pipeline/src/report/BuildReport.js';
 import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
 import { buildingRows, glbPaths, gltfValidatorErrors } from './support/glbFiles.js';

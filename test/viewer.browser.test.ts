@@ -117,6 +117,19 @@ describe('viewer core in Chromium (software WebGL): the Nankai twin', () => {
     expect(await page.textContent('#app-title')).toBe('CIM Twin · 南开区');
   });
 
+  it('in English, "Drum Tower" and "Nankai University" find their buildings, listed by their English names', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('en'));
+    await page.fill('#search-input', 'Drum Tower');
+    await page.waitForFunction(() => document.querySelector('#search-results li:first-child .hit-name')?.textContent === 'Drum Tower');
+    const hits = await page.evaluate(() => (window as unknown as Win).cimTwin.search('Nankai University'));
+    expect(hits[0]).toMatchObject({ tileset: 'buildings', name: '南开大学主楼', nameEn: 'Nankai University Main Building' });
+    // Pipes are named as pipe people write them, in both languages.
+    const pipes = await page.evaluate(() => (window as unknown as Win).cimTwin.search('water supply DN300'));
+    expect(pipes[0]?.name).toMatch(/^给水.*DN300$/);
+    await page.fill('#search-input', '');
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('zh-CN'));
+  });
+
   it('styles buildings by attribute with a legend, and filters them', async () => {
     await page.evaluate(() => (window as unknown as Win).cimTwin.setStyle({ colorBy: 'use', filter: { attribute: 'height', op: '>', value: 50 } }));
     await page.waitForFunction(() => document.querySelector('#legend h3')?.textContent?.includes('用途'));

@@ -65,6 +65,7 @@ export class LabelsLayer implements LayerInstance {
     this.unsubscribe.push(
       () => scene.camera.changed.removeEventListener(onChanged),
       () => scene.camera.moveEnd.removeEventListener(onChanged),
+      this.context.obstacles.onChange(onChanged),
     );
   }
 
@@ -134,12 +135,15 @@ export class LabelsLayer implements LayerInstance {
     const boxes: (LabelBox | undefined)[] = this.labels.map((placed) => {
       if (Cartesian3.distance(cameraPosition, placed.position) > placed.maxDistance) return undefined;
       const screen = SceneTransforms.worldToWindowCoordinates(scene, placed.position, scratch);
-      if (!screen || screen.x < 0 || screen.y < 0 || screen.x > canvas.clientWidth || screen.y > canvas.clientHeight) return undefined;
+      // Not under the status strip along the bottom edge.
+      if (!screen || screen.x < 0 || screen.y < 0 || screen.x > canvas.clientWidth || screen.y > canvas.clientHeight - 3 * px) return undefined;
       const text = state.language === 'en' ? placed.nameEn : placed.nameZh;
       return { x: screen.x, y: screen.y - px * 0.6, width: estimateTextWidth(text, px), height: px * 1.3, priority: placed.priority };
     });
-    const shown = declutterLabels(boxes);
-    this.labels.forEach((placed, i) => (placed.label.show = shown[i]!));
+    // Markers of other layers (sensor clusters) are placed first: a label never sits on one.
+    const obstacles = this.context.obstacles.boxes().map((box) => ({ ...box, priority: Number.POSITIVE_INFINITY }));
+    const shown = declutterLabels([...obstacles, ...boxes]);
+    this.labels.forEach((placed, i) => (placed.label.show = shown[obstacles.length + i]!));
     this.context.requestRender();
   }
 

@@ -1,5 +1,6 @@
 import {
   BlendOption,
+  Cartesian2,
   Cartesian3,
   Color,
   HorizontalOrigin,
@@ -8,6 +9,8 @@ import {
   LabelStyle,
   PointPrimitiveCollection,
   type PointPrimitive,
+  type Scene,
+  SceneTransforms,
   VerticalOrigin,
 } from 'cesium';
 import { chooseDetailedCells, type SensorCell, type SensorGrid } from './sensorGrid.js';
@@ -117,6 +120,18 @@ export class SensorClusters {
     if (cell) cell.point.color = this.offlineInCell[c]! * 2 > cell.count ? CLUSTER_OFFLINE_COLOR : CLUSTER_COLOR;
     const group = this.groupMarkers[g];
     if (group) group.point.color = this.offlineInGroup[g]! * 2 > group.count ? CLUSTER_OFFLINE_COLOR : CLUSTER_COLOR;
+  }
+
+  /** The markers shown now, as boxes on screen (map labels keep clear of them). */
+  screenBoxes(scene: Scene): { x: number; y: number; width: number; height: number }[] {
+    const boxes: { x: number; y: number; width: number; height: number }[] = [];
+    const scratch = new Cartesian2();
+    for (const marker of [...this.cellMarkers, ...this.groupMarkers]) {
+      if (!marker.point.show) continue;
+      const at = SceneTransforms.worldToWindowCoordinates(scene, marker.point.position, scratch);
+      if (at) boxes.push({ x: at.x, y: at.y, width: marker.point.pixelSize, height: marker.point.pixelSize });
+    }
+    return boxes;
   }
 
   /** Marker and count sizes follow the screen (a wall's symbols grow as its labels do). */

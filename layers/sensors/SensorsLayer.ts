@@ -94,6 +94,8 @@ export class SensorsLayer implements LayerInstance {
         (s) => s.mode,
         () => this.applyScale(),
       ),
+      // Map labels keep clear of the cluster markers shown.
+      context.obstacles.add(() => (this.root.show ? this.clusters.screenBoxes(scene) : [])),
     );
   }
 
@@ -115,6 +117,7 @@ export class SensorsLayer implements LayerInstance {
       this.levelsStale = false;
       this.clusters.showMarkers();
       this.points.showLevels(this.levelOf, this.grid.cellOf);
+      this.context.obstacles.changed();
     }
     this.points.pulse(this.alarming, performance.now());
   }

@@ -45,7 +45,7 @@ export const sensorsPlugin = definePlugin<SensorsState>({
   mountUi: (ui, slots, state) => {
     const layer = firstSensorsLayer(ui);
     if (!layer) return () => undefined;
-    const stops = [mountAlarmList(slots.overlay, ui, state.live, layer), mountLiveStatus(slots.statusStrip, ui, state.live)];
+    const stops = [mountAlarmList(slots.right, ui, state.live, layer), mountLiveStatus(slots.statusStrip, ui, state.live)];
     return () => stops.forEach((stop) => stop());
   },
   mountDetail: (ui, container, feature, state) => {

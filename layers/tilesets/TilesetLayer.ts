@@ -54,8 +54,8 @@ export class TilesetLayer implements LayerInstance {
     let tileset: Cesium3DTileset;
     try {
       tileset = await Cesium3DTileset.fromUrl(this.url, {
-        // Networks are thin: they need finer levels to read (8 px) than buildings (16 px).
-        maximumScreenSpaceError: this.definition.underground ? 8 : 16,
+        // Networks are thin: they need finer levels to read (8 px) than Cesium's default (16 px).
+        maximumScreenSpaceError: this.definition.maximumScreenSpaceError ?? (this.definition.underground ? 8 : 16),
         cacheBytes: CACHE_BYTES,
         maximumCacheOverflowBytes: CACHE_OVERFLOW_BYTES,
       });

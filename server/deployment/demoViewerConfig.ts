@@ -89,6 +89,8 @@ export function demoViewerConfig(): ViewerConfig {
         url: '/tiles/buildings/tileset.json',
         searchIndex: '/tiles/buildings/search-index.json',
         styling: 'buildings',
+        // The whole district at district zoom: no building larger than 2 px left out (10 MB of tiles in all).
+        maximumScreenSpaceError: 2,
       },
       ...pipeNetworkLayers('pipes', '/tiles/pipes/', { 'zh-CN': '地下管线', en: 'Underground pipes' }, true),
       {

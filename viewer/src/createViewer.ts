@@ -77,6 +77,10 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const root = h('div', { className: 'cim-twin' });
   const globe = h('div', { className: 'cim-twin-globe' });
   const overlay = h('div', { className: 'cim-twin-overlay' });
+  // Panels stack in two docks (flex columns), so none can cover another at any size.
+  const left = h('div', { className: 'dock dock-left' });
+  const right = h('div', { className: 'dock dock-right' });
+  overlay.append(left, right);
   root.append(globe, overlay);
   container.append(root);
   undo(() => root.remove());
@@ -109,8 +113,8 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     text: (value, fallback) => translator.text(store.getState().language, value, fallback),
     commands,
   };
-  const layerPanel = mountLayerPanel(overlay, ui);
-  const stylePanel = mountStylePanel(overlay, ui);
+  const layerPanel = mountLayerPanel(left, ui);
+  const stylePanel = mountStylePanel(left, right, ui);
   undo(() => layerPanel.destroy());
   undo(() => stylePanel.destroy());
   undo(
@@ -119,10 +123,10 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
       stylePanel.root.hidden = panel !== 'style';
     }),
   );
-  undo(mountInfoPanel(overlay, ui, (detail, feature) => plugins.map((p) => p.mountDetail(ui, detail, feature)).find((close) => close !== undefined)));
+  undo(mountInfoPanel(right, ui, (detail, feature) => plugins.map((p) => p.mountDetail(ui, detail, feature)).find((close) => close !== undefined)));
   const statusBar = mountStatusBar(overlay, ui);
   undo(() => statusBar.destroy());
-  for (const plugin of plugins) undo(plugin.mountUi(ui, { overlay, statusStrip: statusBar.plugins }));
+  for (const plugin of plugins) undo(plugin.mountUi(ui, { overlay, left, right, statusStrip: statusBar.plugins }));
 
   // The selection is described (and announced) whenever it changes, whoever changed it.
   undo(

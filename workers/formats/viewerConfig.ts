@@ -52,6 +52,13 @@ export interface TilesetLayerDefinition extends LayerBase {
   underground?: boolean;
   /** How features are coloured: by the style panel's rule (buildings) or the data's own colours. */
   styling: 'buildings' | 'dataColors';
+  /**
+   * Pixels of geometric error allowed on screen (Cesium's maximumScreenSpaceError; default 16,
+   * 8 underground). The pipeline's tilesets refine by adding features and their geometric error is
+   * the size of the largest feature left to the children: 2 means no building larger than 2 px is
+   * left out, so a district overview shows the whole city.
+   */
+  maximumScreenSpaceError?: number;
 }
 
 /** A subset of a tileset's features that toggles on its own (a pipe category, the wells). */

@@ -6,7 +6,7 @@ import { normalizeBuilding } from '../buildings/normalizeBuilding.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
-import { firstText, SearchIndex } from '../search/SearchIndex.js';
+import { SearchIndex } from '../search/SearchIndex.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
@@ -132,8 +132,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.maxH.push(record.height);
         search.add(
           record.id,
-          firstText(record.attributes, 'name'),
-          firstText(record.attributes, 'address'),
+          record.attributes,
           (record.bbox[0] + record.bbox[2]) / 2,
           (record.bbox[1] + record.bbox[3]) / 2,
           record.height,

@@ -5,7 +5,7 @@ import { resolveCrs } from '../crs/resolveCrs.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { PIPE_CLASS } from '../metadata/FeatureClass.js';
-import { firstText, SearchIndex } from '../search/SearchIndex.js';
+import { SearchIndex } from '../search/SearchIndex.js';
 import type { PipeItem } from './PipeItem.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
@@ -260,22 +260,24 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
   }
 }
 
-/** Pipes are found by id, by what they are (燃气 DN300, 阀门…) and by road name. */
+/** Pipes are found by id, by what they are (燃气 DN300, gas DN300, 阀门…) and by road name. */
 function pipeSearchIndex(items: readonly PipeItem[]): SearchIndex {
   const search = new SearchIndex(PIPE_CLASS.id);
   for (const item of items) {
     const v = item.values;
-    const what = [v['categoryName'], v['subType'] ?? v['appurtenance'] ?? v['feature'] ?? (item.kind === 'segment' ? '' : item.kind)]
-      .filter((part) => typeof part === 'string' && part !== '')
-      .join(' ');
-    const size = typeof v['diameter'] === 'number' ? ` DN${v['diameter']}` : typeof v['width'] === 'number' ? ` ${v['width']}×${v['sectionHeight']} m` : '';
+    const detail = v['subType'] ?? v['appurtenance'] ?? v['feature'] ?? (item.kind === 'segment' ? '' : item.kind);
+    const category = CJJ61_CATEGORIES.find((c) => c.code === v['category']);
+    // Sizes as pipe people write them: DN in millimetres, a box section as width×height in millimetres.
+    const mm = (metres: unknown): number => Math.round(Number(metres) * 1000);
+    const size = typeof v['diameter'] === 'number' ? `DN${mm(v['diameter'])}` : typeof v['width'] === 'number' ? `${mm(v['width'])}×${mm(v['sectionHeight'])}` : '';
+    const join = (...parts: unknown[]): string => parts.filter((part) => typeof part === 'string' && part !== '').join(' ');
     search.add(
       item.id,
-      firstText(item.attributes, 'name') || `${what}${size}`,
-      firstText(item.attributes, 'address'),
+      item.attributes,
       (item.bbox[0] + item.bbox[2]) / 2,
       (item.bbox[1] + item.bbox[3]) / 2,
       -(item.minDepth + item.maxDepth) / 2,
+      { name: join(v['categoryName'], detail, size), nameEn: join(category?.nameEn, item.kind === 'segment' ? '' : item.kind, size) },
     );
   }
   return search;

@@ -1,38 +1,24 @@
-/**
- * search-index.json: what the viewer needs to find a feature by name, address or id and fly
- * to it without loading its tile first. Columnar (one array per field, same order) so it
- * stays compact and parses fast; written beside tileset.json and documented in the README.
- */
-export interface SearchIndexDocument {
-  format: 'cim-twin-search-index';
-  version: 1;
-  /** The metadata class of the features (building, pipe). */
-  featureClass: string;
-  count: number;
-  /** Feature ids, equal to the tiles' `id` property. */
-  ids: string[];
-  /** Display names ('' when the feature has none). */
-  names: string[];
-  /** Addresses or road names ('' when none). */
-  addresses: string[];
-  /** Anchor point: longitude and latitude in degrees (7 decimals), height in metres (top of a building, centre of a pipe). */
-  lon: number[];
-  lat: number[];
-  height: number[];
-}
+import { firstText } from '../../../workers/formats/featureNames.js';
+import { SEARCH_INDEX_FORMAT, type SearchIndexDocument } from '../../../workers/formats/searchIndex.js';
 
+/** Writes search-index.json (format in workers/formats/searchIndex.ts), a feature at a time. */
 export class SearchIndex {
-  private readonly document: SearchIndexDocument;
+  private readonly document: SearchIndexDocument & { namesEn: string[] };
 
   constructor(featureClass: string) {
-    this.document = { format: 'cim-twin-search-index', version: 1, featureClass, count: 0, ids: [], names: [], addresses: [], lon: [], lat: [], height: [] };
+    this.document = { format: SEARCH_INDEX_FORMAT, version: 1, featureClass, count: 0, ids: [], names: [], namesEn: [], addresses: [], lon: [], lat: [], height: [] };
   }
 
-  add(id: string, name: string, address: string, lon: number, lat: number, height: number): void {
+  /**
+   * A feature: its name, English name and address from the fields that hold them (featureNames,
+   * one place), else the given fallbacks (a pipe is "燃气 DN300" / "gas DN300").
+   */
+  add(id: string, attributes: Readonly<Record<string, unknown>>, lon: number, lat: number, height: number, fallback?: { name: string; nameEn: string }): void {
     const d = this.document;
     d.ids.push(id);
-    d.names.push(name);
-    d.addresses.push(address);
+    d.names.push(firstText(attributes, 'name') || (fallback?.name ?? ''));
+    d.namesEn.push(firstText(attributes, 'nameEn') || (fallback?.nameEn ?? ''));
+    d.addresses.push(firstText(attributes, 'address'));
     d.lon.push(Math.round(lon * 1e7) / 1e7);
     d.lat.push(Math.round(lat * 1e7) / 1e7);
     d.height.push(Math.round(height * 100) / 100);
@@ -42,17 +28,4 @@ export class SearchIndex {
   toJson(): string {
     return JSON.stringify(this.document);
   }
-}
-
-/** Source fields that hold a feature's name or address, in order of preference (English and CJJ 61 / CIM Chinese names). */
-const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', '建筑名称', '建筑物名称', 'mc', 'MC'];
-const ADDRESS_FIELDS = ['address', 'ADDRESS', 'Address', 'addr:full', '地址', '门牌地址', '道路名称', 'road', 'dz', 'DZ'];
-
-export function firstText(attributes: Record<string, unknown>, fields: 'name' | 'address'): string {
-  for (const field of fields === 'name' ? NAME_FIELDS : ADDRESS_FIELDS) {
-    const value = attributes[field];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
-    if (typeof value === 'number') return String(value);
-  }
-  return '';
 }

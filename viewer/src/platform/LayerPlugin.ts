@@ -26,6 +26,43 @@ export interface LayerContext extends PluginContext {
   workers: WorkerHost;
   /** Another layer of the same scene (tileset parts find their tileset), once created. */
   layer(id: string): LayerInstance | undefined;
+  /** What map labels keep clear of on screen (cluster markers): layers add sources, the labels layer reads them. */
+  obstacles: ScreenObstacles;
+}
+
+/** A box on screen: centre and size in CSS pixels. */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ScreenObstacles {
+  /** A source of boxes, asked each time labels are placed; returns its removal. */
+  add(source: () => readonly ScreenBox[]): () => void;
+  boxes(): ScreenBox[];
+  /** A source's boxes changed (markers shown or hidden): labels are placed again. */
+  changed(): void;
+  onChange(listener: () => void): () => void;
+}
+
+/** The obstacles of one scene. */
+export function createScreenObstacles(): ScreenObstacles {
+  const sources = new Set<() => readonly ScreenBox[]>();
+  const listeners = new Set<() => void>();
+  return {
+    add(source) {
+      sources.add(source);
+      return () => sources.delete(source);
+    },
+    boxes: () => [...sources].flatMap((source) => source()),
+    changed: () => listeners.forEach((listener) => listener()),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 /** What a click on an engine object means for the layer that owns it. */
@@ -72,9 +109,15 @@ export interface LayerInstance {
   destroy(): void;
 }
 
-/** Where a plugin's UI goes: panels over the scene, items in the status strip, the info panel. */
+/**
+ * Where a plugin's UI goes: panels in the left dock (under the toolbar) or the right dock
+ * (beside the info panel; shown on the wall too) — docks stack their panels so none covers
+ * another — free-floating things on the overlay, items in the status strip.
+ */
 export interface UiSlots {
   overlay: HTMLElement;
+  left: HTMLElement;
+  right: HTMLElement;
   statusStrip: HTMLElement;
 }
 

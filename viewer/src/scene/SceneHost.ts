@@ -11,7 +11,7 @@ import {
   type Camera,
 } from 'cesium';
 import type { ViewerConfig } from '../../../workers/formats/viewerConfig.js';
-import type { LayerContext, LayerInstance, PickOutcome, PluginRuntime } from '../platform/LayerPlugin.js';
+import { createScreenObstacles, type LayerContext, type LayerInstance, type PickOutcome, type PluginRuntime } from '../platform/LayerPlugin.js';
 import type { SceneStats } from '../platform/UiContext.js';
 import type { ToolInstance, ToolPlugin, ToolPointerEvent } from '../platform/ToolPlugin.js';
 import type { ViewerEvents } from '../platform/ViewerEvents.js';
@@ -58,6 +58,7 @@ export class SceneHost {
   private generation = 0;
   private destroyed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private removeCanvasListener: (() => void) | undefined;
 
   constructor(private readonly options: SceneHostOptions) {}
 
@@ -105,10 +106,15 @@ export class SceneHost {
     scene.fog.enabled = false;
     this.applyResolution();
 
-    scene.canvas.addEventListener('webglcontextlost', (event) => {
+    const onContextLost = (event: Event): void => {
       event.preventDefault();
       this.recover(generation, 'WebGL context lost');
-    });
+    };
+    const canvas = scene.canvas;
+    canvas.addEventListener('webglcontextlost', onContextLost);
+    // Cesium keeps destroyed contexts (and so their canvases) reachable from shared terrain
+    // index buffers: a listener left on the canvas would keep this whole scene alive with them.
+    this.removeCanvasListener = () => canvas.removeEventListener('webglcontextlost', onContextLost);
     scene.renderError.addEventListener((_scene: unknown, error: unknown) => {
       console.error('render error', error);
       this.recover(generation, 'render error');
@@ -133,6 +139,7 @@ export class SceneHost {
       requestRender: () => scene.requestRender(),
       firstFrame,
       layer: (id) => this.layers.find((l) => l.id === id),
+      obstacles: createScreenObstacles(),
     };
     this.layers = [];
     for (const definition of config.layers) {
@@ -205,6 +212,8 @@ export class SceneHost {
   }
 
   private teardown(): void {
+    this.removeCanvasListener?.();
+    this.removeCanvasListener = undefined;
     this.handler?.destroy();
     this.handler = undefined;
     for (const owner of [...this.tools, ...this.layers]) {

@@ -17,11 +17,12 @@ function filterKey(filter: StyleRule['filter']): string {
 }
 
 /** Colour-by and filter choices for buildings, with the legend (also shown in wall mode). */
-export function mountStylePanel(parent: HTMLElement, ui: UiContext): { root: HTMLElement; destroy(): void } {
+export function mountStylePanel(parent: HTMLElement, legendParent: HTMLElement, ui: UiContext): { root: HTMLElement; destroy(): void } {
   const { store } = ui;
   const root = h('aside', { id: 'style-panel', className: 'panel', attrs: { hidden: '' } });
   const legend = h('div', { id: 'legend' });
-  parent.append(root, legend);
+  parent.append(root);
+  legendParent.append(legend);
 
   function render(): void {
     const { style } = store.getState();
