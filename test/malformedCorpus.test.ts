@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildReport } from '../tiles-pipeline/src/report/BuildReport.js';
 import type { CorpusCase } from './fixtures/malformed/makeCorpus.js';
+import { OfficialValidationBatch } from './support/officialValidator.js';
 import { runCli } from './support/runCli.js';
 
 const corpus = join(import.meta.dirname, 'fixtures/malformed');
 const cases = JSON.parse(readFileSync(join(corpus, 'cases.json'), 'utf8')) as CorpusCase[];
+/** What the cases wrote, validated at the end by the official validator in one process. */
+const official = new OfficialValidationBatch();
 
 describe('malformed-input corpus: one defect per file', () => {
   it('has at least 30 cases', () => {
@@ -23,6 +26,7 @@ describe('malformed-input corpus: one defect per file', () => {
       expect(code, stderr + stdout).toBe(c.exit);
       expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack traces
       if (c.exit === 0 || c.exit === 3) {
+        official.add(c.name, join(out, 'tileset.json'));
         const report = JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as BuildReport;
         expect(report.features.written).toBe(c.written);
         if (c.kind === 'skipped') {
@@ -43,6 +47,12 @@ describe('malformed-input corpus: one defect per file', () => {
       }
     });
   }
+
+  it('every tileset the cases wrote passes the official 3d-tiles-validator: 0 errors, 0 warnings', async () => {
+    expect(official.size).toBeGreaterThan(0);
+    const findings = await official.findings();
+    for (const [label, lines] of Object.entries(findings)) expect(lines, label).toEqual([]);
+  }, 300_000);
 
   it('the real CLI prints a positioned error and no stack trace for a truncated file', () => {
     const bin = join(import.meta.dirname, '../tiles-pipeline/bin/cim-twin.mjs');

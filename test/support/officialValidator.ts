@@ -66,14 +66,19 @@ export async function validateWithOfficialValidator(tilesetPaths: readonly strin
   }
 }
 
-/** The report's errors, each as "TYPE path: message" of the innermost cause (what to fix). */
-export function officialErrors(report: OfficialReport): string[] {
+/**
+ * The report's errors and warnings, each as "SEVERITY TYPE path: message" of the innermost cause
+ * (what to fix). Infos are left out: they say what it cannot check (EXT_meshopt_compression
+ * content) or that a buffer view "may be unused" (the meshopt fallback buffer's views).
+ */
+export function officialFindings(report: OfficialReport): string[] {
   const lines: string[] = [];
+  const counts = (issue: OfficialIssue): boolean => issue.severity !== 'INFO';
   const visit = (issue: OfficialIssue, at: string): void => {
-    if (issue.severity !== 'ERROR') return;
-    const path = issue.path.startsWith('/') || at === '' ? `${at}${issue.path}` : issue.path;
-    if (issue.causes?.some((c) => c.severity === 'ERROR')) for (const cause of issue.causes) visit(cause, path);
-    else lines.push(`${issue.type} ${path}: ${issue.message}`);
+    if (!counts(issue)) return;
+    const path = issue.path.startsWith('/') ? `${at}${issue.path}` : issue.path;
+    if (issue.causes?.some(counts)) for (const cause of issue.causes) visit(cause, path);
+    else lines.push(`${issue.severity} ${issue.type} ${path}: ${issue.message}`);
   };
   for (const issue of report.issues) visit(issue, '');
   return lines;
@@ -94,9 +99,9 @@ export class OfficialValidationBatch {
     return this.tilesets.length;
   }
 
-  /** Errors by label, for every tileset added (an empty list: it passed). */
-  async errors(): Promise<Record<string, string[]>> {
+  /** Errors and warnings by label, for every tileset added (an empty list: it passed). */
+  async findings(): Promise<Record<string, string[]>> {
     const reports = await validateWithOfficialValidator(this.tilesets.map((t) => t.path));
-    return Object.fromEntries(this.tilesets.map((t, i) => [t.label, officialErrors(reports[i]!)]));
+    return Object.fromEntries(this.tilesets.map((t, i) => [t.label, officialFindings(reports[i]!)]));
   }
 }
