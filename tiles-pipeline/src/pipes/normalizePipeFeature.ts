@@ -9,6 +9,8 @@ import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 /** Deeper than any utility is buried in a city (deep tunnels excepted): a unit error. */
 export const MAX_DEPTH = 30;
 export const MAX_DIAMETER = 5;
+/** Ground heights on Earth, metres: the Dead Sea shore (−430 m) to Everest (8,849 m). */
+export const GROUND_ELEVATION_RANGE = { min: -500, max: 9000 } as const;
 /** Typical cover and size per category, used (and reported) when a survey leaves them out. */
 export const TYPICAL: Record<string, { depth: number; diameter: number }> = {
   JS: { depth: 1.2, diameter: 0.2 },
@@ -91,7 +93,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
         lat,
         feature: text(value('feature')),
         appurtenance: text(value('appurtenance')),
-        groundElevation: optionalNumber(value('groundElevation')),
+        groundElevation: groundElevation(value('groundElevation')),
         depth,
         attributes: feature.attributes,
       };
@@ -198,6 +200,18 @@ function optionalDepth(value: AttributeValue | undefined, what: string): number 
   if (!Number.isFinite(depth) || depth < 0) throw new Skip('DEPTH_INVALID', `${what} is ${JSON.stringify(value)}; depths are metres below ground, 0 or more`);
   if (depth > MAX_DEPTH) throw new Skip('DEPTH_ABSURD', `${what} is ${depth} m: centimetres given as metres?`);
   return depth;
+}
+
+/** 地面高程: absent or not a number leaves it unknown (the survey's median is used); a height off the Earth skips the point. */
+function groundElevation(value: AttributeValue | undefined): number | undefined {
+  const elevation = optionalNumber(value);
+  if (elevation !== undefined && !(elevation >= GROUND_ELEVATION_RANGE.min && elevation <= GROUND_ELEVATION_RANGE.max)) {
+    throw new Skip(
+      'ELEVATION_ABSURD',
+      `地面高程 (ground elevation) is ${elevation} m, not a height on Earth (${GROUND_ELEVATION_RANGE.min}…${GROUND_ELEVATION_RANGE.max} m): a unit error?`,
+    );
+  }
+  return elevation;
 }
 
 function optionalNumber(value: AttributeValue | undefined): number | undefined {

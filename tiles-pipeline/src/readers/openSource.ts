@@ -8,12 +8,14 @@ import { readShapefile } from './readShapefile.js';
 export interface ReadOptions {
   idField: string | undefined;
   lod: string | undefined;
+  /** Code page of .dbf text, overriding .cpg and the language driver (GeoJSON and CityJSON are UTF-8 by their specs). */
+  encoding?: string | undefined;
 }
 
 /** Opens an input file, picking the reader from its extension and, for JSON, its first bytes. */
 export async function openSource(file: string, options: ReadOptions): Promise<OpenedSource> {
   const lower = file.toLowerCase();
-  if (lower.endsWith('.shp')) return readShapefile(file, options.idField);
+  if (lower.endsWith('.shp')) return readShapefile(file, options.idField, options.encoding);
   const head = await readHead(file);
   if (head.trim() === '') throw new InputFileError(file, 'the file is empty');
   if (/\.(city\.?jsonl|cityjsonseq|city\.jsonseq)$/.test(lower)) return readCityJsonSeq(file, options.lod);
