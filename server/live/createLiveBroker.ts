@@ -5,7 +5,9 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { requestTarget } from '../requestTarget.js';
 import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/ObservationBatch.js';
+import { MQTT_WEBSOCKET_PATH } from './mqttWebSocketPath.js';
 import type { ObservationStore } from './ObservationStore.js';
 import { MAX_PAYLOAD_BYTES, parseObservationPayload } from './parseObservationPayload.js';
 
@@ -141,7 +143,8 @@ export async function createLiveBroker(options: {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES * 4 });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
+    // The target was parsed by the HTTP server's boundary, which also refuses paths nobody serves.
+    if (requestTarget(request).path !== MQTT_WEBSOCKET_PATH) return;
     wss.handleUpgrade(request, socket, head, (websocket) => {
       const stream = createWebSocketStream(websocket);
       stream.on('error', () => websocket.terminate());
