@@ -5,6 +5,8 @@ import { DEFAULT_TILING, type TilingOptions } from '../tiling/buildTileTree.js';
 export interface BuildOptions extends BuildingOptions {
   inputs: string[];
   out: string;
+  /** Replace an existing folder at `out` that is not a previous output (never one holding an input). */
+  force?: boolean;
   /** Overrides the CRS the inputs declare. */
   crs: string | undefined;
   idField: string | undefined;

@@ -16,6 +16,7 @@ import { buildTileTree } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import type { BuildOptions } from './BuildOptions.js';
+import { checkInputFiles } from './checkInputFiles.js';
 import { RecordSpool } from './RecordSpool.js';
 import { WorkerPool } from './WorkerPool.js';
 import { runTileTask } from './runTileTask.js';
@@ -42,7 +43,8 @@ const GENERATOR = 'CIM Twin tiles-pipeline';
  */
 export async function buildBuildings(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const output = new AtomicOutput(options.out);
+  checkInputFiles(options.inputs);
+  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
   const spool = new RecordSpool(join(output.staging, '.records.spool'), options.spoolMemoryBudget);
   const pool = new WorkerPool<TileTask, TileTaskResult>(options.jobs, {
     module: new URL('./runTileTask.ts', import.meta.url),

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
+import { OutputTargetError } from '../output/OutputTargetError.js';
 import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
@@ -33,7 +34,12 @@ Inputs (format from the extension and content):
   column; EPANET .inp water networks.
 
 Options:
-  --out <dir>             output folder (required); replaced atomically at the end
+  --out <dir>             output folder (required), published atomically at the end. It may be
+                          new, empty or this tool's previous output there (which it replaces);
+                          anything else is refused (exit 2) and left untouched
+  --force                 also replace an existing folder (or link) at --out that is not a
+                          previous output. Never a file, an input or a folder holding one, the
+                          current directory or one above it, the home directory or /
   --crs <crs>             CRS of the inputs, overriding what they declare: EPSG:4326, EPSG:4490
                           (CGCS2000), EPSG:4513–4554 (CGCS2000 3° Gauss-Krüger, e.g. EPSG:4548
                           for Tianjin), EPSG:4491–4512 (6° zones), GCJ02, a proj4 string.
@@ -62,8 +68,9 @@ Options:
   -h, --help              this help
 
 Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: and network.json).
-Exit codes: 0 written; 1 nothing usable or an unreadable input file; 2 usage error;
-3 written but features were skipped and --strict was given.
+Exit codes: 0 written; 1 nothing usable or an unreadable input file (missing, a folder…);
+2 usage error, including an --out that must not be replaced; 3 written but features were
+skipped and --strict was given.
 `;
 
 class UsageError extends Error {}
@@ -92,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         cover: { type: 'string' },
         category: { type: 'string' },
         fields: { type: 'string' },
+        force: { type: 'boolean' },
         strict: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -124,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       const report = await buildPipes({
         inputs,
         out: values.out,
+        force: values.force === true,
         crs: values.crs,
         origin: values.origin !== undefined ? lonLatOption(values.origin) : undefined,
         cover: positiveNumber(values.cover, '--cover') ?? 1.2,
@@ -144,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     const report = await buildBuildings({
       inputs,
       out: values.out,
+      force: values.force === true,
       crs: values.crs,
       idField: values['id-field'],
       lod: values.lod,
@@ -164,6 +174,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof OutputTargetError) {
+      process.stderr.write(`error: ${error.message}\n`); // one line: what is there and what to do
+      return 2;
+    }
     if (error instanceof InputFileError || error instanceof CrsError || error instanceof NothingToWriteError) {
       process.stderr.write(`error: ${error.message}\n`);
       if (error instanceof NothingToWriteError) process.stderr.write(issueLines(error.skipped).join('\n') + '\n');

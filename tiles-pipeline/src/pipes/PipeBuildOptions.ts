@@ -4,6 +4,8 @@ import type { FieldMapping } from './pipeFields.js';
 export interface PipeBuildOptions {
   inputs: string[];
   out: string;
+  /** Replace an existing folder at `out` that is not a previous output (never one holding an input). */
+  force?: boolean;
   crs: string | undefined;
   /** EPANET schematic coordinates: put the network's centre here (lon, lat) in a local metric frame. */
   origin: [number, number] | undefined;

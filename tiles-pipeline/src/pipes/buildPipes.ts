@@ -23,6 +23,7 @@ import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatu
 import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
+import { checkInputFiles } from '../build/checkInputFiles.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
 import { parseEpanet } from './parseEpanet.js';
@@ -59,7 +60,8 @@ export interface PipeBuildReport {
  */
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
-  const output = new AtomicOutput(options.out);
+  checkInputFiles(options.inputs);
+  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
   // Started first, so the worker threads load while the inputs are read.
   const pool = new WorkerPool<PipeWorkerTask, PipeWorkerResult>(
     options.jobs,
