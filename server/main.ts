@@ -1,10 +1,11 @@
-import { createServer as createNetServer } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDemoServer } from './createDemoServer.js';
 import { listenOn } from './listenOn.js';
 import { portFromEnv } from './portFromEnv.js';
 import { demoPaths, prepareDemo } from './prepareDemo.js';
+import { publicBaseFromEnv } from './publicBaseFromEnv.js';
 import { type ListenSetting, StartupError } from './StartupError.js';
 import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
 
@@ -26,31 +27,45 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
     portVariable: 'PORT',
     hostVariable: 'HOST',
   };
+  const withLive = env['CIM_LIVE'] !== 'off' && !env['CIM_MQTT_URL'];
+  const mqttPort = portFromEnv(env, 'MQTT_PORT', 1883);
+  const mqtt: ListenSetting = {
+    service: 'MQTT TCP',
+    host: env['MQTT_HOST'] ?? '127.0.0.1',
+    port: mqttPort.port,
+    portVariable: 'MQTT_PORT',
+    hostVariable: 'MQTT_HOST',
+  };
+  publicBaseFromEnv(env); // a malformed CIM_PUBLIC_URL stops us here, not at the first request
+  // Settings and ports are checked before the build, which may take minutes.
+  await tryPort(http);
+  // A port the operator chose is a contract with the devices: taken, we stop. The default one
+  // taken (a second demo on this machine) gets any free port, and the banner says which.
+  let mqttMovedFrom: number | undefined;
+  if (
+    withLive &&
+    !mqttPort.explicit &&
+    !(await tryPort(mqtt).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    mqttMovedFrom = mqtt.port;
+    mqtt.port = 0;
+  } else if (withLive) await tryPort(mqtt);
+
   const paths = demoPaths(root);
   await prepareDemo(paths);
   let liveApi: LiveBackbone['api'] | undefined;
   const server = createDemoServer(paths, { env, api: (request, response) => liveApi?.(request, response) ?? false });
   await listenOn(server, http);
   const shown = http.host.includes(':') ? `[${http.host}]` : http.host;
-  console.log(`CIM Twin demo: http://${shown}:${http.port}/${env['CIM_PUBLIC_URL'] ? ` (public URL ${env['CIM_PUBLIC_URL']})` : ''}`);
+  console.log(
+    `CIM Twin demo: http://${shown}:${(server.address() as AddressInfo).port}/${env['CIM_PUBLIC_URL'] ? ` (public URL ${env['CIM_PUBLIC_URL']})` : ''}`,
+  );
   // The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
   let live: LiveBackbone | undefined;
-  if (env['CIM_LIVE'] !== 'off' && !env['CIM_MQTT_URL']) {
-    const { port: mqttPort, explicit } = portFromEnv(env, 'MQTT_PORT', 1883);
-    const mqtt: ListenSetting = {
-      service: 'MQTT TCP',
-      host: env['MQTT_HOST'] ?? '127.0.0.1',
-      port: mqttPort,
-      portVariable: 'MQTT_PORT',
-      hostVariable: 'MQTT_HOST',
-    };
-    // A port the operator chose is a contract with the devices: taken, we stop. The default one
-    // taken (a second demo on this machine) gets any free port, and the banner says which.
-    let movedFrom: number | undefined;
-    if (!explicit && !(await portIsFree(mqtt))) {
-      movedFrom = mqtt.port;
-      mqtt.port = 0;
-    }
+  if (withLive) {
     const publisher = env['CIM_MQTT_PASSWORD'] ? { username: env['CIM_MQTT_USER'] ?? 'publisher', password: env['CIM_MQTT_PASSWORD'] } : undefined;
     live = await startLiveBackbone({
       http: server,
@@ -65,9 +80,9 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       throw StartupError.fromListenError(error, mqtt);
     });
     liveApi = live.api;
-    if (movedFrom !== undefined)
+    if (mqttMovedFrom !== undefined)
       console.log(
-        `MQTT TCP port ${movedFrom} is in use (another CIM Twin?): devices connect on port ${live.broker.tcpPort()} instead; set MQTT_PORT to choose one`,
+        `MQTT TCP port ${mqttMovedFrom} is in use (another CIM Twin?): devices connect on port ${live.broker.tcpPort()} instead; set MQTT_PORT to choose one`,
       );
     console.log(
       `Live: ${live.catalog.length} sensors; MQTT over WebSocket at /mqtt, TCP for devices on ${mqtt.host}:${live.broker.tcpPort()} ` +
@@ -83,15 +98,13 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-async function portIsFree(setting: ListenSetting): Promise<boolean> {
+/** Listens on the setting's port for a moment: a StartupError naming its variable when it is taken. */
+async function tryPort(setting: ListenSetting): Promise<void> {
   const probe = createNetServer();
   try {
     await listenOn(probe, setting);
-    return true;
-  } catch {
-    return false;
   } finally {
-    probe.close();
+    await new Promise((resolve) => probe.close(resolve)); // released before the real server listens
   }
 }
 
