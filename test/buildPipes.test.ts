@@ -22,7 +22,7 @@ interface NetworkJson {
   valves: { id: string; node?: number; edge?: number }[];
 }
 
-async function pipes(name: string, args: string[]): Promise<{ out: string; report: PipeBuildReport; network: NetworkJson }> {
+async function pipes(name: string, args: string[]): Promise<{ out: string; report: PipeBuildReport; network: NetworkJson; stdout: string }> {
   const out = join(work, name);
   const result = await runCli(['pipes', ...args, '--out', out]);
   expect(result.code, result.stderr + result.stdout).toBe(0);
@@ -31,6 +31,7 @@ async function pipes(name: string, args: string[]): Promise<{ out: string; repor
     out,
     report: JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as PipeBuildReport,
     network: JSON.parse(readFileSync(join(out, 'network.json'), 'utf8')) as NetworkJson,
+    stdout: result.stdout,
   };
 }
 
@@ -46,8 +47,12 @@ describe('pipes: EPANET networks', () => {
     ['Net6.inp', 3323, 3829],
   ] as const) {
     it(`${name}: valid tiles, and network.json matches the tiles' features`, async () => {
-      const { out, report, network } = await pipes(name, [join(fixtures, 'epanet', name), '--origin', '117.165,39.10', '--cover', '1.2']);
+      const { out, report, network, stdout } = await pipes(name, [join(fixtures, 'epanet', name), '--origin', '117.165,39.10', '--cover', '1.2']);
       expect(report.skipped).toEqual([]);
+      // Every node and link read is written; pumps' and valves' symbols are derived, apart.
+      const { read, written, skipped, derived } = report.features;
+      expect(read).toBe(written + skipped);
+      expect(stdout).toContain(`features: ${read} read = ${written} written + ${skipped} skipped`);
       expect(network.edges.id.filter((_, i) => network.edges.type[i] === 'pipe').length).toBe(pipeCount);
       expect(network.nodes.id.length).toBeGreaterThanOrEqual(junctions);
       expect(await checkContentInRegions(join(out, 'tileset.json'))).toEqual([]);
@@ -56,11 +61,21 @@ describe('pipes: EPANET networks', () => {
       for (const id of network.edges.id) expect(ids.has(id)).toBe(true);
       for (const feature of network.nodes.feature) if (feature !== null) expect(ids.has(feature)).toBe(true);
       expect(rows.filter((r) => r['kind'] === 'segment').length).toBe(network.edges.id.length);
+      expect(rows.length).toBe(written + derived);
+      if (name === 'Net3.inp') {
+        // 92 junctions, 2 reservoirs, 3 tanks, 117 pipes, 2 pumps: 216; the pumps' symbols: 2.
+        expect(report.features).toMatchObject({ read: 216, written: 216, skipped: 0, derived: 2 });
+        expect(stdout).toMatch(/^derived: 2 /m);
+      }
       const index = JSON.parse(readFileSync(join(out, 'search-index.json'), 'utf8')) as SearchIndexDocument;
       expect(index.featureClass).toBe('pipe');
       expect([...index.ids].sort()).toEqual(rows.map((r) => String(r['id'])).sort());
       expect(index.height.every((h) => h < 0)).toBe(true);
-      if (name === 'Net6.inp') expect(network.valves.filter((v) => v.edge !== undefined).length).toBe(2);
+      if (name === 'Net6.inp') {
+        // Its 2 valves, each counted once: as a link, not again as its symbol point.
+        expect(network.valves.map((v) => v.edge !== undefined)).toEqual([true, true]);
+        expect(report.network.valves).toBe(2);
+      }
     }, 120_000);
   }
 });
@@ -193,6 +208,7 @@ describe('pipes: malformed corpus', () => {
     code?: string;
     kind?: string;
     message?: string;
+    features?: { read: number; written: number; skipped: number; derived: number };
   }[];
   it('has at least 20 cases', () => expect(cases.length).toBeGreaterThanOrEqual(20));
   for (const c of cases) {
@@ -209,6 +225,10 @@ describe('pipes: malformed corpus', () => {
       if (c.kind === 'skipped') expect(report.skipped.map((s) => s.code)).toContain(c.code);
       if (c.kind === 'repaired') expect(report.repairs.byCode[c.code!]).toBeGreaterThan(0);
       if (c.kind === 'topology') expect(report.topology.byCode[c.code!]).toBeGreaterThan(0);
+      // Counts that add up: nothing read vanishes, the tiles hold the written and derived ones.
+      expect(report.features.read).toBe(report.features.written + report.features.skipped);
+      expect(buildingRows(out).length).toBe(report.features.written + report.features.derived);
+      if (c.features) expect(report.features).toMatchObject(c.features);
       if (c.file.endsWith('.geojson')) expect(buildingRows(out).some((r) => r['id'] === 'G1')).toBe(true); // the good line is kept
     });
   }

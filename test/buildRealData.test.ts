@@ -19,12 +19,12 @@ const work = mkdtempSync(join(tmpdir(), 'cim-real-'));
 /** Every tileset built here, validated at the end by the official validator in one process. */
 const official = new OfficialValidationBatch();
 
-async function build(name: string, args: string[]): Promise<{ out: string; report: BuildReport }> {
+async function build(name: string, args: string[]): Promise<{ out: string; report: BuildReport; stdout: string }> {
   const out = join(work, name);
   const result = await runCli(['buildings', ...args, '--out', out]);
   expect(result.code, result.stderr).toBe(0);
   official.add(name, join(out, 'tileset.json'));
-  return { out, report: JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as BuildReport };
+  return { out, report: JSON.parse(readFileSync(join(out, 'build-report.json'), 'utf8')) as BuildReport, stdout: result.stdout };
 }
 
 function treeHash(out: string): Record<string, string> {
@@ -41,7 +41,7 @@ function treeHash(out: string): Record<string, string> {
 }
 
 describe('real data: Shanghai OSM buildings', () => {
-  let meshopt: { out: string; report: BuildReport };
+  let meshopt: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     await MeshoptDecoder.ready;
     meshopt = await build('shanghai', [shanghai, '--jobs', '2']);
@@ -53,6 +53,17 @@ describe('real data: Shanghai OSM buildings', () => {
     expect(features.written + features.skipped).toBe(1475);
     expect(features.written).toBeGreaterThan(1400);
     for (const s of skipped) expect(s).toMatchObject({ file: shanghai, code: expect.any(String), message: expect.any(String) });
+  });
+
+  it('counts repairs of written features only, and says so: repaired features, repairs per code', () => {
+    const { features, repairs } = meshopt.report;
+    // Each code is counted once per feature that got it (the 4 skipped ones are not counted).
+    for (const [code, n] of Object.entries(repairs.byCode)) expect(n, code).toBeLessThanOrEqual(features.repaired);
+    expect(repairs.byCode['WINDING_FIXED']).toBe(features.repaired);
+    expect(meshopt.stdout).toContain(
+      `features: 1475 read = ${features.written} written + ${features.skipped} skipped; ${features.repaired} of the written were repaired`,
+    );
+    expect(meshopt.stdout).toContain(`repaired WINDING_FIXED: ${features.repaired} features`);
   });
 
   it('every content vertex lies inside its tile region (the official validator does not check geometry)', async () => {
@@ -93,7 +104,12 @@ describe('real data: Shanghai OSM buildings', () => {
     const single = await build('shanghai-jobs1', [shanghai, '--jobs', '1']);
     expect(treeHash(single.out)).toEqual(treeHash(meshopt.out));
     const spooled = join(work, 'shanghai-spooled');
-    await buildBuildings(defaultBuildOptions([shanghai], spooled, { jobs: 2, spoolMemoryBudget: 0 }));
+    const progress: [string, number, number | undefined][] = [];
+    const onProgress = (phase: string, done: number, total: number | undefined): number => progress.push([phase, done, total]);
+    await buildBuildings(defaultBuildOptions([shanghai], spooled, { jobs: 2, spoolMemoryBudget: 0, onProgress }));
+    // Progress reaches the real totals: all 1475 features read, every tile built.
+    expect(progress.filter(([phase]) => phase === 'read').at(-1)).toEqual(['read', 1475, undefined]);
+    expect(progress.at(-1)).toEqual(['tiles', meshopt.report.tiles, meshopt.report.tiles]);
     official.add('shanghai-spooled', join(spooled, 'tileset.json'));
     expect(treeHash(spooled)).toEqual(treeHash(meshopt.out));
   });

@@ -11,6 +11,7 @@ import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
 import type { BuildReport } from '../report/BuildReport.js';
+import { emptyFeatureCounts } from '../report/FeatureCounts.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { buildTileTree } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
@@ -55,7 +56,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     const report: BuildReport = {
       command: options.command,
       inputs: [],
-      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      features: emptyFeatureCounts(),
       skipped: [],
       repairs: { byCode: {}, listed: [], truncated: false },
       skippedByCode: {},
@@ -109,12 +110,12 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           continue;
         }
         const result = normalizeBuilding(feature, { crs, options, outerRingClockwise, sequence });
-        let wasRepaired = result.repairs.length > 0;
-        for (const r of result.repairs) repaired(r);
         if (!result.ok) {
-          skip(result.issue);
+          skip(result.issue); // its repairs are moot: it is not written
           continue;
         }
+        let wasRepaired = result.repairs.length > 0;
+        for (const r of result.repairs) repaired(r);
         const record = result.record;
         if (seenIds.has(record.id)) {
           repaired({ file, feature: record.id, code: 'DUPLICATE_ID', message: `id "${record.id}" was used by an earlier feature; both are kept` });
@@ -142,6 +143,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         );
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
+      options.onProgress?.('read', report.features.read, undefined); // the file's last features too
       report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
     }
     spool.close();

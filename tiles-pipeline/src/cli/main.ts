@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
 import { OutputTargetError } from '../output/OutputTargetError.js';
 import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
+import { featureSummaryLines, repairLines } from './featureSummary.js';
+import { progressBar } from './progressBar.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { buildPipes, type PipeBuildReport } from '../pipes/buildPipes.js';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping, fieldMappingFromJson } from '../pipes/pipeFields.js';
@@ -192,28 +193,6 @@ function usage(message: string): number {
   return 2;
 }
 
-/** A progress bar on stderr (reading: features so far; then tiles done of total). */
-function progressBar(quiet: boolean): { update: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void; stop: () => void } {
-  if (quiet) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total} tiles | {features} features', hideCursor: true, clearOnComplete: true });
-  let started = false;
-  return {
-    update(phase, done, total) {
-      if (phase === 'read') {
-        if (!started) bar.start(1, 0, { phase: 'reading', features: done });
-        started = true;
-        bar.update(0, { features: done });
-      } else {
-        if (!started) bar.start(total ?? 1, 0, { phase: 'tiles', features: '' });
-        started = true;
-        bar.setTotal(total ?? 1);
-        bar.update(done, { phase: 'tiles  ' });
-      }
-    },
-    stop: () => bar.stop(),
-  };
-}
-
 function groundOption(value: string | undefined): 'flat' | 'points' {
   if (value === undefined || value === 'flat' || value === 'points') return value ?? 'flat';
   throw new UsageError(`--ground is "flat" or "points", got "${value}"`);
@@ -235,9 +214,8 @@ function fieldMappingFile(path: string): FieldMapping {
 }
 
 function printPipeSummary(report: PipeBuildReport): void {
-  const { read, written, skipped, repaired } = report.features;
   const lines = [
-    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
+    ...featureSummaryLines(report.features),
     `network: ${report.network.nodes} nodes, ${report.network.edges} edges, ${report.network.valves} valves`,
     `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
   ];
@@ -245,7 +223,7 @@ function printPipeSummary(report: PipeBuildReport): void {
   lines.push(`clearance (GB 50289): ${report.clearance.conflicts.length} conflicts in ${report.clearance.pairsChecked} pairs checked`);
   for (const c of report.clearance.conflicts.slice(0, 10))
     lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
-  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -265,13 +243,9 @@ function positiveNumber(value: string | undefined, name: string): number | undef
 }
 
 function printSummary(report: BuildReport): void {
-  const { read, written, skipped, repaired } = report.features;
-  const lines = [
-    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
-    `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
-  ];
-  for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n}`);
-  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  const lines = [...featureSummaryLines(report.features), `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`];
+  for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n} features`);
+  lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -10,6 +10,7 @@ import type { PipeItem } from './PipeItem.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
+import { emptyFeatureCounts, type FeatureCounts } from '../report/FeatureCounts.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { buildTileTree, DEFAULT_TILING } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
@@ -35,8 +36,9 @@ import { segmentCentreDepths } from './segmentCentreDepths.js';
 export interface PipeBuildReport {
   command: string;
   inputs: { file: string; format: string; crs: string; features: number }[];
-  features: { read: number; written: number; skipped: number; repaired: number };
+  features: FeatureCounts;
   skipped: FeatureIssue[];
+  /** Repairs of written features: how many features got each code (a feature can get several), and the first ones in full. */
   repairs: { byCode: Record<string, number>; listed: FeatureIssue[] };
   network: { nodes: number; edges: number; valves: number };
   /** Topology findings by code, and the first 1000 in full (all of them are in network terms in the counts). */
@@ -72,7 +74,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const report: PipeBuildReport = {
       command: options.command,
       inputs: [],
-      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      features: emptyFeatureCounts(),
       skipped: [],
       repairs: { byCode: {}, listed: [] },
       network: { nodes: 0, edges: 0, valves: 0 },
@@ -99,18 +101,23 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
           throw new InputFileError(file, 'EPANET coordinates have no CRS: pass --crs for real coordinates or --origin <lon>,<lat> for schematic ones');
         const placement = options.origin ? { origin: options.origin } : { crs: crsOf(file, options.crs!) };
         const converted = epanetToPipes(network, file, placement, options.cover);
+        // Records: nodes, links, and the lines left out with an issue.
+        const records = network.nodes.length + network.links.length + network.issues.length;
         appendPipeRead(read, {
           ...emptyPipeRead(),
-          read: network.nodes.length + network.links.length + network.issues.length,
+          read: records,
+          written: converted.written,
+          derived: converted.derived,
           segments: converted.segments,
           points: converted.points,
           skipped: converted.issues,
         });
+        progress(0);
         report.inputs.push({
           file,
           format: `EPANET (${network.units}, ${network.flowUnits})`,
           crs: options.origin ? `local frame at ${options.origin.join(',')}` : options.crs!,
-          features: network.nodes.length + network.links.length,
+          features: records,
         });
         continue;
       }
@@ -130,6 +137,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     }
     const { segments, points } = read;
     report.features.read = read.read;
+    report.features.written = read.written;
+    report.features.derived = read.derived;
     report.skipped = read.skipped;
     report.features.repaired = read.repaired;
     report.repairs = { byCode: read.repairsByCode, listed: read.repairsListed };
@@ -163,7 +172,6 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
 
     const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
     phase('features');
-    report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
     const definitions = schema.definitions();
@@ -246,9 +254,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     report.network = {
       nodes: network.nodes.length,
       edges: network.edges.length,
-      valves:
-        network.edges.filter((e) => segments[e.segment]!.attributes['epanetType'] === 'valve').length +
-        points.filter((p) => /阀/.test(p.appurtenance ?? '')).length,
+      valves: network.edges.filter((e) => segments[e.segment]!.attributes['epanetType'] === 'valve').length + points.filter(isSurveyedValve).length,
     };
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
@@ -311,10 +317,15 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
     },
     /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
     valves: [
-      ...network.nodes.flatMap((n, i) => (n.point !== undefined && /阀/.test(points[n.point]!.appurtenance ?? '') ? [{ id: n.id, node: i }] : [])),
+      ...network.nodes.flatMap((n, i) => (n.point !== undefined && isSurveyedValve(points[n.point]!) ? [{ id: n.id, node: i }] : [])),
       ...network.edges.flatMap((e, i) => (segments[e.segment]!.attributes['epanetType'] === 'valve' ? [{ id: e.id, edge: i }] : [])),
     ],
   };
+}
+
+/** A valve point of a survey (阀门…); an EPANET valve is its link, its symbol point is no second valve. */
+function isSurveyedValve(point: PipePoint): boolean {
+  return /阀/.test(point.appurtenance ?? '') && point.attributes['epanetType'] === undefined;
 }
 
 function crsOf(file: string, spec: string): Crs {

@@ -15,13 +15,14 @@ const NODE_LABELS = { junction: '节点', reservoir: '水源', tank: '水池' } 
  * for real coordinates, or an origin for schematic ones (their centre goes there, file units
  * turned into metres). EPANET has no depth: every pipe gets `cover` metres to its crown.
  * Valves and pumps stay links (so analyses can close them) and get a point symbol mid-way.
+ * Counts: `written` nodes and links (one feature each), `derived` the pump and valve symbols.
  */
 export function epanetToPipes(
   network: EpanetNetwork,
   file: string,
   placement: EpanetPlacement,
   cover: number,
-): { segments: PipeSegment[]; points: PipePoint[]; issues: FeatureIssue[] } {
+): { segments: PipeSegment[]; points: PipePoint[]; issues: FeatureIssue[]; written: number; derived: number } {
   const issues: FeatureIssue[] = network.issues.map((i) => ({
     file,
     feature: i.element,
@@ -68,6 +69,7 @@ export function epanetToPipes(
     });
   });
   const segments: PipeSegment[] = [];
+  let derived = 0;
   network.links.forEach((link, index) => {
     const from = position.get(link.from);
     const to = position.get(link.to);
@@ -100,6 +102,7 @@ export function epanetToPipes(
       },
     });
     if (link.kind !== 'pipe') {
+      derived++;
       const mid = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2] as const;
       points.push({
         kind: 'point',
@@ -116,7 +119,7 @@ export function epanetToPipes(
       });
     }
   });
-  return { segments, points, issues };
+  return { segments, points, issues, written: points.length - derived + segments.length, derived };
 }
 
 /** Where each node goes (lon, lat), with `place` for the links' vertices; nodes left out are reported. */

@@ -104,6 +104,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
     }
     const lines = (feature.geometryType === 'LineString' ? [feature.coordinates] : feature.coordinates) as unknown[];
     if (!Array.isArray(lines)) throw new Skip('GEOMETRY_MISSING', 'no coordinates');
+    if (lines.length === 0) throw new Skip('GEOMETRY_MISSING', `the ${feature.geometryType} has no lines`);
     const typical = TYPICAL[category.code]!;
     let startDepth = optionalDepth(value('startDepth'), 'start depth (起点埋深)');
     let endDepth = optionalDepth(value('endDepth'), 'end depth (终点埋深)');
