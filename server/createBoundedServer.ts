@@ -58,7 +58,8 @@ class BoundedServer extends Server {
         requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
         connectionsCheckingInterval: Math.min(1000, Math.max(10, timeouts.headersMs / 4)),
       },
-      (request, response) => void this.#handle(handler, request, response),
+      // The last line of defence: if answering a failure fails too, the connection is cut.
+      (request, response) => void this.#handle(handler, request, response).catch(() => response.destroy()),
     );
     this.#options = options;
     this.#log = options.log ?? ((message) => console.error(message));

@@ -21,12 +21,14 @@ const get = (target: string, headers = ''): string => `GET ${target} HTTP/1.1\r\
 /** A real demo server with the live backbone, its compressed bodies counted by the test. */
 let demo: Awaited<ReturnType<typeof startDemoServer>>;
 const compressedFiles = new CompressedFiles();
+/** What the demo server logs as its own failures: nothing, whatever clients send. */
+const demoFailures: string[] = [];
 /** The same with short timeouts, for the slow-client tests, and a configured public URL. */
 let quick: Awaited<ReturnType<typeof startDemoServer>>;
 const QUICK = { headersMs: 300, requestMs: 600, keepAliveMs: 200 };
 
 beforeAll(async () => {
-  demo = await startDemoServer({ live: { simulator: false }, server: { compressedFiles } });
+  demo = await startDemoServer({ live: { simulator: false }, server: { compressedFiles, log: (line) => demoFailures.push(line) } });
   quick = await startDemoServer({ live: { simulator: false }, server: { timeouts: QUICK, env: { CIM_PUBLIC_URL: 'https://city.example/twin/' } } });
 }, 300_000);
 afterAll(async () => {
@@ -370,5 +372,23 @@ describe('compression', () => {
       server.close();
       rmSync(paths.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('client mistakes are not server failures', () => {
+  it('a download the client abandons half-way is not logged; nothing sent in this file was', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${demo.url}/data/${BIG_GEOJSON}`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+      req.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await httpGet(`${demo.url}/healthz`)).status).toBe(200);
+    expect(demoFailures).toEqual([]);
   });
 });
