@@ -153,14 +153,18 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       phaseStart = now;
     };
     report.phases['read'] = Math.round(phaseStart - started) / 1000;
-    // The clearance check needs only the segments: a worker runs it while this thread goes on.
-    // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
-    const centreDepths = segments.map(segmentCentreDepths);
-    const clearance = pool.run({ kind: 'clearance', clearance: clearanceInputOf(segments, centreDepths) }, segments.length * 4) as Promise<ClearanceReport>;
-    clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
-    phase('clearance input');
     const network = buildPipeNetwork(segments, points);
     phase('network');
+    // The clearance check needs the segments and their networks (pipes of one network are one
+    // pipeline): a worker runs it while this thread goes on.
+    // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
+    const centreDepths = segments.map(segmentCentreDepths);
+    const clearance = pool.run(
+      { kind: 'clearance', clearance: clearanceInputOf(segments, network, centreDepths) },
+      segments.length * 4,
+    ) as Promise<ClearanceReport>;
+    clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
+    phase('clearance input');
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
     report.topology.issues = network.issues.slice(0, 1000);
     report.topology.truncated = network.issues.length > 1000;

@@ -1,7 +1,8 @@
 import Flatbush from 'flatbush';
 import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
 import { clearanceRule, type ClearanceRule, GB50289_SOURCE, HORIZONTAL_CLEARANCES, VERTICAL_CLEARANCES } from './gb50289Clearances.js';
-import type { PipeSegment } from './PipeFeatures.js';
+import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
+import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { horizontalHalfSize, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
 
 export interface ClearanceConflict {
@@ -32,8 +33,12 @@ const GAS_PRESSURES = ['low', 'medium', 'subHighB', 'subHighA'] as const;
 export interface ClearanceInput {
   ids: string[];
   categories: string[];
-  /** Surveyed end points as numbers (−1: none), two per segment: joined pipes are one network. */
-  ends: Int32Array;
+  /**
+   * Per segment, its pipeline: the connected network of pipes joined at nodes (at a surveyed
+   * point, an EPANET node, or ends snapped together), one number per network. Nodes are per
+   * category, so pipes of different categories are always different pipelines.
+   */
+  pipeline: Uint32Array;
   /** Vertical half size, horizontal half size, diameter (0: none) per segment. */
   sizes: Float64Array;
   /** Index into GAS_PRESSURES per segment (gas pipes; "medium" when the survey says nothing). */
@@ -52,18 +57,25 @@ export interface ClearanceReport {
 }
 
 /**
- * GB 50289 clearance check between pipes: horizontal clear distance where two pipes of
+ * GB 50289 clearance check between pipelines: horizontal clear distance where two pipes of
  * different categories run side by side, vertical clear distance where two pipes cross
- * (including same-category crossings the table lists). Clear distances are wall to wall
+ * (including crossings of two pipelines of one category, which the table lists). The
+ * standard's clearances are between different pipelines: pipes of one connected network are
+ * one pipeline, joined where they meet, never in conflict with each other (one water model
+ * laid at one cover depth crosses itself in plan without conflicting). Clear distances are wall to wall
  * (centre distance minus both half sizes). One finding per pair and type, the worst spot.
  * A static R-tree over every straight piece keeps it near-linear: 100k segments in seconds.
  */
-export function checkClearances(segments: readonly PipeSegment[]): ClearanceReport {
-  return findClearanceConflicts(clearanceInputOf(segments));
+export function checkClearances(segments: readonly PipeSegment[], points: readonly PipePoint[] = []): ClearanceReport {
+  return findClearanceConflicts(clearanceInputOf(segments, buildPipeNetwork(segments, points)));
 }
 
-/** `centreDepths`: segmentCentreDepths of each segment, when already at hand. */
-export function clearanceInputOf(segments: readonly PipeSegment[], centreDepths: readonly Float64Array[] = segments.map(segmentCentreDepths)): ClearanceInput {
+/** `network`: buildPipeNetwork of these segments; `centreDepths`: segmentCentreDepths of each, when already at hand. */
+export function clearanceInputOf(
+  segments: readonly PipeSegment[],
+  network: PipeNetwork,
+  centreDepths: readonly Float64Array[] = segments.map(segmentCentreDepths),
+): ClearanceInput {
   const lat0 = segments.length ? segments[0]!.lonLat[1]! : 0;
   const lon0 = segments.length ? segments[0]!.lonLat[0]! : 0;
   const scale = metresPerDegree(lat0);
@@ -71,20 +83,11 @@ export function clearanceInputOf(segments: readonly PipeSegment[], centreDepths:
   for (const depths of centreDepths) pieceCount += depths.length - 1;
   const pieceSegment = new Uint32Array(pieceCount);
   const coords = new Float64Array(pieceCount * 6);
-  const pointNumbers = new Map<string, number>();
-  const pointNumber = (id: string | undefined): number => {
-    if (id === undefined) return -1;
-    let n = pointNumbers.get(id);
-    if (n === undefined) pointNumbers.set(id, (n = pointNumbers.size));
-    return n;
-  };
-  const ends = new Int32Array(segments.length * 2);
+  const pipeline = pipelinesOf(segments.length, network);
   const sizes = new Float64Array(segments.length * 3);
   const gasPressure = new Uint8Array(segments.length);
   let k = 0;
   segments.forEach((segment, s) => {
-    ends[s * 2] = pointNumber(segment.fromPoint);
-    ends[s * 2 + 1] = pointNumber(segment.toPoint);
     sizes[s * 3] = verticalHalfSize(segment);
     sizes[s * 3 + 1] = horizontalHalfSize(segment);
     sizes[s * 3 + 2] = segment.diameter ?? 0;
@@ -101,16 +104,29 @@ export function clearanceInputOf(segments: readonly PipeSegment[], centreDepths:
       coords[k * 6 + 5] = depths[i + 1]!;
     }
   });
-  return { ids: segments.map((s) => s.id), categories: segments.map((s) => s.category), ends, sizes, gasPressure, pieceSegment, coords, lon0, lat0 };
+  return { ids: segments.map((s) => s.id), categories: segments.map((s) => s.category), pipeline, sizes, gasPressure, pieceSegment, coords, lon0, lat0 };
+}
+
+/** The connected component of each segment in the network (union-find over its edges' nodes). */
+function pipelinesOf(segmentCount: number, network: PipeNetwork): Uint32Array {
+  const parent = Uint32Array.from(network.nodes, (_, i) => i);
+  const root = (node: number): number => {
+    while (parent[node] !== node) node = parent[node] = parent[parent[node]!]!;
+    return node;
+  };
+  for (const edge of network.edges) parent[root(edge.from)] = root(edge.to);
+  const pipeline = new Uint32Array(segmentCount);
+  for (const edge of network.edges) pipeline[edge.segment] = root(edge.from);
+  return pipeline;
 }
 
 /** The buffers of an input, to transfer it to a worker without a copy. */
 export function clearanceInputTransfer(input: ClearanceInput): ArrayBuffer[] {
-  return [input.ends, input.sizes, input.gasPressure, input.pieceSegment, input.coords].map((a) => a.buffer as ArrayBuffer);
+  return [input.pipeline, input.sizes, input.gasPressure, input.pieceSegment, input.coords].map((a) => a.buffer as ArrayBuffer);
 }
 
 export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
-  const { ids, categories, ends, sizes, coords, pieceSegment } = input;
+  const { ids, categories, pipeline, sizes, coords, pieceSegment } = input;
   const pieceCount = pieceSegment.length;
   const scale = metresPerDegree(input.lat0);
   const piece = (i: number): Piece => ({
@@ -152,11 +168,6 @@ export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
     if (!existing || conflict.actual < existing.actual) conflicts.set(key, conflict);
   };
   const toLonLat = (x: number, y: number): [number, number] => [input.lon0 + x / scale.lon, input.lat0 + y / scale.lat];
-  // Pipes joined at a surveyed point are one network, not neighbours.
-  const sharesEnd = (a: number, b: number): boolean => {
-    const [a0, a1, b0, b1] = [ends[a * 2]!, ends[a * 2 + 1]!, ends[b * 2]!, ends[b * 2 + 1]!];
-    return (a0 >= 0 && (a0 === b0 || a0 === b1)) || (a1 >= 0 && (a1 === b0 || a1 === b1));
-  };
   const required = (rule: ClearanceRule, a: number, b: number): number => {
     if (typeof rule.metres === 'number') return rule.metres;
     const [first, second] = categories[a] === rule.between[0] ? [a, b] : [b, a];
@@ -177,10 +188,10 @@ export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
       if (ib <= ia) continue;
       const sa = pieceSegment[ia]!;
       const sb = pieceSegment[ib]!;
-      if (sa === sb) continue;
+      // One pipeline (a segment, or pipes joined into one network) has no clearance to itself.
+      if (pipeline[sa] === pipeline[sb]) continue;
       const categoryA = categories[sa]!;
       const categoryB = categories[sb]!;
-      if (categoryA === categoryB && sharesEnd(sa, sb)) continue;
       pairsChecked++;
       a ??= piece(ia);
       const b = piece(ib);
