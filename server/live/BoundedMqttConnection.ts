@@ -57,7 +57,9 @@ export class BoundedMqttConnection extends Duplex {
     private readonly limits: ConnectionLimits,
     private readonly events: ConnectionLimitEvents,
   ) {
-    super();
+    // write() returns false only past the client's limit, never for one big feed batch (16 kB
+    // would make aedes wait for 'drain' on every such delivery).
+    super({ writableHighWaterMark: limits.maxUnsentBytes });
     this.sizeLimit = new MqttPacketSizeLimit(limits.maxPacketBytes);
   }
 

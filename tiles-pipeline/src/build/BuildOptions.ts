@@ -13,6 +13,10 @@ export interface BuildOptions extends BuildingOptions {
   lod: string | undefined;
   compression: Compression;
   jobs: number;
+  /** Heap limit of each worker thread, MB (default DEFAULT_WORKER_MEMORY_MB); a tile that needs more fails alone. */
+  workerMemoryMb?: number;
+  /** Deepest nesting of objects/arrays a GeoJSON feature may have (default DEFAULT_MAX_NESTING). */
+  maxNesting?: number;
   tiling: TilingOptions;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;

@@ -18,6 +18,9 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import type { BuildOptions } from './BuildOptions.js';
 import { checkInputFiles } from './checkInputFiles.js';
+import { tileFailedMessage } from './tileFailedMessage.js';
+import { withoutFailedTiles } from './withoutFailedTiles.js';
+import { WorkerTaskError } from './WorkerTaskError.js';
 import { RecordSpool } from './RecordSpool.js';
 import { WorkerPool } from './WorkerPool.js';
 import { runTileTask } from './runTileTask.js';
@@ -47,11 +50,11 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
   checkInputFiles(options.inputs);
   const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
   const spool = new RecordSpool(join(output.staging, '.records.spool'), options.spoolMemoryBudget);
-  const pool = new WorkerPool<TileTask, TileTaskResult>(options.jobs, {
-    module: new URL('./runTileTask.ts', import.meta.url),
-    exportName: 'runTileTask',
-    run: runTileTask,
-  });
+  const pool = new WorkerPool<TileTask, TileTaskResult>(
+    options.jobs,
+    { module: new URL('./runTileTask.ts', import.meta.url), exportName: 'runTileTask', run: runTileTask },
+    { heapLimitMb: options.workerMemoryMb },
+  );
   try {
     const report: BuildReport = {
       command: options.command,
@@ -73,6 +76,9 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
       bbox: [] as number[],
       minH: [] as number[],
       maxH: [] as number[],
+      /** Id and input (index into options.inputs) of each written building, to name it if its tile fails. */
+      id: [] as string[],
+      input: [] as number[],
     };
     const seenIds = new Set<string>();
     const search = new SearchIndex(BUILDING_CLASS.id);
@@ -87,8 +93,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     };
 
     let sequence = 0;
-    for (const file of options.inputs) {
-      const source = await openSource(file, { idField: options.idField, lod: options.lod });
+    for (const [inputIndex, file] of options.inputs.entries()) {
+      const source = await openSource(file, { idField: options.idField, lod: options.lod, maxNesting: options.maxNesting });
       const crs = crsFor(file, source.format, options.crs ?? source.declaredCrs);
       const outerRingClockwise = source.format.startsWith('Shapefile');
       let count = 0;
@@ -133,6 +139,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.bbox.push(...record.bbox);
         columns.minH.push(record.base);
         columns.maxH.push(record.height);
+        columns.id.push(record.id);
+        columns.input.push(inputIndex);
         search.add(
           record.id,
           firstText(record.attributes, 'name'),
@@ -181,6 +189,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     collect(tree);
     mkdirSync(join(output.staging, 'tiles'), { recursive: true });
     const contents = new Map<string, TileContentInfo>();
+    const failedTiles = new Set<string>();
+    const failedFeatures = new Set<number>();
     let done = 0;
     await Promise.all(
       nodes.map(async (node) => {
@@ -205,7 +215,21 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           compression: options.compression,
           outDir: output.staging,
         };
-        const result = await pool.run(task);
+        let result: TileTaskResult;
+        try {
+          result = await pool.run(task);
+        } catch (error) {
+          if (!(error instanceof WorkerTaskError)) throw error;
+          // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
+          failedTiles.add(node.path);
+          const message = tileFailedMessage(node.path, node.content.length, error);
+          for (const i of node.content) {
+            failedFeatures.add(i);
+            skip({ file: options.inputs[columns.input[i]!]!, feature: columns.id[i]!, code: 'TILE_FAILED', message });
+          }
+          options.onProgress?.('tiles', ++done, nodes.length);
+          return;
+        }
         contents.set(node.path, {
           bbox: [west, south, east, north],
           minHeight: result.minHeight,
@@ -219,10 +243,14 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         options.onProgress?.('tiles', ++done, nodes.length);
       }),
     );
-    const tileset = tilesetFromTree(tree, contents, GENERATOR, metadataSchemaJson(definitions, BUILDING_CLASS));
+    report.features.written -= failedFeatures.size;
+    report.features.skipped = report.skipped.length;
+    const published = withoutFailedTiles(tree, failedTiles);
+    if (!published) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
+    const tileset = tilesetFromTree(published, contents, GENERATOR, metadataSchemaJson(definitions, BUILDING_CLASS));
     const tilesetJson = JSON.stringify(tileset);
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
-    const searchJson = search.toJson();
+    const searchJson = search.toJson(failedFeatures);
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
     report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson);
     report.seconds = Math.round((performance.now() - started) / 10) / 100;

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
+import { capJobs } from '../build/capJobs.js';
+import { WorkerPoolError } from '../build/WorkerPoolError.js';
+import { DEFAULT_WORKER_MEMORY_MB } from '../build/WorkerPool.js';
 import { OutputTargetError } from '../output/OutputTargetError.js';
+import { DEFAULT_MAX_NESTING, MIN_MAX_NESTING } from '../readers/jsonNesting.js';
 import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
@@ -57,21 +60,29 @@ Options:
                           draco (KHR_draco_mesh_compression) or none
   --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
   --jobs <n>              worker threads building tiles (pipes: and checking clearances;
-                          default: CPU count); output is byte-identical whatever the number
+                          default: CPU count, at most 8); more than the CPU count is capped
+                          at it; output is byte-identical whatever the number
+  --worker-memory <MB>    heap limit of each worker thread (default ${DEFAULT_WORKER_MEMORY_MB}). A tile that needs
+                          more is skipped (TILE_FAILED, its features named) and the run goes on;
+                          with --jobs 1 everything runs in one thread without this limit
+  --max-nesting <n>       GeoJSON: deepest nesting of objects/arrays a feature may have, the
+                          feature being level 1 and a MultiPolygon's positions level 6 (default
+                          ${DEFAULT_MAX_NESTING}, at least ${MIN_MAX_NESTING}); a deeper feature is skipped (NESTING_TOO_DEEP)
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
   --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings
                           without terrain) or below the points' 地面高程 (absolute heights)
   --category <code>       pipes: CJJ 61 category of inputs that name none (JS, PS, YS, RQ, RL, DL, TX…)
   --fields <mapping.json> pipes: column mapping, e.g. {"diameter": {"column": "DN", "unit": "mm"}}
-  --strict                exit 3 if any feature was skipped (the output is still written)
+  --strict                exit 3 if any feature was skipped (pipes: or the clearance check could
+                          not finish); the output is still written
   --quiet                 no progress bar
   -h, --help              this help
 
 Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: and network.json).
-Exit codes: 0 written; 1 nothing usable or an unreadable input file (missing, a folder…);
-2 usage error, including an --out that must not be replaced; 3 written but features were
-skipped and --strict was given.
+Exit codes: 0 written; 1 nothing usable, an unreadable input file (missing, a folder…) or
+worker threads that cannot start; 2 usage error, including an --out that must not be replaced;
+3 written but features were skipped and --strict was given.
 `;
 
 class UsageError extends Error {}
@@ -95,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         compress: { type: 'string' },
         'max-features': { type: 'string' },
         jobs: { type: 'string' },
+        'worker-memory': { type: 'string' },
+        'max-nesting': { type: 'string' },
         origin: { type: 'string' },
         ground: { type: 'string' },
         cover: { type: 'string' },
@@ -128,6 +141,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    const jobs = jobsOption(values.jobs);
+    const workerMemoryMb = positiveInt(values['worker-memory'], '--worker-memory') ?? DEFAULT_WORKER_MEMORY_MB;
+    const maxNesting = positiveInt(values['max-nesting'], '--max-nesting') ?? DEFAULT_MAX_NESTING;
+    if (maxNesting < MIN_MAX_NESTING)
+      throw new UsageError(`--max-nesting must be at least ${MIN_MAX_NESTING} (a MultiPolygon's positions are 6 levels deep), got ${maxNesting}`);
     const progress = progressBar(values.quiet === true || !process.stderr.isTTY);
     if (command === 'pipes') {
       const report = await buildPipes({
@@ -142,15 +160,16 @@ export async function main(argv: string[]): Promise<number> {
         mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
         compression,
         maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
-        jobs: positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8)),
+        jobs,
+        workerMemoryMb,
+        maxNesting,
         command: ['cim-twin', ...argv].join(' '),
         onProgress: progress.update,
       });
       progress.stop();
       printPipeSummary(report);
-      return values.strict && report.features.skipped > 0 ? 3 : 0;
+      return values.strict && (report.features.skipped > 0 || report.clearance.failed !== undefined) ? 3 : 0;
     }
-    const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
     const report = await buildBuildings({
       inputs,
       out: values.out,
@@ -165,6 +184,8 @@ export async function main(argv: string[]): Promise<number> {
       defaultHeight: positiveNumber(values['default-height'], '--default-height') ?? 10,
       compression,
       jobs,
+      workerMemoryMb,
+      maxNesting,
       tiling: { ...DEFAULT_TILING, maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures },
       command: ['cim-twin', ...argv].join(' '),
       onProgress: progress.update,
@@ -178,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof OutputTargetError) {
       process.stderr.write(`error: ${error.message}\n`); // one line: what is there and what to do
       return 2;
+    }
+    if (error instanceof WorkerPoolError) {
+      process.stderr.write(`error: ${error.message}; nothing was written (see --worker-memory, --jobs)\n`);
+      return 1;
     }
     if (error instanceof InputFileError || error instanceof CrsError || error instanceof NothingToWriteError) {
       process.stderr.write(`error: ${error.message}\n`);
@@ -220,12 +245,26 @@ function printPipeSummary(report: PipeBuildReport): void {
     `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
   ];
   for (const [code, n] of Object.entries(report.topology.byCode)) lines.push(`  topology ${code}: ${n}`);
-  lines.push(`clearance (GB 50289): ${report.clearance.conflicts.length} conflicts in ${report.clearance.pairsChecked} pairs checked`);
+  const { found, conflicts, pairsChecked, failed } = report.clearance;
+  if (failed !== undefined) lines.push(`clearance (GB 50289): NOT CHECKED: ${failed}`);
+  else
+    lines.push(
+      `clearance (GB 50289): ${found} conflicts in ${pairsChecked} pairs checked${found > conflicts.length ? ` (${conflicts.length} listed in build-report.json)` : ''}`,
+    );
   for (const c of report.clearance.conflicts.slice(0, 10))
     lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
   lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** --jobs, capped at the CPU count (said once on stderr); default: the CPU count, at most 8. */
+function jobsOption(value: string | undefined): number {
+  const requested = positiveInt(value, '--jobs');
+  if (requested === undefined) return capJobs(8).jobs;
+  const { jobs, capped } = capJobs(requested);
+  if (capped) process.stderr.write(`note: --jobs ${requested} is more than the ${jobs} CPU cores here; using ${jobs}\n`);
+  return jobs;
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {

@@ -20,6 +20,10 @@ export interface PipeBuildOptions {
   ground: 'flat' | 'points';
   /** Worker threads checking clearances and building tile contents (1: this thread does both). */
   jobs: number;
+  /** Heap limit of each worker thread, MB (default DEFAULT_WORKER_MEMORY_MB); a tile that needs more fails alone. */
+  workerMemoryMb?: number;
+  /** Deepest nesting of objects/arrays a GeoJSON feature may have (default DEFAULT_MAX_NESTING). */
+  maxNesting?: number;
   command: string;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;

@@ -25,6 +25,10 @@ import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
 import { checkInputFiles } from '../build/checkInputFiles.js';
+import { tileFailedMessage } from '../build/tileFailedMessage.js';
+import { withoutFailedTiles } from '../build/withoutFailedTiles.js';
+import { WorkerTaskError } from '../build/WorkerTaskError.js';
+import { GB50289_SOURCE } from './gb50289Clearances.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
 import { parseEpanet } from './parseEpanet.js';
@@ -68,7 +72,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
   const pool = new WorkerPool<PipeWorkerTask, PipeWorkerResult>(
     options.jobs,
     { module: new URL('./pipeWorkerTasks.ts', import.meta.url), exportName: 'runPipeWorkerTask', run: runPipeWorkerTask, transfer: pipeWorkerTaskTransfer },
-    { dispatch: 'eager' },
+    { dispatch: 'eager', heapLimitMb: options.workerMemoryMb },
   );
   try {
     const report: PipeBuildReport = {
@@ -80,7 +84,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       network: { nodes: 0, edges: 0, valves: 0 },
       topology: { byCode: {}, issues: [], truncated: false },
       completeness: {},
-      clearance: { source: '', pairsChecked: 0, conflicts: [] },
+      clearance: { source: '', pairsChecked: 0, conflicts: [], found: 0 },
       tiles: 0,
       bytes: 0,
       seconds: 0,
@@ -121,7 +125,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         });
         continue;
       }
-      const source = await openSource(file, { idField: undefined, lod: undefined });
+      const source = await openSource(file, { idField: undefined, lod: undefined, maxNesting: options.maxNesting });
       const crsSpec = options.crs ?? source.declaredCrs ?? (source.format.startsWith('GeoJSON') ? 'CRS84' : undefined);
       if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
       const crs = crsOf(file, crsSpec);
@@ -159,10 +163,9 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     // pipeline): a worker runs it while this thread goes on.
     // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
     const centreDepths = segments.map(segmentCentreDepths);
-    const clearance = pool.run(
-      { kind: 'clearance', clearance: clearanceInputOf(segments, network, centreDepths) },
-      segments.length * 4,
-    ) as Promise<ClearanceReport>;
+    // Tasks are made by a function the pool calls again if a task is lost with a worker that died running another.
+    const clearanceTask = (): PipeWorkerTask => ({ kind: 'clearance', clearance: clearanceInputOf(segments, network, centreDepths) });
+    const clearance = pool.run(clearanceTask(), segments.length * 4, clearanceTask) as Promise<ClearanceReport>;
     clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('clearance input');
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
@@ -202,6 +205,10 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     // Every tile is packed here (typed arrays, its property table encoded) and handed to the
     // workers at once; while they sweep and compress, this thread writes the network and search
     // documents.
+    const failedTiles = new Set<string>();
+    const failedItems = new Set<number>();
+    const fileOfItem = (id: string): string => (itemFiles ??= inputFileById(segments, points)).get(id) ?? '*';
+    let itemFiles: Map<string, string> | undefined;
     const built = nodes.map((node) => {
       const tileItems = node.content.map((i) => items[i]!);
       const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -219,7 +226,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       }
       const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
       const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-      const task: PipeTileTask = {
+      const tileTask = (): PipeWorkerTask => ({ kind: 'tile', tile: packTile() });
+      const packTile = (): PipeTileTask => ({
         path: node.path,
         geometry: packPipeTile(tileItems),
         table: encodePropertyColumns(definitions, tileItems.length, (row, column) => {
@@ -232,25 +240,50 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         definitions,
         compression: options.compression,
         outDir: output.staging,
-      };
-      return (pool.run({ kind: 'tile', tile: task }, weight) as Promise<PipeTileResult>).then((result) => {
-        contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
-        report.tiles++;
-        report.bytes += result.bytes;
-        options.onProgress?.('tiles', report.tiles, nodes.length);
       });
+      return (pool.run(tileTask(), weight, tileTask) as Promise<PipeTileResult>).then(
+        (result) => {
+          contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
+          report.tiles++;
+          report.bytes += result.bytes;
+          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
+        },
+        (error: unknown) => {
+          if (!(error instanceof WorkerTaskError)) throw error;
+          // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
+          failedTiles.add(node.path);
+          const message = tileFailedMessage(node.path, node.content.length, error);
+          for (const i of node.content) {
+            failedItems.add(i);
+            report.skipped.push({ file: fileOfItem(items[i]!.id), feature: items[i]!.id, code: 'TILE_FAILED', message });
+          }
+          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
+        },
+      );
     });
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
     const networkJson = JSON.stringify(networkDocument(network, segments, points));
-    const searchJson = pipeSearchIndex(items).toJson();
+    const search = pipeSearchIndex(items);
     phase('documents');
-    report.clearance = await clearance;
+    try {
+      report.clearance = await clearance;
+    } catch (error) {
+      // The check is an analysis beside the tiles: when it cannot finish, the tiles are still
+      // right, and the report says it was not done (never "0 conflicts").
+      if (!(error instanceof WorkerTaskError)) throw error;
+      report.clearance = { source: GB50289_SOURCE, pairsChecked: 0, conflicts: [], found: 0, failed: `the clearance check could not finish: ${error.message}` };
+    }
     phase('clearance');
     await allBuilt;
     phase('tiles');
-    const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
+    const searchJson = search.toJson(failedItems);
+    report.features.written -= failedItems.size;
+    report.features.skipped = report.skipped.length;
+    const published = withoutFailedTiles(tree, failedTiles);
+    if (!published) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
+    const tilesetJson = JSON.stringify(tilesetFromTree(published, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     writeFileSync(join(output.staging, 'network.json'), networkJson);
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
@@ -330,6 +363,13 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
 /** A valve point of a survey (阀门…); an EPANET valve is its link, its symbol point is no second valve. */
 function isSurveyedValve(point: PipePoint): boolean {
   return /阀/.test(point.appurtenance ?? '') && point.attributes['epanetType'] === undefined;
+}
+
+/** The input file of each segment and point, by id (to name the file of a feature whose tile failed). */
+function inputFileById(segments: readonly PipeSegment[], points: readonly PipePoint[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const feature of [...segments, ...points]) if (!files.has(feature.id)) files.set(feature.id, feature.origin.file);
+  return files;
 }
 
 function crsOf(file: string, spec: string): Crs {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { InputFileError } from './InputFileError.js';
 import { decodeUtf8 } from './decodeUtf8.js';
+import { DEFAULT_MAX_NESTING } from './jsonNesting.js';
 
 const OPEN_BRACE = 0x7b,
   CLOSE_BRACE = 0x7d,
@@ -13,9 +14,12 @@ const QUOTE = 0x22,
 
 export interface ScannedElement {
   index: number;
+  /** The parsed element; undefined when it nests too deep (see `nesting`). */
   value: unknown;
   /** Byte offset of the element in the file. */
   byteOffset: number;
+  /** Set when the element nests deeper than maxNesting (its depth, the element being level 1): it was not parsed. */
+  nesting?: number;
 }
 
 export interface FeatureCollectionScan {
@@ -28,8 +32,11 @@ export interface FeatureCollectionScan {
  * Streams the elements of the top-level "features" array of a JSON object, parsing each element
  * on its own with the native JSON.parse: memory is bounded by one feature, and errors carry the
  * byte and line position. (stream-json parses token by token, ~10x slower here, without positions.)
+ * An element nesting deeper than `maxNesting` is not parsed (JSON.parse of deep nesting is slow and
+ * what reads it next recurses): it comes with `nesting` set. A member outside "features" that
+ * deep is a file error.
  */
-export function streamFeatureCollection(file: string): FeatureCollectionScan {
+export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX_NESTING }: { maxNesting?: number } = {}): FeatureCollectionScan {
   const header: Record<string, unknown> = {};
   async function* elements(): AsyncGenerator<ScannedElement> {
     let depth = 0;
@@ -50,6 +57,7 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
     let index = 0;
     let topClosed = false;
     let sawAnything = false;
+    let deepest = 0; // deepest level inside the current element of "features" (the element: 1)
 
     const fail = (reason: string, at: number): never => {
       throw new InputFileError(file, reason, `byte ${at} (line ${lines})`);
@@ -159,8 +167,11 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           if (inFeatures && depth === 2) {
             if (commaPending) fail('missing comma between features', at);
             tokenStart = at;
+            deepest = 0;
           }
           depth++;
+          if (inFeatures) deepest = Math.max(deepest, depth - 2);
+          else if (depth - 1 > maxNesting) fail(`the "${key}" member nests more than ${maxNesting} levels deep (--max-nesting)`, at);
           continue;
         }
         if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -182,7 +193,11 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
             }
             member = 'next';
           } else if (inFeatures && depth === 2) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at + 1, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(
+              deepest > maxNesting
+                ? { index: index++, value: undefined, byteOffset: tokenStart, nesting: deepest }
+                : { index: index++, value: parse(take(tokenStart, at + 1, chunk), tokenStart), byteOffset: tokenStart },
+            );
             tokenStart = -1;
             commaPending = true;
           }
