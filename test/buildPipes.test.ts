@@ -65,6 +65,7 @@ describe('pipes: EPANET networks', () => {
       // One water network at one cover depth: one pipeline, so no GB 50289 conflict with itself
       // (Net6 reported 367, Net3 1, when pipes of one network were checked against each other).
       expect(report.clearance.conflicts).toEqual([]);
+      expect(stdout).toContain('clearance (GB 50289, between separate pipelines): 0 conflicts');
       if (name === 'Net3.inp') {
         // 92 junctions, 2 reservoirs, 3 tanks, 117 pipes, 2 pumps: 216; the pumps' symbols: 2.
         expect(report.features).toMatchObject({ read: 216, written: 216, skipped: 0, derived: 2 });

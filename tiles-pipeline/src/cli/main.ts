@@ -249,7 +249,7 @@ function printPipeSummary(report: PipeBuildReport): void {
   if (failed !== undefined) lines.push(`clearance (GB 50289): NOT CHECKED: ${failed}`);
   else
     lines.push(
-      `clearance (GB 50289): ${found} conflicts in ${pairsChecked} pairs checked${found > conflicts.length ? ` (${conflicts.length} listed in build-report.json)` : ''}`,
+      `clearance (GB 50289, between separate pipelines): ${found} conflicts in ${pairsChecked} pairs checked${found > conflicts.length ? ` (${conflicts.length} listed in build-report.json)` : ''}`,
     );
   for (const c of report.clearance.conflicts.slice(0, 10))
     lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
