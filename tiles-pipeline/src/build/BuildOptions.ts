@@ -11,6 +11,8 @@ export interface BuildOptions extends BuildingOptions {
   crs: string | undefined;
   idField: string | undefined;
   lod: string | undefined;
+  /** Code page of .dbf text, overriding .cpg and the dBASE language driver. */
+  encoding?: string | undefined;
   compression: Compression;
   jobs: number;
   /** Heap limit of each worker thread, MB (default DEFAULT_WORKER_MEMORY_MB); a tile that needs more fails alone. */

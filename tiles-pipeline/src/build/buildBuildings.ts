@@ -7,6 +7,7 @@ import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
 import { firstText, SearchIndex } from '../search/SearchIndex.js';
+import { UniqueIds } from '../search/UniqueIds.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
@@ -80,7 +81,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
       id: [] as string[],
       input: [] as number[],
     };
-    const seenIds = new Set<string>();
+    const ids = new UniqueIds();
     const search = new SearchIndex(BUILDING_CLASS.id);
     const skip = (issue: FeatureIssue): void => {
       report.skipped.push(issue);
@@ -94,7 +95,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
 
     let sequence = 0;
     for (const [inputIndex, file] of options.inputs.entries()) {
-      const source = await openSource(file, { idField: options.idField, lod: options.lod, maxNesting: options.maxNesting });
+      const source = await openSource(file, { idField: options.idField, lod: options.lod, maxNesting: options.maxNesting, encoding: options.encoding });
       const crs = crsFor(file, source.format, options.crs ?? source.declaredCrs);
       const outerRingClockwise = source.format.startsWith('Shapefile');
       let count = 0;
@@ -123,11 +124,12 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         let wasRepaired = result.repairs.length > 0;
         for (const r of result.repairs) repaired(r);
         const record = result.record;
-        if (seenIds.has(record.id)) {
-          repaired({ file, feature: record.id, code: 'DUPLICATE_ID', message: `id "${record.id}" was used by an earlier feature; both are kept` });
+        const id = ids.claim(record.id);
+        if (id !== record.id) {
+          repaired({ file, feature: record.id, code: 'ID_DUPLICATE_RENAMED', message: `id "${record.id}" was used by an earlier feature of this run; this one is "${id}"` });
+          record.id = id;
           wasRepaired = true;
         }
-        seenIds.add(record.id);
         if (wasRepaired) report.features.repaired++;
         schema.observe(record.attributes);
         spool.append(record);
@@ -152,6 +154,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
       options.onProgress?.('read', report.features.read, undefined); // the file's last features too
+      for (const warning of source.warnings ?? []) repaired(warning);
       report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
     }
     spool.close();

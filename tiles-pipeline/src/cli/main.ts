@@ -12,6 +12,8 @@ import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
 import { featureSummaryLines, repairLines } from './featureSummary.js';
 import { progressBar } from './progressBar.js';
 import { InputFileError } from '../readers/InputFileError.js';
+import { encodingOfLabel } from '../readers/encodingOfLabel.js';
+import { MAX_RING_VERTICES, RING_SIMPLIFY_TOLERANCE_METRES } from '../buildings/BuildingOptions.js';
 import { buildPipes, type PipeBuildReport } from '../pipes/buildPipes.js';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping, fieldMappingFromJson } from '../pipes/pipeFields.js';
 import type { BuildReport } from '../report/BuildReport.js';
@@ -56,6 +58,12 @@ Options:
   --default-height <m>    height when neither is known, reported as HEIGHT_DEFAULTED (default 10)
   --id-field <name>       attribute holding the building id (default: the feature id, then "id")
   --lod <lod>             CityJSON LoD to use, e.g. 1.2, 2.2 or 2 (default: the highest)
+  --encoding <code page>  text of .dbf files (overrides .cpg and the dBASE language byte) and
+                          EPANET .inp files (default: UTF-8 if valid, else GB18030): gbk, utf-8,
+                          big5, windows-1252… GeoJSON and CityJSON are always UTF-8
+  --max-ring-vertices <n> vertices a footprint ring may have (default ${MAX_RING_VERTICES}); a larger one is
+                          simplified within ${RING_SIMPLIFY_TOLERANCE_METRES * 100} cm (RING_SIMPLIFIED), or skipped if still
+                          larger (RING_TOO_MANY_VERTICES)
   --compress <mode>       meshopt (default; EXT_meshopt_compression + KHR_mesh_quantization),
                           draco (KHR_draco_mesh_compression) or none
   --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
@@ -108,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
         jobs: { type: 'string' },
         'worker-memory': { type: 'string' },
         'max-nesting': { type: 'string' },
+        encoding: { type: 'string' },
+        'max-ring-vertices': { type: 'string' },
         origin: { type: 'string' },
         ground: { type: 'string' },
         cover: { type: 'string' },
@@ -139,6 +149,9 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--crs: ${(error as Error).message}`);
       }
     }
+    if (values.encoding !== undefined && !encodingOfLabel(values.encoding)) {
+      throw new UsageError(`--encoding: unknown code page "${values.encoding}" (e.g. utf-8, gbk, gb18030, big5, windows-1252)`);
+    }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
     const jobs = jobsOption(values.jobs);
@@ -153,6 +166,7 @@ export async function main(argv: string[]): Promise<number> {
         out: values.out,
         force: values.force === true,
         crs: values.crs,
+        encoding: values.encoding,
         origin: values.origin !== undefined ? lonLatOption(values.origin) : undefined,
         cover: positiveNumber(values.cover, '--cover') ?? 1.2,
         ground: groundOption(values.ground),
@@ -177,6 +191,8 @@ export async function main(argv: string[]): Promise<number> {
       crs: values.crs,
       idField: values['id-field'],
       lod: values.lod,
+      encoding: values.encoding,
+      maxRingVertices: positiveInt(values['max-ring-vertices'], '--max-ring-vertices') ?? MAX_RING_VERTICES,
       heightField: values['height-field'],
       floorsField: values['floors-field'],
       minHeightField: values['min-height-field'],

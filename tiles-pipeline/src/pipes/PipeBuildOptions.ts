@@ -7,6 +7,8 @@ export interface PipeBuildOptions {
   /** Replace an existing folder at `out` that is not a previous output (never one holding an input). */
   force?: boolean;
   crs: string | undefined;
+  /** Code page of EPANET .inp and .dbf text (default: UTF-8 if valid, else GB18030; a .cpg for .dbf). */
+  encoding?: string | undefined;
   /** EPANET schematic coordinates: put the network's centre here (lon, lat) in a local metric frame. */
   origin: [number, number] | undefined;
   /** Depth of cover (m) for EPANET pipes, which carry no depth. */

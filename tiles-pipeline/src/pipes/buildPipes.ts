@@ -20,7 +20,9 @@ import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceReport, clearanceInputOf } from './checkClearances.js';
 import type { PipeTileResult, PipeTileTask } from './runPipeTileTask.js';
 import { type PipeWorkerResult, type PipeWorkerTask, pipeWorkerTaskTransfer, runPipeWorkerTask } from './pipeWorkerTasks.js';
-import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatures.js';
+import { appendPipeRead, emptyPipeRead, readPipeFeatures, repairsOnly } from './readPipeFeatures.js';
+import { uniquePipeIds } from './uniquePipeIds.js';
+import { decodeText } from '../readers/decodeText.js';
 import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
@@ -94,13 +96,13 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const progress = (n: number): void => options.onProgress?.('read', read.read + n, undefined);
     for (const file of options.inputs) {
       if (file.toLowerCase().endsWith('.inp')) {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(file, 'utf8');
+          bytes = readFileSync(file);
         } catch (error) {
           throw new InputFileError(file, `cannot read: ${(error as Error).message}`);
         }
-        const network = parseEpanet(text, file);
+        const network = parseEpanet(decodeText(bytes, file, options.encoding).text, file);
         if (!options.crs && !options.origin)
           throw new InputFileError(file, 'EPANET coordinates have no CRS: pass --crs for real coordinates or --origin <lon>,<lat> for schematic ones');
         const placement = options.origin ? { origin: options.origin } : { crs: crsOf(file, options.crs!) };
@@ -125,7 +127,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         });
         continue;
       }
-      const source = await openSource(file, { idField: undefined, lod: undefined, maxNesting: options.maxNesting });
+      const source = await openSource(file, { idField: undefined, lod: undefined, maxNesting: options.maxNesting, encoding: options.encoding });
       const crsSpec = options.crs ?? source.declaredCrs ?? (source.format.startsWith('GeoJSON') ? 'CRS84' : undefined);
       if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
       const crs = crsOf(file, crsSpec);
@@ -137,8 +139,12 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         progress,
       );
       appendPipeRead(read, part);
+      appendPipeRead(read, repairsOnly(source.warnings ?? [], 0));
       report.inputs.push({ file, format: source.format, crs: crs.id, features: part.read });
     }
+    // One id per feature across all inputs: the tiles, network.json and the search index share them.
+    const renamed = uniquePipeIds(read.segments, read.points);
+    appendPipeRead(read, repairsOnly(renamed, renamed.length));
     const { segments, points } = read;
     report.features.read = read.read;
     report.features.written = read.written;

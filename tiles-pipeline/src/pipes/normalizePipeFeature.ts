@@ -203,21 +203,17 @@ function optionalDepth(value: AttributeValue | undefined, what: string): number 
   return depth;
 }
 
-/** 地面高程: absent or not a number leaves it unknown (the survey's median is used); a height off the Earth skips the point. */
+/** 地面高程: absent or not a number leaves it unknown (the survey's median is used); a height off the Earth (1e9, 1e309) skips the point. */
 function groundElevation(value: AttributeValue | undefined): number | undefined {
-  const elevation = optionalNumber(value);
-  if (elevation !== undefined && !(elevation >= GROUND_ELEVATION_RANGE.min && elevation <= GROUND_ELEVATION_RANGE.max)) {
+  const elevation = value === undefined ? NaN : Number(value);
+  if (Number.isNaN(elevation)) return undefined;
+  if (!(elevation >= GROUND_ELEVATION_RANGE.min && elevation <= GROUND_ELEVATION_RANGE.max)) {
     throw new Skip(
       'ELEVATION_ABSURD',
       `地面高程 (ground elevation) is ${elevation} m, not a height on Earth (${GROUND_ELEVATION_RANGE.min}…${GROUND_ELEVATION_RANGE.max} m): a unit error?`,
     );
   }
   return elevation;
-}
-
-function optionalNumber(value: AttributeValue | undefined): number | undefined {
-  const n = Number(value);
-  return value === undefined || !Number.isFinite(n) ? undefined : n;
 }
 
 function text(value: AttributeValue | undefined): string | undefined {

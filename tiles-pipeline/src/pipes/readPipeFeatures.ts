@@ -67,6 +67,17 @@ export async function readPipeFeatures(
   return result;
 }
 
+/** A PipeRead holding only repairs or file-level warnings (`repaired` features among them), to append to a run's. */
+export function repairsOnly(issues: readonly FeatureIssue[], repaired: number): PipeRead {
+  const result = emptyPipeRead();
+  result.repaired = repaired;
+  for (const issue of issues) {
+    result.repairsByCode[issue.code] = (result.repairsByCode[issue.code] ?? 0) + 1;
+    if (result.repairsListed.length < REPAIRS_LISTED) result.repairsListed.push(issue);
+  }
+  return result;
+}
+
 /** Appends `part` (read after `into`) to `into`, keeping input order and the listing limit. */
 export function appendPipeRead(into: PipeRead, part: PipeRead): void {
   into.read += part.read;

@@ -68,9 +68,9 @@ export async function readShapefile(file: string, idField: string | undefined, e
   const declaredCrs = prj ? (await readFile(prj, 'utf8')).replace(/^\ufeff/, '').trim() : undefined;
   const audit = new TextDecodeAudit(encoding.encoding, encoding.declaredBy);
   const decoder = new TextDecoder(encoding.encoding);
-  const names = dbfHeader.fields.map((field) => {
+  const names = dbfHeader.fields.map((field, f) => {
     const name = decoder.decode(field.rawName).trim();
-    audit.observe(field.rawName, name, name, `field name ${JSON.stringify(name)}`);
+    audit.observe(field.rawName, name, name, `the name of field ${f + 1}`);
     return name;
   });
   const warnings: FeatureIssue[] = [];
@@ -110,6 +110,8 @@ export async function readShapefile(file: string, idField: string | undefined, e
       await shp.close();
       await dbf.close();
     }
+    // Every record deleted: an export of the wrong layer, not an empty one. Said here, where the file is known.
+    if (records > 0 && deleted === records) throw new InputFileError(file, `all ${records} records are flagged deleted in the .dbf: nothing to read`);
     const verdict = audit.verdict();
     if (verdict) warnings.push({ file, feature: '*', code: 'TEXT_ENCODING_SUSPECT', message: verdict });
     if (deleted > 0) {

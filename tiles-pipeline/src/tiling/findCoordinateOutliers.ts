@@ -32,7 +32,8 @@ export function findCoordinateOutliers(x: ArrayLike<number>, y: ArrayLike<number
   const cy = median(Float64Array.from(y));
   for (let i = 0; i < n; i++) distances[i] = Math.hypot(x[i]! - cx, y[i]! - cy);
   const sorted = Float64Array.from(distances).sort();
-  const spread = sorted[Math.min(n - 1, Math.floor(n * 0.9))]!;
+  // Rounded down, so that in a small set the single farthest position never sets the spread.
+  const spread = sorted[Math.floor((n - 1) * 0.9)]!;
   const limit = Math.max(spread * rule.factor, rule.minimumMetres);
   const indices: number[] = [];
   for (let i = 0; i < n; i++) if (!(distances[i]! <= limit)) indices.push(i);
