@@ -26,6 +26,8 @@ export interface PipeBuildOptions {
   workerMemoryMb?: number;
   /** Deepest nesting of objects/arrays a GeoJSON feature may have (default DEFAULT_MAX_NESTING). */
   maxNesting?: number;
+  /** Largest GeoJSON feature read, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES). */
+  maxFeatureBytes?: number;
   command: string;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;
