@@ -242,41 +242,74 @@ describe('hostile input: a clear error or a bounded cost', () => {
   );
 
   it(
+    'a 40 MB feature is skipped with FEATURE_TOO_LARGE before it reaches a worker (GeoJSON and NDJSON); the run goes on',
+    async () => {
+      // Handed to a worker at its heap limit, one value this large aborts the whole process.
+      const heavy = building('heavy', lon, lat, { height: 30, note: 'x'.repeat(40_000_000) });
+      const light = Array.from({ length: 5 }, (_, i) => building(`light-${i}`, lon + 0.001 * (i + 1), lat));
+      const geojson = join(work, 'huge-feature.geojson');
+      writeFileSync(geojson, JSON.stringify({ type: 'FeatureCollection', features: [light[0], heavy, ...light.slice(1)] }));
+      const ndjson = join(work, 'huge-feature.ndjson');
+      writeFileSync(ndjson, [light[0], heavy, ...light.slice(1)].map((f) => JSON.stringify(f)).join('\n'));
+      for (const [file, where] of [
+        [geojson, /at byte \d+\) is 38\.1 MB; features of at most 8\.0 MB are read \(--max-feature-mb\)/],
+        [ndjson, /at line 2\) is 38\.1 MB/],
+      ] as const) {
+        const out = join(work, `out-${file.split('/').pop()}`);
+        const { result, seconds } = await timed(() => runCli(['buildings', file, '--out', out, '--jobs', '2', '--worker-memory', '24']));
+        expect(result.code, result.stderr).toBe(0);
+        const report = readReport(out);
+        expect(report.skipped.map((s) => `${s.feature} ${s.code}`)).toEqual(['#1 FEATURE_TOO_LARGE']);
+        expect(report.skipped[0]!.message).toMatch(where);
+        expect(report.features.written).toBe(5);
+        expect(seconds).toBeLessThan(LIMIT / 1000);
+      }
+      const raised = await runCli(['buildings', ndjson, '--out', join(work, 'out-huge-raised'), '--jobs', '1', '--max-feature-mb', '64']);
+      expect(raised.code, raised.stderr).toBe(0);
+      expect(readReport(join(work, 'out-huge-raised')).features.written).toBe(6);
+    },
+    LIMIT,
+  );
+
+  it(
     'a tile that runs out of its worker memory: its features skipped with TILE_FAILED naming the tile, the rest written, the tileset valid',
     async () => {
-      // 60 buildings each with a 1 MB attribute (one tile's records: 60 MB, in a 24 MB worker
-      // heap) and, 35 km away (its own tile: tiles span at most 20 km), 50 ordinary ones.
-      const big = 'x'.repeat(1_000_000);
+      // 10 tall buildings (the root tile's own content, the most important) with a 2.5 MB
+      // attribute each: 25 MB of records in a 12 MB worker heap. 40 ordinary ones below them.
+      const note = 'x'.repeat(2_500_000);
       const features = [
-        ...Array.from({ length: 60 }, (_, i) => building(`heavy-${i}`, lon + (i % 10) * 0.0005, lat + Math.floor(i / 10) * 0.0005, { height: 30, note: big })),
-        ...Array.from({ length: 50 }, (_, i) => building(`light-${i}`, lon + 0.4 + (i % 10) * 0.0005, lat + Math.floor(i / 10) * 0.0005)),
+        ...Array.from({ length: 10 }, (_, i) => building(`heavy-${i}`, lon + i * 0.0005, lat, { height: 100, note })),
+        ...Array.from({ length: 40 }, (_, i) => building(`light-${i}`, lon + (i % 10) * 0.0005, lat + 0.001 + Math.floor(i / 10) * 0.0005)),
       ];
       const file = join(work, 'heavy.geojson');
       writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
       const out = join(work, 'out-heavy');
-      const { result, seconds } = await timed(() => runCli(['buildings', file, '--out', out, '--jobs', '2', '--worker-memory', '24']));
+      const { result, seconds } = await timed(() => runCli(['buildings', file, '--out', out, '--jobs', '2', '--worker-memory', '12', '--max-features', '20']));
       expect(result.code, result.stderr).toBe(0);
       noStackTrace(result.stderr);
       const report = readReport(out);
       const failed = report.skipped.filter((s) => s.code === 'TILE_FAILED');
       expect(failed.map((s) => s.feature).sort()).toEqual(
         features
-          .slice(0, 60)
+          .slice(0, 10)
           .map((f) => (f as { id: string }).id)
           .sort(),
       );
       expect(failed[0]!.file).toBe(file);
       expect(failed[0]!.message).toMatch(
-        /^not drawn: its tile "\d*" \(\d+ features\) could not be built: its worker thread ran out of memory \(heap limit 24 MB\)/,
+        /^not drawn: its tile "root" \(10 features\) could not be built: its worker thread ran out of memory \(heap limit 12 MB\)/,
       );
-      expect(report.features).toMatchObject({ read: 110, written: 50, skipped: 60 });
+      expect(report.features).toMatchObject({ read: 50, written: 40, skipped: 10 });
       const search = JSON.parse(readFileSync(join(out, 'search-index.json'), 'utf8')) as { ids: string[] };
       expect(search.ids.sort()).toEqual(
         features
-          .slice(60)
+          .slice(10)
           .map((f) => (f as { id: string }).id)
           .sort(),
       );
+      const tileset = JSON.parse(readFileSync(join(out, 'tileset.json'), 'utf8')) as { root: { content?: unknown; children: unknown[] } };
+      expect(tileset.root.content).toBeUndefined(); // the root's own content failed; its children stand
+      expect(tileset.root.children.length).toBe(4);
       expect(seconds).toBeLessThan(LIMIT / 1000);
       validation.add('heavy tile failed', join(out, 'tileset.json'));
     },

@@ -95,7 +95,13 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
 
     let sequence = 0;
     for (const [inputIndex, file] of options.inputs.entries()) {
-      const source = await openSource(file, { idField: options.idField, lod: options.lod, maxNesting: options.maxNesting, encoding: options.encoding });
+      const source = await openSource(file, {
+        idField: options.idField,
+        lod: options.lod,
+        maxNesting: options.maxNesting,
+        maxFeatureBytes: options.maxFeatureBytes,
+        encoding: options.encoding,
+      });
       const crs = crsFor(file, source.format, options.crs ?? source.declaredCrs);
       const outerRingClockwise = source.format.startsWith('Shapefile');
       let count = 0;
@@ -126,7 +132,12 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         const record = result.record;
         const id = ids.claim(record.id);
         if (id !== record.id) {
-          repaired({ file, feature: record.id, code: 'ID_DUPLICATE_RENAMED', message: `id "${record.id}" was used by an earlier feature of this run; this one is "${id}"` });
+          repaired({
+            file,
+            feature: record.id,
+            code: 'ID_DUPLICATE_RENAMED',
+            message: `id "${record.id}" was used by an earlier feature of this run; this one is "${id}"`,
+          });
           record.id = id;
           wasRepaired = true;
         }

@@ -5,7 +5,7 @@ import { capJobs } from '../build/capJobs.js';
 import { WorkerPoolError } from '../build/WorkerPoolError.js';
 import { DEFAULT_WORKER_MEMORY_MB } from '../build/WorkerPool.js';
 import { OutputTargetError } from '../output/OutputTargetError.js';
-import { DEFAULT_MAX_NESTING, MIN_MAX_NESTING } from '../readers/jsonNesting.js';
+import { DEFAULT_MAX_FEATURE_BYTES, DEFAULT_MAX_NESTING, MIN_MAX_NESTING } from '../readers/featureLimits.js';
 import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
@@ -76,6 +76,9 @@ Options:
   --max-nesting <n>       GeoJSON: deepest nesting of objects/arrays a feature may have, the
                           feature being level 1 and a MultiPolygon's positions level 6 (default
                           ${DEFAULT_MAX_NESTING}, at least ${MIN_MAX_NESTING}); a deeper feature is skipped (NESTING_TOO_DEEP)
+  --max-feature-mb <n>    GeoJSON: largest feature read, MB of JSON (default ${DEFAULT_MAX_FEATURE_BYTES / 1024 / 1024}); a larger one
+                          is skipped (FEATURE_TOO_LARGE). Above 16, one huge value can abort the
+                          run from a worker thread instead of failing its tile
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
   --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings
@@ -116,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
         jobs: { type: 'string' },
         'worker-memory': { type: 'string' },
         'max-nesting': { type: 'string' },
+        'max-feature-mb': { type: 'string' },
         encoding: { type: 'string' },
         'max-ring-vertices': { type: 'string' },
         origin: { type: 'string' },
@@ -159,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
     const maxNesting = positiveInt(values['max-nesting'], '--max-nesting') ?? DEFAULT_MAX_NESTING;
     if (maxNesting < MIN_MAX_NESTING)
       throw new UsageError(`--max-nesting must be at least ${MIN_MAX_NESTING} (a MultiPolygon's positions are 6 levels deep), got ${maxNesting}`);
+    const maxFeatureMb = positiveInt(values['max-feature-mb'], '--max-feature-mb');
+    const maxFeatureBytes = maxFeatureMb !== undefined ? maxFeatureMb * 1024 * 1024 : DEFAULT_MAX_FEATURE_BYTES;
     const progress = progressBar(values.quiet === true || !process.stderr.isTTY);
     if (command === 'pipes') {
       const report = await buildPipes({
@@ -177,6 +183,7 @@ export async function main(argv: string[]): Promise<number> {
         jobs,
         workerMemoryMb,
         maxNesting,
+        maxFeatureBytes,
         command: ['cim-twin', ...argv].join(' '),
         onProgress: progress.update,
       });
@@ -202,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
       jobs,
       workerMemoryMb,
       maxNesting,
+      maxFeatureBytes,
       tiling: { ...DEFAULT_TILING, maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures },
       command: ['cim-twin', ...argv].join(' '),
       onProgress: progress.update,

@@ -127,7 +127,13 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         });
         continue;
       }
-      const source = await openSource(file, { idField: undefined, lod: undefined, maxNesting: options.maxNesting, encoding: options.encoding });
+      const source = await openSource(file, {
+        idField: undefined,
+        lod: undefined,
+        maxNesting: options.maxNesting,
+        maxFeatureBytes: options.maxFeatureBytes,
+        encoding: options.encoding,
+      });
       const crsSpec = options.crs ?? source.declaredCrs ?? (source.format.startsWith('GeoJSON') ? 'CRS84' : undefined);
       if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
       const crs = crsOf(file, crsSpec);
@@ -366,16 +372,16 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
   };
 }
 
-/** A valve point of a survey (阀门…); an EPANET valve is its link, its symbol point is no second valve. */
-function isSurveyedValve(point: PipePoint): boolean {
-  return /阀/.test(point.appurtenance ?? '') && point.attributes['epanetType'] === undefined;
-}
-
 /** The input file of each segment and point, by id (to name the file of a feature whose tile failed). */
 function inputFileById(segments: readonly PipeSegment[], points: readonly PipePoint[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const feature of [...segments, ...points]) if (!files.has(feature.id)) files.set(feature.id, feature.origin.file);
   return files;
+}
+
+/** A valve point of a survey (阀门…); an EPANET valve is its link, its symbol point is no second valve. */
+function isSurveyedValve(point: PipePoint): boolean {
+  return /阀/.test(point.appurtenance ?? '') && point.attributes['epanetType'] === undefined;
 }
 
 function crsOf(file: string, spec: string): Crs {

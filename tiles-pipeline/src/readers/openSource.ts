@@ -10,6 +10,8 @@ export interface ReadOptions {
   lod: string | undefined;
   /** GeoJSON: deepest nesting a feature may have (default DEFAULT_MAX_NESTING); deeper ones are skipped. */
   maxNesting?: number | undefined;
+  /** GeoJSON: largest feature, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES); larger ones are skipped. */
+  maxFeatureBytes?: number | undefined;
   /** Code page of .dbf text, overriding .cpg and the language driver (GeoJSON and CityJSON are UTF-8 by their specs). */
   encoding?: string | undefined;
 }
@@ -25,16 +27,16 @@ export async function openSource(file: string, options: ReadOptions): Promise<Op
   const lineDelimited = /\.(ndjson|geojsonl|geojsonseq|geojsons|jsonl)$/.test(lower);
   if (lineDelimited) {
     if (/"type"\s*:\s*"CityJSON"/.test(firstLine)) return readCityJsonSeq(file, options.lod);
-    return readGeoJsonLines(file, options.idField, options.maxNesting);
+    return readGeoJsonLines(file, options.idField, options);
   }
   if (/\.(json|geojson|cityjson)$/.test(lower)) {
     if (/"type"\s*:\s*"CityJSON"/.test(head) || /"CityObjects"\s*:/.test(head)) return readCityJson(file, options.lod);
-    return readGeoJson(file, options.idField, options.maxNesting);
+    return readGeoJson(file, options.idField, options);
   }
   if (!head.trimStart().startsWith('{')) {
     throw new InputFileError(file, 'unknown input format: expected .geojson, .json, .ndjson/.geojsonl, .city.json, .city.jsonl or .shp');
   }
-  return readGeoJson(file, options.idField, options.maxNesting);
+  return readGeoJson(file, options.idField, options);
 }
 
 async function readHead(file: string): Promise<string> {

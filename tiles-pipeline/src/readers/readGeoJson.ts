@@ -1,13 +1,22 @@
 import { InputFileError } from './InputFileError.js';
 import type { OpenedSource, SourceFeature } from './SourceFeature.js';
 import { geoJsonFeatureToSource } from './geoJsonFeatureToSource.js';
-import { DEFAULT_MAX_NESTING, nestingTooDeep, propertiesNestTooDeep } from './jsonNesting.js';
+import {
+  byteLengthBeyond,
+  DEFAULT_MAX_FEATURE_BYTES,
+  DEFAULT_MAX_NESTING,
+  featureTooLarge,
+  type FeatureLimits,
+  nestingTooDeep,
+  propertiesNestTooDeep,
+} from './featureLimits.js';
 import { type ScannedElement, streamFeatureCollection } from './streamFeatureCollection.js';
 import { readLineBatches } from './readLines.js';
 
-/** A GeoJSON FeatureCollection, streamed feature by feature; features nesting deeper than `maxNesting` are skipped. */
-export async function readGeoJson(file: string, idField: string | undefined, maxNesting = DEFAULT_MAX_NESTING): Promise<OpenedSource> {
-  const scan = streamFeatureCollection(file, { maxNesting });
+/** A GeoJSON FeatureCollection, streamed feature by feature; features beyond the limits are skipped. */
+export async function readGeoJson(file: string, idField: string | undefined, limits: FeatureLimits = {}): Promise<OpenedSource> {
+  const { maxNesting = DEFAULT_MAX_NESTING, maxFeatureBytes = DEFAULT_MAX_FEATURE_BYTES } = limits;
+  const scan = streamFeatureCollection(file, { maxNesting, maxFeatureBytes });
   const iterator = scan.elements();
   // Read the first feature now so members before "features" (crs) are known up front.
   const first = await iterator.next();
@@ -15,9 +24,11 @@ export async function readGeoJson(file: string, idField: string | undefined, max
   async function* features(): AsyncGenerator<SourceFeature> {
     if (first.done) return;
     const toSource = (element: ScannedElement): SourceFeature =>
-      element.nesting !== undefined
-        ? nestingTooDeep(file, `#${element.index}`, maxNesting, { depth: element.nesting, position: `byte ${element.byteOffset}` })
-        : geoJsonFeatureToSource(element.value, file, element.index, idField);
+      element.bytes !== undefined
+        ? featureTooLarge(file, `#${element.index}`, maxFeatureBytes, element.bytes, `byte ${element.byteOffset}`)
+        : element.nesting !== undefined
+          ? nestingTooDeep(file, `#${element.index}`, maxNesting, { depth: element.nesting, position: `byte ${element.byteOffset}` })
+          : geoJsonFeatureToSource(element.value, file, element.index, idField);
     yield toSource(first.value);
     for await (const element of { [Symbol.asyncIterator]: () => iterator }) yield toSource(element);
     if (crsName(scan.header['crs'], file) !== declaredCrs) {
@@ -27,13 +38,19 @@ export async function readGeoJson(file: string, idField: string | undefined, max
   return { format: 'GeoJSON', declaredCrs, features: features() };
 }
 
-/** Newline-delimited GeoJSON (one Feature per line; GeoJSONSeq record separators tolerated); features whose properties nest deeper than `maxNesting` are skipped. */
-export function readGeoJsonLines(file: string, idField: string | undefined, maxNesting = DEFAULT_MAX_NESTING): OpenedSource {
+/** Newline-delimited GeoJSON (one Feature per line; GeoJSONSeq record separators tolerated); features beyond the limits are skipped. */
+export function readGeoJsonLines(file: string, idField: string | undefined, limits: FeatureLimits = {}): OpenedSource {
+  const { maxNesting = DEFAULT_MAX_NESTING, maxFeatureBytes = DEFAULT_MAX_FEATURE_BYTES } = limits;
   async function* features(): AsyncGenerator<SourceFeature> {
     let index = 0;
     for await (const batch of readLineBatches(file)) {
       for (const line of batch) {
         const text = line.text.charCodeAt(0) === 0x1e ? line.text.slice(1) : line.text;
+        const bytes = byteLengthBeyond(text, maxFeatureBytes);
+        if (bytes !== undefined) {
+          yield featureTooLarge(file, `#${index++}`, maxFeatureBytes, bytes, `line ${line.number}`);
+          continue;
+        }
         let value: unknown;
         try {
           value = JSON.parse(text);

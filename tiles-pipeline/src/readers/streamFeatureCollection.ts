@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { InputFileError } from './InputFileError.js';
 import { decodeUtf8 } from './decodeUtf8.js';
-import { DEFAULT_MAX_NESTING } from './jsonNesting.js';
+import { DEFAULT_MAX_FEATURE_BYTES, DEFAULT_MAX_NESTING } from './featureLimits.js';
 
 const OPEN_BRACE = 0x7b,
   CLOSE_BRACE = 0x7d,
@@ -14,12 +14,14 @@ const QUOTE = 0x22,
 
 export interface ScannedElement {
   index: number;
-  /** The parsed element; undefined when it nests too deep (see `nesting`). */
+  /** The parsed element; undefined when it was refused (see `nesting` and `bytes`). */
   value: unknown;
   /** Byte offset of the element in the file. */
   byteOffset: number;
   /** Set when the element nests deeper than maxNesting (its depth, the element being level 1): it was not parsed. */
   nesting?: number;
+  /** Set when the element is larger than maxFeatureBytes (its size): it was neither kept in memory nor parsed. */
+  bytes?: number;
 }
 
 export interface FeatureCollectionScan {
@@ -33,10 +35,14 @@ export interface FeatureCollectionScan {
  * on its own with the native JSON.parse: memory is bounded by one feature, and errors carry the
  * byte and line position. (stream-json parses token by token, ~10x slower here, without positions.)
  * An element nesting deeper than `maxNesting` is not parsed (JSON.parse of deep nesting is slow and
- * what reads it next recurses): it comes with `nesting` set. A member outside "features" that
+ * what reads it next recurses): it comes with `nesting` set; one larger than `maxFeatureBytes` is
+ * not even held in memory: it comes with `bytes` set. A member outside "features" nested that
  * deep is a file error.
  */
-export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX_NESTING }: { maxNesting?: number } = {}): FeatureCollectionScan {
+export function streamFeatureCollection(
+  file: string,
+  { maxNesting = DEFAULT_MAX_NESTING, maxFeatureBytes = DEFAULT_MAX_FEATURE_BYTES }: { maxNesting?: number; maxFeatureBytes?: number } = {},
+): FeatureCollectionScan {
   const header: Record<string, unknown> = {};
   async function* elements(): AsyncGenerator<ScannedElement> {
     let depth = 0;
@@ -58,6 +64,22 @@ export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX
     let topClosed = false;
     let sawAnything = false;
     let deepest = 0; // deepest level inside the current element of "features" (the element: 1)
+    let oversize = false; // the current element of "features" outgrew maxFeatureBytes: its bytes are not kept
+    /** The current element of "features", ending before `end`: parsed, or refused as too large or too deep. */
+    const element = (end: number, chunk: Buffer): ScannedElement => {
+      const bytes = end - tokenStart;
+      const refused: ScannedElement | undefined =
+        oversize || bytes > maxFeatureBytes
+          ? { index, value: undefined, byteOffset: tokenStart, bytes }
+          : deepest > maxNesting
+            ? { index, value: undefined, byteOffset: tokenStart, nesting: deepest }
+            : undefined;
+      const scanned = refused ?? { index, value: parse(take(tokenStart, end, chunk), tokenStart), byteOffset: tokenStart };
+      index++;
+      oversize = false;
+      deepest = 0;
+      return scanned;
+    };
 
     const fail = (reason: string, at: number): never => {
       throw new InputFileError(file, reason, `byte ${at} (line ${lines})`);
@@ -176,7 +198,7 @@ export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX
         }
         if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (scalarElement && inFeatures && depth === 2) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(element(at, chunk));
             tokenStart = -1;
             scalarElement = false;
             commaPending = true;
@@ -193,11 +215,7 @@ export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX
             }
             member = 'next';
           } else if (inFeatures && depth === 2) {
-            pending.push(
-              deepest > maxNesting
-                ? { index: index++, value: undefined, byteOffset: tokenStart, nesting: deepest }
-                : { index: index++, value: parse(take(tokenStart, at + 1, chunk), tokenStart), byteOffset: tokenStart },
-            );
+            pending.push(element(at + 1, chunk));
             tokenStart = -1;
             commaPending = true;
           }
@@ -213,7 +231,7 @@ export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX
             continue;
           }
           if (scalarElement) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(element(at, chunk));
             tokenStart = -1;
             scalarElement = false;
             commaPending = true;
@@ -222,8 +240,12 @@ export function streamFeatureCollection(file: string, { maxNesting = DEFAULT_MAX
           commaPending = false;
         }
       }
-      // Keep the bytes of the unfinished token for the next chunk.
-      if (tokenStart >= 0) {
+      // Keep the bytes of the unfinished token for the next chunk (not those of a feature already too large).
+      if (tokenStart >= 0 && inFeatures && (oversize || offset + chunk.length - tokenStart > maxFeatureBytes)) {
+        oversize = true;
+        carry = Buffer.alloc(0);
+        carryOffset = offset + chunk.length;
+      } else if (tokenStart >= 0) {
         carry = tokenStart >= offset ? Buffer.from(chunk.subarray(tokenStart - offset)) : Buffer.concat([carry.subarray(tokenStart - carryOffset), chunk]);
         carryOffset = tokenStart;
       } else {
