@@ -19,6 +19,7 @@ import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import type { BuildOptions } from './BuildOptions.js';
 import { checkInputFiles } from './checkInputFiles.js';
+import { recordTooLarge } from './recordTooLarge.js';
 import { tileFailedMessage } from './tileFailedMessage.js';
 import { withoutFailedTiles } from './withoutFailedTiles.js';
 import { WorkerTaskError } from './WorkerTaskError.js';
@@ -125,6 +126,11 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         const result = normalizeBuilding(feature, { crs, options, outerRingClockwise, sequence });
         if (!result.ok) {
           skip(result.issue); // its repairs are moot: it is not written
+          continue;
+        }
+        const tooLarge = recordTooLarge(result.record, file);
+        if (tooLarge) {
+          skip(tooLarge);
           continue;
         }
         let wasRepaired = result.repairs.length > 0;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
 import { capJobs } from '../build/capJobs.js';
+import { MAX_RECORD_TEXT } from '../build/recordTooLarge.js';
 import { WorkerPoolError } from '../build/WorkerPoolError.js';
 import { DEFAULT_WORKER_MEMORY_MB } from '../build/WorkerPool.js';
 import { OutputTargetError } from '../output/OutputTargetError.js';
@@ -77,8 +78,8 @@ Options:
                           feature being level 1 and a MultiPolygon's positions level 6 (default
                           ${DEFAULT_MAX_NESTING}, at least ${MIN_MAX_NESTING}); a deeper feature is skipped (NESTING_TOO_DEEP)
   --max-feature-mb <n>    GeoJSON: largest feature read, MB of JSON (default ${DEFAULT_MAX_FEATURE_BYTES / 1024 / 1024}); a larger one
-                          is skipped (FEATURE_TOO_LARGE). Above 16, one huge value can abort the
-                          run from a worker thread instead of failing its tile
+                          is skipped unread (FEATURE_TOO_LARGE), as is a building with more than
+                          ${MAX_RECORD_TEXT / 1e6}M characters of attribute text (which could abort a worker)
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
   --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings

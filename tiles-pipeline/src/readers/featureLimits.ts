@@ -13,12 +13,10 @@ export const MIN_MAX_NESTING = 6;
 
 /**
  * Largest GeoJSON feature (its JSON text, bytes) that is read; `--max-feature-mb` changes it.
- * A footprint at the largest ring the readers take (100k vertices) is ~3 MB. The bound is what
- * keeps a worker's out-of-memory a failure of its tile: Node gives a worker at its heap limit
- * 16 MB of leeway to end cleanly, and one larger value (a 40 MB attribute) aborts the whole
- * process instead.
+ * It bounds what one feature costs this thread (the text, its parse): a 1M-vertex ring, which
+ * the readers simplify, is ~30 MB. A larger one is neither kept in memory nor parsed.
  */
-export const DEFAULT_MAX_FEATURE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_FEATURE_BYTES = 64 * 1024 * 1024;
 
 /** The limits a GeoJSON reader applies to each feature (defaults above when unset). */
 export interface FeatureLimits {

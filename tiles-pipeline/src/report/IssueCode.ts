@@ -30,7 +30,7 @@ export const SKIP_CODES = [
   'ELEVATION_ABSURD', // 地面高程 (ground elevation) not a height on Earth
   'COORDINATE_OUTLIER', // far outside the rest of the data set (e.g. an EPANET node 1e15 units away)
   'NESTING_TOO_DEEP', // JSON nested deeper than --max-nesting (not parsed, or its properties not read)
-  'FEATURE_TOO_LARGE', // its JSON is larger than --max-feature-mb (not read)
+  'FEATURE_TOO_LARGE', // its JSON is larger than --max-feature-mb (not read), or a building's attribute text is too long to build
   'TILE_FAILED', // its tile could not be built (its worker ran out of memory, or threw): not drawn
 ] as const;
 
