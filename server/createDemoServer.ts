@@ -1,40 +1,40 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { CompressedFiles } from './CompressedFiles.js';
+import { createBoundedServer, type ServerTimeouts } from './createBoundedServer.js';
+import { HttpError } from './HttpError.js';
+import { MQTT_WEBSOCKET_PATH } from './live/mqttWebSocketPath.js';
 import type { DemoPaths } from './prepareDemo.js';
 import type { UserTileset } from './deployment/userTilesets.js';
-import { viewerConfigFromEnv } from './viewerConfig.js';
+import { publicBaseFromEnv } from './publicBaseFromEnv.js';
+import { securityHeaders } from './securityHeaders.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
+import { viewerConfigFromEnv } from './viewerConfig.js';
 
-/**
- * Content-Security-Policy of the viewer page: everything from our own origin (Cesium's
- * workers and assets included); inline styles only because Cesium's widgets inject them.
- * An online basemap host, when configured, is added to img-src/connect-src.
- */
-export function contentSecurityPolicy(extraHosts: readonly string[] = []): string {
-  const hosts = extraHosts.join(' ');
-  return [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'", // WebAssembly decoders (meshopt, Draco); JS eval stays forbidden
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob: ${hosts}`.trim(),
-    `connect-src 'self' ${hosts}`.trim(),
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "frame-ancestors 'self'",
-  ].join('; ');
+export interface DemoServerOptions {
+  /** CIM_* settings (viewer config, CIM_PUBLIC_URL). */
+  env?: Record<string, string | undefined>;
+  /** The live API (SensorThings); returns false for paths that are not its own. */
+  api?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+  /** Paths served by 'upgrade' listeners (default: the embedded broker's WebSocket). */
+  upgradePaths?: readonly string[];
+  timeouts?: Partial<ServerTimeouts>;
+  /** Kept compressed bodies (one per server by default; pass one to read its counters). */
+  compressedFiles?: CompressedFiles;
+  log?: (message: string) => void;
+  /** Tileset folders given with `--tileset`, served under /tiles/user/<name>/. */
+  userTilesets?: readonly UserTileset[];
 }
 
-export function createDemoServer(
-  paths: DemoPaths,
-  options: {
-    env?: Record<string, string | undefined>;
-    api?: (request: IncomingMessage, response: ServerResponse) => boolean;
-    /** Tileset folders given with `--tileset`, served under /tiles/user/<name>/. */
-    userTilesets?: readonly UserTileset[];
-  } = {},
-): Server {
-  const { config, hosts } = viewerConfigFromEnv(options.env ?? {}, options.userTilesets);
+/**
+ * The demo's HTTP server: /healthz, /config.json, the live API, tiles, ground data and the
+ * viewer, inside one error boundary (createBoundedServer) with the security headers on every
+ * response.
+ */
+export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = {}): Server {
+  const env = options.env ?? {};
+  const { config, hosts } = viewerConfigFromEnv(env, options.userTilesets);
   const configJson = JSON.stringify(config);
+  const compressed = options.compressedFiles ?? new CompressedFiles();
   const mounts: StaticMount[] = [
     ...(options.userTilesets ?? []).map((tileset): StaticMount => ({
       prefix: `/tiles/user/${tileset.name}/`,
@@ -52,27 +52,25 @@ export function createDemoServer(
       cacheControl: (p) => (p.startsWith('assets/') ? 'public, max-age=31536000, immutable' : p.startsWith('cesium/') ? 'public, max-age=86400' : 'no-cache'),
     },
   ];
-  const csp = contentSecurityPolicy(hosts);
-  return createServer((request, response) => {
-    if (request.url === '/healthz') {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
-      return;
-    }
-    if (request.url === '/config.json') {
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(configJson);
-      return;
-    }
-    if (options.api?.(request, response)) return;
-    response.setHeader('Content-Security-Policy', csp);
-    response.setHeader('Referrer-Policy', 'no-referrer');
-    serveStatic(mounts, request, response)
-      .then((served) => {
-        if (!served) response.writeHead(404).end('not found');
-      })
-      .catch((error: unknown) => {
-        console.error('request failed:', request.url, error);
-        if (!response.headersSent) response.writeHead(500).end('internal error');
-        else response.destroy();
-      });
-  });
+  return createBoundedServer(
+    {
+      headers: securityHeaders(hosts),
+      upgradePaths: new Set(options.upgradePaths ?? [MQTT_WEBSOCKET_PATH]),
+      publicBase: publicBaseFromEnv(env),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    },
+    async (request, response, target) => {
+      if (target.path === '/healthz') {
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"ok":true}');
+        return;
+      }
+      if (target.path === '/config.json') {
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(configJson);
+        return;
+      }
+      if (await options.api?.(request, response)) return;
+      if (!(await serveStatic(mounts, request, response, compressed))) throw new HttpError(404, 'not found');
+    },
+  );
 }

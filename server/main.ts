@@ -1,10 +1,15 @@
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDemoServer } from './createDemoServer.js';
+import { listenOn } from './listenOn.js';
+import { portFromEnv } from './portFromEnv.js';
 import { demoPaths, prepareDemo } from './prepareDemo.js';
+import { publicBaseFromEnv } from './publicBaseFromEnv.js';
+import { type ListenSetting, StartupError } from './StartupError.js';
 import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
-import { type UserTileset, userTileset, UserTilesetError } from './deployment/userTilesets.js';
-import { ConfigError } from './viewerConfig.js';
+import { userTileset } from './deployment/userTilesets.js';
+import { viewerConfigFromEnv } from './viewerConfig.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,65 +18,111 @@ function flag(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? process.argv[at + 1]?.replace(/\/s$/, '') : undefined;
 }
-const sensors = flag('sensors') ?? process.env['SIM_SENSORS'];
-const rate = flag('rate') ?? process.env['SIM_RATE'];
-const host = process.env['HOST'] ?? '127.0.0.1';
-const port = Number(process.env['PORT'] ?? 8080);
+
 /** `npm start -- --tileset <dir> [--tileset <dir>…]`: tilesets the user built, shown first. */
 function flags(name: string): string[] {
   return process.argv.flatMap((arg, i) => (arg === `--${name}` && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
 }
-let userTilesets: UserTileset[];
-try {
-  userTilesets = flags('tileset').map((dir, i) => userTileset(dir, i + 1));
-} catch (error) {
-  if (!(error instanceof UserTilesetError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const paths = demoPaths(root);
-await prepareDemo(paths);
-let liveApi: LiveBackbone['api'] | undefined;
-let server: ReturnType<typeof createDemoServer>;
-try {
-  server = createDemoServer(paths, { env: process.env, api: (request, response) => liveApi?.(request, response) ?? false, userTilesets });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-await new Promise<void>((resolve) => server.listen(port, host, resolve));
-const shown = host.includes(':') ? `[${host}]` : host;
-console.log(`CIM Twin demo: http://${shown}:${port}/`);
-for (const tileset of userTilesets)
-  console.log(`  your tileset ${tileset.dir}: first in the layer panel and the views ("${tileset.bookmark.label as string}")`);
-// The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
-let live: LiveBackbone | undefined;
-if (process.env['CIM_LIVE'] !== 'off' && !process.env['CIM_MQTT_URL']) {
-  const mqttPort = Number(process.env['MQTT_PORT'] ?? 1883);
-  const publisher = process.env['CIM_MQTT_PASSWORD']
-    ? { username: process.env['CIM_MQTT_USER'] ?? 'publisher', password: process.env['CIM_MQTT_PASSWORD'] }
-    : undefined;
-  live = await startLiveBackbone({
-    http: server,
-    generatedDir: paths.groundDir,
-    mqttPort,
-    mqttHost: process.env['MQTT_HOST'] ?? '127.0.0.1',
-    ...(publisher ? { publisher } : {}),
-    ...(sensors ? { sensors: Number(sensors) } : {}),
-    ...(process.env['CIM_STALE_AFTER_SECONDS'] ? { staleAfterSeconds: Number(process.env['CIM_STALE_AFTER_SECONDS']) } : {}),
-    simulator: process.env['SIMULATOR'] === 'off' ? false : { ...(rate ? { rate: Number(rate) } : {}) },
-  });
-  liveApi = live.api;
+
+async function start(env: Record<string, string | undefined>): Promise<void> {
+  const userTilesets = flags('tileset').map((dir, i) => userTileset(dir, i + 1));
+  viewerConfigFromEnv(env, userTilesets); // a config that cannot be used stops us here, before the build
+  const sensors = flag('sensors') ?? env['SIM_SENSORS'];
+  const rate = flag('rate') ?? env['SIM_RATE'];
+  const http: ListenSetting = {
+    service: 'HTTP',
+    host: env['HOST'] ?? '127.0.0.1',
+    port: portFromEnv(env, 'PORT', 8080).port,
+    portVariable: 'PORT',
+    hostVariable: 'HOST',
+  };
+  const withLive = env['CIM_LIVE'] !== 'off' && !env['CIM_MQTT_URL'];
+  const mqttPort = portFromEnv(env, 'MQTT_PORT', 1883);
+  const mqtt: ListenSetting = {
+    service: 'MQTT TCP',
+    host: env['MQTT_HOST'] ?? '127.0.0.1',
+    port: mqttPort.port,
+    portVariable: 'MQTT_PORT',
+    hostVariable: 'MQTT_HOST',
+  };
+  publicBaseFromEnv(env); // a malformed CIM_PUBLIC_URL stops us here, not at the first request
+  // Settings and ports are checked before the build, which may take minutes.
+  await tryPort(http);
+  // A port the operator chose is a contract with the devices: taken, we stop. The default one
+  // taken (a second demo on this machine) gets any free port, and the banner says which.
+  let mqttMovedFrom: number | undefined;
+  if (
+    withLive &&
+    !mqttPort.explicit &&
+    !(await tryPort(mqtt).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    mqttMovedFrom = mqtt.port;
+    mqtt.port = 0;
+  } else if (withLive) await tryPort(mqtt);
+
+  const paths = demoPaths(root);
+  await prepareDemo(paths);
+  let liveApi: LiveBackbone['api'] | undefined;
+  const server = createDemoServer(paths, { env, api: (request, response) => liveApi?.(request, response) ?? false, userTilesets });
+  await listenOn(server, http);
+  const shown = http.host.includes(':') ? `[${http.host}]` : http.host;
   console.log(
-    `Live: ${live.catalog.length} sensors; MQTT over WebSocket at /mqtt, TCP for devices on ${process.env['MQTT_HOST'] ?? '127.0.0.1'}:${live.broker.tcpPort()} ` +
-      `(publisher "${live.publisher.username}"${publisher ? '' : ', password generated for this run: set CIM_MQTT_USER/CIM_MQTT_PASSWORD for devices'}); SensorThings API at /v1.1`,
+    `CIM Twin demo: http://${shown}:${(server.address() as AddressInfo).port}/${env['CIM_PUBLIC_URL'] ? ` (public URL ${env['CIM_PUBLIC_URL']})` : ''}`,
   );
+  for (const tileset of userTilesets) console.log(`  your tileset ${tileset.dir}: first in the layer panel and the views`);
+  // The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
+  let live: LiveBackbone | undefined;
+  if (withLive) {
+    const publisher = env['CIM_MQTT_PASSWORD'] ? { username: env['CIM_MQTT_USER'] ?? 'publisher', password: env['CIM_MQTT_PASSWORD'] } : undefined;
+    live = await startLiveBackbone({
+      http: server,
+      generatedDir: paths.groundDir,
+      mqttPort: mqtt.port,
+      mqttHost: mqtt.host,
+      ...(publisher ? { publisher } : {}),
+      ...(sensors ? { sensors: Number(sensors) } : {}),
+      ...(env['CIM_STALE_AFTER_SECONDS'] ? { staleAfterSeconds: Number(env['CIM_STALE_AFTER_SECONDS']) } : {}),
+      simulator: env['SIMULATOR'] === 'off' ? false : { ...(rate ? { rate: Number(rate) } : {}) },
+    }).catch((error: unknown) => {
+      throw StartupError.fromListenError(error, mqtt);
+    });
+    liveApi = live.api;
+    if (mqttMovedFrom !== undefined)
+      console.log(
+        `MQTT TCP port ${mqttMovedFrom} is in use (another CIM Twin?): devices connect on port ${live.broker.tcpPort()} instead; set MQTT_PORT to choose one`,
+      );
+    console.log(
+      `Live: ${live.catalog.length} sensors; MQTT over WebSocket at /mqtt, TCP for devices on ${mqtt.host}:${live.broker.tcpPort()} ` +
+        `(publisher "${live.publisher.username}"${publisher ? '' : ', password generated for this run: set CIM_MQTT_USER/CIM_MQTT_PASSWORD for devices'}); SensorThings API at /v1.1`,
+    );
+  }
+  const stop = (): void => {
+    void live?.close();
+    server.close();
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
-const stop = (): void => {
-  void live?.close();
-  server.close();
-  server.closeAllConnections();
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+
+/** Listens on the setting's port for a moment: a StartupError naming its variable when it is taken. */
+async function tryPort(setting: ListenSetting): Promise<void> {
+  const probe = createNetServer();
+  try {
+    await listenOn(probe, setting);
+  } finally {
+    await new Promise((resolve) => probe.close(resolve)); // released before the real server listens
+  }
+}
+
+try {
+  await start(process.env);
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  // The operator's mistake, not ours: one line that says what to change, no stack.
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,3 +1,4 @@
+import { StartupError } from './StartupError.js';
 import { readFileSync } from 'node:fs';
 import { OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
 import { viewerConfigProblems, type BasemapConfig, type LiveFeedConfig, type ViewerConfig } from '../workers/formats/viewerConfig.js';
@@ -5,7 +6,7 @@ import { demoViewerConfig } from './deployment/demoViewerConfig.js';
 import type { UserTileset } from './deployment/userTilesets.js';
 
 /** A deployment setting that cannot be used: one sentence for the operator, no stack trace. */
-export class ConfigError extends Error {}
+export class ConfigError extends StartupError {}
 
 /**
  * The viewer's /config.json: the deployment's config file (CIM_CONFIG) or the Nankai demo's,

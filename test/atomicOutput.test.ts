@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSeeds, GENERATED_DIR } from '../seeds/generator/main.js';
-import { validateTileset } from '../tiles-pipeline/src/validation/validateTileset.js';
+import { checkContentInRegions } from '../tiles-pipeline/src/validation/checkContentInRegions.js';
 import { runCli } from './support/runCli.js';
 
 const bin = join(import.meta.dirname, '../tiles-pipeline/bin/cim-twin.mjs');
@@ -42,10 +42,10 @@ describe('atomic output', () => {
       const now = readFileSync(join(out, 'tileset.json'), 'utf8');
       if (now !== before) {
         // The run got to its end before the kill: then the new tileset is complete too.
-        expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+        expect(await checkContentInRegions(join(out, 'tileset.json'))).toEqual([]);
         return;
       }
-      expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+      expect(await checkContentInRegions(join(out, 'tileset.json'))).toEqual([]);
     }
   }, 120_000);
 
@@ -54,6 +54,6 @@ describe('atomic output', () => {
     expect(result.code).toBe(0);
     const builds = readdirSync(join(dirname(out), '.tiles.builds'));
     expect(builds.length).toBe(1); // only the current build; no staging leftovers
-    expect(await validateTileset(join(out, 'tileset.json'))).toEqual([]);
+    expect(await checkContentInRegions(join(out, 'tileset.json'))).toEqual([]);
   });
 });

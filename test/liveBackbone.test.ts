@@ -111,6 +111,23 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await device.endAsync();
   });
 
+  it("/api/live/stats shows the broker's protection counters (test/liveBrokerLimits.test.ts attacks them)", async () => {
+    const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
+    await device.publishAsync(observationsTopic(12), observation(1, new Date('2999-01-01T00:00:00Z')), { qos: 1 });
+    await device.endAsync();
+    const stats = (await (await fetch(`${server.url}/api/live/stats`)).json()) as Record<string, unknown>;
+    const counter = expect.any(Number) as unknown;
+    expect(stats).toMatchObject({
+      futureReadings: 1,
+      expiredReadings: counter,
+      oversizedPackets: counter,
+      slowClientsDropped: counter,
+      persistentSessionsRefused: counter,
+      failedLogins: counter,
+      loginsLockedOut: counter,
+    });
+  });
+
   it('viewers read one batched message per window on the feed topic; nobody but the broker publishes there', async () => {
     const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
     const batches: ObservationBatch[] = [];

@@ -7,6 +7,7 @@ import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { cameraPath, measure, printLiveLayerCost, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
 import { launchBrowser } from '../../test/support/launchBrowser.js';
+import { type HugePublishResult, startNonReaders, streamHugePublish } from '../../test/support/mqttAttacks.js';
 import { openViewer, type CimTwinApi } from '../../test/support/viewerPage.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
 import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
@@ -21,6 +22,10 @@ import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../../workers/l
  * 5k/s, the viewer's frame time along bench:viewer's camera path with the live layer on vs off
  * (FRAME_RUNS alternating runs each; 0 skips it). Also last values lost, server CPU and RSS over time. Latencies are stamped
  * at publish (phenomenonTime) and read on the same machine clock.
+ * ATTACK=on (default) repeats each row under attack, as issue 18 probed the broker: 4 subscribers
+ * that never read (1 TCP, 3 WebSocket, subscribed to everything readable) from the start of the
+ * measured window and one 100 MB PUBLISH over TCP a third of the way in; it prints the normal
+ * clients' figures against the row without attack, and the broker's counters (ATTACK=off: none).
  */
 const DURATION = Number(process.env['DURATION'] ?? 60);
 const RATES = (process.env['RATES'] ?? '2000,5000,10000').split(',').map(Number);
@@ -30,6 +35,8 @@ const SENSORS = Number(process.env['SENSORS'] ?? 20000);
 const FEED = process.env['FEED'] === 'sensorthings' ? 'sensorthings' : 'batched';
 const WITH_BROWSER = process.env['BROWSER'] !== 'off';
 const FRAME_RUNS = WITH_BROWSER ? Number(process.env['FRAME_RUNS'] ?? 2) : 0;
+const WITH_ATTACK = process.env['ATTACK'] !== 'off';
+const HUGE_PUBLISH_BYTES = 100 * 1024 * 1024;
 const root = join(import.meta.dirname, '../..');
 type Win = { cimTwin: CimTwinApi };
 
@@ -42,7 +49,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(rate: number): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(rate: number): Promise<{ child: ChildProcess; url: string; mqttPort: number }> {
   const [port, mqttPort] = [await freePort(), await freePort()];
   // One process (tsx as an import hook, not its CLI wrapper), so /proc shows the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--sensors', String(SENSORS), '--rate', String(rate)], {
@@ -54,7 +61,7 @@ async function startServer(rate: number): Promise<{ child: ChildProcess; url: st
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Live:') && resolve());
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  return { child, url: `http://127.0.0.1:${port}` };
+  return { child, url: `http://127.0.0.1:${port}`, mqttPort };
 }
 
 /** CPU seconds and RSS of a process, from /proc. */
@@ -69,9 +76,20 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
 }
 
+/** The broker's counters that an attack moves (/api/live/stats). */
+interface AttackCounters {
+  accepted: number;
+  slowClientsDropped: number;
+  oversizedPackets: number;
+}
+
 interface Row {
   rate: number;
   clients: number;
+  /** Under attack: what the attack did and what the broker counted. */
+  attack?: { hugePublish: HugePublishResult; counters: AttackCounters };
+  /** Observations the broker accepted per second during the row. */
+  acceptedPerSecond: number;
   received: number;
   p50: number;
   p95: number;
@@ -85,8 +103,8 @@ interface Row {
   historyGrowth: number;
 }
 
-async function run(rate: number, clientCount: number): Promise<Row> {
-  const { child, url } = await startServer(rate);
+async function run(rate: number, clientCount: number, attack: boolean): Promise<Row> {
+  const { child, url, mqttPort } = await startServer(rate);
   const ws = `${url.replace('http', 'ws')}/mqtt`;
   const latencies: number[] = [];
   const lastTime: Map<number, number>[] = [];
@@ -120,8 +138,14 @@ async function run(rate: number, clientCount: number): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   latencies.length = 0;
   if (browser && DURATION < 60) process.stderr.write('note: the viewer reports the last 30–60 s; with DURATION < 60 its figure includes warm-up\n');
-  const historyBytes = async (): Promise<number> =>
-    ((await (await fetch(`${url}/api/live/stats`)).json()) as { history: { bytes: number } }).history.bytes / 1048576;
+  const stats = async (): Promise<AttackCounters & { history: { bytes: number } }> =>
+    (await (await fetch(`${url}/api/live/stats`)).json()) as AttackCounters & { history: { bytes: number } };
+  const historyBytes = async (): Promise<number> => (await stats()).history.bytes / 1048576;
+  const countersBefore = await stats();
+  const nonReaders = attack ? await startNonReaders({ tcpPort: mqttPort, webSocketUrl: ws }, 1, 3) : undefined;
+  const hugePublish = attack
+    ? new Promise((resolve) => setTimeout(resolve, (DURATION * 1000) / 3)).then(() => streamHugePublish(mqttPort, HUGE_PUBLISH_BYTES))
+    : undefined;
   const history: number[] = [];
   const start = processUsage(child.pid!);
   const rss: number[] = [];
@@ -131,6 +155,9 @@ async function run(rate: number, clientCount: number): Promise<Row> {
     history.push(await historyBytes());
   }
   const end = processUsage(child.pid!);
+  const countersAfter = await stats();
+  nonReaders?.close();
+  const hugePublishResult = await hugePublish; // done long before: the broker closes it on the header
   const historyGrowth = history.at(-1)! - history[0]!; // over the same span as the RSS drift
   // The viewer's own figure covers the last 30–60 s: inside the measured window.
   const render = browser
@@ -153,9 +180,19 @@ async function run(rate: number, clientCount: number): Promise<Row> {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   const sorted = Float64Array.from(latencies).sort();
+  const counted = (key: keyof AttackCounters): number => countersAfter[key] - countersBefore[key];
   return {
     rate,
     clients: clientCount,
+    ...(hugePublishResult
+      ? {
+          attack: {
+            hugePublish: hugePublishResult,
+            counters: { accepted: counted('accepted'), slowClientsDropped: counted('slowClientsDropped'), oversizedPackets: counted('oversizedPackets') },
+          },
+        }
+      : {}),
+    acceptedPerSecond: counted('accepted') / DURATION,
     received: latencies.length,
     p50: percentile(sorted, 0.5),
     p95: percentile(sorted, 0.95),
@@ -174,26 +211,49 @@ const target = (p99: number, rate: number): string => (rate === 5000 ? (p99 < 25
 await prepareDemo(demoPaths(root), () => undefined);
 const rows: Row[] = [];
 for (const rate of RATES)
-  for (const clients of CLIENTS) {
-    rows.push(await run(rate, clients));
-    process.stderr.write(`${rate}/s × ${clients} clients done\n`);
-  }
+  for (const clients of CLIENTS)
+    for (const attack of WITH_ATTACK ? [false, true] : [false]) {
+      rows.push(await run(rate, clients, attack));
+      process.stderr.write(`${rate}/s × ${clients} clients${attack ? ' under attack' : ''} done\n`);
+    }
 console.log(
   `\nLive backbone — ${SENSORS.toLocaleString()} sensors, ${DURATION} s per row after 5 s warm-up, ${FEED} feed over WebSocket (QoS 1)` +
     `${WITH_BROWSER ? ', plus the viewer in Chromium (software WebGL, 480×300)' : ''}\n`,
 );
 console.log(
-  '| rate (obs/s) | Node clients | received/s per client | publish→receive p50 / p95 / p99 (ms) | publish→render p50 / p95 / p99 (ms) | last values lost | server CPU (cores) | server RSS every 10 s (MB) | RSS drift | history store growth | RSS drift net of history |',
+  '| rate (obs/s) | Node clients | attack | accepted/s | received/s per client | publish→receive p50 / p95 / p99 (ms) | publish→render p50 / p95 / p99 (ms) | last values lost | server CPU (cores) | server RSS every 10 s (MB) | RSS drift | history store growth | RSS drift net of history |',
 );
-console.log('|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|');
+console.log('|---:|---:|---|---:|---:|---|---|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
   const drift = r.rss.length > 1 ? ((r.rss.at(-1)! - r.rss[0]!) / r.rss[0]!) * 100 : 0;
   const netDrift = r.rss.length > 1 ? ((r.rss.at(-1)! - r.rss[0]! - r.historyGrowth) / r.rss[0]!) * 100 : 0;
   console.log(
-    `| ${r.rate} | ${r.clients} | ${Math.round(r.received / r.clients / DURATION)} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} ${target(r.p99, r.rate)} | ${
+    `| ${r.rate} | ${r.clients} | ${r.attack ? 'yes' : '–'} | ${Math.round(r.acceptedPerSecond)} | ${Math.round(r.received / r.clients / DURATION)} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} ${target(r.p99, r.rate)} | ${
       r.render ? `${r.render.p50} / ${r.render.p95} / ${r.render.p99} ${target(r.render.p99, r.rate)}` : '–'
     } | ${r.lost} | ${r.cpu.toFixed(2)} | ${r.rss.map((m) => m.toFixed(0)).join(' ')} | ${drift.toFixed(1)}% | ${r.historyGrowth.toFixed(1)} MB | ${netDrift.toFixed(1)}% ${Math.abs(netDrift) <= 10 ? '✓' : '✗'} |`,
   );
+}
+
+// Each row under attack against the same row without: the normal clients' share of the feed and their latency.
+const attacked = rows.filter((r) => r.attack);
+if (attacked.length > 0) {
+  console.log(
+    `\nUnder attack — 4 subscribers that never read (1 TCP, 3 WebSocket) for the whole row, one ${HUGE_PUBLISH_BYTES / 1048576} MB PUBLISH over TCP after ${Math.round(DURATION / 3)} s; ratios attack ÷ without\n`,
+  );
+  console.log(
+    '| rate (obs/s) | Node clients | accepted/s (ratio) | received/s per client (ratio) | publish→receive p50 / p95 / p99 (ms), without → with attack | p99 ratio | slow clients cut | oversized packets refused | 100 MB PUBLISH: bytes taken before the close, time to close |',
+  );
+  console.log('|---:|---:|---:|---:|---|---:|---:|---:|---|');
+  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '–');
+  for (const r of attacked) {
+    const quiet = rows.find((q) => !q.attack && q.rate === r.rate && q.clients === r.clients)!;
+    const { hugePublish, counters } = r.attack!;
+    console.log(
+      `| ${r.rate} | ${r.clients} | ${Math.round(r.acceptedPerSecond)} (${ratio(r.acceptedPerSecond, quiet.acceptedPerSecond)}) | ${Math.round(r.received / r.clients / DURATION)} (${ratio(r.received, quiet.received)}) | ` +
+        `${quiet.p50.toFixed(0)} / ${quiet.p95.toFixed(0)} / ${quiet.p99.toFixed(0)} → ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} ${r.p99 < 250 ? '✓' : '✗ (target p99 < 250)'} | ${ratio(r.p99, quiet.p99)} | ` +
+        `${counters.slowClientsDropped} of 4 | ${counters.oversizedPackets} | ${(hugePublish.sentBytes / 1048576).toFixed(1)} MB, ${hugePublish.closed ? `closed after ${hugePublish.closedAfterMs} ms` : 'not closed ✗'} |`,
+    );
+  }
 }
 
 // The live layer's cost to the frame: same path, 20k sensors streaming at 5k/s, layer on vs off.

@@ -1,3 +1,4 @@
+import { StartupError } from '../StartupError.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Bookmark, LayerDefinition } from '../../workers/formats/viewerConfig.js';
@@ -13,7 +14,7 @@ export interface UserTileset {
 }
 
 /** The error for a --tileset folder that cannot be shown, in one sentence. */
-export class UserTilesetError extends Error {}
+export class UserTilesetError extends StartupError {}
 
 /**
  * Reads a tileset folder the CLI wrote (or any 3D Tiles 1.1 folder with a tileset.json): its

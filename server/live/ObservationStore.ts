@@ -26,7 +26,8 @@ export class ObservationStore {
   private constructor(
     private readonly db: Database,
     readonly datastreams: number,
-    private readonly retentionMs: number,
+    /** How long observations are kept (ms). */
+    readonly retentionMs: number,
   ) {
     this.latest = new LatestObservations(datastreams + 1);
     db.run(

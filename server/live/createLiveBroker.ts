@@ -1,13 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Aedes, type Client } from 'aedes';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { requestTarget } from '../requestTarget.js';
 import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/ObservationBatch.js';
+import { BoundedMqttConnection, type ConnectionLimitEvents, type ConnectionLimits } from './BoundedMqttConnection.js';
+import { LoginThrottle } from './LoginThrottle.js';
+import { MQTT_WEBSOCKET_PATH } from './mqttWebSocketPath.js';
 import type { ObservationStore } from './ObservationStore.js';
-import { MAX_PAYLOAD_BYTES, parseObservationPayload } from './parseObservationPayload.js';
+import { MAX_PAYLOAD_BYTES, type ObservationPayloadError, parseObservationPayload } from './parseObservationPayload.js';
 
 export interface PublisherCredentials {
   username: string;
@@ -19,11 +23,24 @@ export interface LiveBrokerCounters {
   /** Publishes refused: no or wrong credentials, or a topic outside the observations tree. */
   unauthorised: number;
   malformed: number;
+  /** Observation payloads over 2 kB, dropped (the device stays connected). */
   oversized: number;
+  /** Readings dated beyond now + the tolerance (a device clock far ahead), dropped. */
+  futureReadings: number;
+  /** Readings older than the store's retention, dropped. */
+  expiredReadings: number;
   /** Observations for datastreams that don't exist. */
   unknownDatastream: number;
-  /** Slow WebSocket clients cut off (their send buffer passed the limit). */
+  /** Connections closed on the header of an MQTT packet over the size limit, or of a WebSocket frame over maxPayload. */
+  oversizedPackets: number;
+  /** Slow clients cut off (TCP or WebSocket): what they had not read yet passed the limit. */
   slowClientsDropped: number;
+  /** Anonymous clients refused for asking for a persistent session (clean=false). */
+  persistentSessionsRefused: number;
+  /** Logins with wrong credentials. */
+  failedLogins: number;
+  /** Logins refused unchecked because their source address had too many failures in the window. */
+  loginsLockedOut: number;
   /** Batches published on the viewers' feed topic. */
   batches: number;
 }
@@ -39,14 +56,27 @@ export interface LiveBroker {
 
 /** A browser may read every observation topic and the batched feed; nothing else (no $SYS, no other trees). */
 const READABLE_TOPICS = /^(v1\.1\/(Datastreams\(\d+\)|\+)\/Observations|cimtwin\/v1\/Observations)$/;
-/** Per WebSocket client: past this many bytes waiting to be sent, the client is too slow and is dropped. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * The largest MQTT packet a client may send. An observation is at most ~2.1 kB on the wire; 8 kB
+ * leaves room for a SUBSCRIBE of ~200 datastream topics, and a reading between 2 and 8 kB is
+ * still dropped and counted as `oversized` with the device kept connected.
+ */
+export const MAX_PACKET_BYTES = 4 * MAX_PAYLOAD_BYTES;
+/** ws reads a WebSocket message whole (it may carry several MQTT packets): this bounds it. */
+const MAX_WEBSOCKET_MESSAGE_BYTES = 8 * MAX_PACKET_BYTES;
+/** Per client: past this many bytes it has not read yet, it is too slow and is cut off (5 s of the feed at 10,000 obs/s). */
+export const MAX_UNSENT_BYTES = 1024 * 1024;
+/** Anonymous clients' ids live here, apart from the ids of clients with credentials. */
+export const ANONYMOUS_CLIENT_ID_PREFIX = 'anonymous/';
 
 /**
  * The embedded MQTT broker (aedes): TCP for devices on `tcpPort`, WebSocket at `/mqtt` on the
  * viewer's own HTTP server for browsers. Publishing needs the publisher's credentials and a
- * SensorThings observations topic; everybody else connects read-only. Payloads are checked and
- * stored; malformed, oversized and unauthorised ones are counted and dropped.
+ * SensorThings observations topic; everybody else connects read-only, with a clean session and
+ * a client id in its own namespace. Payloads are checked and stored; malformed, oversized,
+ * mis-dated and unauthorised ones are counted and dropped. Every connection has bounded buffers
+ * both ways (`BoundedMqttConnection`): a slow reader or a huge packet costs only its own
+ * connection. Failed logins are throttled per source address.
  */
 export async function createLiveBroker(options: {
   http: HttpServer;
@@ -56,16 +86,53 @@ export async function createLiveBroker(options: {
   store: ObservationStore;
   /** How long the viewers' feed gathers observations before publishing a batch (ms). */
   feedWindowMs?: number;
+  /** How far ahead of its arrival a reading may be dated (ms; default 5 minutes of clock skew). */
+  futureToleranceMs?: number;
+  /** Failed logins per source address: after `maxFailures` in a window, locked out until it ends (default 10 a minute). */
+  loginThrottle?: { maxFailures: number; windowMs: number };
+  /** Per-connection limits (default MAX_PACKET_BYTES, MAX_UNSENT_BYTES). */
+  limits?: Partial<ConnectionLimits>;
+  /** Where warnings go (one line per source and window for failed logins); default console.warn. */
+  log?: (line: string) => void;
 }): Promise<LiveBroker> {
   const counters: LiveBrokerCounters = {
     accepted: 0,
     unauthorised: 0,
     malformed: 0,
     oversized: 0,
+    futureReadings: 0,
+    expiredReadings: 0,
     unknownDatastream: 0,
+    oversizedPackets: 0,
     slowClientsDropped: 0,
+    persistentSessionsRefused: 0,
+    failedLogins: 0,
+    loginsLockedOut: 0,
     batches: 0,
   };
+  const payloadErrorCounter: Record<ObservationPayloadError, keyof LiveBrokerCounters> = {
+    oversized: 'oversized',
+    malformed: 'malformed',
+    future: 'futureReadings',
+    expired: 'expiredReadings',
+  };
+  const futureToleranceMs = options.futureToleranceMs ?? 5 * 60_000;
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const limits: ConnectionLimits = { maxPacketBytes: MAX_PACKET_BYTES, maxUnsentBytes: MAX_UNSENT_BYTES, ...options.limits };
+  const limitEvents: ConnectionLimitEvents = {
+    oversizedPacket: () => counters.oversizedPackets++,
+    slowClient: () => counters.slowClientsDropped++,
+  };
+  const throttle = new LoginThrottle(options.loginThrottle?.maxFailures ?? 10, options.loginThrottle?.windowMs ?? 60_000);
+  const logLoginFailures = (now: number): void => {
+    for (const { source, failures, refused } of throttle.takeEnded(now))
+      log(
+        `live: ${failures} failed MQTT login(s) from ${source} within ${throttle.windowMs / 1000} s` +
+          (refused > 0 ? `; locked out after ${throttle.maxFailures}, ${refused} more attempt(s) refused unchecked` : ''),
+      );
+  };
+  const loginLogTimer = setInterval(() => logLoginFailures(Date.now()), throttle.windowMs);
+  loginLogTimer.unref();
   const publishers = new WeakSet<Client>();
   const dropped = new WeakSet<Buffer>();
   const expectedUser = Buffer.from(options.publisher.username);
@@ -82,16 +149,41 @@ export async function createLiveBroker(options: {
   }
 
   const broker = await Aedes.createBroker({
-    drainTimeout: 5000,
     queueLimit: 200,
+    // MQTT 3.1 allows client ids of 23 characters: the anonymous prefix comes on top.
+    maxClientsIdLength: 23 + ANONYMOUS_CLIENT_ID_PREFIX.length,
+    preConnect: (_client, packet, callback) => {
+      // A client id belongs to its credentials: an anonymous client's id is put in its own
+      // namespace, so reusing a device's id cannot take the device's session over (MQTT's
+      // takeover rule would otherwise cut the device off).
+      if (packet.username === undefined && packet.password === undefined) packet.clientId = ANONYMOUS_CLIENT_ID_PREFIX + (packet.clientId || randomUUID());
+      callback(null, true);
+    },
     authenticate: (client, username, password, done) => {
-      if (username === undefined && password === undefined) return done(null, true); // read-only viewer
+      const refuse = (returnCode: 4 | 5, message: string): void => done(Object.assign(new Error(message), { returnCode }) as AuthenticateError, false);
+      if (username === undefined && password === undefined) {
+        // A read-only viewer. A persistent session would queue every QoS 1 message for it while
+        // it is away, without limit: its session ends with its connection.
+        if (!client.clean) {
+          counters.persistentSessionsRefused++;
+          return refuse(5, 'a persistent session (clean session 0) needs credentials');
+        }
+        return done(null, true);
+      }
+      const now = Date.now();
+      const source = LoginThrottle.sourceOf(client.conn instanceof BoundedMqttConnection ? client.conn.remoteAddress : '');
+      if (throttle.isLockedOut(source, now)) {
+        counters.loginsLockedOut++;
+        throttle.recordRefusal(source, now);
+        return refuse(5, 'too many failed logins from this address: try again later');
+      }
       if (username !== undefined && password !== undefined && same(Buffer.from(username), expectedUser) && same(password, expectedPassword)) {
         publishers.add(client);
         return done(null, true);
       }
-      const error = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
-      done(error as never, false);
+      counters.failedLogins++;
+      throttle.recordFailure(source, now);
+      refuse(4, 'bad user name or password');
     },
     authorizePublish: (client, packet, callback) => {
       if (!client) return callback(null); // the broker's own messages
@@ -100,10 +192,9 @@ export async function createLiveBroker(options: {
         counters.unauthorised++;
         return callback(new Error('publishing needs the publisher role and an observations topic'));
       }
-      const parsed = packet.payload.length > MAX_PAYLOAD_BYTES ? { error: 'oversized' } : parseObservationPayload(packet.payload as Buffer);
+      const parsed = parseObservationPayload(packet.payload as Buffer, { now: Date.now(), futureToleranceMs, maxAgeMs: options.store.retentionMs });
       if ('error' in parsed) {
-        if (parsed.error === 'oversized') counters.oversized++;
-        else counters.malformed++;
+        counters[payloadErrorCounter[parsed.error]]++;
         // Dropped (not forwarded, see authorizeForward) without disconnecting the device: one
         // bad reading must not cut a sensor off.
         dropped.add(packet.payload as Buffer);
@@ -132,28 +223,22 @@ export async function createLiveBroker(options: {
   const tcp = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    broker.handle(BoundedMqttConnection.overTcp(socket, limits, limitEvents));
   });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen(options.tcpPort, options.tcpHost ?? '127.0.0.1', () => resolve());
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES * 4 });
+  // No per-message compression: a small compressed frame could inflate past every limit.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES, perMessageDeflate: false });
+  const acceptWebSocket = (websocket: WebSocket, request: IncomingMessage): void => {
+    broker.handle(BoundedMqttConnection.overWebSocket(websocket, request.socket, limits, limitEvents), request);
+  };
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (new URL(request.url ?? '/', 'http://x').pathname !== '/mqtt') return;
-    wss.handleUpgrade(request, socket, head, (websocket) => {
-      const stream = createWebSocketStream(websocket);
-      stream.on('error', () => websocket.terminate());
-      const watchdog = setInterval(() => {
-        if (websocket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          counters.slowClientsDropped++;
-          websocket.terminate();
-        }
-      }, 500);
-      websocket.on('close', () => clearInterval(watchdog));
-      broker.handle(stream, request);
-    });
+    // The target was parsed by the HTTP server's boundary, which also refuses paths nobody serves.
+    if (requestTarget(request).path !== MQTT_WEBSOCKET_PATH) return;
+    wss.handleUpgrade(request, socket, head, (websocket) => acceptWebSocket(websocket, request));
   };
   options.http.on('upgrade', onUpgrade);
 
@@ -164,6 +249,8 @@ export async function createLiveBroker(options: {
     tcpPort: () => (tcp.address() as { port: number }).port,
     close: async () => {
       clearInterval(feedTimer);
+      clearInterval(loginLogTimer);
+      logLoginFailures(Number.POSITIVE_INFINITY);
       options.http.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
       wss.close();

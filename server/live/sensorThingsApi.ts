@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SENSOR_TYPES, staleAfterSeconds } from '../../layers/sensors/sensorTypes.js';
 import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
 import type { ObservationStore } from './ObservationStore.js';
+import { requestTarget } from '../requestTarget.js';
 
 /**
  * A read-only SensorThings API v1.1 subset over the catalogue and the store — Things (with
@@ -20,13 +21,13 @@ export function createSensorThingsApi(
   const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
 
   return (request: IncomingMessage, response: ServerResponse): boolean => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
+    // Parsed once by the server's boundary (a malformed target never gets here); links start
+    // at the configured public URL, never at the client's Host header.
+    const { path, query, publicBase: base } = requestTarget(request);
     if (!path.startsWith('/v1.1') && !path.startsWith('/api/live/')) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') return (send(response, 405, { error: 'read-only API: GET only' }), true);
-    const base = `http://${request.headers.host ?? 'localhost'}`;
-    const top = clampInt(url.searchParams.get('$top'), 100, 0, 10_000);
-    const skip = clampInt(url.searchParams.get('$skip'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const top = clampInt(query.get('$top'), 100, 0, 10_000);
+    const skip = clampInt(query.get('$skip'), 0, 0, Number.MAX_SAFE_INTEGER);
     let match: RegExpExecArray | null;
 
     if (path === '/v1.1' || path === '/v1.1/') {
@@ -44,8 +45,8 @@ export function createSensorThingsApi(
     } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)\/Observations$/.exec(path))) {
       const id = Number(match[1]);
       if (!catalog[id - 1]) return (send(response, 404, { error: `no Datastream ${id}` }), true);
-      const orderBy = (url.searchParams.get('$orderby') ?? 'phenomenonTime desc').trim().toLowerCase();
-      const since = /phenomenontime\s+ge\s+(\S+)/i.exec(url.searchParams.get('$filter') ?? '')?.[1];
+      const orderBy = (query.get('$orderby') ?? 'phenomenonTime desc').trim().toLowerCase();
+      const since = /phenomenontime\s+ge\s+(\S+)/i.exec(query.get('$filter') ?? '')?.[1];
       const sinceMs = since ? Date.parse(since.replace(/^'|'$/g, '')) : undefined;
       const rows = store.history(id, top + skip, orderBy !== 'phenomenontime asc', Number.isFinite(sinceMs) ? sinceMs : undefined).slice(skip);
       send(response, 200, {

@@ -17,6 +17,8 @@ export interface LiveBackboneOptions {
   sensors?: number;
   /** One silence limit for every sensor (s) instead of three report periods (at least a minute). */
   staleAfterSeconds?: number;
+  /** How far ahead of its arrival a reading may be dated (s; default 300): later ones are refused and counted. */
+  futureToleranceSeconds?: number;
   simulator?: false | Omit<SimulatorOptions, 'brokerUrl' | 'credentials' | 'catalog'>;
 }
 
@@ -44,7 +46,14 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
   const store = await ObservationStore.open(catalog.length);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
-  let broker = await createLiveBroker({ http: options.http, tcpPort: options.mqttPort, tcpHost: options.mqttHost, publisher, store });
+  const brokerOptions = {
+    http: options.http,
+    tcpHost: options.mqttHost,
+    publisher,
+    store,
+    ...(options.futureToleranceSeconds !== undefined ? { futureToleranceMs: options.futureToleranceSeconds * 1000 } : {}),
+  };
+  let broker = await createLiveBroker({ ...brokerOptions, tcpPort: options.mqttPort });
   const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length, history: store.size() }), {
     ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
   });
@@ -61,7 +70,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     restartBroker: async () => {
       const port = broker.tcpPort();
       await broker.close();
-      broker = await createLiveBroker({ http: options.http, tcpPort: port, tcpHost: options.mqttHost, publisher, store });
+      broker = await createLiveBroker({ ...brokerOptions, tcpPort: port });
     },
     simulator,
     publisher,

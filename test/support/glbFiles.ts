@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import validator from 'gltf-validator';
 import { type Glb, readGlb, readPropertyColumn } from '../../tiles-pipeline/src/validation/readGlb.js';
 
 export function glbPaths(out: string): string[] {
@@ -8,14 +7,6 @@ export function glbPaths(out: string): string[] {
     .filter((f) => f.endsWith('.glb'))
     .sort()
     .map((f) => join(out, 'tiles', f));
-}
-
-/** Khronos glTF-Validator on one file: the errors it reports (extensions it does not know are infos). */
-export async function gltfValidatorErrors(path: string): Promise<string[]> {
-  const report = await validator.validateBytes(new Uint8Array(readFileSync(path)), { maxIssues: 100 });
-  return report.issues.messages
-    .filter((m: { severity: number }) => m.severity === 0)
-    .map((m: { code: string; message: string; pointer?: string }) => `${m.code} ${m.pointer ?? ''} ${m.message}`);
 }
 
 /** All rows of the building property tables of a tileset, as objects keyed by property id. */

@@ -1,6 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { ringSelfIntersects } from './ringSelfIntersects.js';
 
+/** A circle of n vertices, radius 40 with a 2-unit wave: simple, and not convex. */
+function wavyCircle(n: number): Float64Array {
+  const ring = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const a = (i / n) * 2 * Math.PI;
+    const r = 40 + 2 * Math.sin(a * 50);
+    ring[2 * i] = r * Math.cos(a);
+    ring[2 * i + 1] = r * Math.sin(a);
+  }
+  return ring;
+}
+
+/** The reference: every pair of non-adjacent edges, exact orientation tests. */
+function bruteForce(ring: ArrayLike<number>): boolean {
+  const n = ring.length / 2;
+  const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number => Math.sign((bx - ax) * (cy - ay) - (by - ay) * (cx - ax));
+  const within = (a: number, b: number, c: number): boolean => Math.min(a, b) <= c && c <= Math.max(a, b);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue;
+      const [ax, ay, bx, by] = [ring[2 * i]!, ring[2 * i + 1]!, ring[2 * ((i + 1) % n)]!, ring[2 * ((i + 1) % n) + 1]!];
+      const [cx, cy, dx, dy] = [ring[2 * j]!, ring[2 * j + 1]!, ring[2 * ((j + 1) % n)]!, ring[2 * ((j + 1) % n) + 1]!];
+      const o = [orient(ax, ay, bx, by, cx, cy), orient(ax, ay, bx, by, dx, dy), orient(cx, cy, dx, dy, ax, ay), orient(cx, cy, dx, dy, bx, by)];
+      if (o[0] !== o[1] && o[2] !== o[3]) return true;
+      if (o[0] === 0 && within(ax, bx, cx) && within(ay, by, cy)) return true;
+      if (o[1] === 0 && within(ax, bx, dx) && within(ay, by, dy)) return true;
+      if (o[2] === 0 && within(cx, dx, ax) && within(cy, dy, ay)) return true;
+      if (o[3] === 0 && within(cx, dx, bx) && within(cy, dy, by)) return true;
+    }
+  }
+  return false;
+}
+
 describe('ringSelfIntersects', () => {
   it('accepts simple rings, convex and concave', () => {
     expect(ringSelfIntersects([0, 0, 10, 0, 10, 10, 0, 10])).toBe(false);
@@ -9,5 +42,43 @@ describe('ringSelfIntersects', () => {
   it('finds a bow tie and a ring touching itself', () => {
     expect(ringSelfIntersects([0, 0, 10, 10, 10, 0, 0, 10])).toBe(true);
     expect(ringSelfIntersects([0, 0, 10, 0, 10, 10, 5, 0, 0, 10])).toBe(true);
+  });
+  it('checks rings of every size: a 100k-vertex ring with two vertices swapped crosses itself (the check used to stop at 2,000)', () => {
+    const ring = wavyCircle(100_000);
+    expect(ringSelfIntersects(ring)).toBe(false);
+    const crossed = Float64Array.from(ring);
+    for (const k of [0, 1]) [crossed[20 + k], crossed[100_000 + k]] = [crossed[100_000 + k]!, crossed[20 + k]!];
+    expect(ringSelfIntersects(crossed)).toBe(true);
+  });
+  it('a 1M-vertex ring is checked in seconds, not hours', () => {
+    const ring = wavyCircle(1_000_000);
+    const started = performance.now();
+    expect(ringSelfIntersects(ring)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(20_000); // about a second on an idle core
+  });
+  it('agrees with the all-pairs reference on random rings around the index threshold', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let crossing = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 40 + Math.floor(random() * 120);
+      const ring = new Float64Array(n * 2);
+      // Star-shaped (simple) rings, with a vertex thrown elsewhere in a third of them.
+      for (let i = 0; i < n; i++) {
+        const a = (i / n) * 2 * Math.PI;
+        const r = 20 + 20 * random();
+        ring[2 * i] = Math.round(r * Math.cos(a));
+        ring[2 * i + 1] = Math.round(r * Math.sin(a));
+      }
+      if (trial % 3 === 0) {
+        const k = Math.floor(random() * n);
+        ring[2 * k] = Math.round(random() * 80 - 40);
+        ring[2 * k + 1] = Math.round(random() * 80 - 40);
+      }
+      const expected = bruteForce(ring);
+      if (expected) crossing++;
+      expect(ringSelfIntersects(ring), `trial ${trial}`).toBe(expected);
+    }
+    expect(crossing).toBeGreaterThan(20); // the comparison covered both answers
   });
 });

@@ -5,12 +5,22 @@ import { DEFAULT_TILING, type TilingOptions } from '../tiling/buildTileTree.js';
 export interface BuildOptions extends BuildingOptions {
   inputs: string[];
   out: string;
+  /** Replace an existing folder at `out` that is not a previous output (never one holding an input). */
+  force?: boolean;
   /** Overrides the CRS the inputs declare. */
   crs: string | undefined;
   idField: string | undefined;
   lod: string | undefined;
+  /** Code page of .dbf text, overriding .cpg and the dBASE language driver. */
+  encoding?: string | undefined;
   compression: Compression;
   jobs: number;
+  /** Heap limit of each worker thread, MB (default DEFAULT_WORKER_MEMORY_MB); a tile that needs more fails alone. */
+  workerMemoryMb?: number;
+  /** Deepest nesting of objects/arrays a GeoJSON feature may have (default DEFAULT_MAX_NESTING). */
+  maxNesting?: number;
+  /** Largest GeoJSON feature read, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES). */
+  maxFeatureBytes?: number;
   tiling: TilingOptions;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;

@@ -7,15 +7,22 @@ import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
 import { SearchIndex } from '../search/SearchIndex.js';
+import { UniqueIds } from '../search/UniqueIds.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
 import type { BuildReport } from '../report/BuildReport.js';
+import { emptyFeatureCounts } from '../report/FeatureCounts.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { buildTileTree } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import type { BuildOptions } from './BuildOptions.js';
+import { checkInputFiles } from './checkInputFiles.js';
+import { recordTooLarge } from './recordTooLarge.js';
+import { tileFailedMessage } from './tileFailedMessage.js';
+import { withoutFailedTiles } from './withoutFailedTiles.js';
+import { WorkerTaskError } from './WorkerTaskError.js';
 import { RecordSpool } from './RecordSpool.js';
 import { WorkerPool } from './WorkerPool.js';
 import { runTileTask } from './runTileTask.js';
@@ -42,18 +49,19 @@ const GENERATOR = 'CIM Twin tiles-pipeline';
  */
 export async function buildBuildings(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const output = new AtomicOutput(options.out);
+  checkInputFiles(options.inputs);
+  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
   const spool = new RecordSpool(join(output.staging, '.records.spool'), options.spoolMemoryBudget);
-  const pool = new WorkerPool<TileTask, TileTaskResult>(options.jobs, {
-    module: new URL('./runTileTask.ts', import.meta.url),
-    exportName: 'runTileTask',
-    run: runTileTask,
-  });
+  const pool = new WorkerPool<TileTask, TileTaskResult>(
+    options.jobs,
+    { module: new URL('./runTileTask.ts', import.meta.url), exportName: 'runTileTask', run: runTileTask },
+    { heapLimitMb: options.workerMemoryMb },
+  );
   try {
     const report: BuildReport = {
       command: options.command,
       inputs: [],
-      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      features: emptyFeatureCounts(),
       skipped: [],
       repairs: { byCode: {}, listed: [], truncated: false },
       skippedByCode: {},
@@ -70,8 +78,11 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
       bbox: [] as number[],
       minH: [] as number[],
       maxH: [] as number[],
+      /** Id and input (index into options.inputs) of each written building, to name it if its tile fails. */
+      id: [] as string[],
+      input: [] as number[],
     };
-    const seenIds = new Set<string>();
+    const ids = new UniqueIds();
     const search = new SearchIndex(BUILDING_CLASS.id);
     const skip = (issue: FeatureIssue): void => {
       report.skipped.push(issue);
@@ -84,8 +95,14 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     };
 
     let sequence = 0;
-    for (const file of options.inputs) {
-      const source = await openSource(file, { idField: options.idField, lod: options.lod });
+    for (const [inputIndex, file] of options.inputs.entries()) {
+      const source = await openSource(file, {
+        idField: options.idField,
+        lod: options.lod,
+        maxNesting: options.maxNesting,
+        maxFeatureBytes: options.maxFeatureBytes,
+        encoding: options.encoding,
+      });
       const crs = crsFor(file, source.format, options.crs ?? source.declaredCrs);
       const outerRingClockwise = source.format.startsWith('Shapefile');
       let count = 0;
@@ -107,18 +124,29 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           continue;
         }
         const result = normalizeBuilding(feature, { crs, options, outerRingClockwise, sequence });
-        let wasRepaired = result.repairs.length > 0;
-        for (const r of result.repairs) repaired(r);
         if (!result.ok) {
-          skip(result.issue);
+          skip(result.issue); // its repairs are moot: it is not written
           continue;
         }
+        const tooLarge = recordTooLarge(result.record, file);
+        if (tooLarge) {
+          skip(tooLarge);
+          continue;
+        }
+        let wasRepaired = result.repairs.length > 0;
+        for (const r of result.repairs) repaired(r);
         const record = result.record;
-        if (seenIds.has(record.id)) {
-          repaired({ file, feature: record.id, code: 'DUPLICATE_ID', message: `id "${record.id}" was used by an earlier feature; both are kept` });
+        const id = ids.claim(record.id);
+        if (id !== record.id) {
+          repaired({
+            file,
+            feature: record.id,
+            code: 'ID_DUPLICATE_RENAMED',
+            message: `id "${record.id}" was used by an earlier feature of this run; this one is "${id}"`,
+          });
+          record.id = id;
           wasRepaired = true;
         }
-        seenIds.add(record.id);
         if (wasRepaired) report.features.repaired++;
         schema.observe(record.attributes);
         spool.append(record);
@@ -130,6 +158,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.bbox.push(...record.bbox);
         columns.minH.push(record.base);
         columns.maxH.push(record.height);
+        columns.id.push(record.id);
+        columns.input.push(inputIndex);
         search.add(
           record.id,
           record.attributes,
@@ -139,6 +169,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         );
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
+      options.onProgress?.('read', report.features.read, undefined); // the file's last features too
+      for (const warning of source.warnings ?? []) repaired(warning);
       report.inputs.push({ file, format: source.format, crs: crs.id, features: count });
     }
     spool.close();
@@ -176,6 +208,8 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     collect(tree);
     mkdirSync(join(output.staging, 'tiles'), { recursive: true });
     const contents = new Map<string, TileContentInfo>();
+    const failedTiles = new Set<string>();
+    const failedFeatures = new Set<number>();
     let done = 0;
     await Promise.all(
       nodes.map(async (node) => {
@@ -200,7 +234,21 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
           compression: options.compression,
           outDir: output.staging,
         };
-        const result = await pool.run(task);
+        let result: TileTaskResult;
+        try {
+          result = await pool.run(task);
+        } catch (error) {
+          if (!(error instanceof WorkerTaskError)) throw error;
+          // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
+          failedTiles.add(node.path);
+          const message = tileFailedMessage(node.path, node.content.length, error);
+          for (const i of node.content) {
+            failedFeatures.add(i);
+            skip({ file: options.inputs[columns.input[i]!]!, feature: columns.id[i]!, code: 'TILE_FAILED', message });
+          }
+          options.onProgress?.('tiles', ++done, nodes.length);
+          return;
+        }
         contents.set(node.path, {
           bbox: [west, south, east, north],
           minHeight: result.minHeight,
@@ -214,10 +262,14 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         options.onProgress?.('tiles', ++done, nodes.length);
       }),
     );
-    const tileset = tilesetFromTree(tree, contents, GENERATOR, metadataSchemaJson(definitions, BUILDING_CLASS));
+    report.features.written -= failedFeatures.size;
+    report.features.skipped = report.skipped.length;
+    const published = withoutFailedTiles(tree, failedTiles);
+    if (!published) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
+    const tileset = tilesetFromTree(published, contents, GENERATOR, metadataSchemaJson(definitions, BUILDING_CLASS));
     const tilesetJson = JSON.stringify(tileset);
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
-    const searchJson = search.toJson();
+    const searchJson = search.toJson(failedFeatures);
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
     report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson);
     report.seconds = Math.round((performance.now() - started) / 10) / 100;

@@ -10,10 +10,13 @@ import {
   HEIGHT_FIELDS,
   MAX_BUILDING_HEIGHT,
   MAX_FOOTPRINT_EXTENT_METRES,
+  MAX_RING_VERTICES,
   MIN_FOOTPRINT_AREA,
   MIN_HEIGHT_FIELDS,
+  RING_SIMPLIFY_TOLERANCE_METRES,
 } from './BuildingOptions.js';
 import { ringSelfIntersects } from '../../../workers/geometry/ringSelfIntersects.js';
+import { simplifyRing } from '../../../workers/geometry/simplifyRing.js';
 
 export type NormalizeResult = { ok: true; record: BuildingRecord; repairs: FeatureIssue[] } | { ok: false; issue: FeatureIssue; repairs: FeatureIssue[] };
 
@@ -79,7 +82,7 @@ function footprintRecord(feature: FootprintFeature, context: NormalizeContext, r
         toWgs84(x, y, context.crs, point, repair, `ring ${r} position ${p}`);
         lonLat.push(point[0]!, point[1]!);
       });
-      rings.push(cleanRing(lonLat, r, repair));
+      rings.push(cleanRing(lonLat, r, repair, context.options.maxRingVertices ?? MAX_RING_VERTICES));
     });
     const first = rings[0]!;
     const outerArea = signedArea(first);
@@ -154,6 +157,10 @@ function modelRecord(feature: ModelFeature, context: NormalizeContext, repair: R
         maxZ = Math.max(maxZ, z);
       }
       const cleaned = dropRepeats3(ringValues);
+      const maxVertices = context.options.maxRingVertices ?? MAX_RING_VERTICES;
+      if (cleaned.length / 3 > maxVertices) {
+        throw new Skip('RING_TOO_MANY_VERTICES', `surface ${s} ring ${r} has ${cleaned.length / 3} vertices: more than --max-ring-vertices ${maxVertices}`);
+      }
       if (cleaned.length / 3 < 3) {
         if (r === 0) return; // a degenerate outer ring: the surface carries nothing
         return;
@@ -213,8 +220,8 @@ function toWgs84(x: number, y: number, crs: Crs, out: Float64Array, repair: Repa
   }
 }
 
-/** Closes, de-duplicates and checks one ring; returns it open (last point != first). */
-function cleanRing(lonLat: number[], r: number, repair: Repair): number[] {
+/** Closes, de-duplicates, checks and (above `maxVertices`) simplifies one ring; returns it open (last point != first). */
+function cleanRing(lonLat: number[], r: number, repair: Repair, maxVertices: number): number[] {
   const n = lonLat.length / 2;
   if (n === 0) throw new Skip('RING_TOO_FEW_POINTS', `ring ${r} is empty`);
   const closed = lonLat[0] === lonLat[2 * n - 2] && lonLat[1] === lonLat[2 * n - 1];
@@ -230,8 +237,36 @@ function cleanRing(lonLat: number[], r: number, repair: Repair): number[] {
   if (cleaned.length < open.length) repair('DUPLICATE_VERTICES_REMOVED', `ring ${r} had repeated vertices; removed`);
   if (cleaned.length / 2 < 3)
     throw new Skip('RING_TOO_FEW_POINTS', `ring ${r} has ${cleaned.length / 2} distinct points; a ring needs at least 3 (4 positions closed)`);
+  // Over the limit, the ring is simplified first: the crossing check then runs on what is written,
+  // at a bounded cost (dense zigzags make an edge index slow, and such a ring would be dropped anyway).
+  if (cleaned.length / 2 > maxVertices) return simplified(cleaned, r, repair, maxVertices);
   if (ringSelfIntersects(cleaned)) throw new Skip('RING_SELF_INTERSECTS', `ring ${r} crosses itself`);
   return cleaned;
+}
+
+/** A ring over the vertex limit, simplified within the tolerance, or skipped if that is not enough. */
+function simplified(ring: number[], r: number, repair: Repair, maxVertices: number): number[] {
+  const n = ring.length / 2;
+  const scale = metresPerDegree(ring[1]!);
+  const result = Array.from(simplifyRing(ring, RING_SIMPLIFY_TOLERANCE_METRES, scale.lon, scale.lat));
+  const tolerance = `${RING_SIMPLIFY_TOLERANCE_METRES * 100} cm`;
+  if (result.length / 2 > maxVertices) {
+    throw new Skip(
+      'RING_TOO_MANY_VERTICES',
+      `ring ${r} has ${n} vertices, and still ${result.length / 2} simplified within ${tolerance}: more than --max-ring-vertices ${maxVertices}`,
+    );
+  }
+  if (ringSelfIntersects(result)) {
+    throw new Skip(
+      'RING_SELF_INTERSECTS',
+      `ring ${r}, simplified from ${n} vertices (--max-ring-vertices ${maxVertices}) to ${result.length / 2} within ${tolerance}, crosses itself`,
+    );
+  }
+  repair(
+    'RING_SIMPLIFIED',
+    `ring ${r} had ${n} vertices, more than --max-ring-vertices ${maxVertices}: simplified to ${result.length / 2} within ${tolerance}`,
+  );
+  return result;
 }
 
 function dropRepeats3(values: number[]): number[] {
@@ -298,10 +333,11 @@ function heightsOf(attributes: Attributes, options: BuildingOptions, repair: Rep
   if (heightValue !== undefined) {
     height = toNumber(heightValue);
     if (!Number.isFinite(height) || height <= 0)
-      throw new Skip('HEIGHT_INVALID', `height is ${JSON.stringify(heightValue)}; it must be a positive number of metres`);
+      throw new Skip('HEIGHT_INVALID', `height is ${JSON.stringify(heightValue)}; it must be a positive number of metres${overflowHint(heightValue)}`);
   } else if (floorsValue !== undefined) {
     const floors = toNumber(floorsValue);
-    if (!Number.isFinite(floors) || floors <= 0) throw new Skip('HEIGHT_INVALID', `floors is ${JSON.stringify(floorsValue)}; it must be a positive number`);
+    if (!Number.isFinite(floors) || floors <= 0)
+      throw new Skip('HEIGHT_INVALID', `floors is ${JSON.stringify(floorsValue)}; it must be a positive number${overflowHint(floorsValue)}`);
     height = base + floors * options.floorHeight;
   } else {
     height = base + options.defaultHeight;
@@ -310,6 +346,11 @@ function heightsOf(attributes: Attributes, options: BuildingOptions, repair: Rep
   if (height > MAX_BUILDING_HEIGHT) throw new Skip('HEIGHT_ABSURD', `height ${height} m is more than ${MAX_BUILDING_HEIGHT} m: a unit error (cm? mm?)`);
   if (base >= height) throw new Skip('HEIGHT_INVALID', `min_height ${base} m is not below the height ${height} m`);
   return { base, height };
+}
+
+/** JSON numbers beyond a double's range (1e309) arrive as the text "Infinity": say why. */
+function overflowHint(value: string | number | boolean): string {
+  return /^-?Infinity$/.test(String(value)) ? ' (the file holds a number too large for a double, e.g. 1e309)' : '';
 }
 
 function pick(attributes: Attributes, field: string | undefined, candidates: readonly string[]): string | number | boolean | undefined {

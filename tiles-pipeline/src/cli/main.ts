@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
 import { buildBuildings, NothingToWriteError } from '../build/buildBuildings.js';
+import { capJobs } from '../build/capJobs.js';
+import { MAX_RECORD_TEXT } from '../build/recordTooLarge.js';
+import { WorkerPoolError } from '../build/WorkerPoolError.js';
+import { DEFAULT_WORKER_MEMORY_MB } from '../build/WorkerPool.js';
+import { OutputTargetError } from '../output/OutputTargetError.js';
+import { DEFAULT_MAX_FEATURE_BYTES, DEFAULT_MAX_NESTING, MIN_MAX_NESTING } from '../readers/featureLimits.js';
 import { CrsError } from '../crs/CrsError.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { COMPRESSIONS, type Compression } from '../gltf/Compression.js';
+import { featureSummaryLines, repairLines } from './featureSummary.js';
+import { progressBar } from './progressBar.js';
 import { InputFileError } from '../readers/InputFileError.js';
+import { encodingOfLabel } from '../readers/encodingOfLabel.js';
+import { MAX_RING_VERTICES, RING_SIMPLIFY_TOLERANCE_METRES } from '../buildings/BuildingOptions.js';
 import { buildPipes, type PipeBuildReport } from '../pipes/buildPipes.js';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping, fieldMappingFromJson } from '../pipes/pipeFields.js';
 import type { BuildReport } from '../report/BuildReport.js';
@@ -33,7 +41,12 @@ Inputs (format from the extension and content):
   column; EPANET .inp water networks.
 
 Options:
-  --out <dir>             output folder (required); replaced atomically at the end
+  --out <dir>             output folder (required), published atomically at the end. It may be
+                          new, empty or this tool's previous output there (which it replaces);
+                          anything else is refused (exit 2) and left untouched
+  --force                 also replace an existing folder (or link) at --out that is not a
+                          previous output. Never a file, an input or a folder holding one, the
+                          current directory or one above it, the home directory or /
   --crs <crs>             CRS of the inputs, overriding what they declare: EPSG:4326, EPSG:4490
                           (CGCS2000), EPSG:4513–4554 (CGCS2000 3° Gauss-Krüger, e.g. EPSG:4548
                           for Tianjin), EPSG:4491–4512 (6° zones), GCJ02, a proj4 string.
@@ -46,23 +59,41 @@ Options:
   --default-height <m>    height when neither is known, reported as HEIGHT_DEFAULTED (default 10)
   --id-field <name>       attribute holding the building id (default: the feature id, then "id")
   --lod <lod>             CityJSON LoD to use, e.g. 1.2, 2.2 or 2 (default: the highest)
+  --encoding <code page>  text of .dbf files (overrides .cpg and the dBASE language byte) and
+                          EPANET .inp files (default: UTF-8 if valid, else GB18030): gbk, utf-8,
+                          big5, windows-1252… GeoJSON and CityJSON are always UTF-8
+  --max-ring-vertices <n> vertices a footprint ring may have (default ${MAX_RING_VERTICES}); a larger one is
+                          simplified within ${RING_SIMPLIFY_TOLERANCE_METRES * 100} cm (RING_SIMPLIFIED), or skipped if still
+                          larger (RING_TOO_MANY_VERTICES)
   --compress <mode>       meshopt (default; EXT_meshopt_compression + KHR_mesh_quantization),
                           draco (KHR_draco_mesh_compression) or none
   --max-features <n>      buildings per leaf tile at most (default ${DEFAULT_TILING.maxFeatures})
   --jobs <n>              worker threads building tiles (pipes: and checking clearances;
-                          default: CPU count); output is byte-identical whatever the number
+                          default: CPU count, at most 8); more than the CPU count is capped
+                          at it; output is byte-identical whatever the number
+  --worker-memory <MB>    heap limit of each worker thread (default ${DEFAULT_WORKER_MEMORY_MB}). A tile that needs
+                          more is skipped (TILE_FAILED, its features named) and the run goes on;
+                          with --jobs 1 everything runs in one thread without this limit
+  --max-nesting <n>       GeoJSON: deepest nesting of objects/arrays a feature may have, the
+                          feature being level 1 and a MultiPolygon's positions level 6 (default
+                          ${DEFAULT_MAX_NESTING}, at least ${MIN_MAX_NESTING}); a deeper feature is skipped (NESTING_TOO_DEEP)
+  --max-feature-mb <n>    GeoJSON: largest feature read, MB of JSON (default ${DEFAULT_MAX_FEATURE_BYTES / 1024 / 1024}); a larger one
+                          is skipped unread (FEATURE_TOO_LARGE), as is a building with more than
+                          ${MAX_RECORD_TEXT / 1e6}M characters of attribute text (which could abort a worker)
   --origin <lon>,<lat>    pipes: place schematic EPANET coordinates with their centre here
   --cover <m>             pipes: depth of cover for EPANET pipes (default 1.2)
   --ground flat|points    pipes: below a flat ground at height 0 (default: matches buildings
                           without terrain) or below the points' 地面高程 (absolute heights)
   --category <code>       pipes: CJJ 61 category of inputs that name none (JS, PS, YS, RQ, RL, DL, TX…)
   --fields <mapping.json> pipes: column mapping, e.g. {"diameter": {"column": "DN", "unit": "mm"}}
-  --strict                exit 3 if any feature was skipped (the output is still written)
+  --strict                exit 3 if any feature was skipped (pipes: or the clearance check could
+                          not finish); the output is still written
   --quiet                 no progress bar
   -h, --help              this help
 
 Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: and network.json).
-Exit codes: 0 written; 1 nothing usable or an unreadable input file; 2 usage error;
+Exit codes: 0 written; 1 nothing usable, an unreadable input file (missing, a folder…) or
+worker threads that cannot start; 2 usage error, including an --out that must not be replaced;
 3 written but features were skipped and --strict was given.
 `;
 
@@ -87,11 +118,17 @@ export async function main(argv: string[]): Promise<number> {
         compress: { type: 'string' },
         'max-features': { type: 'string' },
         jobs: { type: 'string' },
+        'worker-memory': { type: 'string' },
+        'max-nesting': { type: 'string' },
+        'max-feature-mb': { type: 'string' },
+        encoding: { type: 'string' },
+        'max-ring-vertices': { type: 'string' },
         origin: { type: 'string' },
         ground: { type: 'string' },
         cover: { type: 'string' },
         category: { type: 'string' },
         fields: { type: 'string' },
+        force: { type: 'boolean' },
         strict: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -117,14 +154,26 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--crs: ${(error as Error).message}`);
       }
     }
+    if (values.encoding !== undefined && !encodingOfLabel(values.encoding)) {
+      throw new UsageError(`--encoding: unknown code page "${values.encoding}" (e.g. utf-8, gbk, gb18030, big5, windows-1252)`);
+    }
     const compression = (values.compress ?? 'meshopt') as Compression;
     if (!COMPRESSIONS.includes(compression)) throw new UsageError(`--compress must be one of ${COMPRESSIONS.join(', ')}`);
+    const jobs = jobsOption(values.jobs);
+    const workerMemoryMb = positiveInt(values['worker-memory'], '--worker-memory') ?? DEFAULT_WORKER_MEMORY_MB;
+    const maxNesting = positiveInt(values['max-nesting'], '--max-nesting') ?? DEFAULT_MAX_NESTING;
+    if (maxNesting < MIN_MAX_NESTING)
+      throw new UsageError(`--max-nesting must be at least ${MIN_MAX_NESTING} (a MultiPolygon's positions are 6 levels deep), got ${maxNesting}`);
+    const maxFeatureMb = positiveInt(values['max-feature-mb'], '--max-feature-mb');
+    const maxFeatureBytes = maxFeatureMb !== undefined ? maxFeatureMb * 1024 * 1024 : DEFAULT_MAX_FEATURE_BYTES;
     const progress = progressBar(values.quiet === true || !process.stderr.isTTY);
     if (command === 'pipes') {
       const report = await buildPipes({
         inputs,
         out: values.out,
+        force: values.force === true,
         crs: values.crs,
+        encoding: values.encoding,
         origin: values.origin !== undefined ? lonLatOption(values.origin) : undefined,
         cover: positiveNumber(values.cover, '--cover') ?? 1.2,
         ground: groundOption(values.ground),
@@ -132,21 +181,26 @@ export async function main(argv: string[]): Promise<number> {
         mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
         compression,
         maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
-        jobs: positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8)),
+        jobs,
+        workerMemoryMb,
+        maxNesting,
+        maxFeatureBytes,
         command: ['cim-twin', ...argv].join(' '),
         onProgress: progress.update,
       });
       progress.stop();
       printPipeSummary(report);
-      return values.strict && report.features.skipped > 0 ? 3 : 0;
+      return values.strict && (report.features.skipped > 0 || report.clearance.failed !== undefined) ? 3 : 0;
     }
-    const jobs = positiveInt(values.jobs, '--jobs') ?? Math.max(1, Math.min(availableParallelism(), 8));
     const report = await buildBuildings({
       inputs,
       out: values.out,
+      force: values.force === true,
       crs: values.crs,
       idField: values['id-field'],
       lod: values.lod,
+      encoding: values.encoding,
+      maxRingVertices: positiveInt(values['max-ring-vertices'], '--max-ring-vertices') ?? MAX_RING_VERTICES,
       heightField: values['height-field'],
       floorsField: values['floors-field'],
       minHeightField: values['min-height-field'],
@@ -154,6 +208,9 @@ export async function main(argv: string[]): Promise<number> {
       defaultHeight: positiveNumber(values['default-height'], '--default-height') ?? 10,
       compression,
       jobs,
+      workerMemoryMb,
+      maxNesting,
+      maxFeatureBytes,
       tiling: { ...DEFAULT_TILING, maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures },
       command: ['cim-twin', ...argv].join(' '),
       onProgress: progress.update,
@@ -164,6 +221,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof OutputTargetError) {
+      process.stderr.write(`error: ${error.message}\n`); // one line: what is there and what to do
+      return 2;
+    }
+    if (error instanceof WorkerPoolError) {
+      process.stderr.write(`error: ${error.message}; nothing was written (see --worker-memory, --jobs)\n`);
+      return 1;
+    }
     if (error instanceof InputFileError || error instanceof CrsError || error instanceof NothingToWriteError) {
       process.stderr.write(`error: ${error.message}\n`);
       if (error instanceof NothingToWriteError) process.stderr.write(issueLines(error.skipped).join('\n') + '\n');
@@ -176,28 +241,6 @@ export async function main(argv: string[]): Promise<number> {
 function usage(message: string): number {
   process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
   return 2;
-}
-
-/** A progress bar on stderr (reading: features so far; then tiles done of total). */
-function progressBar(quiet: boolean): { update: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void; stop: () => void } {
-  if (quiet) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total} tiles | {features} features', hideCursor: true, clearOnComplete: true });
-  let started = false;
-  return {
-    update(phase, done, total) {
-      if (phase === 'read') {
-        if (!started) bar.start(1, 0, { phase: 'reading', features: done });
-        started = true;
-        bar.update(0, { features: done });
-      } else {
-        if (!started) bar.start(total ?? 1, 0, { phase: 'tiles', features: '' });
-        started = true;
-        bar.setTotal(total ?? 1);
-        bar.update(done, { phase: 'tiles  ' });
-      }
-    },
-    stop: () => bar.stop(),
-  };
 }
 
 function groundOption(value: string | undefined): 'flat' | 'points' {
@@ -221,19 +264,32 @@ function fieldMappingFile(path: string): FieldMapping {
 }
 
 function printPipeSummary(report: PipeBuildReport): void {
-  const { read, written, skipped, repaired } = report.features;
   const lines = [
-    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
+    ...featureSummaryLines(report.features),
     `network: ${report.network.nodes} nodes, ${report.network.edges} edges, ${report.network.valves} valves`,
     `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
   ];
   for (const [code, n] of Object.entries(report.topology.byCode)) lines.push(`  topology ${code}: ${n}`);
-  lines.push(`clearance (GB 50289): ${report.clearance.conflicts.length} conflicts in ${report.clearance.pairsChecked} pairs checked`);
+  const { found, conflicts, pairsChecked, failed } = report.clearance;
+  if (failed !== undefined) lines.push(`clearance (GB 50289): NOT CHECKED: ${failed}`);
+  else
+    lines.push(
+      `clearance (GB 50289, between separate pipelines): ${found} conflicts in ${pairsChecked} pairs checked${found > conflicts.length ? ` (${conflicts.length} listed in build-report.json)` : ''}`,
+    );
   for (const c of report.clearance.conflicts.slice(0, 10))
     lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
-  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** --jobs, capped at the CPU count (said once on stderr); default: the CPU count, at most 8. */
+function jobsOption(value: string | undefined): number {
+  const requested = positiveInt(value, '--jobs');
+  if (requested === undefined) return capJobs(8).jobs;
+  const { jobs, capped } = capJobs(requested);
+  if (capped) process.stderr.write(`note: --jobs ${requested} is more than the ${jobs} CPU cores here; using ${jobs}\n`);
+  return jobs;
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
@@ -251,13 +307,9 @@ function positiveNumber(value: string | undefined, name: string): number | undef
 }
 
 function printSummary(report: BuildReport): void {
-  const { read, written, skipped, repaired } = report.features;
-  const lines = [
-    `features: ${read} read, ${written} written, ${skipped} skipped, ${repaired} repaired`,
-    `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
-  ];
-  for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n}`);
-  for (const [code, n] of Object.entries(report.repairs.byCode)) lines.push(`  repaired ${code}: ${n}`);
+  const lines = [...featureSummaryLines(report.features), `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`];
+  for (const [code, n] of Object.entries(report.skippedByCode)) lines.push(`  skipped ${code}: ${n} features`);
+  lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

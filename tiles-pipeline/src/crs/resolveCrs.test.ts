@@ -74,3 +74,31 @@ describe('resolveCrs', () => {
     expect(() => resolveCrs('')).toThrow(CrsError);
   });
 });
+
+describe('resolveCrs: proj4 strings are checked, not taken on trust', () => {
+  it('refuses parameters proj4js would read as NaN or replace with a default', () => {
+    for (const [spec, message] of [
+      ['+proj=tmerc +k=abc', /\+k=abc is not a number/],
+      ['+proj=tmerc +lon_0=117x +x_0=500000', /\+lon_0=117x is not a number/],
+      ['+proj=tmerc +lat_0=95', /\+lat_0=95 is out of range/],
+      ['+proj=tmerc +k=0', /\+k=0 is out of range/],
+      ['+proj=utm +zone=abc', /\+zone=abc is not a UTM zone/],
+      ['+proj=tmerc +towgs84=1,2,x', /\+towgs84=1,2,x/],
+      ['+proj=tmerc +ellps=GRS8O', /\+ellps=GRS8O is not a known ellps/],
+      ['+proj=tmerc +datum=xyz', /\+datum=xyz is not a known datum/],
+      ['+proj=tmerc +units=furlong', /\+units=furlong is not a known units/],
+      ['+proj=tmerc +pm=atlantis', /\+pm=atlantis/],
+      ['+proj=tmerc lon_0=117', /is not a \+parameter/],
+    ] as const) {
+      expect(() => resolveCrs(spec), spec).toThrow(CrsError);
+      expect(() => resolveCrs(spec), spec).toThrow(message);
+    }
+  });
+  it('accepts well-formed strings, names matched as proj4js matches them, and every EPSG definition it uses', () => {
+    expect(convert('+proj=tmerc +lon_0=117 +k=1 +x_0=500000 +ellps=GRS80 +units=m +no_defs +type=crs', 500000, 0)[0]).toBeCloseTo(117, 9);
+    expect(() => resolveCrs('+proj=utm +zone=50 +datum=WGS84 +units=m +south')).not.toThrow();
+    expect(() => resolveCrs('+proj=tmerc +lon_0=117 +ellps=krass +towgs84=15.8,-154.4,-82.3 +pm=greenwich')).not.toThrow();
+    for (const code of ['EPSG:4548', 'EPSG:4498', 'EPSG:2385', 'EPSG:32650', 'EPSG:3857', 'EPSG:28992', 'EPSG:5514', 'EPSG:2056'])
+      expect(() => resolveCrs(code), code).not.toThrow();
+  });
+});

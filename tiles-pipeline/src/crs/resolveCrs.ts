@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import proj4 from 'proj4';
 import gcoord from 'gcoord';
 import type { Crs } from './Crs.js';
+import { checkProj4Parameters } from './checkProj4Parameters.js';
 import { CrsError } from './CrsError.js';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +58,17 @@ function resolveUncached(spec: string): Crs {
     /^URN:OGC:DEF:CRS:EPSG:[\d.]*:(\d+)$/.exec(upper)?.[1] ??
     /OPENGIS\.NET\/DEF\/CRS\/EPSG\/\d+\/(\d+)$/.exec(upper)?.[1];
   if (code) return fromEpsgCode(code);
-  if (spec.startsWith('+')) return fromProj4(`proj4:${spec}`, spec);
+  if (spec.startsWith('+')) {
+    checkProj4Parameters(spec);
+    const crs = fromProj4(`proj4:${spec}`, spec);
+    // Whatever slipped through the parameter check: the false origin must convert to a place on Earth.
+    const origin = new Float64Array(2);
+    crs.toWgs84(Number(/\+x_0=(\S+)/.exec(spec)?.[1] ?? 0), Number(/\+y_0=(\S+)/.exec(spec)?.[1] ?? 0), origin);
+    if (!(Math.abs(origin[0]!) <= 360 && Math.abs(origin[1]!) <= 90)) {
+      throw new CrsError(`the CRS definition "${truncate(spec)}" converts its own origin to (${origin[0]}, ${origin[1]}), not a place on Earth; ${HINT}`);
+    }
+    return crs;
+  }
   if (/^(PROJCS|GEOGCS|COMPD_CS|PROJCRS|GEOGCRS|COMPOUNDCRS)\s*\[/i.test(spec)) return fromWkt(spec);
   throw new CrsError(`unknown CRS "${truncate(spec)}"; ${HINT}`);
 }

@@ -9,7 +9,7 @@ export interface PropertyDefinition {
   /** The attribute's name in the input, e.g. "高度" or "name:en": the label a viewer shows. */
   sourceName: string;
   type: PropertyType;
-  /** Whether any feature lacks the value (then a noData value is declared). */
+  /** Whether any feature lacks the value or has "" (then a noData value is declared). */
   optional: boolean;
 }
 
@@ -45,7 +45,13 @@ export class AttributeSchema {
           s = { strings: false, booleans: false, numbers: false, nonInt32: false, missing: this.features - 1, present: 0, lastFeature: 0 };
           this.seen.set(key, s);
         }
+        // "" is no value: a field empty in some features is optional, like one they lack, so a
+        // tile where it is empty throughout can leave the column out (see encodePropertyColumns).
         if (value === null || value === undefined) continue;
+        if (value === '') {
+          s.strings = true;
+          continue;
+        }
         // A key present in two parts of one feature counts once.
         if (s.lastFeature !== this.features) {
           s.present++;

@@ -78,6 +78,41 @@ describe('metadata encoding', () => {
     expect(readPropertyColumn(glb, 1, 'type')).toEqual(['RoofSurface', 'WallSurface', 'GroundSurface', 'OtherSurface']);
   });
 
+  it('counts "" as no value: such a field is optional, one that is always "" is not carried', () => {
+    const schema = new AttributeSchema();
+    schema.observe({ name: '南开大学', street: '' });
+    schema.observe({ name: '', street: '' });
+    const byName = Object.fromEntries(schema.definitions().map((d) => [d.sourceName, d]));
+    expect(byName['name']).toMatchObject({ type: 'STRING', optional: true });
+    expect(byName['street']).toBeUndefined();
+  });
+
+  it('leaves out an optional string column that is empty in every row (a buffer view is never empty)', async () => {
+    const definitions = [
+      { id: 'id', sourceName: 'id', type: 'STRING', optional: false },
+      { id: 'name', sourceName: 'name', type: 'STRING', optional: true },
+      { id: 'floors', sourceName: 'floors', type: 'INT32', optional: true },
+    ] as const;
+    const table = encodePropertyTable(definitions, [
+      ['a', '', null],
+      ['b', null, 3],
+    ]);
+    expect(table.properties.map((p) => p.id)).toEqual(['id', 'floors']);
+    // Every column left holds bytes: the glTF never gets a zero-length view to pad.
+    for (const p of table.properties) expect(p.values.byteLength).toBeGreaterThan(0);
+    // A required one cannot be left out: that is a schema bug, said as such.
+    expect(() => encodePropertyTable([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }], [[''], [null]])).toThrow(
+      /required string property "id"/,
+    );
+    const mesh = new MeshAccumulator();
+    extrudeFootprint(mesh, new Float64Array([0, 0, 10, 0, 10, 10, 0, 10]), [0], 0, 10, 0);
+    extrudeFootprint(mesh, new Float64Array([20, 0, 30, 0, 30, 10, 20, 10]), [0], 0, 10, 1);
+    const glb = readGlb(buildTileGlb({ mesh, definitions, featureClass: BUILDING_CLASS, table, compression: 'none' }));
+    const metadata = glb.json.extensions!['EXT_structural_metadata'] as { propertyTables: { properties: Record<string, unknown> }[] };
+    expect(Object.keys(metadata.propertyTables[0]!.properties)).toEqual(['id', 'floors']);
+    expect(readPropertyColumn(glb, 0, 'floors')).toEqual([-2147483648, 3]);
+  });
+
   it('encodes string columns as UTF-8 with exact offsets: Chinese, emoji, lone surrogates at the joins', () => {
     const texts = ['南开', 'a', '', '🚒x', 'é', 'end\ud800', '\udc00start', null];
     const table = encodePropertyColumns([{ id: 's', sourceName: 's', type: 'STRING', optional: true }], texts.length, (row) => texts[row]);

@@ -15,6 +15,7 @@ export interface EncodedProperty {
 /** A tile's property table, encoded: what a tile build needs of its features' attributes. */
 export interface EncodedTable {
   count: number;
+  /** One per definition, in order, except optional strings that are empty in every row (left out). */
   properties: EncodedProperty[];
 }
 
@@ -22,6 +23,13 @@ export interface EncodedTable {
  * Encodes one column per property in EXT_structural_metadata binary layout: little-endian
  * numbers, UTF-8 strings with UINT32 offsets, booleans as a bitstream. Missing values become
  * the noData sentinel ("" for strings, false for booleans).
+ *
+ * An optional string property that is empty in every row is left out of the table. Its
+ * `values` would hold 0 bytes, but a glTF buffer view holds at least 1 and the 3D Tiles
+ * validator requires `values` to be exactly as long as the last string offset
+ * (METADATA_INVALID_LENGTH); the spec lets a table omit any property that is not `required`,
+ * and a reader then sees no value, as it does for the noData "". A required string column
+ * cannot be all empty: AttributeSchema makes a field that is ever "" optional.
  */
 export function encodePropertyTable(definitions: readonly PropertyDefinition[], rows: readonly (readonly AttributeValue[])[]): EncodedTable {
   return encodePropertyColumns(definitions, rows.length, (row, column) => rows[row]![column]);
@@ -34,7 +42,14 @@ export function encodePropertyColumns(
   valueAt: (row: number, column: number) => AttributeValue | undefined,
 ): EncodedTable {
   const encoder = new TextEncoder();
-  const properties = definitions.map((definition, column): EncodedProperty => {
+  const properties: EncodedProperty[] = [];
+  definitions.forEach((definition, column) => {
+    const encoded = encodeColumn(definition, column);
+    if (encoded) properties.push(encoded);
+  });
+  return { count, properties };
+
+  function encodeColumn(definition: PropertyDefinition, column: number): EncodedProperty | undefined {
     switch (definition.type) {
       case 'STRING': {
         // The column is encoded as one string (one native call, not one per value); the offsets
@@ -48,6 +63,12 @@ export function encodePropertyColumns(
           texts[i] = text;
           total += utf8Length(text);
           offsets[i + 1] = total;
+        }
+        if (total === 0) {
+          if (definition.optional) return undefined;
+          throw new Error(
+            `required string property "${definition.id}" is empty in all ${count} rows: it cannot be encoded (a glTF buffer view is never empty)`,
+          );
         }
         let values = encoder.encode(texts.join(''));
         // Lone surrogates at the ends of neighbours pair up when joined: encode one by one then.
@@ -72,8 +93,7 @@ export function encodePropertyColumns(
         return { id: definition.id, values: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) };
       }
     }
-  });
-  return { count, properties };
+  }
 }
 
 /** The distinct buffers under a table's columns: to transfer it to a worker without a copy. */

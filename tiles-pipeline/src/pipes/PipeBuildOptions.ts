@@ -4,7 +4,11 @@ import type { FieldMapping } from './pipeFields.js';
 export interface PipeBuildOptions {
   inputs: string[];
   out: string;
+  /** Replace an existing folder at `out` that is not a previous output (never one holding an input). */
+  force?: boolean;
   crs: string | undefined;
+  /** Code page of EPANET .inp and .dbf text (default: UTF-8 if valid, else GB18030; a .cpg for .dbf). */
+  encoding?: string | undefined;
   /** EPANET schematic coordinates: put the network's centre here (lon, lat) in a local metric frame. */
   origin: [number, number] | undefined;
   /** Depth of cover (m) for EPANET pipes, which carry no depth. */
@@ -18,6 +22,12 @@ export interface PipeBuildOptions {
   ground: 'flat' | 'points';
   /** Worker threads checking clearances and building tile contents (1: this thread does both). */
   jobs: number;
+  /** Heap limit of each worker thread, MB (default DEFAULT_WORKER_MEMORY_MB); a tile that needs more fails alone. */
+  workerMemoryMb?: number;
+  /** Deepest nesting of objects/arrays a GeoJSON feature may have (default DEFAULT_MAX_NESTING). */
+  maxNesting?: number;
+  /** Largest GeoJSON feature read, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES). */
+  maxFeatureBytes?: number;
   command: string;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;

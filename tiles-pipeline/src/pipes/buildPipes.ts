@@ -10,6 +10,7 @@ import type { PipeItem } from './PipeItem.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
+import { emptyFeatureCounts, type FeatureCounts } from '../report/FeatureCounts.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { buildTileTree, DEFAULT_TILING } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
@@ -19,10 +20,17 @@ import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import { type ClearanceReport, clearanceInputOf } from './checkClearances.js';
 import type { PipeTileResult, PipeTileTask } from './runPipeTileTask.js';
 import { type PipeWorkerResult, type PipeWorkerTask, pipeWorkerTaskTransfer, runPipeWorkerTask } from './pipeWorkerTasks.js';
-import { appendPipeRead, emptyPipeRead, readPipeFeatures } from './readPipeFeatures.js';
+import { appendPipeRead, emptyPipeRead, readPipeFeatures, repairsOnly } from './readPipeFeatures.js';
+import { uniquePipeIds } from './uniquePipeIds.js';
+import { decodeText } from '../readers/decodeText.js';
 import { packPipeTile } from './buildPipeTileContent.js';
 import { encodePropertyColumns } from '../metadata/encodePropertyTable.js';
 import { WorkerPool } from '../build/WorkerPool.js';
+import { checkInputFiles } from '../build/checkInputFiles.js';
+import { tileFailedMessage } from '../build/tileFailedMessage.js';
+import { withoutFailedTiles } from '../build/withoutFailedTiles.js';
+import { WorkerTaskError } from '../build/WorkerTaskError.js';
+import { GB50289_SOURCE } from './gb50289Clearances.js';
 import { CJJ61_CATEGORIES, type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
 import { epanetToPipes } from './epanetToPipes.js';
 import { parseEpanet } from './parseEpanet.js';
@@ -34,8 +42,9 @@ import { segmentCentreDepths } from './segmentCentreDepths.js';
 export interface PipeBuildReport {
   command: string;
   inputs: { file: string; format: string; crs: string; features: number }[];
-  features: { read: number; written: number; skipped: number; repaired: number };
+  features: FeatureCounts;
   skipped: FeatureIssue[];
+  /** Repairs of written features: how many features got each code (a feature can get several), and the first ones in full. */
   repairs: { byCode: Record<string, number>; listed: FeatureIssue[] };
   network: { nodes: number; edges: number; valves: number };
   /** Topology findings by code, and the first 1000 in full (all of them are in network terms in the counts). */
@@ -59,24 +68,25 @@ export interface PipeBuildReport {
  */
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
-  const output = new AtomicOutput(options.out);
+  checkInputFiles(options.inputs);
+  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
   // Started first, so the worker threads load while the inputs are read.
   const pool = new WorkerPool<PipeWorkerTask, PipeWorkerResult>(
     options.jobs,
     { module: new URL('./pipeWorkerTasks.ts', import.meta.url), exportName: 'runPipeWorkerTask', run: runPipeWorkerTask, transfer: pipeWorkerTaskTransfer },
-    { dispatch: 'eager' },
+    { dispatch: 'eager', heapLimitMb: options.workerMemoryMb },
   );
   try {
     const report: PipeBuildReport = {
       command: options.command,
       inputs: [],
-      features: { read: 0, written: 0, skipped: 0, repaired: 0 },
+      features: emptyFeatureCounts(),
       skipped: [],
       repairs: { byCode: {}, listed: [] },
       network: { nodes: 0, edges: 0, valves: 0 },
       topology: { byCode: {}, issues: [], truncated: false },
       completeness: {},
-      clearance: { source: '', pairsChecked: 0, conflicts: [] },
+      clearance: { source: '', pairsChecked: 0, conflicts: [], found: 0 },
       tiles: 0,
       bytes: 0,
       seconds: 0,
@@ -86,33 +96,44 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const progress = (n: number): void => options.onProgress?.('read', read.read + n, undefined);
     for (const file of options.inputs) {
       if (file.toLowerCase().endsWith('.inp')) {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = readFileSync(file, 'utf8');
+          bytes = readFileSync(file);
         } catch (error) {
           throw new InputFileError(file, `cannot read: ${(error as Error).message}`);
         }
-        const network = parseEpanet(text, file);
+        const network = parseEpanet(decodeText(bytes, file, options.encoding).text, file);
         if (!options.crs && !options.origin)
           throw new InputFileError(file, 'EPANET coordinates have no CRS: pass --crs for real coordinates or --origin <lon>,<lat> for schematic ones');
         const placement = options.origin ? { origin: options.origin } : { crs: crsOf(file, options.crs!) };
         const converted = epanetToPipes(network, file, placement, options.cover);
+        // Records: nodes, links, and the lines left out with an issue.
+        const records = network.nodes.length + network.links.length + network.issues.length;
         appendPipeRead(read, {
           ...emptyPipeRead(),
-          read: network.nodes.length + network.links.length + network.issues.length,
+          read: records,
+          written: converted.written,
+          derived: converted.derived,
           segments: converted.segments,
           points: converted.points,
           skipped: converted.issues,
         });
+        progress(0);
         report.inputs.push({
           file,
           format: `EPANET (${network.units}, ${network.flowUnits})`,
           crs: options.origin ? `local frame at ${options.origin.join(',')}` : options.crs!,
-          features: network.nodes.length + network.links.length,
+          features: records,
         });
         continue;
       }
-      const source = await openSource(file, { idField: undefined, lod: undefined });
+      const source = await openSource(file, {
+        idField: undefined,
+        lod: undefined,
+        maxNesting: options.maxNesting,
+        maxFeatureBytes: options.maxFeatureBytes,
+        encoding: options.encoding,
+      });
       const crsSpec = options.crs ?? source.declaredCrs ?? (source.format.startsWith('GeoJSON') ? 'CRS84' : undefined);
       if (!crsSpec) throw new InputFileError(file, `${source.format} without a CRS; pass --crs, e.g. --crs EPSG:4548`);
       const crs = crsOf(file, crsSpec);
@@ -124,10 +145,16 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         progress,
       );
       appendPipeRead(read, part);
+      appendPipeRead(read, repairsOnly(source.warnings ?? [], 0));
       report.inputs.push({ file, format: source.format, crs: crs.id, features: part.read });
     }
+    // One id per feature across all inputs: the tiles, network.json and the search index share them.
+    const renamed = uniquePipeIds(read.segments, read.points);
+    appendPipeRead(read, repairsOnly(renamed, renamed.length));
     const { segments, points } = read;
     report.features.read = read.read;
+    report.features.written = read.written;
+    report.features.derived = read.derived;
     report.skipped = read.skipped;
     report.features.repaired = read.repaired;
     report.repairs = { byCode: read.repairsByCode, listed: read.repairsListed };
@@ -142,14 +169,17 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       phaseStart = now;
     };
     report.phases['read'] = Math.round(phaseStart - started) / 1000;
-    // The clearance check needs only the segments: a worker runs it while this thread goes on.
-    // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
-    const centreDepths = segments.map(segmentCentreDepths);
-    const clearance = pool.run({ kind: 'clearance', clearance: clearanceInputOf(segments, centreDepths) }, segments.length * 4) as Promise<ClearanceReport>;
-    clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
-    phase('clearance input');
     const network = buildPipeNetwork(segments, points);
     phase('network');
+    // The clearance check needs the segments and their networks (pipes of one network are one
+    // pipeline): a worker runs it while this thread goes on.
+    // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
+    const centreDepths = segments.map(segmentCentreDepths);
+    // Tasks are made by a function the pool calls again if a task is lost with a worker that died running another.
+    const clearanceTask = (): PipeWorkerTask => ({ kind: 'clearance', clearance: clearanceInputOf(segments, network, centreDepths) });
+    const clearance = pool.run(clearanceTask(), segments.length * 4, clearanceTask) as Promise<ClearanceReport>;
+    clearance.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
+    phase('clearance input');
     for (const issue of network.issues) report.topology.byCode[issue.code] = (report.topology.byCode[issue.code] ?? 0) + 1;
     report.topology.issues = network.issues.slice(0, 1000);
     report.topology.truncated = network.issues.length > 1000;
@@ -161,7 +191,6 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
 
     const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
     phase('features');
-    report.features.written = items.length;
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
     const definitions = schema.definitions();
@@ -188,6 +217,10 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     // Every tile is packed here (typed arrays, its property table encoded) and handed to the
     // workers at once; while they sweep and compress, this thread writes the network and search
     // documents.
+    const failedTiles = new Set<string>();
+    const failedItems = new Set<number>();
+    const fileOfItem = (id: string): string => (itemFiles ??= inputFileById(segments, points)).get(id) ?? '*';
+    let itemFiles: Map<string, string> | undefined;
     const built = nodes.map((node) => {
       const tileItems = node.content.map((i) => items[i]!);
       const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -205,7 +238,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       }
       const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
       const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-      const task: PipeTileTask = {
+      const tileTask = (): PipeWorkerTask => ({ kind: 'tile', tile: packTile() });
+      const packTile = (): PipeTileTask => ({
         path: node.path,
         geometry: packPipeTile(tileItems),
         table: encodePropertyColumns(definitions, tileItems.length, (row, column) => {
@@ -218,25 +252,50 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
         definitions,
         compression: options.compression,
         outDir: output.staging,
-      };
-      return (pool.run({ kind: 'tile', tile: task }, weight) as Promise<PipeTileResult>).then((result) => {
-        contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
-        report.tiles++;
-        report.bytes += result.bytes;
-        options.onProgress?.('tiles', report.tiles, nodes.length);
       });
+      return (pool.run(tileTask(), weight, tileTask) as Promise<PipeTileResult>).then(
+        (result) => {
+          contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
+          report.tiles++;
+          report.bytes += result.bytes;
+          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
+        },
+        (error: unknown) => {
+          if (!(error instanceof WorkerTaskError)) throw error;
+          // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
+          failedTiles.add(node.path);
+          const message = tileFailedMessage(node.path, node.content.length, error);
+          for (const i of node.content) {
+            failedItems.add(i);
+            report.skipped.push({ file: fileOfItem(items[i]!.id), feature: items[i]!.id, code: 'TILE_FAILED', message });
+          }
+          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
+        },
+      );
     });
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
     const networkJson = JSON.stringify(networkDocument(network, segments, points));
-    const searchJson = pipeSearchIndex(items).toJson();
+    const search = pipeSearchIndex(items);
     phase('documents');
-    report.clearance = await clearance;
+    try {
+      report.clearance = await clearance;
+    } catch (error) {
+      // The check is an analysis beside the tiles: when it cannot finish, the tiles are still
+      // right, and the report says it was not done (never "0 conflicts").
+      if (!(error instanceof WorkerTaskError)) throw error;
+      report.clearance = { source: GB50289_SOURCE, pairsChecked: 0, conflicts: [], found: 0, failed: `the clearance check could not finish: ${error.message}` };
+    }
     phase('clearance');
     await allBuilt;
     phase('tiles');
-    const tilesetJson = JSON.stringify(tilesetFromTree(tree, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
+    const searchJson = search.toJson(failedItems);
+    report.features.written -= failedItems.size;
+    report.features.skipped = report.skipped.length;
+    const published = withoutFailedTiles(tree, failedTiles);
+    if (!published) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
+    const tilesetJson = JSON.stringify(tilesetFromTree(published, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     writeFileSync(join(output.staging, 'network.json'), networkJson);
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
@@ -244,9 +303,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     report.network = {
       nodes: network.nodes.length,
       edges: network.edges.length,
-      valves:
-        network.edges.filter((e) => segments[e.segment]!.attributes['epanetType'] === 'valve').length +
-        points.filter((p) => /阀/.test(p.appurtenance ?? '')).length,
+      valves: network.edges.filter((e) => segments[e.segment]!.attributes['epanetType'] === 'valve').length + points.filter(isSurveyedValve).length,
     };
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
@@ -311,10 +368,22 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
     },
     /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
     valves: [
-      ...network.nodes.flatMap((n, i) => (n.point !== undefined && /阀/.test(points[n.point]!.appurtenance ?? '') ? [{ id: n.id, node: i }] : [])),
+      ...network.nodes.flatMap((n, i) => (n.point !== undefined && isSurveyedValve(points[n.point]!) ? [{ id: n.id, node: i }] : [])),
       ...network.edges.flatMap((e, i) => (segments[e.segment]!.attributes['epanetType'] === 'valve' ? [{ id: e.id, edge: i }] : [])),
     ],
   };
+}
+
+/** The input file of each segment and point, by id (to name the file of a feature whose tile failed). */
+function inputFileById(segments: readonly PipeSegment[], points: readonly PipePoint[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const feature of [...segments, ...points]) if (!files.has(feature.id)) files.set(feature.id, feature.origin.file);
+  return files;
+}
+
+/** A valve point of a survey (阀门…); an EPANET valve is its link, its symbol point is no second valve. */
+function isSurveyedValve(point: PipePoint): boolean {
+  return /阀/.test(point.appurtenance ?? '') && point.attributes['epanetType'] === undefined;
 }
 
 function crsOf(file: string, spec: string): Crs {

@@ -114,6 +114,84 @@ describe('checkClearances (GB 50289)', () => {
     expect(heat.actual).toBeCloseTo(1.5 - 0.15 - 0.2, 2);
   });
 
+  it('pipes of one network are one pipeline: where they cross at one depth, no conflict', () => {
+    // Three water pipes joined end to end (snapped, no point ids); the third crosses the first.
+    const network = [
+      pipe(
+        'L1',
+        'JS',
+        [
+          [0, 0],
+          [100, 0],
+        ],
+        1.2,
+        { diameter: 0.3 },
+      ),
+      pipe(
+        'L2',
+        'JS',
+        [
+          [100, 0],
+          [100, 50],
+        ],
+        1.2,
+        { diameter: 0.3 },
+      ),
+      pipe(
+        'L3',
+        'JS',
+        [
+          [100, 50],
+          [50, -20],
+        ],
+        1.2,
+        { diameter: 0.3 },
+      ),
+    ];
+    const { conflicts, pairsChecked } = checkClearances(network);
+    expect(conflicts).toEqual([]);
+    expect(pairsChecked).toBe(0); // not even looked at: same pipeline
+  });
+
+  it('two separate networks of one category crossing at one depth do conflict (JS–JS 0.15 m)', () => {
+    const { conflicts } = checkClearances([
+      pipe(
+        'A1',
+        'JS',
+        [
+          [0, 0],
+          [100, 0],
+        ],
+        1.2,
+        { diameter: 0.3 },
+        ['J1', 'J2'],
+      ),
+      pipe(
+        'A2',
+        'JS',
+        [
+          [100, 0],
+          [100, 50],
+        ],
+        1.2,
+        { diameter: 0.3 },
+        ['J2', 'J3'],
+      ),
+      pipe(
+        'B1',
+        'JS',
+        [
+          [50, -20],
+          [50, 20],
+        ],
+        1.2,
+        { diameter: 0.3 },
+        ['K1', 'K2'],
+      ),
+    ]);
+    expect(conflicts.map((c) => `${c.type} ${c.a} ${c.b} ${c.required}`)).toEqual(['vertical A1 B1 0.15']);
+  });
+
   it('stays quiet on a clean layout', () => {
     const { conflicts, pairsChecked } = checkClearances([
       pipe(

@@ -9,6 +9,8 @@ import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 /** Deeper than any utility is buried in a city (deep tunnels excepted): a unit error. */
 export const MAX_DEPTH = 30;
 export const MAX_DIAMETER = 5;
+/** Ground heights on Earth, metres: the Dead Sea shore (−430 m) to Everest (8,849 m). */
+export const GROUND_ELEVATION_RANGE = { min: -500, max: 9000 } as const;
 /** Typical cover and size per category, used (and reported) when a survey leaves them out. */
 export const TYPICAL: Record<string, { depth: number; diameter: number }> = {
   JS: { depth: 1.2, diameter: 0.2 },
@@ -91,7 +93,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
         lat,
         feature: text(value('feature')),
         appurtenance: text(value('appurtenance')),
-        groundElevation: optionalNumber(value('groundElevation')),
+        groundElevation: groundElevation(value('groundElevation')),
         depth,
         attributes: feature.attributes,
       };
@@ -102,6 +104,7 @@ export function normalizePipeFeature(feature: GeometryFeature, context: PipeCont
     }
     const lines = (feature.geometryType === 'LineString' ? [feature.coordinates] : feature.coordinates) as unknown[];
     if (!Array.isArray(lines)) throw new Skip('GEOMETRY_MISSING', 'no coordinates');
+    if (lines.length === 0) throw new Skip('GEOMETRY_MISSING', `the ${feature.geometryType} has no lines`);
     const typical = TYPICAL[category.code]!;
     let startDepth = optionalDepth(value('startDepth'), 'start depth (起点埋深)');
     let endDepth = optionalDepth(value('endDepth'), 'end depth (终点埋深)');
@@ -200,9 +203,17 @@ function optionalDepth(value: AttributeValue | undefined, what: string): number 
   return depth;
 }
 
-function optionalNumber(value: AttributeValue | undefined): number | undefined {
-  const n = Number(value);
-  return value === undefined || !Number.isFinite(n) ? undefined : n;
+/** 地面高程: absent or not a number leaves it unknown (the survey's median is used); a height off the Earth (1e9, 1e309) skips the point. */
+function groundElevation(value: AttributeValue | undefined): number | undefined {
+  const elevation = value === undefined ? NaN : Number(value);
+  if (Number.isNaN(elevation)) return undefined;
+  if (!(elevation >= GROUND_ELEVATION_RANGE.min && elevation <= GROUND_ELEVATION_RANGE.max)) {
+    throw new Skip(
+      'ELEVATION_ABSURD',
+      `地面高程 (ground elevation) is ${elevation} m, not a height on Earth (${GROUND_ELEVATION_RANGE.min}…${GROUND_ELEVATION_RANGE.max} m): a unit error?`,
+    );
+  }
+  return elevation;
 }
 
 function text(value: AttributeValue | undefined): string | undefined {

@@ -68,3 +68,18 @@ describe('parseEpanet', () => {
     expect(() => parseEpanet('[JUNCTIONS]\n J1 5\n[PIPES]\n P1 J1', 'cut.inp')).toThrow(InputFileError);
   });
 });
+
+describe('parseEpanet: duplicate ids', () => {
+  it('a node id defined twice is a file error naming both lines (EPANET error 215), never a merge', () => {
+    const text = '[JUNCTIONS]\n J1 5\n J2 6\n[RESERVOIRS]\n J1 50\n[PIPES]\n P1 J1 J2 100 200 100\n[END]\n';
+    expect(() => parseEpanet(text, 'dup.inp')).toThrow(/node id "J1" is defined twice \(lines 2 and 5\)/);
+  });
+  it('a link id defined twice is a file error', () => {
+    const text = '[JUNCTIONS]\n J1 5\n J2 6\n J3 7\n[PIPES]\n P1 J1 J2 100 200 100\n P1 J2 J3 100 200 100\n[END]\n';
+    expect(() => parseEpanet(text, 'dup.inp')).toThrow(/link id "P1" is defined twice \(lines 6 and 7\)/);
+  });
+  it('says when replacement characters (a wrong encoding) made the ids alike', () => {
+    const text = '[JUNCTIONS]\n \ufffd\ufffd 5\n \ufffd\ufffd 6\n[END]\n';
+    expect(() => parseEpanet(text, 'gbk.inp')).toThrow(/--encoding/);
+  });
+});

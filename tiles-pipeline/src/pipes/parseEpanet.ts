@@ -54,7 +54,8 @@ const INCH = 0.0254;
  * Parses an EPANET 2 input file (text): junctions, reservoirs, tanks, pipes, pumps, valves,
  * coordinates and vertices, converted to metres. Sections it does not need (patterns, curves,
  * controls, quality…) are skipped. A record with missing fields or non-numbers is an issue for
- * that element; a file without [JUNCTIONS]/[PIPES] or that stops mid-record is a file error.
+ * that element; a file without [JUNCTIONS]/[PIPES], that stops mid-record or that defines an
+ * id twice is a file error.
  */
 export function parseEpanet(text: string, file: string): EpanetNetwork {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -100,10 +101,21 @@ export function parseEpanet(text: string, file: string): EpanetNetwork {
     return values.length === count && values.every(Number.isFinite) ? values : undefined;
   };
 
-  const nodeIds = new Set<string>();
+  // EPANET refuses a repeated id (its error 215): the links naming it would be ambiguous. A file
+  // read in the wrong encoding shows up here too, its distinct Chinese ids decoded alike.
+  const duplicate = (kind: 'node' | 'link', id: string, first: number, line: number): never => {
+    throw new InputFileError(
+      file,
+      `${kind} id ${JSON.stringify(id)} is defined twice (lines ${first} and ${line}); EPANET ids must be unique` +
+        (/[\ufffd]/.test(id) ? " (the id holds replacement characters: pass the file's --encoding)" : ''),
+      `line ${line}`,
+    );
+  };
+  const nodeLines = new Map<string, number>();
   const addNode = (node: EpanetNode): void => {
-    if (nodeIds.has(node.id)) return issue(node.line, node.id, 'DUPLICATE_NODE', `node ${node.id} is defined twice`);
-    nodeIds.add(node.id);
+    const first = nodeLines.get(node.id);
+    if (first !== undefined) duplicate('node', node.id, first, node.line);
+    nodeLines.set(node.id, node.line);
     network.nodes.push(node);
   };
   for (const { line, fields } of sections.get('JUNCTIONS') ?? []) {
@@ -133,14 +145,15 @@ export function parseEpanet(text: string, file: string): EpanetNetwork {
     addNode({ id: fields[0], kind: 'tank', elevation: values[0]! * length, line });
   }
 
-  const linkIds = new Set<string>();
+  const linkLines = new Map<string, number>();
   const addLink = (link: EpanetLink): void => {
-    if (linkIds.has(link.id)) return issue(link.line, link.id, 'DUPLICATE_LINK', `link ${link.id} is defined twice`);
+    const first = linkLines.get(link.id);
+    if (first !== undefined) duplicate('link', link.id, first, link.line);
+    linkLines.set(link.id, link.line);
     for (const end of [link.from, link.to]) {
-      if (!nodeIds.has(end)) return issue(link.line, link.id, 'UNKNOWN_NODE', `${link.kind} ${link.id} refers to node ${end}, which is not defined`);
+      if (!nodeLines.has(end)) return issue(link.line, link.id, 'UNKNOWN_NODE', `${link.kind} ${link.id} refers to node ${end}, which is not defined`);
     }
     if (link.from === link.to) return issue(link.line, link.id, 'ZERO_LENGTH', `${link.kind} ${link.id} starts and ends at node ${link.from}`);
-    linkIds.add(link.id);
     network.links.push(link);
   };
   for (const { line, fields } of sections.get('PIPES') ?? []) {

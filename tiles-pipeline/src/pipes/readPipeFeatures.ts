@@ -8,19 +8,22 @@ export const REPAIRS_LISTED = 1000;
 
 /** What reading an input gave: its pipes and points, and what was skipped or repaired. */
 export interface PipeRead {
-  /** Features read, good and bad. */
+  /** Features read, good and bad: read = written + skipped.length. */
   read: number;
+  /** Features kept: each gave one segment or point, or several (`derived` counts the others). */
+  written: number;
+  derived: number;
   segments: PipeSegment[];
   points: PipePoint[];
   skipped: FeatureIssue[];
-  /** Features that needed a repair, repairs by code, and the first REPAIRS_LISTED repairs. */
+  /** Kept features that needed a repair, how many got each code, and the first REPAIRS_LISTED repairs. */
   repaired: number;
   repairsByCode: Record<string, number>;
   repairsListed: FeatureIssue[];
 }
 
 export function emptyPipeRead(): PipeRead {
-  return { read: 0, segments: [], points: [], skipped: [], repaired: 0, repairsByCode: {}, repairsListed: [] };
+  return { read: 0, written: 0, derived: 0, segments: [], points: [], skipped: [], repaired: 0, repairsByCode: {}, repairsListed: [] };
 }
 
 /** Validates and converts the features of one source (CJJ 61 rules in normalizePipeFeature). */
@@ -48,15 +51,29 @@ export async function readPipeFeatures(
       continue;
     }
     const normalized = normalizePipeFeature(feature, context);
-    addRepairs(result, normalized.repairs);
     if (!normalized.ok) {
-      result.skipped.push(normalized.issue);
+      result.skipped.push(normalized.issue); // its repairs are moot: it is not written
       continue;
     }
+    addRepairs(result, normalized.repairs);
+    result.written++;
+    result.derived += normalized.items.length - 1;
     for (const item of normalized.items) {
       if (item.kind === 'segment') result.segments.push(item);
       else result.points.push(item);
     }
+  }
+  onProgress?.(result.read); // the last features too
+  return result;
+}
+
+/** A PipeRead holding only repairs or file-level warnings (`repaired` features among them), to append to a run's. */
+export function repairsOnly(issues: readonly FeatureIssue[], repaired: number): PipeRead {
+  const result = emptyPipeRead();
+  result.repaired = repaired;
+  for (const issue of issues) {
+    result.repairsByCode[issue.code] = (result.repairsByCode[issue.code] ?? 0) + 1;
+    if (result.repairsListed.length < REPAIRS_LISTED) result.repairsListed.push(issue);
   }
   return result;
 }
@@ -64,6 +81,8 @@ export async function readPipeFeatures(
 /** Appends `part` (read after `into`) to `into`, keeping input order and the listing limit. */
 export function appendPipeRead(into: PipeRead, part: PipeRead): void {
   into.read += part.read;
+  into.written += part.written;
+  into.derived += part.derived;
   for (const segment of part.segments) into.segments.push(segment);
   for (const point of part.points) into.points.push(point);
   for (const issue of part.skipped) into.skipped.push(issue);

@@ -54,4 +54,10 @@ export interface OpenedSource {
   format: string;
   declaredCrs: string | undefined;
   features: AsyncIterable<SourceFeature>;
+  /**
+   * Findings about the file as a whole (a code page that does not fit its text, records left
+   * out), complete once `features` is exhausted. Reported with the repairs; not features, so
+   * not counted as read. Absent: none.
+   */
+  warnings?: readonly FeatureIssue[];
 }

@@ -50,7 +50,9 @@ function isPlainValue(value: unknown): boolean {
 function toAttributeValue(value: unknown): AttributeValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  // JSON.parse reads 1e309 as Infinity: kept as the text "Infinity", so a height of 1e309 is
+  // reported as invalid rather than taken for a missing value (and defaulted).
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   return JSON.stringify(value);
 }
 

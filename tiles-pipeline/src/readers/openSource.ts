@@ -8,12 +8,18 @@ import { readShapefile } from './readShapefile.js';
 export interface ReadOptions {
   idField: string | undefined;
   lod: string | undefined;
+  /** GeoJSON: deepest nesting a feature may have (default DEFAULT_MAX_NESTING); deeper ones are skipped. */
+  maxNesting?: number | undefined;
+  /** GeoJSON: largest feature, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES); larger ones are skipped. */
+  maxFeatureBytes?: number | undefined;
+  /** Code page of .dbf text, overriding .cpg and the language driver (GeoJSON and CityJSON are UTF-8 by their specs). */
+  encoding?: string | undefined;
 }
 
 /** Opens an input file, picking the reader from its extension and, for JSON, its first bytes. */
 export async function openSource(file: string, options: ReadOptions): Promise<OpenedSource> {
   const lower = file.toLowerCase();
-  if (lower.endsWith('.shp')) return readShapefile(file, options.idField);
+  if (lower.endsWith('.shp')) return readShapefile(file, options.idField, options.encoding);
   const head = await readHead(file);
   if (head.trim() === '') throw new InputFileError(file, 'the file is empty');
   if (/\.(city\.?jsonl|cityjsonseq|city\.jsonseq)$/.test(lower)) return readCityJsonSeq(file, options.lod);
@@ -21,16 +27,16 @@ export async function openSource(file: string, options: ReadOptions): Promise<Op
   const lineDelimited = /\.(ndjson|geojsonl|geojsonseq|geojsons|jsonl)$/.test(lower);
   if (lineDelimited) {
     if (/"type"\s*:\s*"CityJSON"/.test(firstLine)) return readCityJsonSeq(file, options.lod);
-    return readGeoJsonLines(file, options.idField);
+    return readGeoJsonLines(file, options.idField, options);
   }
   if (/\.(json|geojson|cityjson)$/.test(lower)) {
     if (/"type"\s*:\s*"CityJSON"/.test(head) || /"CityObjects"\s*:/.test(head)) return readCityJson(file, options.lod);
-    return readGeoJson(file, options.idField);
+    return readGeoJson(file, options.idField, options);
   }
   if (!head.trimStart().startsWith('{')) {
     throw new InputFileError(file, 'unknown input format: expected .geojson, .json, .ndjson/.geojsonl, .city.json, .city.jsonl or .shp');
   }
-  return readGeoJson(file, options.idField);
+  return readGeoJson(file, options.idField, options);
 }
 
 async function readHead(file: string): Promise<string> {

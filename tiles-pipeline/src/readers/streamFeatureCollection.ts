@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { InputFileError } from './InputFileError.js';
 import { decodeUtf8 } from './decodeUtf8.js';
+import { DEFAULT_MAX_FEATURE_BYTES, DEFAULT_MAX_NESTING } from './featureLimits.js';
 
 const OPEN_BRACE = 0x7b,
   CLOSE_BRACE = 0x7d,
@@ -13,9 +14,14 @@ const QUOTE = 0x22,
 
 export interface ScannedElement {
   index: number;
+  /** The parsed element; undefined when it was refused (see `nesting` and `bytes`). */
   value: unknown;
   /** Byte offset of the element in the file. */
   byteOffset: number;
+  /** Set when the element nests deeper than maxNesting (its depth, the element being level 1): it was not parsed. */
+  nesting?: number;
+  /** Set when the element is larger than maxFeatureBytes (its size): it was neither kept in memory nor parsed. */
+  bytes?: number;
 }
 
 export interface FeatureCollectionScan {
@@ -28,8 +34,15 @@ export interface FeatureCollectionScan {
  * Streams the elements of the top-level "features" array of a JSON object, parsing each element
  * on its own with the native JSON.parse: memory is bounded by one feature, and errors carry the
  * byte and line position. (stream-json parses token by token, ~10x slower here, without positions.)
+ * An element nesting deeper than `maxNesting` is not parsed (JSON.parse of deep nesting is slow and
+ * what reads it next recurses): it comes with `nesting` set; one larger than `maxFeatureBytes` is
+ * not even held in memory: it comes with `bytes` set. A member outside "features" nested that
+ * deep is a file error.
  */
-export function streamFeatureCollection(file: string): FeatureCollectionScan {
+export function streamFeatureCollection(
+  file: string,
+  { maxNesting = DEFAULT_MAX_NESTING, maxFeatureBytes = DEFAULT_MAX_FEATURE_BYTES }: { maxNesting?: number; maxFeatureBytes?: number } = {},
+): FeatureCollectionScan {
   const header: Record<string, unknown> = {};
   async function* elements(): AsyncGenerator<ScannedElement> {
     let depth = 0;
@@ -50,6 +63,23 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
     let index = 0;
     let topClosed = false;
     let sawAnything = false;
+    let deepest = 0; // deepest level inside the current element of "features" (the element: 1)
+    let oversize = false; // the current element of "features" outgrew maxFeatureBytes: its bytes are not kept
+    /** The current element of "features", ending before `end`: parsed, or refused as too large or too deep. */
+    const element = (end: number, chunk: Buffer): ScannedElement => {
+      const bytes = end - tokenStart;
+      const refused: ScannedElement | undefined =
+        oversize || bytes > maxFeatureBytes
+          ? { index, value: undefined, byteOffset: tokenStart, bytes }
+          : deepest > maxNesting
+            ? { index, value: undefined, byteOffset: tokenStart, nesting: deepest }
+            : undefined;
+      const scanned = refused ?? { index, value: parse(take(tokenStart, end, chunk), tokenStart), byteOffset: tokenStart };
+      index++;
+      oversize = false;
+      deepest = 0;
+      return scanned;
+    };
 
     const fail = (reason: string, at: number): never => {
       throw new InputFileError(file, reason, `byte ${at} (line ${lines})`);
@@ -159,13 +189,16 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           if (inFeatures && depth === 2) {
             if (commaPending) fail('missing comma between features', at);
             tokenStart = at;
+            deepest = 0;
           }
           depth++;
+          if (inFeatures) deepest = Math.max(deepest, depth - 2);
+          else if (depth - 1 > maxNesting) fail(`the "${key}" member nests more than ${maxNesting} levels deep (--max-nesting)`, at);
           continue;
         }
         if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (scalarElement && inFeatures && depth === 2) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(element(at, chunk));
             tokenStart = -1;
             scalarElement = false;
             commaPending = true;
@@ -182,7 +215,7 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
             }
             member = 'next';
           } else if (inFeatures && depth === 2) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at + 1, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(element(at + 1, chunk));
             tokenStart = -1;
             commaPending = true;
           }
@@ -198,7 +231,7 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
             continue;
           }
           if (scalarElement) {
-            pending.push({ index: index++, value: parse(take(tokenStart, at, chunk), tokenStart), byteOffset: tokenStart });
+            pending.push(element(at, chunk));
             tokenStart = -1;
             scalarElement = false;
             commaPending = true;
@@ -207,8 +240,12 @@ export function streamFeatureCollection(file: string): FeatureCollectionScan {
           commaPending = false;
         }
       }
-      // Keep the bytes of the unfinished token for the next chunk.
-      if (tokenStart >= 0) {
+      // Keep the bytes of the unfinished token for the next chunk (not those of a feature already too large).
+      if (tokenStart >= 0 && inFeatures && (oversize || offset + chunk.length - tokenStart > maxFeatureBytes)) {
+        oversize = true;
+        carry = Buffer.alloc(0);
+        carryOffset = offset + chunk.length;
+      } else if (tokenStart >= 0) {
         carry = tokenStart >= offset ? Buffer.from(chunk.subarray(tokenStart - offset)) : Buffer.concat([carry.subarray(tokenStart - carryOffset), chunk]);
         carryOffset = tokenStart;
       } else {

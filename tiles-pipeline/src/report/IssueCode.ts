@@ -26,6 +26,12 @@ export const SKIP_CODES = [
   'DIAMETER_INVALID', // zero, negative or not a number
   'DIAMETER_ABSURD', // more than 5 m: a unit error
   'SECTION_INVALID', // 断面 not "width×height"
+  'RING_TOO_MANY_VERTICES', // more vertices than --max-ring-vertices even after simplifying
+  'ELEVATION_ABSURD', // 地面高程 (ground elevation) not a height on Earth
+  'COORDINATE_OUTLIER', // far outside the rest of the data set (e.g. an EPANET node 1e15 units away)
+  'NESTING_TOO_DEEP', // JSON nested deeper than --max-nesting (not parsed, or its properties not read)
+  'FEATURE_TOO_LARGE', // its JSON is larger than --max-feature-mb (not read), or a building's attribute text is too long to build
+  'TILE_FAILED', // its tile could not be built (its worker ran out of memory, or threw): not drawn
 ] as const;
 
 export const REPAIR_CODES = [
@@ -34,11 +40,16 @@ export const REPAIR_CODES = [
   'DUPLICATE_VERTICES_REMOVED',
   'LATLON_SWAPPED', // lat/lon order swapped in input, unambiguous from the ranges
   'HEIGHT_DEFAULTED', // no height and no floors: default height used
-  'DUPLICATE_ID', // id seen before in this run; kept, the tiles' `id` stays as given
+  'DUPLICATE_ID', // no longer reported (ids were kept twice); ID_DUPLICATE_RENAMED replaces it
   'ATTRIBUTE_TYPE_MIXED', // a field holds several types; written as strings
   'DIAMETER_UNIT_GUESSED', // a diameter of 0.3 "mm" is 0.3 m: read as metres
   'DEPTH_DEFAULTED', // no depth: the category's typical cover used
   'SIZE_DEFAULTED', // neither diameter nor section: the category's typical size used
+  'ID_DUPLICATE_RENAMED', // id used by an earlier feature of the run: this one becomes "<id>#2" (#3…)
+  'RING_SIMPLIFIED', // more vertices than --max-ring-vertices: simplified within a stated tolerance
+  // File-level warnings (feature "*"): not repairs of a feature, listed with them.
+  'TEXT_ENCODING_SUSPECT', // text does not read as the code page the .cpg / language driver names
+  'RECORD_DELETED', // dBASE records flagged deleted: left out, as GIS software does (not read)
 ] as const;
 
 export type SkipCode = (typeof SKIP_CODES)[number];

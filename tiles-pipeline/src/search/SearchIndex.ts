@@ -6,7 +6,19 @@ export class SearchIndex {
   private readonly document: SearchIndexDocument & { namesEn: string[] };
 
   constructor(featureClass: string) {
-    this.document = { format: SEARCH_INDEX_FORMAT, version: 1, featureClass, count: 0, ids: [], names: [], namesEn: [], addresses: [], lon: [], lat: [], height: [] };
+    this.document = {
+      format: SEARCH_INDEX_FORMAT,
+      version: 1,
+      featureClass,
+      count: 0,
+      ids: [],
+      names: [],
+      namesEn: [],
+      addresses: [],
+      lon: [],
+      lat: [],
+      height: [],
+    };
   }
 
   /**
@@ -25,7 +37,22 @@ export class SearchIndex {
     d.count++;
   }
 
-  toJson(): string {
-    return JSON.stringify(this.document);
+  /** `leaveOut`: positions (in the order added) of entries not to write, e.g. features whose tile failed. */
+  toJson(leaveOut: ReadonlySet<number> = new Set()): string {
+    if (leaveOut.size === 0) return JSON.stringify(this.document);
+    const d = this.document;
+    const keep = <T>(column: T[]): T[] => column.filter((_, i) => !leaveOut.has(i));
+    const ids = keep(d.ids);
+    return JSON.stringify({
+      ...d,
+      count: ids.length,
+      ids,
+      names: keep(d.names),
+      namesEn: keep(d.namesEn),
+      addresses: keep(d.addresses),
+      lon: keep(d.lon),
+      lat: keep(d.lat),
+      height: keep(d.height),
+    });
   }
 }

@@ -60,3 +60,35 @@ describe('buildTileTree', () => {
     expect(JSON.stringify(buildTileTree(columns(5000, 7), options))).toBe(JSON.stringify(buildTileTree(columns(5000, 7), options)));
   });
 });
+
+describe('buildTileTree: no tile spans more than maxExtent', () => {
+  it('a building 1000 km from the rest gets a tile of its own; the others share a compact one', () => {
+    const data = columns(300);
+    const far = 299;
+    data.lon[far] = 126.5; // ~800 km east and
+    data.lat[far] = 44.0; // ~550 km north of Tianjin
+    const tree = buildTileTree(data, { maxFeatures: 500, maxVertices: 1e9, parentShare: 0.5 });
+    expect(tree.content).toEqual([]);
+    const withContent: TileNode[] = [];
+    walk(tree, (n) => n.content.length > 0 && withContent.push(n));
+    expect(withContent.map((n) => n.content.length).sort((a, b) => a - b)).toEqual([1, 299]);
+    expect(withContent.find((n) => n.content.length === 1)!.content).toEqual([far]);
+    // The root refines as soon as its most important building would be seen.
+    expect(tree.geometricError).toBe(Math.max(...data.importance));
+  });
+
+  it('splits by space, not count, until every tile is within the extent', () => {
+    const data = columns(2000);
+    const tree = buildTileTree(data, { maxFeatures: 500, maxVertices: 1e9, parentShare: 0.5, maxExtent: 3000 });
+    const seen = new Uint8Array(2000);
+    walk(tree, (n) => {
+      n.content.forEach((i) => seen[i]!++);
+      if (n.content.length < 2) return;
+      const lons = n.content.map((i) => data.lon[i]!);
+      const lats = n.content.map((i) => data.lat[i]!);
+      expect((Math.max(...lons) - Math.min(...lons)) * 86_400).toBeLessThanOrEqual(3000);
+      expect((Math.max(...lats) - Math.min(...lats)) * 111_000).toBeLessThanOrEqual(3000);
+    });
+    expect(seen.every((v) => v === 1)).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
 import type { TileNode } from './TileNode.js';
 
 /** Per-building columns the tiler works on (everything else stays in the spool). */
@@ -17,9 +18,15 @@ export interface TilingOptions {
   maxVertices: number;
   /** Share of a parent tile's budget given to its own, most important buildings. */
   parentShare: number;
+  /**
+   * Metres a tile's content may span (feature centres, east–west or north–south; default
+   * DEFAULT_TILING's). Positions are quantised to 16 bits over a tile: 20 km keeps them within
+   * ±15 cm, where one building 1000 km from the rest used to shift its tile-mates by metres.
+   */
+  maxExtent?: number;
 }
 
-export const DEFAULT_TILING: TilingOptions = { maxFeatures: 800, maxVertices: 250_000, parentShare: 0.5 };
+export const DEFAULT_TILING: TilingOptions = { maxFeatures: 800, maxVertices: 250_000, parentShare: 0.5, maxExtent: 20_000 };
 
 /**
  * Additive ("ADD") level-of-detail hierarchy over buildings: every building is in exactly one
@@ -37,6 +44,18 @@ export function buildTileTree(columns: TilingColumns, options: TilingOptions = D
 function build(indices: number[], path: string, columns: TilingColumns, options: TilingOptions): TileNode {
   let weight = 0;
   for (const i of indices) weight += columns.weight[i]!;
+  if (indices.length > 1) {
+    const wide = splitIfWide(indices, columns, options.maxExtent ?? DEFAULT_TILING.maxExtent!);
+    if (wide) {
+      // Too wide to share one tile frame: no content of its own, children split by space, so
+      // a far-off feature (a typo 1000 km away) ends up in a tile of its own at once.
+      let geometricError = 0;
+      for (const i of indices) geometricError = Math.max(geometricError, columns.importance[i]!);
+      indices.length = 0;
+      const children = wide.filter((part) => part.length > 0).map((part, q) => build(part, path + String(q), columns, options));
+      return { path, content: [], children, geometricError };
+    }
+  }
   if ((indices.length <= options.maxFeatures && weight <= options.maxVertices) || indices.length <= 1) {
     return { path, content: [...indices].sort((a, b) => a - b), children: [], geometricError: 0 };
   }
@@ -76,5 +95,28 @@ function splitInFour(indices: number[], columns: TilingColumns): number[][] {
     const mid = Math.ceil(byLat.length / 2);
     parts.push(byLat.slice(0, mid), byLat.slice(mid));
   }
+  return parts;
+}
+
+/** Four quadrants split at the middle of the extent when the features span more than `maxExtent` metres; else undefined. */
+function splitIfWide(indices: readonly number[], columns: TilingColumns, maxExtent: number): number[][] | undefined {
+  let west = Infinity,
+    east = -Infinity,
+    south = Infinity,
+    north = -Infinity;
+  for (const i of indices) {
+    const lon = columns.lon[i]!,
+      lat = columns.lat[i]!;
+    if (lon < west) west = lon;
+    if (lon > east) east = lon;
+    if (lat < south) south = lat;
+    if (lat > north) north = lat;
+  }
+  const scale = metresPerDegree((south + north) / 2);
+  if ((east - west) * scale.lon <= maxExtent && (north - south) * scale.lat <= maxExtent) return undefined;
+  const midLon = (west + east) / 2;
+  const midLat = (south + north) / 2;
+  const parts: number[][] = [[], [], [], []];
+  for (const i of indices) parts[(columns.lon[i]! > midLon ? 2 : 0) + (columns.lat[i]! > midLat ? 1 : 0)]!.push(i);
   return parts;
 }

@@ -7,7 +7,8 @@ import { defaultBuildOptions } from '../build/BuildOptions.js';
 import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
 import type { Tileset } from '../tileset/Tileset.js';
 import { readAccessor, readGlb } from './readGlb.js';
-import { validateTileset } from './validateTileset.js';
+import { OfficialValidationBatch } from '../../../test/support/officialValidator.js';
+import { checkContentInRegions } from './checkContentInRegions.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cim-validate-'));
 const good = join(work, 'good');
@@ -31,18 +32,13 @@ function broken(edit: (tileset: Tileset) => void): string {
   return path;
 }
 
-describe('validateTileset (ported 3D Tiles validator checks)', () => {
+describe('checkContentInRegions (what the official validator does not check)', () => {
   it('accepts what the pipeline writes', async () => {
-    expect(await validateTileset(join(good, 'tileset.json'))).toEqual([]);
-  });
-
-  it('finds a child with a larger geometric error than its parent', async () => {
-    const issues = await validateTileset(broken((t) => (t.root.children![0]!.geometricError = t.root.geometricError + 1)));
-    expect(issues.map((i) => i.code)).toContain('TILE_GEOMETRIC_ERRORS_INCONSISTENT');
+    expect(await checkContentInRegions(join(good, 'tileset.json'))).toEqual([]);
   });
 
   it('finds content outside its region', async () => {
-    const issues = await validateTileset(
+    const issues = await checkContentInRegions(
       broken((t) => {
         const region = t.root.children![0]!.boundingVolume.region!;
         region[2] = region[0]! + (region[2]! - region[0]!) / 4; // shrink east edge
@@ -51,18 +47,37 @@ describe('validateTileset (ported 3D Tiles validator checks)', () => {
     expect(issues.map((i) => i.code)).toContain('BOUNDING_VOLUMES_INCONSISTENT');
   });
 
-  it('finds a region in degrees instead of radians, a wrong refine case and a non-affine transform', async () => {
-    const issues = await validateTileset(
+  it('names a content file that is missing', async () => {
+    const issues = await checkContentInRegions(broken((t) => (t.root.content!.uri = 'tiles/gone.glb')));
+    expect(issues).toEqual([expect.objectContaining({ code: 'CONTENT_VALIDATION_ERROR', path: '/root/content' })]);
+  });
+
+  // What the port checked before and the official validator checks now: it must still catch it.
+  it('the official validator finds a geometric error larger than the parent, a region in degrees, a wrong refine case, a non-affine transform', async () => {
+    const batch = new OfficialValidationBatch();
+    batch.add('good', join(good, 'tileset.json'));
+    batch.add(
+      'geometric error',
+      broken((t) => (t.root.children![0]!.geometricError = t.root.geometricError + 1)),
+    );
+    batch.add(
+      'several',
       broken((t) => {
         t.root.boundingVolume.region = t.root.boundingVolume.region!.map((v, i) => (i < 4 ? (v * 180) / Math.PI : v));
         t.root.refine = 'add' as 'ADD';
-        t.root.children![0]!.transform![3] = 1;
       }),
     );
-    const codes = issues.map((i) => i.code);
-    expect(codes).toContain('BOUNDING_VOLUME_INVALID');
-    expect(codes).toContain('TILE_REFINE_WRONG_CASE');
-    expect(codes).toContain('TRANSFORM_INVALID');
+    // Apart: the validator does not descend below a root it found invalid.
+    batch.add(
+      'transform',
+      broken((t) => (t.root.children![0]!.transform![3] = 1)),
+    );
+    const findings = await batch.findings();
+    const codes = (label: string): string[] => findings[label]!.map((line) => line.split(' ')[1]!);
+    expect(findings['good']).toEqual([]);
+    expect(codes('geometric error')).toContain('TILE_GEOMETRIC_ERRORS_INCONSISTENT');
+    expect(codes('several')).toEqual(expect.arrayContaining(['BOUNDING_VOLUME_INVALID', 'TILE_REFINE_WRONG_CASE']));
+    expect(codes('transform')).toContain('TRANSFORM_INVALID');
   });
 
   it('keeps roof and wall semantics per vertex (feature id set 1)', () => {
