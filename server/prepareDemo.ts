@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main as tilesCli } from '../tiles-pipeline/src/cli/main.js';
+import { runCli as tilesCli } from '../tiles-pipeline/src/index.js';
 import { generateSeeds, GENERATED_DIR, generatorVersion } from '../seeds/generator/main.js';
 import { hashSources } from './hashSources.js';
 import { withLock } from './withLock.js';
@@ -51,7 +51,11 @@ async function prepareUnlocked(paths: DemoPaths, log: (line: string) => void): P
     log(`  ${counts.buildings} buildings, ${counts.roads} roads, ${counts.areas} water/green areas`);
   }
 
-  const pipelineVersion = hashSources(paths.root, ['tiles-pipeline/src', 'workers/geometry', 'package-lock.json'], seedsVersion);
+  const pipelineVersion = hashSources(
+    paths.root,
+    ['tiles-pipeline/src', 'workers/geometry', 'workers/standards', 'workers/formats', 'package-lock.json'],
+    seedsVersion,
+  );
   for (const tileset of DEMO_TILESETS) {
     const out = join(paths.tilesDir, tileset.name);
     const key = `tiles:${tileset.name}`;

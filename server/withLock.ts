@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from '../tiles-pipeline/src/output/isProcessAlive.js';
+import { isProcessAlive } from '../tiles-pipeline/src/index.js';
 
 /**
  * Runs `work` while holding a lock file (created with O_EXCL), so that two processes preparing

@@ -6,8 +6,8 @@ import type { LiveStateDocument } from '../workers/formats/liveState.js';
 import { observationsTopic } from '../layers/sensors/sensorTypes.js';
 import { SENSOR_MARKUP_CANARY_NAME } from '../seeds/generator/generatePointsOfInterest.js';
 import { startDemoServer } from './support/demoServer.js';
-import { launchBrowser } from './support/launchBrowser.js';
-import { ARTIFACTS as artifacts, openViewer, type Win } from './support/viewerPage.js';
+import { launchBrowser } from '../harness/launchBrowser.js';
+import { ARTIFACTS as artifacts, openViewer, type Win } from '../harness/viewerPage.js';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;

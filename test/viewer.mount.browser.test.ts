@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CimTwinViewer, ViewerOptions } from '../viewer/src/createViewer.js';
 import { startDemoServer } from './support/demoServer.js';
-import { launchBrowser } from './support/launchBrowser.js';
+import { launchBrowser } from '../harness/launchBrowser.js';
 
 type Win = {
   CimTwin: { createViewer(container: HTMLElement, options?: ViewerOptions): Promise<CimTwinViewer>; viewer: CimTwinViewer };

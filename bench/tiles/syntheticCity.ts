@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Random } from '../../seeds/generator/Random.js';
+import { Random } from '../../workers/random/Random.js';
 
 /**
  * Writes a deterministic synthetic city of `count` LoD1 buildings as newline-delimited GeoJSON:

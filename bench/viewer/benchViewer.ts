@@ -6,7 +6,7 @@ import { build } from 'vite';
 import { createDemoServer } from '../../server/createDemoServer.js';
 import { type LiveBackbone, startLiveBackbone } from '../../server/live/startLiveBackbone.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
-import { launchBrowser } from '../../test/support/launchBrowser.js';
+import { launchBrowser } from '../../harness/launchBrowser.js';
 import { cesiumPageConfig } from '../../vite.config.js';
 import { cameraPath, measure, median, printLiveLayerCost, type RunResult, VIEWPORT } from './measureViewer.js';
 

@@ -6,7 +6,7 @@ import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { generateNankai } from './generateNankai.js';
 import { generatePipes } from './generatePipes.js';
-import { Random } from './Random.js';
+import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
 
 const outline = (

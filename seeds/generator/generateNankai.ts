@@ -1,8 +1,8 @@
 import { booleanPointInPolygon, point as turfPoint } from '@turf/turf';
 import type { Feature, Polygon, Position } from 'geojson';
-import { resolveCrs } from '../../tiles-pipeline/src/crs/resolveCrs.js';
+import { resolveCrs } from '../../tiles-pipeline/src/index.js';
 import { LocalFrame } from './LocalFrame.js';
-import { Random } from './Random.js';
+import { Random } from '../../workers/random/Random.js';
 import {
   CHANGHONG_PARK,
   COMMUNITIES,

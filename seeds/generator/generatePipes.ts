@@ -1,6 +1,6 @@
-import { clearanceRule, VERTICAL_CLEARANCES } from '../../tiles-pipeline/src/pipes/gb50289Clearances.js';
+import { clearanceRule, VERTICAL_CLEARANCES } from '../../workers/standards/gb50289Clearances.js';
 import type { GeneratedDistrict, GeneratedRoad } from './generateNankai.js';
-import type { Random } from './Random.js';
+import type { Random } from '../../workers/random/Random.js';
 
 /** One pipe category's place in a street: lateral offset, size and depth by road class. */
 interface PipeSpec {

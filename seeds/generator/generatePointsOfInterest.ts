@@ -1,7 +1,7 @@
 import type { GeneratedDistrict } from './generateNankai.js';
 import type { SeedPipePoint } from './generatePipes.js';
 import { WEIJIN_RIVER, WATER_PARK, CHANGHONG_PARK, ZONES } from './nankaiPlan.js';
-import type { Random } from './Random.js';
+import type { Random } from '../../workers/random/Random.js';
 
 export interface PointOfInterest {
   id: string;

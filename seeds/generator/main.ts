@@ -10,7 +10,7 @@ import { writeShapefile } from './writeShapefile.js';
 import { generatePipes } from './generatePipes.js';
 import { writePipeSeeds } from './writePipeSeeds.js';
 import { generatePointsOfInterest } from './generatePointsOfInterest.js';
-import { Random } from './Random.js';
+import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -187,7 +187,8 @@ export function generatorVersion(): string {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .sort(),
     '../source/nankai-boundary-gcj02.geojson',
-    '../../tiles-pipeline/src/pipes/gb50289Clearances.ts',
+    '../../workers/standards/gb50289Clearances.ts',
+    '../../workers/random/Random.ts',
   ];
   for (const file of files) hash.update(file).update(readFileSync(join(here, file)));
   return hash.digest('hex').slice(0, 16);

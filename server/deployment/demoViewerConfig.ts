@@ -1,4 +1,4 @@
-import { CJJ61_CATEGORIES } from '../../tiles-pipeline/src/pipes/cjj61Categories.js';
+import { CJJ61_CATEGORIES } from '../../workers/standards/cjj61Categories.js';
 import type { LayerDefinition, TilesetPartDefinition, ViewerConfig } from '../../workers/formats/viewerConfig.js';
 
 /**

@@ -7,7 +7,7 @@ import { buildTileGlb } from '../gltf/buildTileGlb.js';
 import type { InstanceGroup } from '../gltf/InstanceGroup.js';
 import type { PropertyDefinition } from '../metadata/AttributeSchema.js';
 import type { EncodedTable } from '../metadata/encodePropertyTable.js';
-import { CJJ61_CATEGORIES } from './cjj61Categories.js';
+import { CJJ61_CATEGORIES } from '../../../workers/standards/cjj61Categories.js';
 import type { PipeItem } from './PipeItem.js';
 
 const COLOURS = new Map(CJJ61_CATEGORIES.map((c) => [c.code, c.rgb]));

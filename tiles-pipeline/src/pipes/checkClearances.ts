@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush';
 import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
-import { clearanceRule, type ClearanceRule, GB50289_SOURCE, HORIZONTAL_CLEARANCES, VERTICAL_CLEARANCES } from './gb50289Clearances.js';
+import { clearanceRule, type ClearanceRule, GB50289_SOURCE, HORIZONTAL_CLEARANCES, VERTICAL_CLEARANCES } from '../../../workers/standards/gb50289Clearances.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { horizontalHalfSize, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';

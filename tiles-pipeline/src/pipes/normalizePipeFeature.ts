@@ -2,7 +2,7 @@ import type { Crs } from '../crs/Crs.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import type { RepairCode, SkipCode } from '../report/IssueCode.js';
 import type { AttributeValue, GeometryFeature } from '../readers/SourceFeature.js';
-import { type PipeCategory, pipeCategoryOf } from './cjj61Categories.js';
+import { type PipeCategory, pipeCategoryOf } from '../../../workers/standards/cjj61Categories.js';
 import { type FieldMapping, fieldValues, type PipeField } from './pipeFields.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 

@@ -1,7 +1,7 @@
 import { ROOF, WALL } from '../../../workers/geometry/MeshAccumulator.js';
 import { tubeSegmentsForDiameter } from '../../../workers/geometry/sweepTube.js';
 import type { AttributeValue } from '../readers/SourceFeature.js';
-import { CJJ61_CATEGORIES } from './cjj61Categories.js';
+import { CJJ61_CATEGORIES } from '../../../workers/standards/cjj61Categories.js';
 import type { PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import type { PipeItem, PipeSolid } from './PipeItem.js';

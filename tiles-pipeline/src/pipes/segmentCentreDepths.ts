@@ -1,5 +1,5 @@
 import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
-import { pipeCategoryOf } from './cjj61Categories.js';
+import { pipeCategoryOf } from '../../../workers/standards/cjj61Categories.js';
 import type { PipeSegment } from './PipeFeatures.js';
 
 /** Half the vertical size of a segment's section: radius, or half the box height. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../../seeds/generator/Random.js';
+import { Random } from '../../../workers/random/Random.js';
 import { buildTileTree } from './buildTileTree.js';
 import type { TileNode } from './TileNode.js';
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { CimTwinApi } from '../../viewer/src/app/createPageApi.js';
+import type { CimTwinApi } from '../viewer/src/app/createPageApi.js';
 
 export type { CimTwinApi };
 
 /** The page's window as tests see it: the page API, and the flag a markup canary would set if it ran. */
 export type Win = { cimTwin: CimTwinApi; __cimTwinInjected?: number };
 /** Where browser tests leave screenshots. */
-export const ARTIFACTS = join(import.meta.dirname, '../../test-results');
+export const ARTIFACTS = join(import.meta.dirname, '../test-results');
 
 /** A viewer page with its console problems collected (errors, failed requests, HTTP errors). */
 export async function openViewer(browser: Browser, url: string, viewport = { width: 800, height: 500 }): Promise<{ page: Page; problems: string[] }> {

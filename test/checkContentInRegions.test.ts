@@ -2,20 +2,20 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildBuildings } from '../build/buildBuildings.js';
-import { defaultBuildOptions } from '../build/BuildOptions.js';
-import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
-import type { Tileset } from '../tileset/Tileset.js';
-import { readAccessor, readGlb } from './readGlb.js';
-import { OfficialValidationBatch } from '../../../test/support/officialValidator.js';
-import { checkContentInRegions } from './checkContentInRegions.js';
+import { buildBuildings } from '../tiles-pipeline/src/build/buildBuildings.js';
+import { defaultBuildOptions } from '../tiles-pipeline/src/build/BuildOptions.js';
+import { DEFAULT_TILING } from '../tiles-pipeline/src/tiling/buildTileTree.js';
+import type { Tileset } from '../tiles-pipeline/src/tileset/Tileset.js';
+import { readAccessor, readGlb } from '../tiles-pipeline/src/validation/readGlb.js';
+import { OfficialValidationBatch } from './support/officialValidator.js';
+import { checkContentInRegions } from '../tiles-pipeline/src/validation/checkContentInRegions.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cim-validate-'));
 const good = join(work, 'good');
 
 beforeAll(async () => {
   await buildBuildings(
-    defaultBuildOptions([join(import.meta.dirname, '../../../test/fixtures/real/shanghai-lujiazui-osm.geojson')], good, {
+    defaultBuildOptions([join(import.meta.dirname, 'fixtures/real/shanghai-lujiazui-osm.geojson')], good, {
       tiling: { ...DEFAULT_TILING, maxFeatures: 200 },
     }),
   );
