@@ -34,6 +34,16 @@ function bruteForce(ring: ArrayLike<number>): boolean {
   return false;
 }
 
+function hasRepeatedVertex(ring: number[]): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < ring.length; i += 2) {
+    const key = `${ring[i]},${ring[i + 1]}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 describe('ringSelfIntersects', () => {
   it('accepts simple rings, convex and concave', () => {
     expect(ringSelfIntersects([0, 0, 10, 0, 10, 10, 0, 10])).toBe(false);
@@ -80,5 +90,33 @@ describe('ringSelfIntersects', () => {
       expect(ringSelfIntersects(ring), `trial ${trial}`).toBe(expected);
     }
     expect(crossing).toBeGreaterThan(20); // the comparison covered both answers
+  });
+  it('agrees with the reference on coarse grids: axis-parallel edges, collinear runs, vertices on edges', () => {
+    let seed = 11;
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const answers: boolean[] = [];
+    for (let trial = 0; trial < 400; trial++) {
+      // Half of them tight (many repeated places and crossings), half looser (mostly simple).
+      const tight = trial % 2 === 0;
+      const n = 70 + Math.floor(random() * (tight ? 200 : 50));
+      const points: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const a = (i / n) * 2 * Math.PI;
+        const r = tight ? 6 + 6 * random() : 15 + 10 * random();
+        const x = Math.round(r * Math.cos(a));
+        const y = Math.round(r * Math.sin(a));
+        // Rings as the pipeline hands them over: no vertex repeated right after itself.
+        if (points.length >= 2 && points[points.length - 2] === x && points[points.length - 1] === y) continue;
+        points.push(x, y);
+      }
+      while (points.length > 4 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1]) points.length -= 2;
+      if (points.length < 8) continue;
+      const expected = bruteForce(points);
+      answers.push(expected);
+      // A repeated place that brute force sees only as edges meeting is a touch for both.
+      expect(ringSelfIntersects(points), `trial ${trial}: ${points.join(',')}`).toBe(expected || hasRepeatedVertex(points));
+    }
+    expect(answers.filter((a) => !a).length).toBeGreaterThan(50);
+    expect(answers.filter((a) => a).length).toBeGreaterThan(50);
   });
 });

@@ -238,7 +238,7 @@ function cleanRing(lonLat: number[], r: number, repair: Repair, maxVertices: num
   if (cleaned.length / 2 < 3)
     throw new Skip('RING_TOO_FEW_POINTS', `ring ${r} has ${cleaned.length / 2} distinct points; a ring needs at least 3 (4 positions closed)`);
   // Over the limit, the ring is simplified first: the crossing check then runs on what is written,
-  // at a bounded cost (dense zigzags make an edge index slow, and such a ring would be dropped anyway).
+  // and a ring that stays over the limit is dropped without the cost of checking it.
   if (cleaned.length / 2 > maxVertices) return simplified(cleaned, r, repair, maxVertices);
   if (ringSelfIntersects(cleaned)) throw new Skip('RING_SELF_INTERSECTS', `ring ${r} crosses itself`);
   return cleaned;
