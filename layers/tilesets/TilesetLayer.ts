@@ -18,6 +18,8 @@ interface SchemaInfo {
   names: Record<string, string>;
   /** The property id carrying the NAME semantic, if any. */
   nameProperty?: string;
+  /** Source columns the pipeline read into a built-in property: shown once, as the built-in. */
+  normalised: Set<string>;
 }
 
 /**
@@ -135,6 +137,7 @@ export class TilesetLayer implements LayerInstance {
     // Under the source's field names; where two share a name (a source "height" beside the
     // built-in one, kept as src_height) the second keeps its id.
     for (const [id, value] of Object.entries(raw)) {
+      if (schema.normalised.has(id)) continue;
       const name = schema.names[id] ?? id;
       properties[name in properties ? id : name] = value;
     }
@@ -164,19 +167,21 @@ export class TilesetLayer implements LayerInstance {
 
   /** Display names and the NAME property from the tileset's metadata schema (read once). */
   private schemaInfo(): Promise<SchemaInfo> {
-    type Schema = { schema?: { classes?: Record<string, { properties?: Record<string, { name?: string; semantic?: string }> }> } };
+    type Property = { name?: string; semantic?: string; extras?: { normalisedAs?: unknown } };
+    type Schema = { schema?: { classes?: Record<string, { properties?: Record<string, Property> }> } };
     this.schema ??= fetch(this.url)
       .then((r) => r.json() as Promise<Schema>)
       .then((json) => {
-        const info: SchemaInfo = { names: {} };
+        const info: SchemaInfo = { names: {}, normalised: new Set() };
         for (const featureClass of Object.values(json.schema?.classes ?? {}))
           for (const [id, property] of Object.entries(featureClass.properties ?? {})) {
             if (property.name) info.names[id] ??= property.name;
             if (property.semantic === 'NAME') info.nameProperty ??= id;
+            if (typeof property.extras?.normalisedAs === 'string') info.normalised.add(id);
           }
         return info;
       })
-      .catch(() => ({ names: {} }));
+      .catch(() => ({ names: {}, normalised: new Set<string>() }));
     return this.schema;
   }
 

@@ -4,6 +4,7 @@ import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { normalizeBuilding } from '../buildings/normalizeBuilding.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { annotateDefinitions } from '../metadata/annotateDefinitions.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { BUILDING_CLASS } from '../metadata/FeatureClass.js';
 import { SearchIndex } from '../search/SearchIndex.js';
@@ -199,7 +200,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
       },
       options.tiling,
     );
-    const definitions = schema.definitions();
+    const definitions = annotateDefinitions(schema.definitions());
     const nodes: TileNode[] = [];
     const collect = (node: TileNode): void => {
       if (node.content.length > 0) nodes.push(node);

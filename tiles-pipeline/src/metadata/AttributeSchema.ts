@@ -11,6 +11,10 @@ export interface PropertyDefinition {
   type: PropertyType;
   /** Whether any feature lacks the value or has "" (then a noData value is declared). */
   optional: boolean;
+  /** A 3D Tiles metadata semantic: NAME marks the property that holds the feature's name. */
+  semantic?: 'NAME';
+  /** For a source column the pipeline read into a built-in property (管径 → diameter): that property's id. */
+  normalisedAs?: string;
 }
 
 /** Properties every building carries, whatever its input; input fields with these names are renamed. */

@@ -148,6 +148,9 @@ export function metadataSchemaJson(definitions: readonly PropertyDefinition[], f
     if (d.optional && noData !== undefined) property['noData'] = noData;
     if (d.optional && d.type === 'STRING') property['noData'] = '';
     if (!d.optional) property['required'] = true;
+    if (d.semantic && d.type === 'STRING') property['semantic'] = d.semantic;
+    // A viewer shows the normalised value (diameter 0.3 m) instead of the column it came from (管径 300).
+    if (d.normalisedAs) property['extras'] = { normalisedAs: d.normalisedAs };
     properties[d.id] = property;
   }
   return {

@@ -3,8 +3,10 @@ import { basename, join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
+import { annotateDefinitions } from '../metadata/annotateDefinitions.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { PIPE_CLASS } from '../metadata/FeatureClass.js';
+import type { FieldMapping } from './pipeFields.js';
 import { SearchIndex } from '../search/SearchIndex.js';
 import type { PipeItem } from './PipeItem.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
@@ -193,7 +195,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     phase('features');
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
-    const definitions = schema.definitions();
+    const definitions = annotateDefinitions(schema.definitions(), builtInColumns(options.mapping));
     const idColumn = definitions.findIndex((d) => d.id === 'id');
     const tree = buildTileTree(
       {
@@ -408,4 +410,25 @@ function subTypeOf(codeOrName: string): string | undefined {
   const upper = codeOrName.toUpperCase();
   if (['YS', 'WS', 'HS'].includes(upper)) return upper;
   return codeOrName.startsWith('雨水') ? 'YS' : codeOrName.startsWith('污水') ? 'WS' : codeOrName.startsWith('合流') ? 'HS' : undefined;
+}
+
+/** The source columns each built-in pipe property is read from (pipeItemsFrom's values), by the run's mapping. */
+function builtInColumns(mapping: FieldMapping): Record<string, readonly string[]> {
+  const c = mapping.candidates;
+  return {
+    id: [...c.id, ...c.pointId],
+    category: c.category,
+    subType: c.subType,
+    fromNode: c.fromPoint,
+    toNode: c.toPoint,
+    startDepth: c.startDepth,
+    endDepth: c.endDepth,
+    diameter: c.diameter,
+    width: c.section,
+    material: c.material,
+    feature: c.feature,
+    appurtenance: c.appurtenance,
+    groundElevation: c.groundElevation,
+    depth: c.pointDepth,
+  };
 }

@@ -78,7 +78,7 @@ export function mountInfoPanel(
       const words = ui.t(key);
       return words === value ? words : `${words} (${value})`;
     }
-    return formatValue(value);
+    return formatValue(value, field);
   }
 
   const stops = [
@@ -100,7 +100,14 @@ function rank(field: string): number {
   return at === -1 ? LEADING.length : at;
 }
 
-function formatValue(value: string | number | boolean): string {
+/** Values as the trade writes them: a pipe's diameter in metres as DN in millimetres (DN300). */
+const FORMATS: Record<string, (value: number) => string> = {
+  diameter: (metres) => `DN${Math.round(metres * 1000)}`,
+};
+
+function formatValue(value: string | number | boolean, field?: string): string {
+  const format = field === undefined ? undefined : FORMATS[field];
+  if (typeof value === 'number' && format) return format(value);
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
   return String(value);
 }
