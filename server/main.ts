@@ -85,6 +85,7 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       ...(publisher ? { publisher } : {}),
       ...(sensors ? { sensors: Number(sensors) } : {}),
       ...(env['CIM_STALE_AFTER_SECONDS'] ? { staleAfterSeconds: Number(env['CIM_STALE_AFTER_SECONDS']) } : {}),
+      ...(env['CIM_FUTURE_TOLERANCE_SECONDS'] ? { futureToleranceSeconds: Number(env['CIM_FUTURE_TOLERANCE_SECONDS']) } : {}),
       simulator: env['SIMULATOR'] === 'off' ? false : { ...(rate ? { rate: Number(rate) } : {}) },
     }).catch((error: unknown) => {
       throw StartupError.fromListenError(error, mqtt);

@@ -45,7 +45,10 @@ describe('lint boundaries', () => {
     ['bench/viewer/probe.ts', '../../test/support/officialValidator.js'],
   ])('%s importing %s fails lint', async (file, importPath) => {
     const found = await problems(file, importPath);
-    expect(found.some((p) => p.startsWith('import/no-restricted-paths')), found.join('\n')).toBe(true);
+    expect(
+      found.some((p) => p.startsWith('import/no-restricted-paths')),
+      found.join('\n'),
+    ).toBe(true);
   });
 
   it.each([

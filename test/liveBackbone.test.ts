@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSensorSource } from '../layers/sensors/LiveSensorSource.js';
 import type { LiveStateDocument } from '../workers/formats/liveState.js';
-import { observationsTopic } from '../layers/sensors/sensorTypes.js';
+import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { decodeObservationBatch, encodeObservationBatch, OBSERVATION_BATCH_TOPIC, type ObservationBatch } from '../workers/live/ObservationBatch.js';
 import { startDemoServer } from './support/demoServer.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../server/live/LoginThrottle.js';
 import { MqttPacketSizeLimit } from '../server/live/MqttPacketSizeLimit.js';
-import { connectPacket, publishHeader, subscribePacket } from './support/rawMqttPackets.js';
+import { connectPacket, publishHeader, subscribePacket } from '../harness/rawMqttPackets.js';
 
 describe('MqttPacketSizeLimit: packet sizes from the fixed headers alone', () => {
   const stream = Buffer.concat([connectPacket('viewer'), subscribePacket(1, ['cimtwin/v1/Observations']), publishHeader('t', 3), Buffer.from('abc')]);

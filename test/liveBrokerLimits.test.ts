@@ -4,12 +4,12 @@ import { connect as connectTcp } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { observationsTopic } from '../layers/sensors/sensorTypes.js';
+import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { ANONYMOUS_CLIENT_ID_PREFIX, createLiveBroker, type LiveBroker } from '../server/live/createLiveBroker.js';
 import { ObservationStore } from '../server/live/ObservationStore.js';
 import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
-import { startNonReaders, streamHugePublish } from './support/mqttAttacks.js';
-import { connectPacket, publishHeader } from './support/rawMqttPackets.js';
+import { startNonReaders, streamHugePublish } from '../harness/mqttAttacks.js';
+import { connectPacket, publishHeader } from '../harness/rawMqttPackets.js';
 
 /**
  * The embedded broker under attack, for real: aedes over TCP and WebSocket, mqtt.js clients,

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStateDocument } from '../workers/formats/liveState.js';
-import { observationsTopic } from '../layers/sensors/sensorTypes.js';
+import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { SENSOR_MARKUP_CANARY_NAME } from '../seeds/generator/generatePointsOfInterest.js';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from '../harness/launchBrowser.js';

@@ -7,10 +7,10 @@ import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { cameraPath, measure, printLiveLayerCost, type RunResult, VIEWPORT } from '../viewer/measureViewer.js';
 import { launchBrowser } from '../../harness/launchBrowser.js';
-import { type HugePublishResult, startNonReaders, streamHugePublish } from '../../test/support/mqttAttacks.js';
+import { type HugePublishResult, startNonReaders, streamHugePublish } from '../../harness/mqttAttacks.js';
 import { openViewer, type CimTwinApi } from '../../harness/viewerPage.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
-import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { datastreamOfTopic } from '../../workers/live/sensorTypes.js';
 import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../../workers/live/ObservationBatch.js';
 
 /**

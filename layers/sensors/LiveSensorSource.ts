@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { backoffDelay } from '../../workers/live/backoffSchedule.js';
 import { decodeObservationBatch } from '../../workers/live/ObservationBatch.js';
-import { datastreamOfTopic } from './sensorTypes.js';
+import { datastreamOfTopic } from '../../workers/live/sensorTypes.js';
 import type { LiveFeedConfig } from '../../workers/formats/viewerConfig.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { LiveConnectionState } from '../../workers/protocol/WorkerRequests.js';

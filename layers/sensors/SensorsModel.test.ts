@@ -3,7 +3,7 @@ import { SensorState } from '../../workers/live/alarmStateMachine.js';
 import { FRESH_OBSERVATION, unpackSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { SensorsModel } from './SensorsModel.js';
-import { SENSOR_TYPES, staleAfterSeconds } from './sensorTypes.js';
+import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
 
 const now = 1_800_000_000_000;
 const doc: LiveStateDocument = {

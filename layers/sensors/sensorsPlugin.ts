@@ -2,7 +2,7 @@ import { definePlugin } from '../../viewer/src/platform/LayerPlugin.js';
 import type { UiContext } from '../../viewer/src/platform/UiContext.js';
 import en from './i18n.en.json';
 import zhCN from './i18n.zh-CN.json';
-import { SENSOR_TYPES } from './sensorTypes.js';
+import { SENSOR_TYPES } from '../../workers/live/sensorTypes.js';
 import { createLiveStore, liveSnapshot, type SensorsState } from './sensorsState.js';
 import { SensorsLayer } from './SensorsLayer.js';
 import { mountAlarmList } from './ui/AlarmList.js';

@@ -6,6 +6,7 @@ import type { FeatureProperties } from '../../viewer/src/platform/ViewerEvents.j
 import type { ViewerState } from '../../viewer/src/platform/ViewerState.js';
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { buildingStyle, PIPE_HIGHLIGHT } from './buildingStyle.js';
+import { NetworkLines } from './NetworkLines.js';
 import { tilesetPartsStyle } from './tilesetPartsStyle.js';
 
 /** Tile cache per tileset: bounded so a wall running for weeks keeps a flat memory profile. */
@@ -41,6 +42,8 @@ export class TilesetLayer implements LayerInstance {
   private schema: Promise<SchemaInfo> | undefined;
   private readonly url: string;
   private readonly parts: TilesetPartDefinition[];
+  /** The network's centre lines, loaded the first time the tileset is shown (network.json is large). */
+  private lines: NetworkLines | undefined;
 
   constructor(
     private readonly definition: TilesetLayerDefinition,
@@ -118,6 +121,26 @@ export class TilesetLayer implements LayerInstance {
             PIPE_HIGHLIGHT,
           );
     tileset.style = new Cesium3DTileStyle(json);
+    this.applyLines(state, tileset.show);
+    this.context.requestRender();
+  }
+
+  private applyLines(state: ViewerState, shown: boolean): void {
+    const url = this.definition.network;
+    if (!url || (!shown && !this.lines)) return;
+    if (!this.lines) {
+      const lines = (this.lines = new NetworkLines(this.context.scene));
+      lines
+        .load(new URL(url, this.context.baseUrl).href)
+        .then(() => this.applyLines(this.context.store.getState(), this.tileset?.show ?? false))
+        .catch((error: unknown) => console.error(`network lines of ${this.id} failed to load`, error));
+    }
+    // A category shows when a visible part covers its pipe segments (or the tileset has no parts).
+    const categoryVisible = (category: string): boolean => {
+      const covering = this.parts.filter((p) => p.match?.['category']?.includes(category) && (p.match['kind'] ?? ['segment']).includes('segment'));
+      return covering.length === 0 || covering.some((p) => state.layers[p.id]?.visible ?? p.visible);
+    };
+    this.lines.apply(shown, categoryVisible);
     this.context.requestRender();
   }
 
@@ -198,6 +221,8 @@ export class TilesetLayer implements LayerInstance {
   destroy(): void {
     this.destroyed = true;
     for (const stop of this.unsubscribe.splice(0)) stop();
+    this.lines?.destroy();
+    this.lines = undefined;
     if (this.tileset && !this.tileset.isDestroyed()) this.context.scene.primitives.remove(this.tileset); // remove() destroys it
     this.tileset = undefined;
   }

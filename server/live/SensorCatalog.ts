@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SENSOR_TYPES, sensorType, type SensorType } from '../../layers/sensors/sensorTypes.js';
+import { SENSOR_TYPES, sensorType, type SensorType } from '../../workers/live/sensorTypes.js';
 
 /** One SensorThings Datastream with its Thing and Location folded in (ids are SensorThings @iot.id values). */
 export interface CatalogEntry {

@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { datastreamOfTopic } from '../../layers/sensors/sensorTypes.js';
+import { datastreamOfTopic } from '../../workers/live/sensorTypes.js';
 import { requestTarget } from '../requestTarget.js';
 import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/ObservationBatch.js';
 import { BoundedMqttConnection, type ConnectionLimitEvents, type ConnectionLimits } from './BoundedMqttConnection.js';

@@ -1,4 +1,4 @@
-import type { SensorType } from '../../layers/sensors/sensorTypes.js';
+import type { SensorType } from '../../workers/live/sensorTypes.js';
 
 /** A sensor's normal reading at a time: daily cycle plus noise, within the type's range. Pure. */
 export function normalReading(type: SensorType, timeMs: number, noise: number): number {

@@ -1,5 +1,6 @@
+import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SENSOR_TYPES, staleAfterSeconds } from '../../layers/sensors/sensorTypes.js';
+import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
 import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
 import type { ObservationStore } from './ObservationStore.js';
 import { requestTarget } from '../requestTarget.js';
@@ -65,7 +66,7 @@ export function createSensorThingsApi(
       else send(response, 404, { error: `no Thing ${match[1]}` });
     } else if (path === '/api/live/state') {
       const latest = store.latest;
-      send(response, 200, {
+      const state: LiveStateDocument = {
         serverTime: Date.now(),
         types: SENSOR_TYPES.map((t) => ({
           id: t.id,
@@ -80,12 +81,13 @@ export function createSensorThingsApi(
         count: catalog.length,
         ids: catalog.map((e) => e.id),
         names: catalog.map((e) => e.name),
-        type: catalog.map((e) => typeIndex.get(e.type.id)),
+        type: catalog.map((e) => typeIndex.get(e.type.id)!), // the catalogue's types are SENSOR_TYPES
         lon: catalog.map((e) => e.lon),
         lat: catalog.map((e) => e.lat),
-        time: catalog.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id] : null)),
-        result: catalog.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id] : null)),
-      });
+        time: catalog.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id]! : null)),
+        result: catalog.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id]! : null)),
+      };
+      send(response, 200, state);
     } else if (path === '/api/live/stats') {
       send(response, 200, counters());
     } else {

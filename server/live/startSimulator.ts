@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { observationsTopic } from '../../layers/sensors/sensorTypes.js';
+import { observationsTopic } from '../../workers/live/sensorTypes.js';
 import type { PublisherCredentials } from './createLiveBroker.js';
 import type { CatalogEntry } from './SensorCatalog.js';
 import { gaussian, normalReading } from './sensorReading.js';

@@ -50,6 +50,8 @@ export interface TilesetLayerDefinition extends LayerBase {
   searchIndex?: string;
   /** Drawn only in underground mode, in the data's own colours (pipes, networks). */
   underground?: boolean;
+  /** The pipeline's network.json: the network's centre lines drawn a few pixels wide under the tubes, so pipes never read as hairlines. */
+  network?: string;
   /** How features are coloured: by the style panel's rule (buildings) or the data's own colours. */
   styling: 'buildings' | 'dataColors';
   /**

@@ -1,13 +1,7 @@
+import { NETWORK_FORMAT, NETWORK_VERSION, type NetworkDocument } from '../formats/networkDocument.js';
 import { type NetworkGraph, networkGraph } from './NetworkGraph.js';
 
-/** The parts of network.json (format "cim-twin-network" v1, see the README) analyses need. */
-export interface NetworkDocument {
-  format: string;
-  version: number;
-  nodes: { id: string[]; category: string[] };
-  edges: { id: string[]; from: number[]; to: number[]; category: string[]; type: string[] };
-  valves: { id: string; node?: number; edge?: number }[];
-}
+export type { NetworkDocument };
 
 /**
  * The graph of one category (water supply by default: valves matter there) from network.json,
@@ -18,7 +12,7 @@ export function networkGraphFromDocument(
   doc: NetworkDocument,
   category = 'JS',
 ): { graph: NetworkGraph; edgeIds: string[]; nodeIds: string[]; edgeIndex: Uint32Array } {
-  if (doc.format !== 'cim-twin-network' || doc.version !== 1)
+  if (doc.format !== NETWORK_FORMAT || doc.version !== NETWORK_VERSION)
     throw new Error(`not a cim-twin-network v1 document (format ${doc.format}, version ${doc.version})`);
   const keep: number[] = [];
   doc.edges.category.forEach((c, e) => c === category && keep.push(e));

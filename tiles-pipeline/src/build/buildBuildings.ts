@@ -161,13 +161,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.maxH.push(record.height);
         columns.id.push(record.id);
         columns.input.push(inputIndex);
-        search.add(
-          record.id,
-          record.attributes,
-          (record.bbox[0] + record.bbox[2]) / 2,
-          (record.bbox[1] + record.bbox[3]) / 2,
-          record.height,
-        );
+        search.add(record.id, record.attributes, (record.bbox[0] + record.bbox[2]) / 2, (record.bbox[1] + record.bbox[3]) / 2, record.height);
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
       options.onProgress?.('read', report.features.read, undefined); // the file's last features too

@@ -7,7 +7,10 @@ import type { PropertyDefinition } from './AttributeSchema.js';
  * columns read into built-in properties (`columnsOf`: built-in id → the source columns it may
  * come from), so the viewer shows 管径 once, as the normalised diameter.
  */
-export function annotateDefinitions(definitions: readonly PropertyDefinition[], columnsOf: Readonly<Record<string, readonly string[]>> = {}): PropertyDefinition[] {
+export function annotateDefinitions(
+  definitions: readonly PropertyDefinition[],
+  columnsOf: Readonly<Record<string, readonly string[]>> = {},
+): PropertyDefinition[] {
   const ids = new Set(definitions.map((d) => d.id));
   const nameProperty = NAME_FIELDS.map((field) => definitions.find((d) => d.sourceName === field && d.type === 'STRING')).find((d) => d !== undefined);
   return definitions.map((d) => {

@@ -9,6 +9,7 @@ import { PIPE_CLASS } from '../metadata/FeatureClass.js';
 import type { FieldMapping } from './pipeFields.js';
 import { SearchIndex } from '../search/SearchIndex.js';
 import type { PipeItem } from './PipeItem.js';
+import { NETWORK_FORMAT, NETWORK_VERSION, type NetworkDocument } from '../../../workers/formats/networkDocument.js';
 import { AtomicOutput } from '../output/AtomicOutput.js';
 import { InputFileError } from '../readers/InputFileError.js';
 import { openSource } from '../readers/openSource.js';
@@ -192,6 +193,8 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     }
 
     const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
+    // Read before the paths travel to the tile workers (transferred, not copied).
+    const edgeHeights = centreLineEndHeights(items, network.edges.length);
     phase('features');
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
@@ -278,7 +281,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
-    const networkJson = JSON.stringify(networkDocument(network, segments, points));
+    const networkJson = JSON.stringify(networkDocument(network, segments, points, edgeHeights));
     const search = pipeSearchIndex(items);
     phase('documents');
     try {
@@ -328,25 +331,39 @@ function pipeSearchIndex(items: readonly PipeItem[]): SearchIndex {
     const category = CJJ61_CATEGORIES.find((c) => c.code === v['category']);
     // Sizes as pipe people write them: DN in millimetres, a box section as width×height in millimetres.
     const mm = (metres: unknown): number => Math.round(Number(metres) * 1000);
-    const size = typeof v['diameter'] === 'number' ? `DN${mm(v['diameter'])}` : typeof v['width'] === 'number' ? `${mm(v['width'])}×${mm(v['sectionHeight'])}` : '';
+    const size =
+      typeof v['diameter'] === 'number' ? `DN${mm(v['diameter'])}` : typeof v['width'] === 'number' ? `${mm(v['width'])}×${mm(v['sectionHeight'])}` : '';
     const join = (...parts: unknown[]): string => parts.filter((part) => typeof part === 'string' && part !== '').join(' ');
-    search.add(
-      item.id,
-      item.attributes,
-      (item.bbox[0] + item.bbox[2]) / 2,
-      (item.bbox[1] + item.bbox[3]) / 2,
-      -(item.minDepth + item.maxDepth) / 2,
-      { name: join(v['categoryName'], detail, size), nameEn: join(category?.nameEn, item.kind === 'segment' ? '' : item.kind, size) },
-    );
+    search.add(item.id, item.attributes, (item.bbox[0] + item.bbox[2]) / 2, (item.bbox[1] + item.bbox[3]) / 2, -(item.minDepth + item.maxDepth) / 2, {
+      name: join(v['categoryName'], detail, size),
+      nameEn: join(category?.nameEn, item.kind === 'segment' ? '' : item.kind, size),
+    });
   }
   return search;
 }
 
 /** network.json: columnar, ids shared with the tiles' `id` property. Documented in the README. */
-function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[], points: readonly PipePoint[]): object {
+/** Height of each edge's centre line at its two ends (m): pipeItemsFrom makes one item per edge first, in edge order. */
+function centreLineEndHeights(items: readonly PipeItem[], edgeCount: number): { from: number[]; to: number[] } {
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let e = 0; e < edgeCount; e++) {
+    const path = items[e]!.solids[0]!.path;
+    from.push(-Math.round(path[2]! * 100) / 100 || 0);
+    to.push(-Math.round(path[path.length - 1]! * 100) / 100 || 0);
+  }
+  return { from, to };
+}
+
+function networkDocument(
+  network: PipeNetwork,
+  segments: readonly PipeSegment[],
+  points: readonly PipePoint[],
+  heights: { from: number[]; to: number[] },
+): NetworkDocument {
   return {
-    format: 'cim-twin-network',
-    version: 1,
+    format: NETWORK_FORMAT,
+    version: NETWORK_VERSION,
     crs: 'EPSG:4326',
     categories: Object.fromEntries(CJJ61_CATEGORIES.map((c) => [c.code, { name: c.nameZh, nameEn: c.nameEn, rgb: c.rgb }])),
     nodes: {
@@ -354,7 +371,6 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
       lon: network.nodes.map((n) => Math.round(n.lon * 1e8) / 1e8),
       lat: network.nodes.map((n) => Math.round(n.lat * 1e8) / 1e8),
       category: network.nodes.map((n) => n.category),
-      /** The point's `id` in the tiles, or null for an end without a surveyed point. */
       feature: network.nodes.map((n) => (n.point !== undefined ? points[n.point]!.id : null)),
       kind: network.nodes.map((n) => (n.point !== undefined ? (points[n.point]!.appurtenance ?? points[n.point]!.feature ?? null) : null)),
     },
@@ -365,10 +381,10 @@ function networkDocument(network: PipeNetwork, segments: readonly PipeSegment[],
       length: network.edges.map((e) => e.length),
       diameter: network.edges.map((e) => segments[e.segment]!.diameter ?? null),
       category: network.edges.map((e) => segments[e.segment]!.category),
-      /** pipe | valve | pump (EPANET links) — survey tables give pipes. */
       type: network.edges.map((e) => String(segments[e.segment]!.attributes['epanetType'] ?? 'pipe')),
+      heightFrom: heights.from,
+      heightTo: heights.to,
     },
-    /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
     valves: [
       ...network.nodes.flatMap((n, i) => (n.point !== undefined && isSurveyedValve(points[n.point]!) ? [{ id: n.id, node: i }] : [])),
       ...network.edges.flatMap((e, i) => (segments[e.segment]!.attributes['epanetType'] === 'valve' ? [{ id: e.id, edge: i }] : [])),

@@ -1,6 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { OBSERVATION_BATCH_TOPIC } from '../../workers/live/ObservationBatch.js';
+import { OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
 import { connectPacket, publishHeader, subscribePacket } from './rawMqttPackets.js';
 
 /** Clients that attack a broker the way issue 18 probed it (the limits test and bench:live share them). */

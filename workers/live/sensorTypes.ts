@@ -1,4 +1,4 @@
-import type { Thresholds } from '../../workers/live/alarmStateMachine.js';
+import type { Thresholds } from './alarmStateMachine.js';
 
 /**
  * The sensor types of the Nankai district, as data: what each observes, its unit (UCUM code as
