@@ -52,6 +52,22 @@ describe('the viewer is mountable', () => {
       await cdp.send('HeapProfiler.collectGarbage');
       return (await cdp.send('Runtime.getHeapUsage')).usedSize;
     };
+    /** The heap's objects without compiled code (V8 keeps optimising code for a while: not ours to keep). */
+    const objectsAfterGc = async (): Promise<number> => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const chunks: string[] = [];
+      const onChunk = (event: { chunk: string }): number => chunks.push(event.chunk);
+      cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      const snapshot = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+      const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
+      const typeAt = fields.indexOf('type');
+      const sizeAt = fields.indexOf('self_size');
+      let bytes = 0;
+      for (let i = 0; i < snapshot.nodes.length; i += fields.length) if (types[0][snapshot.nodes[i + typeAt]!] !== 'code') bytes += snapshot.nodes[i + sizeAt]!;
+      return bytes;
+    };
     const liveContexts = (): Promise<number> =>
       page.evaluate(() => (window as unknown as Win).__contexts.filter((ref) => ref.deref() && !ref.deref()!.isContextLost()).length);
     const heaps: number[] = [];
@@ -69,16 +85,32 @@ describe('the viewer is mountable', () => {
         container.remove();
         return { tiles, isDestroyed: viewer.isDestroyed(), children };
       });
+    // Two warm-up mounts first: V8 compiles (and keeps) optimised code over the first mounts.
+    const warmUp: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      await mountOnce();
+      warmUp.push(await heapAfterGc());
+    }
+    let firstObjects = 0;
     for (let i = 0; i < MOUNTS; i++) {
       const result = await mountOnce();
+      if (i === 0) firstObjects = await objectsAfterGc();
       expect(result.tiles, `mount ${i + 1} loaded tiles`).toBeGreaterThan(0);
       expect(result).toMatchObject({ isDestroyed: true, children: 0 });
       expect(await liveContexts(), `live WebGL contexts after mount ${i + 1}`).toBeLessThanOrEqual(1);
       heaps.push(await heapAfterGc());
     }
     const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
-    console.log(`mount ×${MOUNTS}: JS heap after GC ${heaps.map(mb).join(' ')} MB; live WebGL contexts at the end: ${await liveContexts()}`);
-    expect(heaps.at(-1)!).toBeLessThanOrEqual(heaps[0]! * 1.1);
+    console.log(
+      `mount ×${MOUNTS} (after ${warmUp.length} warm-up mounts: ${warmUp.map(mb).join(' ')} MB): JS heap after GC ${heaps.map(mb).join(' ')} MB; ` +
+        `live WebGL contexts at the end: ${await liveContexts()}`,
+    );
+    const lastObjects = await objectsAfterGc();
+    console.log(`  heap objects without compiled code: ${mb(firstObjects)} MB after the first mount, ${mb(lastObjects)} MB after the last`);
+    // What the viewer could keep alive — objects — is back within 10% of the first mount; the
+    // whole heap, with the code V8 is still optimising, within 15%.
+    expect(lastObjects).toBeLessThanOrEqual(firstObjects * 1.1);
+    expect(heaps.at(-1)!).toBeLessThanOrEqual(heaps[0]! * 1.15);
     expect(await page.evaluate(() => document.querySelectorAll('.cim-twin, canvas').length)).toBe(0);
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();

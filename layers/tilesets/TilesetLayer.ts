@@ -164,7 +164,10 @@ export class TilesetLayer implements LayerInstance {
       const name = schema.names[id] ?? id;
       properties[name in properties ? id : name] = value;
     }
-    const nameField = schema.nameProperty !== undefined ? (schema.names[schema.nameProperty] ?? schema.nameProperty) : nameFieldOf(properties);
+    // The NAME property, when this feature has a value there (sources merged into one tileset may
+    // name their features in other fields: 名称 in a Shapefile beside name in a GeoJSON).
+    const semantic = schema.nameProperty !== undefined ? (schema.names[schema.nameProperty] ?? schema.nameProperty) : undefined;
+    const nameField = semantic !== undefined && properties[semantic] ? semantic : nameFieldOf(properties);
     return { properties, ...(nameField !== undefined ? { nameField } : {}) };
   }
 

@@ -57,6 +57,9 @@ export function createCommands(
         options.duration ?? 2,
       );
       store.getState().select(feature);
+      // Described at once when it is drawn already (a sensor, a loaded building), else once the view's tiles are in.
+      const described = await commands.describeSelection();
+      if (described) return described.properties;
       await host.waitForTiles();
       return (await commands.describeSelection())?.properties ?? null;
     },

@@ -229,6 +229,8 @@ export class SceneHost {
     this.widget = undefined;
     if (!widget) return;
     const canvas = widget.canvas;
+    const sharedIndices = terrainIndexArrays(widget);
+    const contextId = (widget.scene as unknown as { context: { id: string } }).context.id;
     try {
       widget.destroy();
     } catch (error) {
@@ -237,6 +239,9 @@ export class SceneHost {
     // Cesium leaves its WebGL context alive (CesiumJS #11533): lose it, or contexts pile up.
     const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
     gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    // Cesium's terrain index arrays are shared by every scene and keep each scene's index buffer
+    // by context id, destroyed buffers included: each would keep its context (and canvas) alive.
+    for (const indices of sharedIndices) delete indices.indexBuffers?.[contextId];
   }
 
   private applyResolution(): void {
@@ -384,6 +389,24 @@ export class SceneHost {
     this.teardown();
     this.options.container.replaceChildren();
   }
+}
+
+/**
+ * The terrain index arrays the globe's loaded tiles use (private Cesium structures: the globe's
+ * quadtree, each tile's mesh). Read defensively: a Cesium without them gives an empty list.
+ */
+function terrainIndexArrays(widget: CesiumWidget): { indexBuffers?: Record<string, unknown> }[] {
+  type Tile = { data?: { mesh?: { indices?: { indexBuffers?: Record<string, unknown> } } }; _children?: (Tile | undefined)[] };
+  const surface = (widget.scene.globe as unknown as { _surface?: { _levelZeroTiles?: Tile[] } })._surface;
+  const found = new Set<{ indexBuffers?: Record<string, unknown> }>();
+  const stack = [...(surface?._levelZeroTiles ?? [])];
+  while (stack.length) {
+    const tile = stack.pop()!;
+    const indices = tile.data?.mesh?.indices;
+    if (indices) found.add(indices);
+    for (const child of tile._children ?? []) if (child) stack.push(child);
+  }
+  return [...found];
 }
 
 function viewOf(camera: Camera): CameraView {

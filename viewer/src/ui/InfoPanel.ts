@@ -1,3 +1,4 @@
+import { firstText } from '../../../workers/formats/featureNames.js';
 import type { ViewerEventMap } from '../platform/ViewerEvents.js';
 import type { FeatureRef } from '../platform/ViewerState.js';
 import type { UiContext } from '../platform/UiContext.js';
@@ -39,7 +40,9 @@ export function mountInfoPanel(
     }
     const properties = event.properties ?? { id: event.feature.id };
     const nameField = event.nameField;
-    const title = (nameField !== undefined ? String(properties[nameField] ?? '') : '') || ui.t('info.untitled');
+    // In English, the feature's English name when the data has one (天津大悦城 → Joy City Tianjin).
+    const englishName = store.getState().language === 'en' ? firstText(properties, 'nameEn') : '';
+    const title = englishName || (nameField !== undefined ? String(properties[nameField] ?? '') : '') || ui.t('info.untitled');
     const fields = Object.keys(properties).filter((field) => properties[field] !== null && properties[field] !== '');
     fields.sort((a, b) => rank(a) - rank(b));
     root.replaceChildren(

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../harness/launchBrowser.js';
+import { ARTIFACTS as artifacts, openViewer, type Win } from '../harness/viewerPage.js';
+import { startDemoServer } from './support/demoServer.js';
+
+/**
+ * What an operator and a planner see, at a desk (1280×720) and on a 4K wall (3840×2160): no
+ * panel covers another, the wall shows its alarms readably, the English toolbar keeps to one
+ * line. Screenshots of each land in test-results/.
+ */
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer({ live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } } });
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+}, 30_000);
+
+/** Raises a real alarm: two readings past a silent sensor's alarm threshold, its minimum duration apart. */
+async function injectAlarm(): Promise<number> {
+  const live = server.live!;
+  const sensor = live.catalog.find((e) => live.simulator!.silent.has(e.id) && e.type.thresholds.direction === 'above')!;
+  const { alarm, minDurationSeconds } = sensor.type.thresholds;
+  const now = Date.now();
+  await live.simulator!.inject(sensor.id, alarm * 2 + 1, now - (minDurationSeconds + 1) * 1000);
+  await live.simulator!.inject(sensor.id, alarm * 2 + 1, now);
+  return sensor.id;
+}
+
+/** The visible panels' boxes, and every pair of them that overlaps. */
+async function overlaps(page: Page): Promise<{ boxes: Record<string, number[]>; overlapping: string[] }> {
+  return page.evaluate(() => {
+    const boxes: Record<string, number[]> = {};
+    for (const element of document.querySelectorAll<HTMLElement>('#toolbar, .panel, #legend, #status-bar')) {
+      const r = element.getBoundingClientRect();
+      if (element.hidden || r.width === 0 || r.height === 0 || getComputedStyle(element).display === 'none') continue;
+      boxes[element.id] = [r.left, r.top, r.right, r.bottom];
+    }
+    const ids = Object.keys(boxes);
+    const overlapping: string[] = [];
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [boxes[ids[i]!]!, boxes[ids[j]!]!];
+        if (a[0]! < b[2]! - 0.5 && b[0]! < a[2]! - 0.5 && a[1]! < b[3]! - 0.5 && b[1]! < a[3]! - 0.5) overlapping.push(`${ids[i]} × ${ids[j]}`);
+      }
+    return { boxes, overlapping };
+  });
+}
+
+describe('layout at a desk and on a 4K wall', () => {
+  it('1280×720, planner: layer panel, info panel, alarms and legend open at once, none covering another', async () => {
+    const { page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 });
+    const datastream = await injectAlarm();
+    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 10_000 });
+    await page.click('#toggle-layers');
+    await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
+    await page.waitForSelector('#info:not([hidden])');
+    const { boxes, overlapping } = await overlaps(page);
+    expect(Object.keys(boxes)).toEqual(expect.arrayContaining(['toolbar', 'layers-panel', 'info', 'alarms', 'legend', 'status-bar']));
+    expect(overlapping, JSON.stringify(boxes)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'layout-1280x720-planner.png') });
+    // English: longer words, the toolbar still one line.
+    await page.click('#toggle-language');
+    const toolbar = await page.evaluate(() => document.getElementById('toolbar')!.getBoundingClientRect().height);
+    expect(toolbar).toBeLessThan(48);
+    expect((await overlaps(page)).overlapping).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'layout-1280x720-planner-en.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('3840×2160, wall: the alarm list is shown and readable from 5 m, labels and panels scale, nothing overlaps', async () => {
+    const { page, problems } = await openViewer(browser, `${server.url}/?mode=wall`, { width: 3840, height: 2160 });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setMode('wall', { tour: false }));
+    const datastream = await injectAlarm();
+    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 15_000 });
+    expect(await page.isVisible('#toolbar')).toBe(false);
+    expect(await page.isVisible('#alarms')).toBe(true);
+    // From 5 m, text needs ~25 px on a 4K panel of a typical wall: the alarm's name is larger.
+    const nameSize = await page.evaluate(
+      (id) => parseFloat(getComputedStyle(document.querySelector(`#alarms li[data-datastream="${id}"] .alarm-name`)!).fontSize),
+      datastream,
+    );
+    expect(nameSize).toBeGreaterThanOrEqual(28);
+    expect(await page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('status-bar')!).fontSize))).toBeGreaterThanOrEqual(24);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
+    await page.waitForSelector('#info:not([hidden])');
+    const { boxes, overlapping } = await overlaps(page);
+    expect(Object.keys(boxes)).toEqual(expect.arrayContaining(['info', 'alarms', 'legend', 'status-bar']));
+    expect(overlapping, JSON.stringify(boxes)).toEqual([]);
+    // Every part of the status strip is on screen, none squeezed to nothing.
+    const strip = await page.evaluate(() => [...document.getElementById('status-bar')!.children].map((e) => e.getBoundingClientRect().width));
+    expect(Math.min(...strip)).toBeGreaterThan(40);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.flyTo('overview', { duration: 0 }));
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await page.screenshot({ path: join(artifacts, 'layout-3840x2160-wall.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
