@@ -101,7 +101,9 @@ export class TilesetLayer implements LayerInstance {
     const { store } = this.context;
     this.apply(store.getState());
     // Re-style only when something the style depends on changed.
-    this.unsubscribe.push(watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground], () => this.apply(store.getState())));
+    this.unsubscribe.push(
+      watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground, (s) => s.emphasis], () => this.apply(store.getState())),
+    );
   }
 
   private apply(state: ViewerState): void {
@@ -110,15 +112,17 @@ export class TilesetLayer implements LayerInstance {
     const layer = state.layers[this.id] ?? { visible: this.definition.visible, opacity: this.definition.opacity ?? 1 };
     tileset.show = layer.visible && (!this.definition.underground || state.underground);
     const selected = state.selection?.tileset === this.id ? state.selection.id : undefined;
+    const emphasis = Object.values(state.emphasis).flatMap((list) => list.filter((e) => e.layer === this.id));
     const json =
       this.definition.styling === 'buildings'
         ? // Underground, buildings fade so the networks below them read.
-          buildingStyle(state.style, selected, state.underground ? Math.min(layer.opacity, 0.35) : layer.opacity)
+          buildingStyle(state.style, selected, state.underground ? Math.min(layer.opacity, 0.35) : layer.opacity, emphasis)
         : tilesetPartsStyle(
             this.parts.map((definition) => ({ definition, visible: state.layers[definition.id]?.visible ?? definition.visible })),
             selected,
             layer.opacity,
             PIPE_HIGHLIGHT,
+            emphasis,
           );
     tileset.style = new Cesium3DTileStyle(json);
     this.applyLines(state, tileset.show);

@@ -1,4 +1,5 @@
 import type { StyleAttribute, StyleRule } from '../../viewer/src/platform/ViewerState.js';
+import { emphasisConditions } from './emphasisConditions.js';
 import { quoteForExpression } from './quoteForExpression.js';
 
 /** A legend line: an i18n key (or a literal range like "≥ 100 m") and its colour. */
@@ -60,11 +61,17 @@ export const PIPE_HIGHLIGHT = '#fff200';
  * The Cesium 3D Tiles style for buildings: colour classes of the chosen attribute, the
  * selected building highlighted, the filter as `show`, the layer opacity as alpha.
  */
-export function buildingStyle(rule: StyleRule, selectedId: string | undefined, opacity: number): { color: { conditions: string[][] }; show: string } {
+export function buildingStyle(
+  rule: StyleRule,
+  selectedId: string | undefined,
+  opacity: number,
+  emphasis: readonly { ids: readonly string[]; color: string }[] = [],
+): { color: { conditions: string[][] }; show: string } {
   const alpha = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
   const conditions: string[][] = [];
   const selected = selectedId === undefined ? undefined : quoteForExpression(selectedId);
   if (selected) conditions.push([`\${id} === ${selected}`, `color('${BUILDING_HIGHLIGHT}', ${alpha})`]);
+  conditions.push(...emphasisConditions(emphasis, alpha));
   for (const [condition, color] of PALETTES[rule.colorBy].classes) conditions.push([condition, `color('${color}', ${alpha})`]);
   return { color: { conditions }, show: filterExpression(rule) };
 }

@@ -62,4 +62,14 @@ describe('3D Tiles styles', () => {
     ).toBe('false');
     expect(() => new Cesium3DTileStyle(style)).not.toThrow();
   });
+
+  it('emphasis: listed features in their colour after the highlight, unquotable ids and odd colours left out', () => {
+    const style = buildingStyle({ colorBy: 'height' }, 'B1', 1, [{ ids: ['B2', "B'3", `B'4"`], color: '#3da5ff' }, { ids: ['B5'], color: 'red;x' }]);
+    expect(style.color.conditions[0]![0]).toBe("${id} === 'B1'");
+    expect(style.color.conditions[1]).toEqual([`\${id} === 'B2' || \${id} === "B'3"`, "color('#3da5ff', 1)"]);
+    expect(style.color.conditions[2]![0]).toBe('${height} >= 100');
+    expect(() => new Cesium3DTileStyle(style)).not.toThrow();
+    const pipes = tilesetPartsStyle([], undefined, 1, '#fff200', [{ ids: ['JSL1'], color: '#ff8800' }]);
+    expect(pipes.color.conditions[0]).toEqual(["${id} === 'JSL1'", "color('#ff8800', 1)"]);
+  });
 });

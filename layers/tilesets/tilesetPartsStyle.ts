@@ -1,4 +1,5 @@
 import type { TilesetPartDefinition } from '../../workers/formats/viewerConfig.js';
+import { emphasisConditions } from './emphasisConditions.js';
 import { quoteForExpression } from './quoteForExpression.js';
 
 /**
@@ -12,6 +13,7 @@ export function tilesetPartsStyle(
   selectedId: string | undefined,
   opacity: number,
   highlight: string,
+  emphasis: readonly { ids: readonly string[]; color: string }[] = [],
 ): { color: { conditions: string[][] }; show: string } {
   const alpha = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
   const shown: string[] = [];
@@ -26,6 +28,7 @@ export function tilesetPartsStyle(
   const conditions: string[][] = [];
   const selected = selectedId === undefined ? undefined : quoteForExpression(selectedId);
   if (selected) conditions.push([`\${id} === ${selected}`, `color('${highlight}', ${alpha})`]);
+  conditions.push(...emphasisConditions(emphasis, alpha));
   conditions.push(['true', `color('#ffffff', ${alpha})`]);
   const allVisible = parts.every((p) => p.visible);
   return { color: { conditions }, show: parts.length === 0 || allVisible ? 'true' : shown.length ? shown.join(' || ') : 'false' };

@@ -112,6 +112,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     hasTranslation: (key) => translator.has(store.getState().language, key),
     text: (value, fallback) => translator.text(store.getState().language, value, fallback),
     commands,
+    actionsFor: (feature) => plugins.flatMap((p) => p.featureActions(feature, ui)),
   };
   const layerPanel = mountLayerPanel(left, ui);
   const stylePanel = mountStylePanel(left, right, ui);

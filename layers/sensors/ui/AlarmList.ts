@@ -26,6 +26,12 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveSto
         h('span', { className: 'alarm-name' }, alarm.name),
         h('span', { className: 'alarm-detail' }, `${language === 'en' ? alarm.typeEn : alarm.typeZh} · ${alarm.value} ${alarm.unit} · ${time}`),
       ),
+      // What other plugins offer for this sensor (open an incident from it).
+      ...ui
+        .actionsFor({ tileset: layerId, id: String(alarm.datastream) })
+        .map((action) =>
+          h('button', { className: 'alarm-action', attrs: { type: 'button', 'data-action': action.id }, on: { click: () => void action.run() } }, action.label),
+        ),
       alarm.acknowledged
         ? h('span', { className: 'alarm-acked' }, ui.t('alarms.acked'))
         : h(

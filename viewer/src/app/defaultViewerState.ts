@@ -18,5 +18,6 @@ export function defaultViewerState(config: ViewerConfig): ViewerState {
     tool: null,
     tour: { running: false, index: -1 },
     clock: null,
+    emphasis: {},
   };
 }

@@ -138,6 +138,8 @@ export interface LayerPlugin<S = undefined> {
   mountUi?(ui: UiContext, slots: UiSlots, state: S): () => void;
   /** Extra content for the info panel under a selected feature's properties (a chart); returns the unmount. */
   mountDetail?(ui: UiContext, container: HTMLElement, feature: FeatureRef, state: S): (() => void) | undefined;
+  /** Actions the plugin offers on a feature of any layer (open an incident from a sensor); shown by the info panel and the alarm list. */
+  featureActions?(state: S, feature: FeatureRef, ui: UiContext): FeatureAction[];
   /** The plugin's part of the page API's `getState()` and `stats()`, by key. */
   snapshot?(state: S): Record<string, unknown>;
   statsOf?(state: S): Record<string, unknown>;
@@ -146,6 +148,13 @@ export interface LayerPlugin<S = undefined> {
   /** UI strings of the plugin, merged into the viewer's resources. */
   messages?: Record<'zh-CN' | 'en', object>;
   destroyState?(state: S): void;
+}
+
+/** Something a user can do with a feature, offered by a plugin (a button, labelled in the UI language). */
+export interface FeatureAction {
+  id: string;
+  label: string;
+  run(): void | Promise<void>;
 }
 
 /** A search hit: a feature of a layer, where it is, and how well it matched. */
@@ -170,6 +179,7 @@ export interface PluginRuntime {
   search(query: string, limit: number): Promise<SearchHit[]>;
   mountUi(ui: UiContext, slots: UiSlots): () => void;
   mountDetail(ui: UiContext, container: HTMLElement, feature: FeatureRef): (() => void) | undefined;
+  featureActions(feature: FeatureRef, ui: UiContext): FeatureAction[];
   snapshot(): Record<string, unknown>;
   statsOf(): Record<string, unknown>;
   pageApi(): Record<string, (...args: never[]) => unknown>;
@@ -197,6 +207,7 @@ export function definePlugin<S>(plugin: LayerPlugin<S>): RegisteredPlugin {
         search: async (query, limit) => (await plugin.search?.(state, query, limit)) ?? [],
         mountUi: (ui, slots) => plugin.mountUi?.(ui, slots, state) ?? (() => undefined),
         mountDetail: (ui, container, feature) => plugin.mountDetail?.(ui, container, feature, state),
+        featureActions: (feature, ui) => plugin.featureActions?.(state, feature, ui) ?? [],
         snapshot: () => plugin.snapshot?.(state) ?? {},
         statsOf: () => plugin.statsOf?.(state) ?? {},
         pageApi: () => plugin.pageApi?.(state) ?? {},

@@ -1,5 +1,5 @@
 import type { CameraView, LocalizedText, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
-import type { FeatureDescription, SearchHit } from './LayerPlugin.js';
+import type { FeatureAction, FeatureDescription, SearchHit } from './LayerPlugin.js';
 import type { FeatureProperties, ViewerEvents } from './ViewerEvents.js';
 import type { FeatureRef } from './ViewerState.js';
 import type { ViewerStore } from './ViewerStore.js';
@@ -50,4 +50,6 @@ export interface UiContext {
   /** Config text in the current language (an i18n key when it is a plain string). */
   text(value: LocalizedText | undefined, fallback?: string): string;
   commands: ViewerCommands;
+  /** What the plugins offer to do with a feature (buttons in the info panel and the alarm list). */
+  actionsFor(feature: FeatureRef): FeatureAction[];
 }

@@ -30,6 +30,18 @@ export interface StyleRule {
 
 export type ViewerMode = 'planner' | 'wall';
 
+/**
+ * Features of a layer drawn in a colour of their own (buildings that lose water, the pipes a
+ * burst isolates), on top of the layer's style and below the selection highlight. Kept by owner
+ * (the plugin that asked), so each clears its own.
+ */
+export interface Emphasis {
+  layer: string;
+  ids: readonly string[];
+  /** CSS colour. */
+  color: string;
+}
+
 export interface ViewerState {
   camera: CameraView;
   layers: Record<string, LayerState>;
@@ -45,4 +57,6 @@ export interface ViewerState {
   tour: { running: boolean; index: number };
   /** Scene time, ISO 8601 (shadows and replay use it later); null = follow the wall clock. */
   clock: string | null;
+  /** Emphasised features by owner (see Emphasis). */
+  emphasis: Record<string, readonly Emphasis[]>;
 }

@@ -1,6 +1,7 @@
 import { firstText } from '../../../workers/formats/featureNames.js';
 import type { ViewerEventMap } from '../platform/ViewerEvents.js';
 import type { FeatureRef } from '../platform/ViewerState.js';
+import type { FeatureAction } from '../platform/LayerPlugin.js';
 import type { UiContext } from '../platform/UiContext.js';
 import { h } from '../platform/h.js';
 import { watch } from '../platform/ViewerStore.js';
@@ -53,6 +54,7 @@ export function mountInfoPanel(
       ),
       h('h2', { id: 'info-title' }, title),
       h('p', { id: 'info-id' }, `${ui.t('info.copyId')}: ${event.feature.id}`),
+      ...actionButtons(ui.actionsFor(event.feature)),
       h(
         'table',
         { id: 'info-table' },
@@ -96,6 +98,18 @@ export function mountInfoPanel(
     closeDetail?.();
     root.remove();
   };
+}
+
+/** The plugins' actions on the feature, as buttons (none: nothing shown). */
+function actionButtons(actions: readonly FeatureAction[]): HTMLElement[] {
+  if (!actions.length) return [];
+  return [
+    h(
+      'div',
+      { className: 'feature-actions' },
+      ...actions.map((action) => h('button', { attrs: { type: 'button', 'data-action': action.id }, on: { click: () => void action.run() } }, action.label)),
+    ),
+  ];
 }
 
 function rank(field: string): number {
