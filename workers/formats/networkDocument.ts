@@ -1,7 +1,8 @@
 /**
  * network.json: the pipe network as a graph, columnar (one array per field, same order), ids
  * shared with the tiles' `id` property. Written by the pipeline beside the pipe tileset, read
- * by the analysis kernels (workers/network) and the viewer's network layer.
+ * by the analysis kernels (workers/network) and the viewer's network layer. Version 1 grows by
+ * optional fields only (`services`, `facilities`): a reader of the first version ignores them.
  */
 export const NETWORK_FORMAT = 'cim-twin-network';
 export const NETWORK_VERSION = 1;
@@ -45,4 +46,52 @@ export interface NetworkDocument {
   };
   /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
   valves: { id: string; node?: number; edge?: number }[];
+  /** Service connections of the water network (`cim-twin pipes --services`): absent when none were built. */
+  services?: NetworkServices;
+  /** Critical facilities (hospitals, schools, care homes) matched to served buildings or nodes (`--facilities`). */
+  facilities?: NetworkFacilities;
+}
+
+/**
+ * How a service connection was obtained: from the service-connection table, or inferred for a
+ * building the table does not connect — the nearest main of the building's own street, else the
+ * nearest main within the distance limit.
+ */
+export type ServiceOrigin = 'table' | 'inferred-street' | 'inferred-nearest';
+export const SERVICE_ORIGINS: readonly ServiceOrigin[] = ['table', 'inferred-street', 'inferred-nearest'];
+
+/** One row per served building: the building → the node of the main it is fed from. */
+export interface NetworkServices {
+  /** Building ids, as in the buildings tileset's `id` property. */
+  building: string[];
+  /** Node index of the connection point on the main. */
+  node: number[];
+  /**
+   * Edge index of the main the connection taps between its ends, or null when it is at the node
+   * (a table naming the node). A tap between two valves loses water with that main.
+   */
+  edge: (number | null)[];
+  how: ServiceOrigin[];
+  /** The building's position (degrees, 7 decimals), or null when neither the table nor the buildings gave one. */
+  lon: (number | null)[];
+  lat: (number | null)[];
+  /** Plan length of the service pipe, building to connection point (m), or null when unknown. */
+  length: (number | null)[];
+}
+
+export type CriticalFacilityKind = 'hospital' | 'school' | 'care_home';
+export const CRITICAL_FACILITY_KINDS: readonly CriticalFacilityKind[] = ['hospital', 'school', 'care_home'];
+
+/** Critical facilities: each in a served building, or else at a node of the network. */
+export interface NetworkFacilities {
+  /** The facility's id in its own table (the seeds' POI ids). */
+  id: string[];
+  name: string[];
+  kind: CriticalFacilityKind[];
+  /** Building id (a row of `services`), or null when matched to a node only. */
+  building: (string | null)[];
+  /** Node index when matched to a node only, else null. */
+  node: (number | null)[];
+  /** How it was matched: the building its table names, the nearest served building, the nearest node. */
+  how: ('named' | 'nearest-building' | 'nearest-node')[];
 }
