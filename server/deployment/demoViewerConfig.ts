@@ -13,6 +13,7 @@ export function demoViewerConfig(): ViewerConfig {
     title: { 'zh-CN': 'CIM Twin · 南开区', en: 'CIM Twin · Nankai District' },
     dataNote: { 'zh-CN': '演示数据为合成数据（非真实测绘）', en: 'Demo data is synthetic (not a survey)' },
     layers: [
+      { id: 'incidents', kind: 'incidents', group: 'live', label: { 'zh-CN': '突发事件', en: 'Incidents' }, visible: true },
       { id: 'sensors', kind: 'sensors', group: 'live', label: { 'zh-CN': '物联网传感器', en: 'IoT sensors' }, visible: true },
       { id: 'basemap', kind: 'basemap', group: 'ground', label: { 'zh-CN': '在线底图', en: 'Online basemap' }, visible: true },
       {

@@ -127,8 +127,18 @@ export interface SensorsLayerDefinition extends LayerBase {
   kind: 'sensors';
 }
 
+/** Incidents (emergency command) from the server's incidents API and their changes on the live feed. */
+export interface IncidentsLayerDefinition extends LayerBase {
+  kind: 'incidents';
+}
+
+/** Incidents (emergency command) from the server's incidents API and their changes on the live feed. */
+export interface IncidentsLayerDefinition extends LayerBase {
+  kind: 'incidents';
+}
+
 export type LayerDefinition =
-  TilesetLayerDefinition | TilesetPartDefinition | GroundLayerDefinition | LabelsLayerDefinition | BasemapLayerDefinition | SensorsLayerDefinition;
+  TilesetLayerDefinition | TilesetPartDefinition | GroundLayerDefinition | LabelsLayerDefinition | BasemapLayerDefinition | SensorsLayerDefinition | IncidentsLayerDefinition;
 
 export type LayerKind = LayerDefinition['kind'];
 

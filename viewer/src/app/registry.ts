@@ -1,5 +1,6 @@
 import { basemapPlugin } from '../../../layers/basemap/basemapPlugin.js';
 import { groundPlugin } from '../../../layers/ground/groundPlugin.js';
+import { incidentsPlugin } from '../../../layers/incidents/incidentsPlugin.js';
 import { labelsPlugin } from '../../../layers/labels/labelsPlugin.js';
 import { sensorsPlugin } from '../../../layers/sensors/sensorsPlugin.js';
 import { spawnSensorsWorker } from '../../../layers/sensors/spawnSensorsWorker.js';
@@ -11,7 +12,7 @@ import type { WorkerEndpoint } from '../platform/WorkerHost.js';
 import { undergroundTool } from '../tools/underground/UndergroundTool.js';
 
 /** Every kind of layer the viewer can draw: one line each. */
-export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [tilesetsPlugin, tilesetPartsPlugin, groundPlugin, labelsPlugin, basemapPlugin, sensorsPlugin];
+export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [tilesetsPlugin, tilesetPartsPlugin, groundPlugin, labelsPlugin, basemapPlugin, sensorsPlugin, incidentsPlugin];
 
 /** Every tool, in toolbar order. */
 export const TOOL_PLUGINS: readonly ToolPlugin[] = [undergroundTool];

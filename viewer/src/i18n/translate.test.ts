@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import sensorsEn from '../../../layers/sensors/i18n.en.json';
 import sensorsZh from '../../../layers/sensors/i18n.zh-CN.json';
+import incidentsEn from '../../../layers/incidents/i18n.en.json';
+import incidentsZh from '../../../layers/incidents/i18n.zh-CN.json';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 import { Translator } from './translate.js';
@@ -14,6 +16,7 @@ describe('UI strings', () => {
   it('both languages have the same keys, in the viewer and in each plugin', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort());
     expect(keys(sensorsEn).sort()).toEqual(keys(sensorsZh).sort());
+    expect(keys(incidentsEn).sort()).toEqual(keys(incidentsZh).sort());
   });
 
   it('fills placeholders and falls back to the key', () => {

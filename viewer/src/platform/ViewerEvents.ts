@@ -10,6 +10,8 @@ export interface ViewerEventMap {
   select: { feature: FeatureRef | null; properties: FeatureProperties | null; /** The field holding its name, when known. */ nameField?: string };
   recovered: { count: number; seconds: number };
   tourStep: { bookmark: string };
+  /** An incident was created or changed (its lifecycle, notes, dispatches). */
+  incident: { id: string; change: string; state: string; level: string; headline: string };
   /** A sensor entered the alarm state. */
   alarm: { datastream: number; name: string; type: string; value: number; unit: string; time: string; lon: number; lat: number };
 }

@@ -23,3 +23,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, options: Elemen
   }
   return element;
 }
+
+/** Nodes for `replaceChildren`/`append`: strings as text, nothing for null, undefined or false. */
+export function nodes(...children: Child[]): (Node | string)[] {
+  return children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c));
+}

@@ -1,0 +1,25 @@
+import type { Footprint, LonLat } from '../../workers/formats/incident.js';
+
+const METRES_PER_DEGREE = 111_320;
+
+/** Where an incident's marker stands: the point, the circle's centre, or the ring's mean vertex. */
+export function footprintCentre(footprint: Footprint): LonLat {
+  if (footprint.kind === 'point') return footprint.at;
+  if (footprint.kind === 'circle') return footprint.centre;
+  const ring = footprint.ring;
+  const n = ring.length || 1;
+  return [ring.reduce((s, p) => s + p[0], 0) / n, ring.reduce((s, p) => s + p[1], 0) / n];
+}
+
+/** The footprint's outline as a closed ring of [lon, lat] (a circle as 48 points); a point has none. */
+export function footprintRing(footprint: Footprint): LonLat[] {
+  if (footprint.kind === 'point') return [];
+  if (footprint.kind === 'polygon') return footprint.ring.length ? [...footprint.ring, footprint.ring[0]!] : [];
+  const [lon, lat] = footprint.centre;
+  const dLat = footprint.radiusMetres / METRES_PER_DEGREE;
+  const dLon = dLat / Math.cos((lat * Math.PI) / 180);
+  return Array.from({ length: 49 }, (_, i) => {
+    const a = (i / 48) * 2 * Math.PI;
+    return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)] as LonLat;
+  });
+}
