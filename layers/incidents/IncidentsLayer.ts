@@ -12,7 +12,6 @@ import {
   VerticalOrigin,
   type PointPrimitive,
 } from 'cesium';
-import type { Incident } from '../../workers/formats/incident.js';
 import { emergencyLevel } from '../../workers/standards/gbt35561.js';
 import type { LayerDefinition } from '../../workers/formats/viewerConfig.js';
 import type { FeatureDescription, LayerContext, LayerInstance, PickOutcome } from '../../viewer/src/platform/LayerPlugin.js';
@@ -88,7 +87,6 @@ export class IncidentsLayer implements LayerInstance {
 
   private drawIncidents(): void {
     const { incidents, unseen } = this.incidents.getState();
-    const english = this.context.store.getState().language === 'en';
     const scale = this.scale();
     this.markers.removeAll();
     this.markerLabels.removeAll();
@@ -115,7 +113,7 @@ export class IncidentsLayer implements LayerInstance {
       this.markerLabels.add({
         id,
         position,
-        text: `${level?.numeral ?? ''} ${english && incident.event ? incident.event : incident.event}${incident.overdue ? ' ⏰' : ''}`,
+        text: `${level?.numeral ?? ''} ${incident.event}${incident.overdue ? ' ⏰' : ''}`,
         font: `600 ${Math.round(13 * scale)}px sans-serif`,
         fillColor: Color.WHITE,
         outlineColor: OUTLINE,
