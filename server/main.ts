@@ -9,6 +9,8 @@ import { publicBaseFromEnv } from './publicBaseFromEnv.js';
 import { type ListenSetting, StartupError } from './StartupError.js';
 import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
 import { userTileset } from './deployment/userTilesets.js';
+import { liveSensorLookup } from './incidents/liveSensorLookup.js';
+import { startIncidents } from './incidents/startIncidents.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
@@ -63,10 +65,17 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
     mqtt.port = 0;
   } else if (withLive) await tryPort(mqtt);
 
+  let liveApi: LiveBackbone['api'] | undefined;
+  let live: LiveBackbone | undefined;
+  // Incidents, sign-in and the audit log; the store opens before the build (a file in use stops us here).
+  const incidents = await startIncidents({ env, root, broker: () => live?.broker.broker, sensors: liveSensorLookup(() => live) });
   const paths = demoPaths(root);
   await prepareDemo(paths);
-  let liveApi: LiveBackbone['api'] | undefined;
-  const server = createDemoServer(paths, { env, api: (request, response) => liveApi?.(request, response) ?? false, userTilesets });
+  const server = createDemoServer(paths, {
+    env,
+    api: async (request, response) => (await incidents.api(request, response)) || (liveApi?.(request, response) ?? false),
+    userTilesets,
+  });
   await listenOn(server, http);
   const shown = http.host.includes(':') ? `[${http.host}]` : http.host;
   console.log(
@@ -74,7 +83,6 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
   );
   for (const tileset of userTilesets) console.log(`  your tileset ${tileset.dir}: first in the layer panel and the views`);
   // The embedded live backbone, unless the deployment uses an external broker (CIM_MQTT_URL) or none.
-  let live: LiveBackbone | undefined;
   if (withLive) {
     const publisher = env['CIM_MQTT_PASSWORD'] ? { username: env['CIM_MQTT_USER'] ?? 'publisher', password: env['CIM_MQTT_PASSWORD'] } : undefined;
     live = await startLiveBackbone({
@@ -99,9 +107,18 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       `Live: ${live.catalog.length} sensors; MQTT over WebSocket at /mqtt, TCP for devices on ${mqtt.host}:${live.broker.tcpPort()} ` +
         `(publisher "${live.publisher.username}"${publisher ? '' : ', password generated for this run: set CIM_MQTT_USER/CIM_MQTT_PASSWORD for devices'}); SensorThings API at /v1.1`,
     );
+    await incidents.service.publishOpen(); // the broker keeps retained messages in memory only
   }
+  console.log(`Incidents: ${incidents.store.description}; API at /api/incidents, sign-in at /api/auth/login`);
+  for (const account of incidents.demoPasswords)
+    console.log(
+      `  account "${account.username}" (${account.role}): ` +
+        (account.generated
+          ? `password ${account.password} generated for this run: set ${account.username === 'operator' ? 'CIM_OPERATOR_PASSWORD' : 'CIM_ADMIN_PASSWORD'} to choose one`
+          : 'password from the environment'),
+    );
   const stop = (): void => {
-    void live?.close();
+    void Promise.resolve(live?.close()).then(() => incidents.close());
     server.close();
     server.closeAllConnections();
   };

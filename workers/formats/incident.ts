@@ -178,6 +178,8 @@ export interface Incident {
   area: NotifyArea | null;
   assets: IncidentAsset[];
   source: IncidentSource;
+  /** For a rule's proposal: the situation it names (IncidentProposal.dedupeKey). */
+  dedupeKey?: string;
   state: IncidentState;
   /** When the current state was entered. */
   stateSince: string;
@@ -235,8 +237,10 @@ export interface IncidentProposal extends IncidentDraft {
  * MQTT: each incident's current record is published *retained* on
  * `cimtwin/v1/incidents/<id>` after every change, so a viewer that subscribes to
  * `cimtwin/v1/incidents/+` (first connect or reconnect) receives every incident at once and
- * then each change as it happens; it keeps the highest `version` per id. `GET /api/incidents`
- * gives the same records over HTTP.
+ * then each change as it happens; it keeps the highest `version` per id. Only open incidents
+ * stay retained: when one is closed or cancelled its final record is published, then an empty
+ * payload clears the topic (a client ignores empty payloads). `GET /api/incidents` gives every
+ * record, open or not, over HTTP.
  */
 export const INCIDENTS_TOPIC = 'cimtwin/v1/incidents';
 export const INCIDENTS_SUBSCRIPTION = `${INCIDENTS_TOPIC}/+`;

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Aedes } from 'aedes';
+import { OPEN_INCIDENT_STATES, type StateDeadlines } from '../../workers/formats/incident.js';
+import { accountsFromEnv, type DemoPassword } from '../auth/accountsFromEnv.js';
+import { Authenticator } from '../auth/Authenticator.js';
+import { StartupError } from '../StartupError.js';
+import { openStore, type StoreLocation, storeLocationFromEnv } from '../store/openStore.js';
+import type { Store } from '../store/Store.js';
+import { StoreError } from '../store/StoreError.js';
+import { createIncidentsApi, type SensorLookup } from './createIncidentsApi.js';
+import { DEFAULT_DEADLINES, IncidentService } from './IncidentService.js';
+
+export interface Incidents {
+  store: Store;
+  service: IncidentService;
+  auth: Authenticator;
+  /** The HTTP handler for /api/incidents…, /api/auth/…, /api/audit; false for other paths. */
+  api: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** Demo accounts' passwords (generated ones are printed at start). */
+  demoPasswords: DemoPassword[];
+  close(): Promise<void>;
+}
+
+/**
+ * Incidents on a server: the store (CIM_DATABASE_URL or CIM_STORE_PATH), the accounts and
+ * sign-in, the service and its HTTP API. `broker` and `sensors` are read at each use: the live
+ * backbone starts after the HTTP server, and may be off (then nothing is pushed and drafts
+ * from alarms are unavailable).
+ */
+export async function startIncidents(options: {
+  env: Record<string, string | undefined>;
+  root: string;
+  /** Overrides the environment's choice (tests: a temp file or a test PostgreSQL). */
+  storeLocation?: StoreLocation;
+  broker?: () => Aedes | undefined;
+  sensors?: SensorLookup;
+  log?: (line: string) => void;
+}): Promise<Incidents> {
+  const { env } = options;
+  const deadlines = deadlinesFromEnv(env['CIM_INCIDENT_DEADLINES']);
+  const { accounts, demoPasswords } = await accountsFromEnv(env);
+  const auth = await Authenticator.create({ accounts, secret: env['CIM_AUTH_SECRET'], ...(options.log ? { log: options.log } : {}) });
+  let store: Store;
+  try {
+    store = await openStore(options.storeLocation ?? storeLocationFromEnv(env, options.root));
+  } catch (error) {
+    auth.close();
+    throw error instanceof StoreError ? new StartupError(error.message) : error;
+  }
+  const service = new IncidentService(store, {
+    sender: env['CIM_INCIDENT_SENDER'] ?? 'cim-twin.demo',
+    deadlines,
+    publish: (topic, payload, retain) => options.broker?.()?.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, () => undefined),
+  });
+  return {
+    store,
+    service,
+    auth,
+    api: createIncidentsApi({ service, auth, store, sensors: options.sensors }),
+    demoPasswords,
+    close: async () => {
+      auth.close();
+      await store.close();
+    },
+  };
+}
+
+/** `CIM_INCIDENT_DEADLINES=reported=10,verified=20,responding=240,contained=1440` (minutes; 0 = none). */
+export function deadlinesFromEnv(text: string | undefined): StateDeadlines {
+  if (text === undefined || text.trim() === '') return DEFAULT_DEADLINES;
+  const deadlines: StateDeadlines = {};
+  for (const part of text.split(',')) {
+    const [state, minutes] = part.split('=').map((s) => s.trim());
+    const value = Number(minutes);
+    if (!(OPEN_INCIDENT_STATES as readonly string[]).includes(state ?? '') || !Number.isFinite(value) || value < 0)
+      throw new StartupError(`CIM_INCIDENT_DEADLINES: "${part}" should be <state>=<minutes> with a state among ${OPEN_INCIDENT_STATES.join(', ')}`);
+    if (value > 0) deadlines[state as keyof StateDeadlines] = value;
+  }
+  return deadlines;
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { SqlConnection, SqlExecutor, SqlRow, SqlValue } from './SqlConnection.js';
+import { StoreError } from './StoreError.js';
+
+/**
+ * The embedded engine: DuckDB in one file, inside the server process. One connection, and
+ * calls take turns (a write transaction and a read never interleave on it); the incident load
+ * is a few writes a minute, and the sensor history it will also hold is written in batches
+ * through DuckDB's appender, which this turn-taking does not slow.
+ */
+export class DuckDbConnection implements SqlConnection {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly description: string,
+  ) {}
+
+  static async open(path: string): Promise<DuckDbConnection> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // DuckDB allows one writing process per file: a second server on the same file is the usual cause.
+      if (/lock/i.test(message))
+        throw new StoreError(`the database file ${path} is in use by another process (another CIM Twin?): set CIM_STORE_PATH to another file. ${message}`);
+      throw new StoreError(`cannot open the database file ${path}: ${message}`);
+    }
+    return new DuckDbConnection(instance, await instance.connect(), `DuckDB ${path}`);
+  }
+
+  query(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
+    return this.inTurn(() => this.queryNow(sql, params));
+  }
+
+  execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.inTurn(() => this.executeNow(sql, params));
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTurn(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await work({ query: (sql, params = []) => this.queryNow(sql, params), execute: (sql, params = []) => this.executeNow(sql, params) });
+        await this.connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** The raw DuckDB connection, in turn with every other call (bulk loads through the appender). */
+  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.inTurn(() => work(this.connection));
+  }
+
+  async close(): Promise<void> {
+    await this.inTurn(async () => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async queryNow(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+    return reader.getRowObjects().map(plainRow);
+  }
+
+  private async executeNow(sql: string, params: readonly SqlValue[]): Promise<number> {
+    return (await this.connection.run(sql, params as DuckDBValue[])).rowsChanged;
+  }
+}
+
+function plainRow(row: Record<string, DuckDBValue>): SqlRow {
+  const plain: SqlRow = {};
+  for (const [name, value] of Object.entries(row)) {
+    plain[name] =
+      value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : typeof value === 'bigint'
+          ? Number(value)
+          : String(value);
+  }
+  return plain;
+}

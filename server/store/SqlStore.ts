@@ -1,0 +1,251 @@
+import type { Dispatch, DispatchState, Incident, IncidentNote, IncidentState, IncidentStep } from '../../workers/formats/incident.js';
+import type { SqlConnection, SqlExecutor, SqlRow } from './SqlConnection.js';
+import type { AuditEntry, AuditEntryInput, Store } from './Store.js';
+import { StoreError } from './StoreError.js';
+
+/**
+ * The schema, in the SQL DuckDB and PostgreSQL share. An incident's own fields are one JSON
+ * text (they are read and written whole, and the record's shape is typed in
+ * workers/formats/incident.ts); its history, notes, dispatches and their steps are rows, appended
+ * as they happen, so "every step by user X" is a query. Times are ISO 8601 UTC text: it sorts as
+ * time and reads back identical on both engines.
+ */
+const SCHEMA_VERSION = 1;
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    record TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS incident_steps (
+    incident_id TEXT NOT NULL, seq INTEGER NOT NULL, at_time TEXT NOT NULL, actor TEXT NOT NULL,
+    from_state TEXT, to_state TEXT NOT NULL, note TEXT,
+    PRIMARY KEY (incident_id, seq))`,
+  `CREATE TABLE IF NOT EXISTS incident_notes (
+    incident_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, at_time TEXT NOT NULL, actor TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (incident_id, seq))`,
+  `CREATE TABLE IF NOT EXISTS dispatches (
+    incident_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, unit_id TEXT NOT NULL, unit_kind TEXT NOT NULL,
+    unit_name TEXT, eta_seconds DOUBLE PRECISION, state TEXT NOT NULL,
+    PRIMARY KEY (incident_id, seq))`,
+  `CREATE TABLE IF NOT EXISTS dispatch_steps (
+    incident_id TEXT NOT NULL, dispatch_seq INTEGER NOT NULL, seq INTEGER NOT NULL, at_time TEXT NOT NULL, actor TEXT NOT NULL,
+    from_state TEXT, to_state TEXT NOT NULL,
+    PRIMARY KEY (incident_id, dispatch_seq, seq))`,
+  `CREATE SEQUENCE IF NOT EXISTS audit_seq`,
+  `CREATE TABLE IF NOT EXISTS audit_log (
+    seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+    at_time TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL)`,
+];
+
+type IncidentFields = Omit<Incident, 'history' | 'notes' | 'dispatches' | 'overdue'>;
+
+export class SqlStore implements Store {
+  private constructor(private readonly sql: SqlConnection) {}
+
+  get description(): string {
+    return this.sql.description;
+  }
+
+  /** Creates the tables on a new database; refuses one written by a newer schema. */
+  static async open(sql: SqlConnection): Promise<SqlStore> {
+    try {
+      await sql.transaction(async (tx) => {
+        for (const statement of SCHEMA) await tx.execute(statement);
+        const [row] = await tx.query('SELECT max(version) AS version FROM store_schema');
+        const version = row?.['version'] === null || row?.['version'] === undefined ? undefined : Number(row['version']);
+        if (version === undefined) await tx.execute('INSERT INTO store_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
+        else if (version > SCHEMA_VERSION)
+          throw new StoreError(`the database holds schema version ${version}, newer than this CIM Twin's ${SCHEMA_VERSION}: upgrade CIM Twin`);
+      });
+    } catch (error) {
+      await sql.close().catch(() => undefined);
+      throw error;
+    }
+    return new SqlStore(sql);
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    return this.sql.transaction(async (tx) => this.read(tx, await tx.query('SELECT id, record FROM incidents ORDER BY sent DESC, id'), undefined));
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    return this.sql.transaction(async (tx) => (await this.read(tx, await tx.query('SELECT id, record FROM incidents WHERE id = $1', [id]), id))[0]);
+  }
+
+  async saveIncident(next: Incident, previous: Incident | undefined, audit: AuditEntryInput): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const { history, notes, dispatches } = next;
+      const fields: Partial<Incident> = { ...next };
+      // Rows of their own, and `overdue` is computed when served.
+      delete fields.history;
+      delete fields.notes;
+      delete fields.dispatches;
+      delete fields.overdue;
+      const record = JSON.stringify(fields as IncidentFields);
+      if (previous === undefined) {
+        const [existing] = await tx.query('SELECT 1 AS found FROM incidents WHERE id = $1', [next.id]);
+        if (existing) return false;
+        await tx.execute('INSERT INTO incidents (id, version, state, sent, updated, record) VALUES ($1, $2, $3, $4, $5, $6)', [
+          next.id,
+          next.version,
+          next.state,
+          next.sent,
+          next.updated,
+          record,
+        ]);
+      } else {
+        const changed = await tx.execute('UPDATE incidents SET version = $1, state = $2, updated = $3, record = $4 WHERE id = $5 AND version = $6', [
+          next.version,
+          next.state,
+          next.updated,
+          record,
+          next.id,
+          previous.version,
+        ]);
+        if (changed !== 1) return false;
+      }
+      // Steps, notes and dispatch steps are only ever appended; a dispatch's state is updated.
+      for (let seq = previous?.history.length ?? 0; seq < history.length; seq++) {
+        const step = history[seq]!;
+        await tx.execute('INSERT INTO incident_steps (incident_id, seq, at_time, actor, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          next.id,
+          seq,
+          step.at,
+          step.by,
+          step.from,
+          step.to,
+          step.note ?? null,
+        ]);
+      }
+      for (let seq = previous?.notes.length ?? 0; seq < notes.length; seq++) {
+        const note = notes[seq]!;
+        await tx.execute('INSERT INTO incident_notes (incident_id, seq, id, at_time, actor, body) VALUES ($1, $2, $3, $4, $5, $6)', [
+          next.id,
+          seq,
+          note.id,
+          note.at,
+          note.by,
+          note.text,
+        ]);
+      }
+      for (let seq = 0; seq < dispatches.length; seq++) {
+        const dispatch = dispatches[seq]!;
+        const before = previous?.dispatches[seq];
+        if (!before) {
+          await tx.execute(
+            'INSERT INTO dispatches (incident_id, seq, id, unit_id, unit_kind, unit_name, eta_seconds, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+            [next.id, seq, dispatch.id, dispatch.unitId, dispatch.unitKind, dispatch.unitName ?? null, dispatch.etaSeconds ?? null, dispatch.state],
+          );
+        } else if (before.state !== dispatch.state) {
+          await tx.execute('UPDATE dispatches SET state = $1 WHERE incident_id = $2 AND seq = $3', [dispatch.state, next.id, seq]);
+        }
+        for (let step = before?.history.length ?? 0; step < dispatch.history.length; step++) {
+          const s = dispatch.history[step]!;
+          await tx.execute(
+            'INSERT INTO dispatch_steps (incident_id, dispatch_seq, seq, at_time, actor, from_state, to_state) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [next.id, seq, step, s.at, s.by, s.from, s.to],
+          );
+        }
+      }
+      await insertAudit(tx, audit);
+      return true;
+    });
+  }
+
+  async appendAudit(entry: AuditEntryInput): Promise<void> {
+    await this.sql.transaction((tx) => insertAudit(tx, entry));
+  }
+
+  async listAudit(options: { limit: number; before?: number }): Promise<AuditEntry[]> {
+    const rows =
+      options.before === undefined
+        ? await this.sql.query('SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1', [options.limit])
+        : await this.sql.query('SELECT * FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2', [options.before, options.limit]);
+    return rows.map((row) => ({
+      seq: Number(row['seq']),
+      at: String(row['at_time']),
+      actor: String(row['actor']),
+      role: String(row['role']),
+      action: String(row['action']),
+      target: String(row['target']),
+      detail: String(row['detail']),
+      source: String(row['source']),
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+
+  /** Incidents with their rows: four queries for any number of incidents (one id, or all). */
+  private async read(tx: SqlExecutor, incidentRows: SqlRow[], onlyId: string | undefined): Promise<Incident[]> {
+    if (incidentRows.length === 0) return [];
+    const where = onlyId === undefined ? '' : ' WHERE incident_id = $1';
+    const params = onlyId === undefined ? [] : [onlyId];
+    const steps = groupBy(await tx.query(`SELECT * FROM incident_steps${where} ORDER BY incident_id, seq`, params));
+    const notes = groupBy(await tx.query(`SELECT * FROM incident_notes${where} ORDER BY incident_id, seq`, params));
+    const dispatchRows = groupBy(await tx.query(`SELECT * FROM dispatches${where} ORDER BY incident_id, seq`, params));
+    const dispatchSteps = groupBy(await tx.query(`SELECT * FROM dispatch_steps${where} ORDER BY incident_id, dispatch_seq, seq`, params));
+    return incidentRows.map((row) => {
+      const id = String(row['id']);
+      const fields = JSON.parse(String(row['record'])) as IncidentFields;
+      const history: IncidentStep[] = (steps.get(id) ?? []).map((s) => ({
+        at: String(s['at_time']),
+        by: String(s['actor']),
+        from: s['from_state'] === null ? null : (String(s['from_state']) as IncidentState),
+        to: String(s['to_state']) as IncidentState,
+        ...(s['note'] !== null ? { note: String(s['note']) } : {}),
+      }));
+      const incidentNotes: IncidentNote[] = (notes.get(id) ?? []).map((n) => ({
+        id: String(n['id']),
+        at: String(n['at_time']),
+        by: String(n['actor']),
+        text: String(n['body']),
+      }));
+      const stepsOfDispatch = groupBy(dispatchSteps.get(id) ?? [], 'dispatch_seq');
+      const dispatches: Dispatch[] = (dispatchRows.get(id) ?? []).map((d) => ({
+        id: String(d['id']),
+        unitId: String(d['unit_id']),
+        unitKind: String(d['unit_kind']) as Dispatch['unitKind'],
+        ...(d['unit_name'] !== null ? { unitName: String(d['unit_name']) } : {}),
+        ...(d['eta_seconds'] !== null ? { etaSeconds: Number(d['eta_seconds']) } : {}),
+        state: String(d['state']) as DispatchState,
+        history: (stepsOfDispatch.get(String(Number(d['seq']))) ?? []).map((s) => ({
+          at: String(s['at_time']),
+          by: String(s['actor']),
+          from: s['from_state'] === null ? null : (String(s['from_state']) as DispatchState),
+          to: String(s['to_state']) as DispatchState,
+        })),
+      }));
+      return { ...fields, overdue: false, history, notes: incidentNotes, dispatches };
+    });
+  }
+}
+
+async function insertAudit(tx: SqlExecutor, entry: AuditEntryInput): Promise<void> {
+  await tx.execute('INSERT INTO audit_log (at_time, actor, role, action, target, detail, source) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    entry.at,
+    entry.actor,
+    entry.role,
+    entry.action,
+    entry.target,
+    entry.detail,
+    entry.source,
+  ]);
+}
+
+function groupBy(rows: SqlRow[], column = 'incident_id'): Map<string, SqlRow[]> {
+  const groups = new Map<string, SqlRow[]>();
+  for (const row of rows) {
+    const key = String(row[column]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(row);
+  }
+  return groups;
+}

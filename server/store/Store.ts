@@ -1,0 +1,47 @@
+import type { Incident } from '../../workers/formats/incident.js';
+
+/** One write as the audit log keeps it: who, what, when, on what, from where. */
+export interface AuditEntryInput {
+  /** ISO 8601 UTC. */
+  at: string;
+  /** Username, `rule:<id>` for a rule's proposal, or `anonymous`. */
+  actor: string;
+  role: string;
+  /** What was done: `incident.create`, `incident.transition`, `login` … */
+  action: string;
+  /** What it was done to: `incident:<id>`, `account:<username>`. */
+  target: string;
+  /** A short JSON text of the change (`{"from":"reported","to":"verified"}`). */
+  detail: string;
+  /** The client's address (or `server` for the server's own writes). */
+  source: string;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** Increasing with every entry. */
+  seq: number;
+}
+
+/**
+ * The deployment's database, behind one interface with two engines: DuckDB in a file for
+ * `npm start` (embedded, nothing to install) and PostgreSQL for a city deployment
+ * (CIM_DATABASE_URL; several servers may share it). Both keep incidents with their history,
+ * notes and dispatches, and the audit log; docs/emergency.md says how to choose.
+ */
+export interface Store {
+  /** Which engine and where, for the start banner ("DuckDB data/cimtwin.duckdb"). */
+  readonly description: string;
+  listIncidents(): Promise<Incident[]>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  /**
+   * Writes a new incident (`previous` undefined) or the next version of `previous`, together
+   * with its audit entry, in one transaction. Returns false, writing nothing, when the stored
+   * incident is no longer at `previous.version` (another server or request changed it first)
+   * or, for a new one, when the id exists.
+   */
+  saveIncident(next: Incident, previous: Incident | undefined, audit: AuditEntryInput): Promise<boolean>;
+  appendAudit(entry: AuditEntryInput): Promise<void>;
+  /** Newest first: at most `limit` entries with seq below `before` (all when omitted). */
+  listAudit(options: { limit: number; before?: number }): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,7 @@
+/** The database cannot be used as configured (file in use, server unreachable, newer schema): said in one line. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}

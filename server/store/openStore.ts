@@ -1,0 +1,24 @@
+import { isAbsolute, join } from 'node:path';
+import { DuckDbConnection } from './DuckDbConnection.js';
+import { PostgresConnection } from './PostgresConnection.js';
+import { SqlStore } from './SqlStore.js';
+import type { Store } from './Store.js';
+
+/** Where the store lives: a DuckDB file (embedded) or a PostgreSQL server. */
+export type StoreLocation = { engine: 'duckdb'; path: string } | { engine: 'postgres'; url: string };
+
+/**
+ * The deployment's choice: CIM_DATABASE_URL (postgres://user:password@host:5432/db) selects
+ * PostgreSQL; otherwise DuckDB in CIM_STORE_PATH, by default data/cimtwin.duckdb under `root`
+ * (kept across restarts and rebuilds; `data/` is not in git).
+ */
+export function storeLocationFromEnv(env: Record<string, string | undefined>, root: string): StoreLocation {
+  const url = env['CIM_DATABASE_URL'];
+  if (url) return { engine: 'postgres', url };
+  const path = env['CIM_STORE_PATH'] ?? join('data', 'cimtwin.duckdb');
+  return { engine: 'duckdb', path: isAbsolute(path) || path === ':memory:' ? path : join(root, path) };
+}
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  return SqlStore.open(location.engine === 'postgres' ? await PostgresConnection.open(location.url) : await DuckDbConnection.open(location.path));
+}
