@@ -122,28 +122,61 @@ export function writePipeSeeds(
   );
 
   // The water network as an EPANET model: junctions at the survey points, pipes between them,
-  // a reservoir (the water works) feeding the first junction. SI units, CGCS2000 GK metres.
+  // the water works' reservoir feeding the first junction and four more district inlets at the
+  // network's west, east, south and north ends, so the DN200/300 mains deliver 0.04 L/s per
+  // junction at ~28 m (one inlet through a DN300 main cannot: EPANET solves it at -1,100 m).
+  // SI units, CGCS2000 GK metres.
   const water = lines.filter((l) => l.category === 'JS');
   const used = new Set(water.flatMap((l) => [l.from, l.to]));
   const junctions = points.filter((p) => p.category === 'JS' && used.has(p.id));
+  // Inlets only on the main network (a stub no main reaches would take a reservoir of its own).
+  const neighbours = new Map<string, string[]>();
+  const linkBothWays = (a: string, b: string): void => {
+    const list = neighbours.get(a);
+    if (list) list.push(b);
+    else neighbours.set(a, [b]);
+  };
+  for (const l of water) {
+    linkBothWays(l.from, l.to);
+    linkBothWays(l.to, l.from);
+  }
+  const main = new Set(junctions[0] ? [junctions[0].id] : []);
+  for (const queue = [...main]; queue.length > 0;) {
+    for (const next of neighbours.get(queue.pop()!) ?? []) {
+      if (main.has(next)) continue;
+      main.add(next);
+      queue.push(next);
+    }
+  }
+  const onMain = junctions.filter((p) => main.has(p.id));
+  const extreme = (key: (p: SeedPipePoint) => number): SeedPipePoint => onMain.reduce((best, p) => (key(p) < key(best) ? p : best));
+  const inlets = junctions.length > 0 ? [junctions[0]!, extreme((p) => p.x), extreme((p) => -p.x), extreme((p) => p.y), extreme((p) => -p.y)] : [];
   const inp: string[] = ['[TITLE]', 'Nankai district water supply (synthetic seed data, CIM Twin)', '', '[JUNCTIONS]', ';ID\tElev\tDemand'];
-  for (const j of junctions) inp.push(`${j.id}\t3.0\t${j.appurtenance === '消防栓' ? 0 : 0.4}`);
-  inp.push('', '[RESERVOIRS]', ';ID\tHead', 'WTP1\t35', '', '[PIPES]', ';ID\tNode1\tNode2\tLength\tDiameter\tRoughness\tMinorLoss\tStatus');
+  for (const j of junctions) inp.push(`${j.id}\t3.0\t${j.appurtenance === '消防栓' ? 0 : 0.04}`);
+  inp.push(
+    '',
+    '[RESERVOIRS]',
+    ';ID\tHead',
+    ...inlets.map((_, k) => `WTP${k + 1}\t35`),
+    '',
+    '[PIPES]',
+    ';ID\tNode1\tNode2\tLength\tDiameter\tRoughness\tMinorLoss\tStatus',
+  );
   for (const l of water) {
     const length = Math.hypot(l.points[1]![0] - l.points[0]![0], l.points[1]![1] - l.points[0]![1]);
     inp.push(`${l.id}\t${l.from}\t${l.to}\t${Math.max(0.1, Math.round(length * 100) / 100)}\t${Math.round((l.diameter ?? 0.2) * 1000)}\t120\t0\tOpen`);
   }
-  if (junctions[0]) inp.push(`SUPPLY1\tWTP1\t${junctions[0].id}\t1\t600\t120\t0\tOpen`);
+  inlets.forEach((j, k) => inp.push(`SUPPLY${k + 1}\tWTP${k + 1}\t${j.id}\t1\t600\t120\t0\tOpen`));
   inp.push('', '[OPTIONS]', 'Units\tLPS', 'Headloss\tH-W', '', '[COORDINATES]', ';Node\tX-Coord\tY-Coord');
   for (const j of junctions) {
     const [x, y] = toGk(lonLat([j.x, j.y]));
     inp.push(`${j.id}\t${x}\t${y}`);
   }
-  if (junctions[0]) {
-    // The water works' reservoir stands a metre from the first junction: its feed crosses nothing.
-    const [x, y] = toGk(lonLat([junctions[0].x + 0.7, junctions[0].y + 0.7]));
-    inp.push(`WTP1\t${x}\t${y}`);
-  }
+  inlets.forEach((j, k) => {
+    // Each reservoir stands a metre from its junction: its feed crosses nothing.
+    const [x, y] = toGk(lonLat([j.x + 0.7, j.y + 0.7]));
+    inp.push(`WTP${k + 1}\t${x}\t${y}`);
+  });
   inp.push('', '[END]', '');
   writeFileSync(join(dir, 'nankai-water.inp'), inp.join('\n'));
 }

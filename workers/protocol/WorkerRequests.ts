@@ -2,6 +2,7 @@ import type { LiveFeedConfig } from '../formats/viewerConfig.js';
 import type { LiveStateDocument } from '../formats/liveState.js';
 import type { BurstIsolation } from '../network/isolateBurst.js';
 import type { NetworkGraph } from '../network/NetworkGraph.js';
+import type { HydraulicWhatIf, HydraulicWhatIfRequest } from '../hydraulics/hydraulicWhatIf.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -29,6 +30,8 @@ export interface WorkerRequests {
   'sensors.takeFrame': [void, SensorFrameMessage];
   /** Valves to close around a burst pipe, and the pipes that lose supply. */
   'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
+  /** Hydraulic what-if (EPANET): pressures at every node before and after closing links, and the nodes affected. */
+  'analysis.hydraulics': [HydraulicWhatIfRequest, HydraulicWhatIf];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

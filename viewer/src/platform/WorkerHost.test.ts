@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isolateBurst } from '../../../workers/network/isolateBurst.js';
 import { networkGraph } from '../../../workers/network/NetworkGraph.js';
 import { serveWorkerRequests } from '../../../workers/protocol/serveWorkerRequests.js';
+import type { WorkerHandlers } from '../../../workers/protocol/WorkerRequests.js';
 import { WorkerHost, type WorkerEndpoint } from './WorkerHost.js';
 
 /** A chain 0 — 1(valve) — 2 — 3(valve) — 4 of water pipes. */
@@ -21,7 +22,8 @@ function analysisOnPort(): { endpoint: WorkerEndpoint; peak: () => number } {
         running--;
         return isolateBurst(graph, burstEdge);
       },
-    },
+      // Only the request this test makes: the analysis worker serves more.
+    } as WorkerHandlers<'analysis'>,
     port2 as unknown as WorkerEndpoint,
   );
   return { endpoint: port1 as unknown as WorkerEndpoint, peak: () => peak };
