@@ -2,6 +2,11 @@ import type { LiveFeedConfig } from '../formats/viewerConfig.js';
 import type { LiveStateDocument } from '../formats/liveState.js';
 import type { BurstIsolation } from '../network/isolateBurst.js';
 import type { NetworkGraph } from '../network/NetworkGraph.js';
+import type { LoadRoadsRequest, RankResourcesRequest, RoadsLoaded } from '../routing/roadRequests.js';
+import type { RankedResources } from '../routing/rankResources.js';
+import type { AreaImpactRequest, AreaSourcesLoaded } from '../spatial/areaRequests.js';
+import type { AreaImpact } from '../spatial/areaImpact.js';
+import type { AreaSources } from '../spatial/AreaSources.js';
 import type { HydraulicWhatIf, HydraulicWhatIfRequest } from '../hydraulics/hydraulicWhatIf.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
@@ -30,6 +35,14 @@ export interface WorkerRequests {
   'sensors.takeFrame': [void, SensorFrameMessage];
   /** Valves to close around a burst pipe, and the pipes that lose supply. */
   'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
+  /** The road graph (its file's bytes) and the resources (stations) to rank; kept in the worker. */
+  'analysis.loadRoads': [LoadRoadsRequest, RoadsLoaded];
+  /** The k nearest resources to an incident by travel time, with their routes (needs analysis.loadRoads). */
+  'analysis.rankResources': [RankResourcesRequest, RankedResources];
+  /** Buildings, POIs, sensors and pipes as columns for area queries; kept in the worker. */
+  'analysis.loadAreaSources': [AreaSources, AreaSourcesLoaded];
+  /** What lies in a footprint (circle, polygon, point + radius) (needs analysis.loadAreaSources). */
+  'analysis.areaImpact': [AreaImpactRequest, AreaImpact];
   /** Hydraulic what-if (EPANET): pressures at every node before and after closing links, and the nodes affected. */
   'analysis.hydraulics': [HydraulicWhatIfRequest, HydraulicWhatIf];
 }
