@@ -19,12 +19,16 @@ export function demoPaths(root: string): DemoPaths {
 }
 
 /** The seed tilesets and the arguments they are built with. */
+/** The water service-connection survey and the points of interest, for the burst analysis (network.json). */
+const SERVICE_OPTIONS = ['--services', join(GENERATED_DIR, 'nankai-water-services.geojson'), '--facilities', join(GENERATED_DIR, 'nankai-poi.geojson')];
+
 export const DEMO_TILESETS = [
-  { name: 'buildings', args: ['buildings', 'nankai-buildings.geojson', 'nankai-buildings-huayuan.shp'] },
+  // Both layers' buildings by their survey id (编号; the GeoJSON's feature ids are the same ids), which the service connections name.
+  { name: 'buildings', args: ['buildings', 'nankai-buildings.geojson', 'nankai-buildings-huayuan.shp'], options: ['--id-field', '编号'] },
   // The survey tables: GeoJSON with Chinese columns, gas as GBK Shapefiles in EPSG:4548.
-  { name: 'pipes', args: ['pipes', 'nankai-pipe-lines.geojson', 'nankai-pipe-points.geojson', 'RQ_line.shp', 'RQ_point.shp'] },
+  { name: 'pipes', args: ['pipes', 'nankai-pipe-lines.geojson', 'nankai-pipe-points.geojson', 'RQ_line.shp', 'RQ_point.shp'], options: SERVICE_OPTIONS },
   // The water network's EPANET model, placed by its CGCS2000 Gauss-Krüger coordinates.
-  { name: 'water-model', args: ['pipes', 'nankai-water.inp'], options: ['--crs', 'EPSG:4548'] },
+  { name: 'water-model', args: ['pipes', 'nankai-water.inp'], options: ['--crs', 'EPSG:4548', ...SERVICE_OPTIONS] },
 ] as const;
 
 /**

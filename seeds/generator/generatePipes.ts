@@ -1,6 +1,7 @@
 import { clearanceRule, VERTICAL_CLEARANCES } from '../../workers/standards/gb50289Clearances.js';
 import type { GeneratedDistrict, GeneratedRoad } from './generateNankai.js';
 import type { Random } from '../../workers/random/Random.js';
+import { waterInlets } from './waterInlets.js';
 
 /** One pipe category's place in a street: lateral offset, size and depth by road class. */
 interface PipeSpec {
@@ -457,6 +458,12 @@ export function generatePipes(district: GeneratedDistrict, random: Random): { li
       '检修井',
     );
     planted.push({ type: 'horizontal', a: id, b: 'RL', why: 'a street-lighting duct 1.0 m from the district-heating main (2.0 m clear required)' });
+  }
+  // Where water enters (the water works' feed and the district inlets) the survey records a
+  // source point (水源): the end cap of a main where the feed main joins it.
+  for (const inlet of waterInlets(lines, points)) {
+    if (inlet.appurtenance === undefined) inlet.feature = '水源';
+    else inlet.appurtenance = '水源'; // a point can hold one appurtenance: the inlet is what matters here
   }
   return { lines, points, planted };
 }

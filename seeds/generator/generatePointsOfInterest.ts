@@ -1,15 +1,18 @@
-import type { GeneratedDistrict } from './generateNankai.js';
+import type { GeneratedBuilding, GeneratedDistrict } from './generateNankai.js';
 import type { SeedPipePoint } from './generatePipes.js';
+import { ringCentroid } from './generateServiceConnections.js';
 import { WEIJIN_RIVER, WATER_PARK, CHANGHONG_PARK, ZONES } from './nankaiPlan.js';
 import type { Random } from '../../workers/random/Random.js';
 
 export interface PointOfInterest {
   id: string;
-  kind: 'hospital' | 'fire_station' | 'police' | 'school' | 'parking_lot' | 'onstreet_berths';
+  kind: 'hospital' | 'fire_station' | 'police' | 'school' | 'parking_lot' | 'onstreet_berths' | 'care_home';
   name: string;
   x: number;
   y: number;
   capacity?: number;
+  /** The building it occupies (its id in the buildings tileset): hospitals, schools and care homes. */
+  building?: string;
 }
 
 export interface SensorSite {
@@ -24,6 +27,7 @@ export interface SensorSite {
 }
 
 const FIRE_STATIONS = ['南开消防救援站', '王顶堤消防救援站', '长虹消防救援站'];
+const CARE_HOMES = ['南开区社会福利院', '长虹养老院', '王顶堤敬老院', '华苑颐养中心', '学府街养老院', '鼓楼老年公寓'];
 const POLICE = ['南开公安分局', '万兴街派出所', '学府街派出所', '体育中心派出所'];
 
 /**
@@ -41,11 +45,19 @@ export function generatePointsOfInterest(
   const pois: PointOfInterest[] = [];
   let n = 0;
   const poiId = (): string => `POI${String(++n).padStart(4, '0')}`;
+  // Hospitals and schools occupy the nearest building of their use (points and ids unchanged).
+  const taken = new Set<string>();
+  const occupied = (use: string, x: number, y: number, reach: number): { building?: string } => {
+    const building = nearestBuilding(district.buildings, x, y, reach, (b) => b.properties.use === use && !taken.has(b.properties.id));
+    if (!building) return {};
+    taken.add(building.properties.id);
+    return { building: building.properties.id };
+  };
   for (const zone of ZONES.filter((z) => z.kind === 'hospital')) {
     const [x, y] = frame.fromLonLat(zone.lon, zone.lat);
-    pois.push({ id: poiId(), kind: 'hospital', name: zone.name, x, y });
+    pois.push({ id: poiId(), kind: 'hospital', name: zone.name, x, y, ...occupied('hospital', x, y, zone.radius + 150) });
   }
-  district.schools.forEach(([x, y], i) => pois.push({ id: poiId(), kind: 'school', name: `南开区第${i + 1}学校`, x, y }));
+  district.schools.forEach(([x, y], i) => pois.push({ id: poiId(), kind: 'school', name: `南开区第${i + 1}学校`, x, y, ...occupied('school', x, y, 400) }));
   const arterials = district.roads.filter((r) => r.roadClass === 'arterial' && r.line.length > 8);
   const corner = (k: number): [number, number] => {
     const road = arterials[(k * 3) % arterials.length]!;
@@ -79,6 +91,16 @@ export function generatePointsOfInterest(
       });
     }
   }
+
+  // Care homes in ordinary mid-rise residential buildings spread over the district (added after
+  // the other points, without drawing from `random`, so those keep their ids and places).
+  const residential = district.buildings.filter((b) => b.properties.use === 'residential' && b.properties.floors >= 5 && b.properties.floors <= 7);
+  CARE_HOMES.forEach((name, k) => {
+    const building = residential[Math.floor(((k + 0.5) * residential.length) / CARE_HOMES.length)];
+    if (!building) return;
+    const [x, y] = ringCentroid(building.rings[0]!);
+    pois.push({ id: poiId(), kind: 'care_home', name, x, y, building: building.properties.id });
+  });
 
   const sensors: SensorSite[] = [];
   let s = 0;
@@ -128,6 +150,25 @@ export function generatePointsOfInterest(
 }
 
 export const SENSOR_MARKUP_CANARY_NAME = '<img src=x onerror="window.__cimTwinInjected=3">井盖 标记测试';
+
+/** The building of `accept` whose centroid is nearest to (x, y) within `reach` metres. */
+function nearestBuilding(
+  buildings: readonly GeneratedBuilding[],
+  x: number,
+  y: number,
+  reach: number,
+  accept: (b: GeneratedBuilding) => boolean,
+): GeneratedBuilding | undefined {
+  let best: GeneratedBuilding | undefined;
+  let bestDistance = reach;
+  for (const building of buildings) {
+    if (!accept(building)) continue;
+    const [cx, cy] = ringCentroid(building.rings[0]!);
+    const distance = Math.hypot(cx - x, cy - y);
+    if (distance <= bestDistance) [best, bestDistance] = [building, distance];
+  }
+  return best;
+}
 
 function xy([x, y]: [number, number]): { x: number; y: number } {
   return { x, y };

@@ -10,6 +10,7 @@ import { writeShapefile } from './writeShapefile.js';
 import { generatePipes } from './generatePipes.js';
 import { writePipeSeeds } from './writePipeSeeds.js';
 import { generatePointsOfInterest } from './generatePointsOfInterest.js';
+import { generateServiceConnections } from './generateServiceConnections.js';
 import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
 
@@ -30,6 +31,7 @@ export function generateSeeds(): {
   pipePoints: number;
   pointsOfInterest: number;
   sensorSites: number;
+  serviceConnections: number;
 } {
   const boundaryFile = JSON.parse(readFileSync(join(SEEDS_DIR, 'source/nankai-boundary-gcj02.geojson'), 'utf8')) as {
     features: { geometry: { coordinates: Position[][] } }[];
@@ -162,6 +164,21 @@ export function generateSeeds(): {
     );
   writeFileSync(join(staging, 'nankai-poi.geojson'), pointCollection('nankai_poi', pois));
   writeFileSync(join(staging, 'nankai-sensor-sites.geojson'), pointCollection('nankai_sensor_sites', sensors));
+  // The water service-connection survey: the service pipe (building → 接入点) where recorded, the building's point where not.
+  const services = generateServiceConnections(district.buildings, district.roads, pipes.lines, pipes.points);
+  writeFileSync(
+    join(staging, 'nankai-water-services.geojson'),
+    featureCollection(
+      'nankai_water_services',
+      services.map((s) => ({
+        type: 'Feature',
+        properties: { 建筑编号: s.building, 接入点: s.node ?? null, 道路名称: s.street ?? null, 管径: s.diameter, 数据来源: 'synthetic' },
+        geometry: s.to
+          ? { type: 'LineString', coordinates: [frame.toLonLat(...s.from), frame.toLonLat(...s.to)] }
+          : { type: 'Point', coordinates: frame.toLonLat(...s.from) },
+      })),
+    ),
+  );
   const counts = {
     buildings: district.buildings.length,
     shapefileBuildings: shapefileBuildings.length,
@@ -171,6 +188,7 @@ export function generateSeeds(): {
     pipePoints: pipes.points.length,
     pointsOfInterest: pois.length,
     sensorSites: sensors.length,
+    serviceConnections: services.length,
   };
   writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ source: 'synthetic', generatorVersion: generatorVersion(), ...counts }, null, 2)}\n`);
   rmSync(GENERATED_DIR, { recursive: true, force: true });

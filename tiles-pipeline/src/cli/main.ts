@@ -20,6 +20,8 @@ import { DEFAULT_FIELD_MAPPING, type FieldMapping, fieldMappingFromJson } from '
 import type { BuildReport } from '../report/BuildReport.js';
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { DEFAULT_TILING } from '../tiling/buildTileTree.js';
+import { analyze } from './analyze.js';
+import { DEFAULT_SERVICE_REACH } from '../pipes/buildServiceConnections.js';
 
 const HELP = `cim-twin — CIM data to OGC 3D Tiles 1.1
 
@@ -27,6 +29,7 @@ Usage:
   npm run tiles -- buildings <input...> --out <dir> [options]
   npm run tiles -- pipes <input...> --out <dir> [options]
   cim-twin buildings|pipes <input...> --out <dir> [options]
+  cim-twin analyze burst|criticality --network <network.json> …   (see cim-twin analyze --help)
 
 Inputs (format from the extension and content):
   .geojson/.json        GeoJSON FeatureCollection (streamed), Polygon/MultiPolygon footprints
@@ -86,6 +89,18 @@ Options:
                           without terrain) or below the points' 地面高程 (absolute heights)
   --category <code>       pipes: CJJ 61 category of inputs that name none (JS, PS, YS, RQ, RL, DL, TX…)
   --fields <mapping.json> pipes: column mapping, e.g. {"diameter": {"column": "DN", "unit": "mm"}}
+  --services <file>       pipes: water service connections (CSV, GeoJSON, Shapefile) with columns
+                          建筑编号/building_id and 接入点/node_id (the main's point it is fed
+                          from), written into network.json; a row without a known connection
+                          point is connected to the nearest main of its street (道路名称 or the
+                          address), else the nearest main within --service-reach
+  --buildings <dir>       pipes: the buildings tileset (its folder or search-index.json): every
+                          building of it gets a connection, inferred where --services has none;
+                          rows naming other buildings are refused (SERVICE_BUILDING_UNKNOWN)
+  --service-reach <m>     pipes: how far an inferred connection reaches for a main (default ${DEFAULT_SERVICE_REACH})
+  --facilities <file>     pipes: points of interest; the hospitals, schools and care homes among
+                          them go into network.json, in the building they name or the nearest
+                          served building (for the burst analysis)
   --strict                exit 3 if any feature was skipped (pipes: or the clearance check could
                           not finish); the output is still written
   --quiet                 no progress bar
@@ -100,6 +115,7 @@ worker threads that cannot start; 2 usage error, including an --out that must no
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'analyze') return analyze(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -128,6 +144,10 @@ export async function main(argv: string[]): Promise<number> {
         cover: { type: 'string' },
         category: { type: 'string' },
         fields: { type: 'string' },
+        services: { type: 'string' },
+        buildings: { type: 'string' },
+        'service-reach': { type: 'string' },
+        facilities: { type: 'string' },
         force: { type: 'boolean' },
         strict: { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -143,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...inputs] = positionals;
-  if (command !== 'buildings' && command !== 'pipes') return usage(`unknown command "${command}" (available: buildings, pipes)`);
+  if (command !== 'buildings' && command !== 'pipes') return usage(`unknown command "${command}" (available: buildings, pipes, analyze)`);
   try {
     if (inputs.length === 0) throw new UsageError('no input files');
     if (!values.out) throw new UsageError('--out <dir> is required');
@@ -179,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
         ground: groundOption(values.ground),
         category: values.category,
         mapping: values.fields !== undefined ? fieldMappingFile(values.fields) : DEFAULT_FIELD_MAPPING,
+        services: values.services,
+        serviceBuildings: values.buildings,
+        serviceReach: positiveNumber(values['service-reach'], '--service-reach'),
+        facilities: values.facilities,
         compression,
         maxFeatures: positiveInt(values['max-features'], '--max-features') ?? DEFAULT_TILING.maxFeatures,
         jobs,
@@ -192,6 +216,8 @@ export async function main(argv: string[]): Promise<number> {
       printPipeSummary(report);
       return values.strict && (report.features.skipped > 0 || report.clearance.failed !== undefined) ? 3 : 0;
     }
+    for (const option of ['services', 'buildings', 'service-reach', 'facilities'] as const)
+      if (values[option] !== undefined) throw new UsageError(`--${option} is an option of the pipes command`);
     const report = await buildBuildings({
       inputs,
       out: values.out,
@@ -278,6 +304,19 @@ function printPipeSummary(report: PipeBuildReport): void {
     );
   for (const c of report.clearance.conflicts.slice(0, 10))
     lines.push(`  ${c.type} ${c.a} (${c.categories[0]}) – ${c.b} (${c.categories[1]}): ${c.actual} m clear, ${c.required} m required`);
+  if (report.services) {
+    const s = report.services;
+    lines.push(
+      `services: ${s.fromTable + s.inferred} buildings connected — ${s.fromTable} from the table, ${s.inferred} inferred (${s.inferredSameStreet} to the main of their street, ${s.inferredNearest} to the nearest main within ${s.reachMetres} m); ${s.unserved} unserved`,
+    );
+    for (const [code, n] of Object.entries(s.byCode)) lines.push(`  ${code}: ${n}`);
+  }
+  if (report.facilities) {
+    const f = report.facilities;
+    lines.push(
+      `critical facilities: ${f.critical} of ${f.read} places — ${f.named} in the building they name, ${f.nearestBuilding} in the nearest served building, ${f.nearestNode} at the nearest water point, ${f.unmatched.length} placed nowhere${f.unmatched.length ? ` (${f.unmatched.slice(0, 5).join(', ')}${f.unmatched.length > 5 ? ' …' : ''})` : ''}`,
+    );
+  }
   lines.push(...repairLines(report.repairs.byCode));
   lines.push(...issueLines(report.skipped));
   process.stdout.write(`${lines.join('\n')}\n`);

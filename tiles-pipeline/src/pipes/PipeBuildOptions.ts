@@ -28,6 +28,14 @@ export interface PipeBuildOptions {
   maxNesting?: number;
   /** Largest GeoJSON feature read, bytes of JSON (default DEFAULT_MAX_FEATURE_BYTES). */
   maxFeatureBytes?: number;
+  /** A service-connection table (CSV, GeoJSON, Shapefile: building id → connection point), written into network.json. */
+  services?: string | undefined;
+  /** The buildings tileset (folder or its search-index.json): every building of it gets a connection, inferred where the table has none. */
+  serviceBuildings?: string | undefined;
+  /** How far an inferred connection reaches for a main, metres (default DEFAULT_SERVICE_REACH). */
+  serviceReach?: number | undefined;
+  /** Points of interest: the hospitals, schools and care homes among them are placed on served buildings or nodes in network.json. */
+  facilities?: string | undefined;
   command: string;
   /** Called as work advances (phase, done, total when known). */
   onProgress?: (phase: 'read' | 'tiles', done: number, total: number | undefined) => void;

@@ -41,6 +41,12 @@ import type { PipeBuildOptions } from './PipeBuildOptions.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { pipeItemsFrom } from './pipeItemsFrom.js';
 import { segmentCentreDepths } from './segmentCentreDepths.js';
+import { buildServiceConnections, DEFAULT_SERVICE_REACH, type WaterMain } from './buildServiceConnections.js';
+import { matchCriticalFacilities } from './matchCriticalFacilities.js';
+import { readBuildingIndex } from './readBuildingIndex.js';
+import { type PlaceRow, placeValue, readPlaceTable } from './readPlaceTable.js';
+import type { FacilityReport, ServiceReport } from './ServiceConnections.js';
+import type { NetworkFacilities, NetworkServices } from '../../../workers/formats/networkDocument.js';
 
 export interface PipeBuildReport {
   command: string;
@@ -56,6 +62,10 @@ export interface PipeBuildReport {
   completeness: Record<string, { segments: number; missing: Record<string, number> }>;
   /** GB 50289 clearance conflicts between pipes (the table's source and status in `source`). */
   clearance: ClearanceReport;
+  /** Service connections (--services, --buildings): from the table, inferred, unserved. */
+  services?: ServiceReport;
+  /** Critical facilities (--facilities): how each was placed. */
+  facilities?: FacilityReport;
   tiles: number;
   bytes: number;
   seconds: number;
@@ -72,7 +82,8 @@ export interface PipeBuildReport {
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
   checkInputFiles(options.inputs);
-  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: options.inputs });
+  const sideInputs = [options.services, options.serviceBuildings, options.facilities].filter((f): f is string => f !== undefined);
+  const output = new AtomicOutput(options.out, { force: options.force ?? false, inputs: [...options.inputs, ...sideInputs] });
   // Started first, so the worker threads load while the inputs are read.
   const pool = new WorkerPool<PipeWorkerTask, PipeWorkerResult>(
     options.jobs,
@@ -151,6 +162,12 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       appendPipeRead(read, repairsOnly(source.warnings ?? [], 0));
       report.inputs.push({ file, format: source.format, crs: crs.id, features: part.read });
     }
+    // The service-connection table, the buildings and the points of interest: read before the heavy work, so a bad file fails fast.
+    const tableOptions = { crs: options.crs, encoding: options.encoding, maxNesting: options.maxNesting, maxFeatureBytes: options.maxFeatureBytes };
+    const serviceTable =
+      options.services !== undefined ? { file: options.services, rows: (await readPlaceTable(options.services, tableOptions)).rows } : undefined;
+    const serviceBuildings = options.serviceBuildings !== undefined ? readBuildingIndex(options.serviceBuildings) : undefined;
+    const facilityRows: PlaceRow[] | undefined = options.facilities !== undefined ? (await readPlaceTable(options.facilities, tableOptions)).rows : undefined;
     // One id per feature across all inputs: the tiles, network.json and the search index share them.
     const renamed = uniquePipeIds(read.segments, read.points);
     appendPipeRead(read, repairsOnly(renamed, renamed.length));
@@ -174,6 +191,26 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     report.phases['read'] = Math.round(phaseStart - started) / 1000;
     const network = buildPipeNetwork(segments, points);
     phase('network');
+    let services: NetworkServices | undefined;
+    let facilities: NetworkFacilities | undefined;
+    if (serviceTable || serviceBuildings) {
+      const built = buildServiceConnections({
+        table: serviceTable,
+        buildings: serviceBuildings,
+        nodes: network.nodes,
+        edgeIds: network.edges.map((e) => e.id),
+        mains: waterMains(network, segments, options.mapping.candidates.road),
+        reachMetres: options.serviceReach ?? DEFAULT_SERVICE_REACH,
+      });
+      services = built.services;
+      report.services = built.report;
+    }
+    if (facilityRows && options.facilities !== undefined) {
+      const matched = matchCriticalFacilities(options.facilities, facilityRows, services ?? emptyServices(), network.nodes);
+      facilities = matched.facilities;
+      report.facilities = matched.report;
+    }
+    phase('services');
     // The clearance check needs the segments and their networks (pipes of one network are one
     // pipeline): a worker runs it while this thread goes on.
     // Weight: about a tenth of a segment's tile work (~40 vertices), per segment.
@@ -281,7 +318,11 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
-    const networkJson = JSON.stringify(networkDocument(network, segments, points, edgeHeights));
+    const networkJson = JSON.stringify({
+      ...networkDocument(network, segments, points, edgeHeights),
+      ...(services ? { services } : {}),
+      ...(facilities ? { facilities } : {}),
+    });
     const search = pipeSearchIndex(items);
     phase('documents');
     try {
@@ -390,6 +431,20 @@ function networkDocument(
       ...network.edges.flatMap((e, i) => (segments[e.segment]!.attributes['epanetType'] === 'valve' ? [{ id: e.id, edge: i }] : [])),
     ],
   };
+}
+
+/** The water network's pipes (not its valve or pump links), with the street each lies under. */
+function waterMains(network: PipeNetwork, segments: readonly PipeSegment[], roadColumns: readonly string[]): WaterMain[] {
+  return network.edges.flatMap((edge, e) => {
+    const segment = segments[edge.segment]!;
+    const type = segment.attributes['epanetType'];
+    if (segment.category !== 'JS' || (type !== undefined && type !== 'pipe')) return [];
+    return [{ edge: e, from: edge.from, to: edge.to, lonLat: segment.lonLat, street: placeValue(segment.attributes, roadColumns) }];
+  });
+}
+
+function emptyServices(): NetworkServices {
+  return { building: [], node: [], edge: [], how: [], lon: [], lat: [], length: [] };
 }
 
 /** The input file of each segment and point, by id (to name the file of a feature whose tile failed). */
