@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../workers/formats/incident.js';
 import { addDispatch, addIncidentNote, openIncident, transitionDispatch, transitionIncident } from '../workers/incidents/incidentLifecycle.js';
 import { openStore, type StoreLocation } from '../server/store/openStore.js';
-import type { AuditEntryInput, Store } from '../server/store/Store.js';
+import type { SqlStore } from '../server/store/SqlStore.js';
+import type { AuditEntryInput } from '../server/store/Store.js';
 import { type PostgresServer, postgresBinDir, startPostgresServer } from './support/postgresServer.js';
 
 /**
@@ -99,7 +100,7 @@ afterAll(() => {
 });
 
 describe.each(engines)('store on $name', (engine) => {
-  let store: Store;
+  let store: SqlStore;
 
   beforeAll(async () => {
     if (engine.available) store = await openStore(engine.location());
@@ -115,6 +116,8 @@ describe.each(engines)('store on $name', (engine) => {
       expect(await store.saveIncident(versions[i]!, versions[i - 1], audit('incident.change', 'incident:INC-20261130-AAAAAA'))).toBe(true);
     const final = versions[versions.length - 1]!;
     expect(await store.getIncident(final.id)).toEqual(final);
+    // The journal rows tell the same story as the record.
+    expect(await store.journalSteps(final.id)).toEqual(final.history);
     expect(final.dispatches.map((d) => [d.id, d.state, d.history.length])).toEqual([
       ['D1', 'on-scene', 3],
       ['D2', 'assigned', 1],

@@ -107,15 +107,25 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       const draft = await readParsed(request, response, parseIncidentDraft);
       if (draft) sendJson(response, 201, await service.create(draft, by));
     } else if (path === '/api/incidents/from-alarm') {
-      if (!allow('GET')) return true;
-      const datastream = Number(query.get('datastream'));
-      if (!Number.isInteger(datastream) || datastream < 1)
+      // GET ?datastream=N: the draft an alarm suggests (to check before opening); POST {"datastream": N}: open it.
+      if (!allow('GET', 'POST')) return true;
+      let datastream: unknown = Number(query.get('datastream'));
+      let by: Requester | undefined;
+      if (method === 'POST') {
+        if (!(by = await requireRole('operator'))) return true;
+        const body = await readJson(request, response);
+        if (body === undefined) return true;
+        datastream = (body as Record<string, unknown> | null)?.['datastream'];
+      }
+      if (typeof datastream !== 'number' || !Number.isInteger(datastream) || datastream < 1)
         return (sendJson(response, 400, { error: 'datastream must be a positive integer', field: 'datastream' }), true);
       if (!options.sensors) return (sendJson(response, 503, { error: 'no live sensors on this server' }), true);
       const found = options.sensors(datastream);
-      if (!found) sendJson(response, 404, { error: `no Datastream ${datastream}` });
-      else if (!found.reading) sendJson(response, 409, { error: `Datastream ${datastream} has no reading yet` });
-      else sendJson(response, 200, draftFromAlarm(found.sensor, found.reading));
+      if (!found) return (sendJson(response, 404, { error: `no Datastream ${datastream}` }), true);
+      if (!found.reading) return (sendJson(response, 409, { error: `Datastream ${datastream} has no reading yet` }), true);
+      const draft = draftFromAlarm(found.sensor, found.reading);
+      if (by) sendJson(response, 201, await service.create(draft, by));
+      else sendJson(response, 200, draft);
     } else if ((match = /^\/api\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(path))) {
       if (!allow('GET')) return true;
       const incident = await service.get(match[1]!);

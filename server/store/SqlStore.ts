@@ -1,14 +1,16 @@
-import type { Dispatch, DispatchState, Incident, IncidentNote, IncidentState, IncidentStep } from '../../workers/formats/incident.js';
+import type { Incident, IncidentState, IncidentStep } from '../../workers/formats/incident.js';
 import type { SqlConnection, SqlExecutor, SqlRow } from './SqlConnection.js';
 import type { AuditEntry, AuditEntryInput, Store } from './Store.js';
 import { StoreError } from './StoreError.js';
 
 /**
- * The schema, in the SQL DuckDB and PostgreSQL share. An incident's own fields are one JSON
- * text (they are read and written whole, and the record's shape is typed in
- * workers/formats/incident.ts); its history, notes, dispatches and their steps are rows, appended
- * as they happen, so "every step by user X" is a query. Times are ISO 8601 UTC text: it sorts as
- * time and reads back identical on both engines.
+ * The schema, in the SQL DuckDB and PostgreSQL share. Each incident is kept twice, in one
+ * transaction: its current record as one JSON text (`incidents.record`, typed in
+ * workers/formats/incident.ts; a read is one query, which matters on DuckDB where every
+ * statement costs a plan), and a journal of rows appended as things happen — steps, notes,
+ * dispatches and their steps — so that "every step by user X" or "time from reported to
+ * verified" is a query. Times are ISO 8601 UTC text: it sorts as time and reads back identical
+ * on both engines.
  */
 const SCHEMA_VERSION = 1;
 const SCHEMA = [
@@ -42,8 +44,6 @@ const SCHEMA = [
     target TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL)`,
 ];
 
-type IncidentFields = Omit<Incident, 'history' | 'notes' | 'dispatches' | 'overdue'>;
-
 export class SqlStore implements Store {
   private constructor(private readonly sql: SqlConnection) {}
 
@@ -70,23 +70,30 @@ export class SqlStore implements Store {
   }
 
   async listIncidents(): Promise<Incident[]> {
-    return this.sql.transaction(async (tx) => this.read(tx, await tx.query('SELECT id, record FROM incidents ORDER BY sent DESC, id'), undefined));
+    return (await this.sql.query('SELECT record FROM incidents ORDER BY sent DESC, id')).map(recordOf);
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
-    return this.sql.transaction(async (tx) => (await this.read(tx, await tx.query('SELECT id, record FROM incidents WHERE id = $1', [id]), id))[0]);
+    const [row] = await this.sql.query('SELECT record FROM incidents WHERE id = $1', [id]);
+    return row && recordOf(row);
+  }
+
+  /** An incident's steps from the journal rows (what reports query; equal to the record's history). */
+  async journalSteps(id: string): Promise<IncidentStep[]> {
+    return (await this.sql.query('SELECT * FROM incident_steps WHERE incident_id = $1 ORDER BY seq', [id])).map((s) => ({
+      at: String(s['at_time']),
+      by: String(s['actor']),
+      from: s['from_state'] === null ? null : (String(s['from_state']) as IncidentState),
+      to: String(s['to_state']) as IncidentState,
+      ...(s['note'] !== null ? { note: String(s['note']) } : {}),
+    }));
   }
 
   async saveIncident(next: Incident, previous: Incident | undefined, audit: AuditEntryInput): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const { history, notes, dispatches } = next;
-      const fields: Partial<Incident> = { ...next };
-      // Rows of their own, and `overdue` is computed when served.
-      delete fields.history;
-      delete fields.notes;
-      delete fields.dispatches;
-      delete fields.overdue;
-      const record = JSON.stringify(fields as IncidentFields);
+      // `overdue` is computed when served, from the deadline.
+      const record = JSON.stringify({ ...next, overdue: false });
       if (previous === undefined) {
         const [existing] = await tx.query('SELECT 1 AS found FROM incidents WHERE id = $1', [next.id]);
         if (existing) return false;
@@ -181,50 +188,6 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.sql.close();
   }
-
-  /** Incidents with their rows: four queries for any number of incidents (one id, or all). */
-  private async read(tx: SqlExecutor, incidentRows: SqlRow[], onlyId: string | undefined): Promise<Incident[]> {
-    if (incidentRows.length === 0) return [];
-    const where = onlyId === undefined ? '' : ' WHERE incident_id = $1';
-    const params = onlyId === undefined ? [] : [onlyId];
-    const steps = groupBy(await tx.query(`SELECT * FROM incident_steps${where} ORDER BY incident_id, seq`, params));
-    const notes = groupBy(await tx.query(`SELECT * FROM incident_notes${where} ORDER BY incident_id, seq`, params));
-    const dispatchRows = groupBy(await tx.query(`SELECT * FROM dispatches${where} ORDER BY incident_id, seq`, params));
-    const dispatchSteps = groupBy(await tx.query(`SELECT * FROM dispatch_steps${where} ORDER BY incident_id, dispatch_seq, seq`, params));
-    return incidentRows.map((row) => {
-      const id = String(row['id']);
-      const fields = JSON.parse(String(row['record'])) as IncidentFields;
-      const history: IncidentStep[] = (steps.get(id) ?? []).map((s) => ({
-        at: String(s['at_time']),
-        by: String(s['actor']),
-        from: s['from_state'] === null ? null : (String(s['from_state']) as IncidentState),
-        to: String(s['to_state']) as IncidentState,
-        ...(s['note'] !== null ? { note: String(s['note']) } : {}),
-      }));
-      const incidentNotes: IncidentNote[] = (notes.get(id) ?? []).map((n) => ({
-        id: String(n['id']),
-        at: String(n['at_time']),
-        by: String(n['actor']),
-        text: String(n['body']),
-      }));
-      const stepsOfDispatch = groupBy(dispatchSteps.get(id) ?? [], 'dispatch_seq');
-      const dispatches: Dispatch[] = (dispatchRows.get(id) ?? []).map((d) => ({
-        id: String(d['id']),
-        unitId: String(d['unit_id']),
-        unitKind: String(d['unit_kind']) as Dispatch['unitKind'],
-        ...(d['unit_name'] !== null ? { unitName: String(d['unit_name']) } : {}),
-        ...(d['eta_seconds'] !== null ? { etaSeconds: Number(d['eta_seconds']) } : {}),
-        state: String(d['state']) as DispatchState,
-        history: (stepsOfDispatch.get(String(Number(d['seq']))) ?? []).map((s) => ({
-          at: String(s['at_time']),
-          by: String(s['actor']),
-          from: s['from_state'] === null ? null : (String(s['from_state']) as DispatchState),
-          to: String(s['to_state']) as DispatchState,
-        })),
-      }));
-      return { ...fields, overdue: false, history, notes: incidentNotes, dispatches };
-    });
-  }
 }
 
 async function insertAudit(tx: SqlExecutor, entry: AuditEntryInput): Promise<void> {
@@ -239,13 +202,6 @@ async function insertAudit(tx: SqlExecutor, entry: AuditEntryInput): Promise<voi
   ]);
 }
 
-function groupBy(rows: SqlRow[], column = 'incident_id'): Map<string, SqlRow[]> {
-  const groups = new Map<string, SqlRow[]>();
-  for (const row of rows) {
-    const key = String(row[column]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(row);
-  }
-  return groups;
+function recordOf(row: SqlRow): Incident {
+  return JSON.parse(String(row['record'])) as Incident;
 }

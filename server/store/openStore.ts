@@ -2,7 +2,6 @@ import { isAbsolute, join } from 'node:path';
 import { DuckDbConnection } from './DuckDbConnection.js';
 import { PostgresConnection } from './PostgresConnection.js';
 import { SqlStore } from './SqlStore.js';
-import type { Store } from './Store.js';
 
 /** Where the store lives: a DuckDB file (embedded) or a PostgreSQL server. */
 export type StoreLocation = { engine: 'duckdb'; path: string } | { engine: 'postgres'; url: string };
@@ -19,6 +18,6 @@ export function storeLocationFromEnv(env: Record<string, string | undefined>, ro
   return { engine: 'duckdb', path: isAbsolute(path) || path === ':memory:' ? path : join(root, path) };
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
+export async function openStore(location: StoreLocation): Promise<SqlStore> {
   return SqlStore.open(location.engine === 'postgres' ? await PostgresConnection.open(location.url) : await DuckDbConnection.open(location.path));
 }

@@ -39,7 +39,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const asRoot = userInfo().uid === 0;
   const runAs = (command: string, args: string[]): void => {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
-    execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    // cwd in the cluster's folder: the postgres user may not be allowed into ours.
+    execFileSync(file, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   };
   if (asRoot) {
     const { uid, gid } = postgresUser();
