@@ -11,6 +11,7 @@ import { generatePipes } from './generatePipes.js';
 import { writePipeSeeds } from './writePipeSeeds.js';
 import { generatePointsOfInterest } from './generatePointsOfInterest.js';
 import { generateServiceConnections } from './generateServiceConnections.js';
+import { writeRoadGraph } from './writeRoadGraph.js';
 import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
 
@@ -114,6 +115,8 @@ export function generateSeeds(): {
       })),
     ),
   );
+  // The streets noded into a routable graph (workers/formats/roadGraph.ts), for the analysis worker.
+  writeRoadGraph(staging);
   writeFileSync(
     join(staging, 'nankai-areas.geojson'),
     featureCollection(
@@ -207,6 +210,13 @@ export function generatorVersion(): string {
     '../source/nankai-boundary-gcj02.geojson',
     '../../workers/standards/gb50289Clearances.ts',
     '../../workers/random/Random.ts',
+    // The road graph file is built by these.
+    '../../workers/routing/buildRoadGraph.ts',
+    '../../workers/routing/RoadLines.ts',
+    '../../workers/routing/RoadGraph.ts',
+    '../../workers/routing/roadGraphDocument.ts',
+    '../../workers/formats/roadGraph.ts',
+    '../../workers/spatial/LocalPlane.ts',
   ];
   for (const file of files) hash.update(file).update(readFileSync(join(here, file)));
   return hash.digest('hex').slice(0, 16);
