@@ -118,40 +118,14 @@ type PlaneArea = { kind: 'circle'; x: number; y: number; radius: number } | { ki
  */
 export function areaImpact(index: AreaIndex, footprint: Footprint, options: AreaImpactOptions = {}): AreaImpact {
   const area = planeArea(index.plane, footprint, options);
-  const box = area.kind === 'circle' ? [area.x - area.radius, area.y - area.radius, area.x + area.radius, area.y + area.radius] : ringBounds(area.ring);
-  const [minX, minY, maxX, maxY] = box as [number, number, number, number];
-  const pointIn =
-    area.kind === 'circle'
-      ? (x: number, y: number): boolean => Math.sqrt((x - area.x) ** 2 + (y - area.y) ** 2) <= area.radius
-      : (x: number, y: number): boolean => pointInRing(area.ring, x, y);
-  const segmentIn =
-    area.kind === 'circle'
-      ? (ax: number, ay: number, bx: number, by: number): boolean => pointSegmentDistance(area.x, area.y, ax, ay, bx, by) <= area.radius
-      : (ax: number, ay: number, bx: number, by: number): boolean => segmentMeetsRing(area.ring, ax, ay, bx, by);
-  const boxIn =
-    area.kind === 'circle'
-      ? (x0: number, y0: number, x1: number, y1: number): boolean => pointBoxDistance(area.x, area.y, x0, y0, x1, y1) <= area.radius
-      : (x0: number, y0: number, x1: number, y1: number): boolean => boxMeetsRing(area.ring, x0, y0, x1, y1);
-
-  const select = (layer: LayerIndex, test: (c: Float64Array, o: number) => boolean): Uint32Array => {
-    if (!layer.index) return new Uint32Array(0);
-    const found = layer.index.search(minX, minY, maxX, maxY, (i) => test(layer.coordinates, i * 4));
-    return Uint32Array.from(found).sort();
-  };
-  const atPoint = (c: Float64Array, o: number): boolean => pointIn(c[o]!, c[o + 1]!);
   const { sources } = index;
-  const buildings = select(
-    index.buildings,
-    sources.buildings.bounds
-      ? (c, o) => boxIn(Math.min(c[o]!, c[o + 2]!), Math.min(c[o + 1]!, c[o + 3]!), Math.max(c[o]!, c[o + 2]!), Math.max(c[o + 1]!, c[o + 3]!))
-      : atPoint,
-  );
-  const allPois = select(index.pois, atPoint);
+  const buildings = selectIn(index.buildings, sources.buildings.bounds ? 'box' : 'point', area);
+  const allPois = selectIn(index.pois, 'point', area);
   const parkingKinds = new Set(PARKING_POI_KINDS);
   const pois = allPois.filter((i) => !parkingKinds.has(sources.pois.kinds[i]!));
   const parking = allPois.filter((i) => parkingKinds.has(sources.pois.kinds[i]!));
-  const sensors = select(index.sensors, atPoint);
-  const pipes = select(index.pipes, (c, o) => segmentIn(c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!));
+  const sensors = selectIn(index.sensors, 'point', area);
+  const pipes = selectIn(index.pipes, 'segment', area);
   let spaces = 0;
   for (const i of parking) if (Number.isFinite(sources.pois.capacity[i]!)) spaces += sources.pois.capacity[i]!;
   return {
@@ -162,6 +136,44 @@ export function areaImpact(index: AreaIndex, footprint: Footprint, options: Area
     pipes: { index: pipes, ids: Array.from(pipes, (i) => sources.pipes.ids[i]!) },
     areaSquareMetres: area.kind === 'circle' ? Math.PI * area.radius ** 2 : Math.abs(ringArea(area.ring)),
   };
+}
+
+/**
+ * The items of a layer in the area, ascending: the index's candidates in the area's box, then
+ * the exact test in one plain loop per case (no callback per item: this is the hot path when
+ * an area covers a whole district).
+ */
+function selectIn(layer: LayerIndex, shape: 'point' | 'segment' | 'box', area: PlaneArea): Uint32Array {
+  if (!layer.index) return new Uint32Array(0);
+  const [minX, minY, maxX, maxY] =
+    area.kind === 'circle' ? [area.x - area.radius, area.y - area.radius, area.x + area.radius, area.y + area.radius] : ringBounds(area.ring);
+  const candidates = layer.index.search(minX, minY, maxX, maxY);
+  const c = layer.coordinates;
+  const inside = new Uint32Array(candidates.length);
+  let count = 0;
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!;
+    const o = i * 4;
+    let hit: boolean;
+    if (area.kind === 'circle') {
+      if (shape === 'point') hit = Math.sqrt((c[o]! - area.x) ** 2 + (c[o + 1]! - area.y) ** 2) <= area.radius;
+      else if (shape === 'segment') hit = pointSegmentDistance(area.x, area.y, c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!) <= area.radius;
+      else
+        hit =
+          pointBoxDistance(
+            area.x,
+            area.y,
+            Math.min(c[o]!, c[o + 2]!),
+            Math.min(c[o + 1]!, c[o + 3]!),
+            Math.max(c[o]!, c[o + 2]!),
+            Math.max(c[o + 1]!, c[o + 3]!),
+          ) <= area.radius;
+    } else if (shape === 'point') hit = pointInRing(area.ring, c[o]!, c[o + 1]!);
+    else if (shape === 'segment') hit = segmentMeetsRing(area.ring, c[o]!, c[o + 1]!, c[o + 2]!, c[o + 3]!);
+    else hit = boxMeetsRing(area.ring, Math.min(c[o]!, c[o + 2]!), Math.min(c[o + 1]!, c[o + 3]!), Math.max(c[o]!, c[o + 2]!), Math.max(c[o + 1]!, c[o + 3]!));
+    if (hit) inside[count++] = i;
+  }
+  return inside.slice(0, count).sort();
 }
 
 function planeArea(plane: LocalPlane, footprint: Footprint, options: AreaImpactOptions): PlaneArea {

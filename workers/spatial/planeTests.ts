@@ -13,7 +13,15 @@ export function pointInRing(ring: Float64Array, px: number, py: number): boolean
     const yi = ring[2 * i + 1]!;
     const xj = ring[2 * j]!;
     const yj = ring[2 * j + 1]!;
-    if (pointSegmentDistance(px, py, xj, yj, xi, yi) <= 1e-9) return true;
+    // On the boundary counts as inside; the distance is only worth computing inside the edge's box.
+    if (
+      px >= Math.min(xi, xj) - 1e-9 &&
+      px <= Math.max(xi, xj) + 1e-9 &&
+      py >= Math.min(yi, yj) - 1e-9 &&
+      py <= Math.max(yi, yj) + 1e-9 &&
+      pointSegmentDistance(px, py, xj, yj, xi, yi) <= 1e-9
+    )
+      return true;
     if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
