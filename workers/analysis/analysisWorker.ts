@@ -4,6 +4,7 @@ import { hydraulicWhatIf } from '../hydraulics/hydraulicWhatIf.js';
 import { serveWorkerRequests } from '../protocol/serveWorkerRequests.js';
 import { roadRequestHandlers } from '../routing/roadRequests.js';
 import { areaRequestHandlers } from '../spatial/areaRequests.js';
+import { networkRequestHandlers } from '../network/networkRequests.js';
 
 const hydraulicModels = new HydraulicModelCache();
 
@@ -11,6 +12,7 @@ const hydraulicModels = new HydraulicModelCache();
 serveWorkerRequests<'analysis'>({
   ...roadRequestHandlers(),
   ...areaRequestHandlers(),
+  ...networkRequestHandlers(),
   'analysis.isolateBurst': ({ graph, burstEdge }) => isolateBurst(graph, burstEdge),
   'analysis.hydraulics': async ({ model, closeLinks, ...options }) => hydraulicWhatIf(await hydraulicModels.get(model.key, model.inp), closeLinks, options),
 });

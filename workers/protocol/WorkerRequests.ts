@@ -8,6 +8,10 @@ import type { AreaImpactRequest, AreaSourcesLoaded } from '../spatial/areaReques
 import type { AreaImpact } from '../spatial/areaImpact.js';
 import type { AreaSources } from '../spatial/AreaSources.js';
 import type { HydraulicWhatIf, HydraulicWhatIfRequest } from '../hydraulics/hydraulicWhatIf.js';
+import type { BurstImpact } from '../network/burstImpact.js';
+import type { Criticality } from '../network/criticality.js';
+import type { BurstImpactRequest, NetworkHandleRequest, SupplyNetworkLoaded } from '../network/networkRequests.js';
+import type { SupplyNetwork } from '../network/SupplyNetwork.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -45,6 +49,14 @@ export interface WorkerRequests {
   'analysis.areaImpact': [AreaImpactRequest, AreaImpact];
   /** Hydraulic what-if (EPANET): pressures at every node before and after closing links, and the nodes affected. */
   'analysis.hydraulics': [HydraulicWhatIfRequest, HydraulicWhatIf];
+  /** A water network with its services, facilities and sensors (supplyNetworkFromDocument), kept in the worker under the handle returned. */
+  'analysis.loadNetwork': [SupplyNetwork, SupplyNetworkLoaded];
+  /** Valves to close in order, isolated and cut-off parts, buildings, facilities, sensors (burstImpactReport maps them to ids). */
+  'analysis.burstImpact': [BurstImpactRequest, BurstImpact];
+  /** Every pipe of a loaded network ranked by what its burst cuts off. */
+  'analysis.criticality': [NetworkHandleRequest, Criticality];
+  /** Forgets a loaded network; false when the handle held none. */
+  'analysis.releaseNetwork': [NetworkHandleRequest, boolean];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
