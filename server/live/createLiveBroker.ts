@@ -10,7 +10,7 @@ import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/
 import { BoundedMqttConnection, type ConnectionLimitEvents, type ConnectionLimits } from './BoundedMqttConnection.js';
 import { LoginThrottle } from './LoginThrottle.js';
 import { MQTT_WEBSOCKET_PATH } from './mqttWebSocketPath.js';
-import type { ObservationStore } from './ObservationStore.js';
+import type { Observation, ObservationStore } from './ObservationStore.js';
 import { MAX_PAYLOAD_BYTES, type ObservationPayloadError, parseObservationPayload } from './parseObservationPayload.js';
 
 export interface PublisherCredentials {
@@ -94,6 +94,8 @@ export async function createLiveBroker(options: {
   limits?: Partial<ConnectionLimits>;
   /** Where warnings go (one line per source and window for failed logins); default console.warn. */
   log?: (line: string) => void;
+  /** Each observation accepted, once stored, with its arrival time (ms): the rules runner listens here. */
+  onObservation?: (observation: Observation, receivedMs: number) => void;
 }): Promise<LiveBroker> {
   const counters: LiveBrokerCounters = {
     accepted: 0,
@@ -206,6 +208,7 @@ export async function createLiveBroker(options: {
         return callback(null);
       }
       counters.accepted++;
+      options.onObservation?.({ datastream, time: parsed.time, result: parsed.result }, Date.now());
       batcher.add(datastream, parsed.time, parsed.result);
       if (batcher.isFull()) publishBatch();
       callback(null);

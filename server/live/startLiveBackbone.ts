@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLiveBroker, type LiveBroker, type PublisherCredentials } from './createLiveBroker.js';
-import { ObservationStore } from './ObservationStore.js';
+import { type Observation, ObservationStore } from './ObservationStore.js';
 import { type CatalogEntry, loadSensorCatalog } from './SensorCatalog.js';
 import { createSensorThingsApi } from './sensorThingsApi.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from './startSimulator.js';
@@ -31,6 +31,8 @@ export interface LiveBackbone {
   restartBroker(): Promise<void>;
   simulator: Simulator | undefined;
   publisher: PublisherCredentials;
+  /** Calls `listener` with each observation the broker accepts (the rules runner); returns the unsubscribe. */
+  onObservation(listener: (observation: Observation, receivedMs: number) => void): () => void;
   /** The HTTP handler for /v1.1/… and /api/live/…; false when the path is not its own. */
   api: (request: IncomingMessage, response: ServerResponse) => boolean;
   close(): Promise<void>;
@@ -46,11 +48,15 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
   const store = await ObservationStore.open(catalog.length);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
+  const observationListeners = new Set<(observation: Observation, receivedMs: number) => void>();
   const brokerOptions = {
     http: options.http,
     tcpHost: options.mqttHost,
     publisher,
     store,
+    onObservation: (observation: Observation, receivedMs: number) => {
+      for (const listener of observationListeners) listener(observation, receivedMs);
+    },
     ...(options.futureToleranceSeconds !== undefined ? { futureToleranceMs: options.futureToleranceSeconds * 1000 } : {}),
   };
   let broker = await createLiveBroker({ ...brokerOptions, tcpPort: options.mqttPort });
@@ -74,6 +80,10 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     },
     simulator,
     publisher,
+    onObservation: (listener) => {
+      observationListeners.add(listener);
+      return () => observationListeners.delete(listener);
+    },
     api,
     close: async () => {
       await simulator?.stop();

@@ -2,19 +2,15 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { observationsTopic } from '../../workers/live/sensorTypes.js';
 import type { PublisherCredentials } from './createLiveBroker.js';
 import type { CatalogEntry } from './SensorCatalog.js';
-import { gaussian, normalReading } from './sensorReading.js';
+import { type FeedScenario, simulatedFeed } from './simulatedFeed.js';
 
-export interface SimulatorOptions {
+/** The scenario (scripted burst and rain, dropouts, disturbances: see simulatedFeed) and where to publish. */
+export interface SimulatorOptions extends FeedScenario {
   brokerUrl: string;
   credentials: PublisherCredentials;
   catalog: readonly CatalogEntry[];
   /** Observations per second in total; default: each sensor at its own period. */
   rate?: number;
-  /** Share of sensors that go silent (dropouts), deterministic. */
-  silentShare?: number;
-  /** Scripted anomalies, seconds after start (null: none). */
-  burstAfterSeconds?: number | null;
-  rainAfterSeconds?: number | null;
   random?: () => number;
 }
 
@@ -28,13 +24,12 @@ export interface Simulator {
 }
 
 const TICK_MS = 100;
-const METRES_PER_DEGREE = 111_000;
 
 /**
- * The demo's sensor feed: every sensor reports at its period (or the total `rate`), with a
- * daily pattern and noise; some sensors fall silent; a water-main burst makes pressure drop
- * outwards from a network node, and a rain event raises road waterlogging and well levels.
- * Publishes SensorThings observations at QoS 1 with the publisher's credentials.
+ * The demo's sensor feed: the sensors take turns at the total `rate` (default: the sum of
+ * their types' report rates), reading the simulated feed's model (daily pattern and noise,
+ * dropouts, the scripted burst and rain: simulatedFeed). Publishes SensorThings observations
+ * at QoS 1 with the publisher's credentials.
  */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const random = options.random ?? Math.random;
@@ -45,37 +40,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     reconnectPeriod: 1000,
   });
   const catalog = options.catalog;
-  const silent = new Set<number>();
-  const silentShare = options.silentShare ?? 0.005;
-  for (let i = 0; i < catalog.length; i++) if (((i * 2654435761) >>> 0) % 1000 < silentShare * 1000) silent.add(catalog[i]!.id);
+  const feed = simulatedFeed(catalog, Date.now(), options, random);
+  const silent = feed.silent;
   const naturalRate = catalog.reduce((sum, e) => sum + 1 / e.type.periodSeconds, 0);
   const rate = options.rate ?? naturalRate;
-  const started = Date.now();
-  const burstSource = catalog.find((e) => e.type.id === 'network_pressure');
   let cursor = 0;
   let carry = 0;
   let published = 0;
-
-  const reading = (entry: CatalogEntry, now: number): number => {
-    let value = normalReading(entry.type, now, gaussian(random));
-    const seconds = (now - started) / 1000;
-    const burstAt = options.burstAfterSeconds === undefined ? 90 : options.burstAfterSeconds;
-    if (burstAt !== null && burstSource && seconds > burstAt && (entry.type.id === 'network_pressure' || entry.type.id === 'hydrant_pressure')) {
-      // The pressure wave spreads ~10 m/s from the burst; the drop fades over 1.5 km.
-      const distance = Math.hypot(
-        (entry.lon - burstSource.lon) * METRES_PER_DEGREE * Math.cos((entry.lat * Math.PI) / 180),
-        (entry.lat - burstSource.lat) * METRES_PER_DEGREE,
-      );
-      if (distance < (seconds - burstAt) * 10) value = Math.max(0, value - 0.25 * Math.max(0, 1 - distance / 1500));
-    }
-    const rainAt = options.rainAfterSeconds === undefined ? 180 : options.rainAfterSeconds;
-    if (rainAt !== null && seconds > rainAt) {
-      const rise = Math.min(1, (seconds - rainAt) / 600); // builds up over 10 minutes
-      if (entry.type.id === 'waterlogging') value += 35 * rise * (0.5 + ((entry.id * 7919) % 100) / 100);
-      if (entry.type.id === 'well_water_level') value += 2 * rise;
-    }
-    return Math.round(value * 1000) / 1000;
-  };
 
   const publish = (datastream: number, result: number, timeMs: number): Promise<void> =>
     client
@@ -88,7 +59,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (; carry >= 1; carry--) {
       const entry = catalog[cursor++ % catalog.length]!;
       if (silent.has(entry.id)) continue;
-      publish(entry.id, reading(entry, now), now).catch(() => undefined); // QoS 1: mqtt.js resends after a reconnect
+      publish(entry.id, feed.reading(entry, now), now).catch(() => undefined); // QoS 1: mqtt.js resends after a reconnect
     }
   }, TICK_MS);
 
