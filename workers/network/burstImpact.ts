@@ -173,38 +173,41 @@ function valveClosingOrder(
   after: Uint8Array,
 ): Pick<BurstImpact, 'valveKind' | 'valveIndex' | 'valveDistance' | 'valveFeeds'> {
   const { graph, edgeLength, sourceNodes } = prepared.network;
-  const distance = new Map<number, number>();
-  const heap = new DistanceHeap();
+  const distance = new Float64Array(graph.nodeCount).fill(Infinity);
+  // Each isolated edge is relaxed at most once from each end: that bounds the heap.
+  let isolatedCount = 0;
+  for (let e = 0; e < isolatedEdge.length; e++) isolatedCount += isolatedEdge[e]!;
+  const heap = new DistanceHeap(2 * isolatedCount + 2);
   const half = (edgeLength[burstEdge] ?? 0) / 2;
   for (const node of [graph.edgeFrom[burstEdge]!, graph.edgeTo[burstEdge]!]) {
-    distance.set(node, half);
+    distance[node] = half;
     heap.push(node, half);
   }
   while (heap.size > 0) {
-    const [node, d] = heap.pop();
-    if (d > distance.get(node)!) continue;
+    const d = heap.topKey();
+    const node = heap.pop();
+    if (d > distance[node]!) continue;
     if (graph.valveNodes[node]) continue; // a valve bounds the walk: it is reached, not passed
     for (let k = graph.adjacencyStart[node]!; k < graph.adjacencyStart[node + 1]!; k++) {
       const edge = graph.adjacencyEdges[k]!;
       if (!isolatedEdge[edge]) continue;
       const next = graph.edgeFrom[edge] === node ? graph.edgeTo[edge]! : graph.edgeFrom[edge]!;
       const nd = d + Math.max(0, edgeLength[edge] ?? 0);
-      if (nd < (distance.get(next) ?? Infinity)) {
-        distance.set(next, nd);
+      if (nd < distance[next]!) {
+        distance[next] = nd;
         heap.push(next, nd);
       }
     }
   }
   const noSources = sourceNodes.length === 0;
   const valves: { kind: number; index: number; distance: number; feeds: number }[] = [];
-  for (const node of valveNodes)
-    valves.push({ kind: VALVE_ON_NODE, index: node, distance: distance.get(node) ?? Infinity, feeds: noSources || after[node] ? 1 : 0 });
+  for (const node of valveNodes) valves.push({ kind: VALVE_ON_NODE, index: node, distance: distance[node]!, feeds: noSources || after[node] ? 1 : 0 });
   for (const edge of valveEdges) {
     const a = graph.edgeFrom[edge]!;
     const b = graph.edgeTo[edge]!;
     // The link's end inside the isolated part gives its distance; the other end, whether it feeds.
-    const da = distance.get(a) ?? Infinity;
-    const db = distance.get(b) ?? Infinity;
+    const da = distance[a]!;
+    const db = distance[b]!;
     const outside = da <= db ? b : a;
     valves.push({ kind: VALVE_LINK, index: edge, distance: Math.min(da, db), feeds: noSources || after[outside] ? 1 : 0 });
   }
@@ -217,19 +220,19 @@ function valveClosingOrder(
   };
 }
 
-/** A binary min-heap of (node, distance) pairs for Dijkstra; stale entries are skipped by the caller. */
+/** A binary min-heap of (node, distance) pairs in typed arrays, for Dijkstra; stale entries are skipped by the caller. */
 class DistanceHeap {
-  private readonly nodes: number[] = [];
-  private readonly keys: number[] = [];
+  private readonly nodes: Uint32Array;
+  private readonly keys: Float64Array;
+  size = 0;
 
-  get size(): number {
-    return this.nodes.length;
+  constructor(capacity: number) {
+    this.nodes = new Uint32Array(capacity);
+    this.keys = new Float64Array(capacity);
   }
 
   push(node: number, key: number): void {
-    let i = this.nodes.length;
-    this.nodes.push(node);
-    this.keys.push(key);
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.keys[parent]! <= key) break;
@@ -241,25 +244,28 @@ class DistanceHeap {
     this.keys[i] = key;
   }
 
-  pop(): [number, number] {
-    const top: [number, number] = [this.nodes[0]!, this.keys[0]!];
-    const lastNode = this.nodes.pop()!;
-    const lastKey = this.keys.pop()!;
-    const n = this.nodes.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && this.keys[child + 1]! < this.keys[child]!) child++;
-        if (this.keys[child]! >= lastKey) break;
-        this.nodes[i] = this.nodes[child]!;
-        this.keys[i] = this.keys[child]!;
-        i = child;
-      }
-      this.nodes[i] = lastNode;
-      this.keys[i] = lastKey;
+  topKey(): number {
+    return this.keys[0]!;
+  }
+
+  /** Removes the entry with the smallest key and returns its node. */
+  pop(): number {
+    const top = this.nodes[0]!;
+    const n = --this.size;
+    const lastNode = this.nodes[n]!;
+    const lastKey = this.keys[n]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.keys[child + 1]! < this.keys[child]!) child++;
+      if (this.keys[child]! >= lastKey) break;
+      this.nodes[i] = this.nodes[child]!;
+      this.keys[i] = this.keys[child]!;
+      i = child;
     }
+    this.nodes[i] = lastNode;
+    this.keys[i] = lastKey;
     return top;
   }
 }
