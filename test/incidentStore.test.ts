@@ -7,7 +7,7 @@ import { addDispatch, addIncidentNote, openIncident, transitionDispatch, transit
 import { openStore, type StoreLocation } from '../server/store/openStore.js';
 import type { SqlStore } from '../server/store/SqlStore.js';
 import type { AuditEntryInput } from '../server/store/Store.js';
-import { type PostgresServer, postgresBinDir, startPostgresServer } from './support/postgresServer.js';
+import { type PostgresServer, postgresBinDir, startPostgresServer } from '../harness/postgresServer.js';
 
 /**
  * The store's contract, run against both engines: DuckDB in a file and a real PostgreSQL

@@ -286,6 +286,30 @@ describe('incidents API', () => {
     expect((await call('POST', '/api/incidents/from-alarm', { token: operator(), body: { datastream: 'x' } })).status).toBe(400);
   });
 
+  it("takes a rule's proposal once per situation: the same rule and key return the open incident", async () => {
+    const proposal = {
+      ...draft,
+      event: '疑似爆管',
+      headline: 'Suspected burst on JS-0042',
+      source: { kind: 'rule' as const, ruleId: 'pressure-drop', datastreamIds: [3, 4, 5], at: new Date().toISOString() },
+      dedupeKey: 'burst:JS-0042',
+    };
+    const first = await server.incidents.service.propose(proposal);
+    expect(first.created).toBe(true);
+    expect(first.incident).toMatchObject({ state: 'reported', createdBy: 'rule:pressure-drop', certainty: 'Likely', dedupeKey: 'burst:JS-0042' });
+    const again = await server.incidents.service.propose({ ...proposal, headline: 'again' });
+    expect(again).toMatchObject({ created: false, incident: { id: first.incident.id, headline: proposal.headline } });
+    const other = await server.incidents.service.propose({ ...proposal, dedupeKey: 'burst:JS-0043' });
+    expect(other.created).toBe(true);
+    // Once the first is closed or cancelled, the same situation opens a new incident.
+    await call('POST', `/api/incidents/${first.incident.id}/transitions`, { token: operator(), body: { to: 'cancelled' } });
+    const reopened = await server.incidents.service.propose(proposal);
+    expect(reopened.created).toBe(true);
+    expect(reopened.incident.id).not.toBe(first.incident.id);
+    const audit = await server.incidents.store.listAudit({ limit: 1000 });
+    expect(audit.some((e) => e.action === 'incident.propose' && e.actor === 'rule:pressure-drop' && e.target === `incident:${first.incident.id}`)).toBe(true);
+  });
+
   it('measures request latency: writes and reads', async () => {
     const incident = await create();
     const time = async (work: () => Promise<unknown>, n: number): Promise<{ p50: number; p95: number }> => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreLocation } from '../server/store/openStore.js';
 import { INCIDENTS_SUBSCRIPTION, type Incident, type IncidentChangeMessage } from '../workers/formats/incident.js';
 import { startDemoServer } from './support/demoServer.js';
-import { type PostgresServer, postgresBinDir, startPostgresServer } from './support/postgresServer.js';
+import { type PostgresServer, postgresBinDir, startPostgresServer } from '../harness/postgresServer.js';
 
 /**
  * Incidents survive a restart of the whole server, on both engines (for PostgreSQL the database
