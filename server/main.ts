@@ -8,6 +8,7 @@ import { demoPaths, prepareDemo } from './prepareDemo.js';
 import { publicBaseFromEnv } from './publicBaseFromEnv.js';
 import { type ListenSetting, StartupError } from './StartupError.js';
 import { type LiveBackbone, startLiveBackbone } from './live/startLiveBackbone.js';
+import { type RulesRunner, startRulesRunner } from './rules/startRulesRunner.js';
 import { userTileset } from './deployment/userTilesets.js';
 import { liveSensorLookup } from './incidents/liveSensorLookup.js';
 import { startIncidents } from './incidents/startIncidents.js';
@@ -67,8 +68,15 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
 
   let liveApi: LiveBackbone['api'] | undefined;
   let live: LiveBackbone | undefined;
+  let rules: RulesRunner | undefined;
   // Incidents, sign-in and the audit log; the store opens before the build (a file in use stops us here).
-  const incidents = await startIncidents({ env, root, broker: () => live?.broker.broker, sensors: liveSensorLookup(() => live) });
+  const incidents = await startIncidents({
+    env,
+    root,
+    broker: () => live?.broker.broker,
+    sensors: liveSensorLookup(() => live),
+    fallbackStoreName: `cimtwin-${http.port}.duckdb`,
+  });
   const paths = demoPaths(root);
   await prepareDemo(paths);
   const server = createDemoServer(paths, {
@@ -108,7 +116,16 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
         `(publisher "${live.publisher.username}"${publisher ? '' : ', password generated for this run: set CIM_MQTT_USER/CIM_MQTT_PASSWORD for devices'}); SensorThings API at /v1.1`,
     );
     await incidents.service.publishOpen(); // the broker keeps retained messages in memory only
+    // The rules (workers/rules/ruleTable.ts) propose incidents from the readings; CIM_RULES=off turns them off.
+    if (env['CIM_RULES'] !== 'off') {
+      rules = startRulesRunner({ live, network: join(paths.tilesDir, 'pipes', 'network.json'), propose: incidents.service.propose });
+      console.log(`Rules: ${rules.evaluator.rules.map((r) => r.id).join(', ')} propose incidents from the live readings (CIM_RULES=off to stop)`);
+    }
   }
+  if (incidents.storeMovedFrom)
+    console.log(
+      `The store ${incidents.storeMovedFrom} is in use (another CIM Twin?): this run keeps its incidents apart; set CIM_STORE_PATH to choose the file`,
+    );
   console.log(`Incidents: ${incidents.store.description}; API at /api/incidents, sign-in at /api/auth/login`);
   for (const account of incidents.demoPasswords)
     console.log(
@@ -118,6 +135,7 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
           : 'password from the environment'),
     );
   const stop = (): void => {
+    rules?.stop();
     void Promise.resolve(live?.close()).then(() => incidents.close());
     server.close();
     server.closeAllConnections();

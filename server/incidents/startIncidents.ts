@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
 import type { Aedes } from 'aedes';
 import { OPEN_INCIDENT_STATES, type StateDeadlines } from '../../workers/formats/incident.js';
 import { accountsFromEnv, type DemoPassword } from '../auth/accountsFromEnv.js';
@@ -18,6 +19,8 @@ export interface Incidents {
   api: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** Demo accounts' passwords (generated ones are printed at start). */
   demoPasswords: DemoPassword[];
+  /** The default store file that was in use (another demo on this checkout), when this run moved to `fallbackStoreName`. */
+  storeMovedFrom?: string;
   close(): Promise<void>;
 }
 
@@ -34,15 +37,30 @@ export async function startIncidents(options: {
   storeLocation?: StoreLocation;
   broker?: () => Aedes | undefined;
   sensors?: SensorLookup;
+  /**
+   * When the default store file (no CIM_STORE_PATH or CIM_DATABASE_URL) is held by another
+   * process — a second demo in the same checkout — this run keeps its incidents in this file
+   * beside it instead (as the MQTT port moves); a store the operator chose is a contract: stop.
+   */
+  fallbackStoreName?: string;
   log?: (line: string) => void;
 }): Promise<Incidents> {
   const { env } = options;
   const deadlines = deadlinesFromEnv(env['CIM_INCIDENT_DEADLINES']);
   const { accounts, demoPasswords } = await accountsFromEnv(env);
   const auth = await Authenticator.create({ accounts, secret: env['CIM_AUTH_SECRET'], ...(options.log ? { log: options.log } : {}) });
+  const location = options.storeLocation ?? storeLocationFromEnv(env, options.root);
+  const chosen = options.storeLocation !== undefined || env['CIM_STORE_PATH'] !== undefined || env['CIM_DATABASE_URL'] !== undefined;
   let store: Store;
+  let storeMovedFrom: string | undefined;
   try {
-    store = await openStore(options.storeLocation ?? storeLocationFromEnv(env, options.root));
+    try {
+      store = await openStore(location);
+    } catch (error) {
+      if (!(error instanceof StoreError && error.inUse && !chosen && options.fallbackStoreName && location.engine === 'duckdb')) throw error;
+      store = await openStore({ engine: 'duckdb', path: join(dirname(location.path), options.fallbackStoreName) });
+      storeMovedFrom = location.path;
+    }
   } catch (error) {
     auth.close();
     throw error instanceof StoreError ? new StartupError(error.message) : error;
@@ -58,6 +76,7 @@ export async function startIncidents(options: {
     auth,
     api: createIncidentsApi({ service, auth, store, sensors: options.sensors }),
     demoPasswords,
+    ...(storeMovedFrom !== undefined ? { storeMovedFrom } : {}),
     close: async () => {
       auth.close();
       await store.close();

@@ -28,7 +28,10 @@ export class DuckDbConnection implements SqlConnection {
       const message = error instanceof Error ? error.message : String(error);
       // DuckDB allows one writing process per file: a second server on the same file is the usual cause.
       if (/lock/i.test(message))
-        throw new StoreError(`the database file ${path} is in use by another process (another CIM Twin?): set CIM_STORE_PATH to another file. ${message}`);
+        throw new StoreError(
+          `the database file ${path} is in use by another process (another CIM Twin?): set CIM_STORE_PATH to another file. ${message}`,
+          true,
+        );
       throw new StoreError(`cannot open the database file ${path}: ${message}`);
     }
     return new DuckDbConnection(instance, await instance.connect(), `DuckDB ${path}`);
