@@ -59,3 +59,19 @@ describe('worker host', () => {
     await expect(host.request('analysis.isolateBurst', { graph: graph(), burstEdge: 0 })).rejects.toThrow('destroyed');
   });
 });
+
+describe('worker host: stopping', () => {
+  it('refuses the requests still running when a worker stops, so their callers are not left waiting', async () => {
+    const { port1, port2 } = new MessageChannel();
+    serveWorkerRequests<'analysis'>(
+      { 'analysis.isolateBurst': () => new Promise(() => undefined) }, // never answers
+      port2 as unknown as WorkerEndpoint,
+    );
+    const host = new WorkerHost({ analysis: () => port1 as unknown as WorkerEndpoint });
+    const request = host.request('analysis.isolateBurst', { graph: graph(), burstEdge: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    host.stop('analysis');
+    await expect(request).rejects.toThrow('worker "analysis" stopped');
+    host.destroy();
+  });
+});

@@ -1,4 +1,4 @@
-import { transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type { WorkerEntry } from '../../../workers/protocol/serveWorkerRequests.js';
 import { withTransferables } from '../../../workers/protocol/transferablesOf.js';
 import { type RequestOf, type ResponseOf, type WorkerName, workerNameOf, type WorkerRequestType } from '../../../workers/protocol/WorkerRequests.js';
@@ -11,6 +11,8 @@ interface Running {
   remote: Remote<WorkerEntry>;
   inFlight: number;
   queue: (() => void)[];
+  /** Rejects a request still running when the worker is stopped. */
+  pending: Set<(error: Error) => void>;
 }
 
 /**
@@ -34,9 +36,14 @@ export class WorkerHost {
     if (worker.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => worker.queue.push(resolve));
     if (this.destroyed) throw new Error('the viewer was destroyed');
     worker.inFlight++;
+    let reject: ((error: Error) => void) | undefined;
     try {
-      return (await worker.remote.handle(type, withTransferables(payload, transfer))) as ResponseOf<K>;
+      // A request still running when the worker stops is refused, so nobody waits (and is kept
+      // alive) for an answer that will never come.
+      const stopped = new Promise<never>((_, rejectStopped) => worker.pending.add((reject = rejectStopped)));
+      return (await Promise.race([worker.remote.handle(type, withTransferables(payload, transfer)), stopped])) as ResponseOf<K>;
     } finally {
+      if (reject) worker.pending.delete(reject);
       worker.inFlight--;
       worker.queue.shift()?.();
     }
@@ -52,8 +59,13 @@ export class WorkerHost {
     const worker = this.running.get(name);
     if (!worker) return;
     this.running.delete(name);
+    // comlink keeps the endpoint in a FinalizationRegistry and answers in a map held by the
+    // endpoint's listener: releasing the proxy drops both, or a request in flight would keep
+    // its caller (a whole scene) alive in a cycle through that registry.
+    worker.remote[releaseProxy]();
     worker.endpoint.terminate?.();
     worker.endpoint.close?.();
+    for (const rejectRequest of [...worker.pending]) rejectRequest(new Error(`worker "${name}" stopped`));
     for (const resume of worker.queue.splice(0)) resume();
   }
 
@@ -69,7 +81,7 @@ export class WorkerHost {
       const spawn = this.spawners[name];
       if (!spawn) throw new Error(`no worker "${name}" is registered`);
       const endpoint = spawn();
-      worker = { endpoint, remote: wrap<WorkerEntry>(endpoint), inFlight: 0, queue: [] };
+      worker = { endpoint, remote: wrap<WorkerEntry>(endpoint), inFlight: 0, queue: [], pending: new Set() };
       this.running.set(name, worker);
     }
     return worker;
