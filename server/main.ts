@@ -12,6 +12,7 @@ import { type RulesRunner, startRulesRunner } from './rules/startRulesRunner.js'
 import { userTileset } from './deployment/userTilesets.js';
 import { liveSensorLookup } from './incidents/liveSensorLookup.js';
 import { startIncidents } from './incidents/startIncidents.js';
+import { createFollowApi } from './follow/createFollowApi.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
@@ -77,11 +78,13 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
     sensors: liveSensorLookup(() => live),
     fallbackStoreName: `cimtwin-${http.port}.duckdb`,
   });
+  // Linked screens: operators lead, screens follow over the broker (signed in with the incidents' accounts).
+  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
   const paths = demoPaths(root);
   await prepareDemo(paths);
   const server = createDemoServer(paths, {
     env,
-    api: async (request, response) => (await incidents.api(request, response)) || (liveApi?.(request, response) ?? false),
+    api: async (request, response) => (await incidents.api(request, response)) || (await follow(request, response)) || (liveApi?.(request, response) ?? false),
     userTilesets,
   });
   await listenOn(server, http);
@@ -127,6 +130,7 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       `The store ${incidents.storeMovedFrom} is in use (another CIM Twin?): this run keeps its incidents apart; set CIM_STORE_PATH to choose the file`,
     );
   console.log(`Incidents: ${incidents.store.description}; API at /api/incidents, sign-in at /api/auth/login`);
+  if (live) console.log('Linked screens: operators lead at /api/follow/{session}; walls follow "wall" (?follow=<session> on any screen)');
   for (const account of incidents.demoPasswords)
     console.log(
       `  account "${account.username}" (${account.role}): ` +

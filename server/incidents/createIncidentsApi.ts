@@ -183,7 +183,7 @@ async function readParsed<T>(request: IncomingMessage, response: ServerResponse,
 }
 
 /** The request's JSON body; undefined when a refusal was sent (415, 413, 400). */
-async function readJson(request: IncomingMessage, response: ServerResponse): Promise<unknown> {
+export async function readJson(request: IncomingMessage, response: ServerResponse): Promise<unknown> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
     sendJson(response, 415, { error: 'send the body as Content-Type: application/json' });
@@ -212,7 +212,7 @@ async function readJson(request: IncomingMessage, response: ServerResponse): Pro
   }
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, close = false): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, close = false): void {
   const text = JSON.stringify(body);
   response
     .writeHead(status, {

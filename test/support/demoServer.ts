@@ -7,6 +7,7 @@ import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { type LiveBackbone, type LiveBackboneOptions, startLiveBackbone } from '../../server/live/startLiveBackbone.js';
 import { liveSensorLookup } from '../../server/incidents/liveSensorLookup.js';
 import { type Incidents, startIncidents } from '../../server/incidents/startIncidents.js';
+import { createFollowApi } from '../../server/follow/createFollowApi.js';
 import type { StoreLocation } from '../../server/store/openStore.js';
 
 export interface IncidentsTestOptions {
@@ -37,9 +38,10 @@ export async function startDemoServer(
     sensors: liveSensorLookup(() => live),
     log: () => undefined,
   });
+  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
   const server = createDemoServer(paths, {
     ...options.server,
-    api: async (request, response) => (await incidents.api(request, response)) || (live?.api(request, response) ?? false),
+    api: async (request, response) => (await incidents.api(request, response)) || (await follow(request, response)) || (live?.api(request, response) ?? false),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.live !== false) live = await startLiveBackbone({ http: server, generatedDir: paths.groundDir, mqttPort: 0, ...options.live });

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Aedes } from 'aedes';
+import { FOLLOW_SESSION_PATTERN, parseFollowUpdate } from '../../workers/formats/followSession.js';
+import { type Authenticator, hasRole } from '../auth/Authenticator.js';
+import { readJson, sendJson } from '../incidents/createIncidentsApi.js';
+import { requestTarget } from '../requestTarget.js';
+import type { Store } from '../store/Store.js';
+import { type FollowLeader, FollowSessions } from './FollowSessions.js';
+
+/**
+ * Linked screens over HTTP (docs/emergency.md, "Linked screens"):
+ *   GET    /api/follow            the sessions, who leads each and when it last changed
+ *   GET    /api/follow/{session}  its current state (404 when nobody leads it)
+ *   POST   /api/follow/{session}  an operator's update → published retained on cimtwin/v1/follow/<session>
+ *   DELETE /api/follow/{session}  an operator ends it
+ * Reads are open like the incidents; writes need an operator's or admin's bearer token (401
+ * anonymous or invalid, 403 a viewer), at most 5 updates a second per leader and session (429).
+ * The broker refuses every client's publish on these topics: only this server writes there.
+ */
+export function createFollowApi(options: { auth: Authenticator; store: Store; broker: () => Aedes | undefined }) {
+  const sessions = new FollowSessions({
+    publish: (topic, payload, retain) => {
+      const broker = options.broker();
+      if (!broker) return false;
+      broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, () => undefined);
+      return true;
+    },
+    audit: (entry) => options.store.appendAudit(entry),
+  });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+    const { path } = requestTarget(request);
+    if (path !== '/api/follow' && !path.startsWith('/api/follow/')) return false;
+    const method = request.method ?? 'GET';
+    const allow = (...methods: string[]): boolean => {
+      if (methods.includes(method)) return true;
+      response.setHeader('Allow', methods.join(', '));
+      sendJson(response, 405, { error: `${method} is not allowed here (allowed: ${methods.join(', ')})` });
+      return false;
+    };
+    if (path === '/api/follow') {
+      if (allow('GET')) sendJson(response, 200, sessions.list());
+      return true;
+    }
+    const session = path.slice('/api/follow/'.length); // the pattern leaves nothing to percent-decode
+    if (!FOLLOW_SESSION_PATTERN.test(session))
+      return (sendJson(response, 404, { error: 'a follow session is named by 1 to 64 letters, digits, "-" or "_"' }), true);
+    if (!allow('GET', 'POST', 'DELETE')) return true;
+    if (method === 'GET') {
+      const current = sessions.get(session);
+      if (current) sendJson(response, 200, current);
+      else sendJson(response, 404, { error: `nobody leads "${session}"` });
+      return true;
+    }
+    const leader = await operatorOf(request, response);
+    if (!leader) return true;
+    if (method === 'DELETE') {
+      if (await sessions.stop(session, leader)) response.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+      else sendJson(response, 404, { error: `nobody leads "${session}"` });
+      return true;
+    }
+    const body = await readJson(request, response);
+    if (body === undefined) return true;
+    const parsed = parseFollowUpdate(body);
+    if (!('value' in parsed)) return (sendJson(response, 400, { error: `${parsed.field}: ${parsed.message}`, field: parsed.field }), true);
+    const result = await sessions.update(session, parsed.value, leader);
+    if ('message' in result) sendJson(response, 200, result.message);
+    else if (result.status === 429) {
+      response.setHeader('Retry-After', String(result.retryAfterSeconds));
+      sendJson(response, 429, { error: 'more than 5 updates a second: send the latest state at most every 200 ms' });
+    } else sendJson(response, result.status, { error: result.reason });
+    return true;
+  };
+
+  /** The operator or admin making the request; otherwise 401/403 is sent and undefined returned. */
+  async function operatorOf(request: IncomingMessage, response: ServerResponse): Promise<FollowLeader | undefined> {
+    const principal = await options.auth.principalOf(request);
+    if (principal === undefined || principal === 'invalid') {
+      response.setHeader('WWW-Authenticate', `Bearer realm="cim-twin"${principal === 'invalid' ? ', error="invalid_token"' : ''}`);
+      sendJson(response, 401, { error: principal === 'invalid' ? 'the token is invalid or expired: sign in again' : 'sign in first (POST /api/auth/login)' });
+      return undefined;
+    }
+    if (!hasRole(principal.role, 'operator')) {
+      sendJson(response, 403, { error: `leading screens needs the operator role; ${principal.username} is ${principal.role}` });
+      return undefined;
+    }
+    return { username: principal.username, role: principal.role, source: request.socket.remoteAddress ?? 'unknown' };
+  }
+
+  return Object.assign(handle, { sessions });
+}
