@@ -38,7 +38,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.mjs'],
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['tiles-pipeline/bin/*.mjs', 'tiles-pipeline/src/build/*.mjs'] } } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['tiles-pipeline/bin/*.mjs', 'tiles-pipeline/src/build/*.mjs', 'bench/*.mjs'] } },
+    },
     plugins: { import: importPlugin },
     settings: {
       // Imports are written with .js for .ts files: only a TypeScript resolver finds them, and a
