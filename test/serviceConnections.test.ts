@@ -252,6 +252,9 @@ describe('cim-twin analyze burst', () => {
       expect([code, stderr.split('\n')[0]!.slice(0, message.length), stdout]).toEqual([exit, message, '']);
       expect(stderr).not.toContain('    at ');
     }
+    // An unknown pipe is a mistake in the data asked for: one line, which says what the ids look like.
+    const unknown = await runCli(['analyze', 'burst', '--network', networkFile, '--pipe', 'NOPE']);
+    expect(unknown.stderr).toBe(`error: --pipe "NOPE": no pipe with this id in ${networkFile} (7 JS pipes, e.g. JL1, JL2)\n`);
     expect((await runCli(['analyze', 'burst', '--pipe', 'JL3'])).code).toBe(2);
     expect((await runCli(['analyze', 'flood', '--network', networkFile])).stderr).toContain('unknown analysis "flood" (available: burst, criticality)');
     const missing = await runCli(['analyze', 'burst', '--network', join(work, 'missing.json'), '--pipe', 'JL3']);

@@ -43,7 +43,15 @@ Options:
 Exit codes: 0 done; 1 an unreadable file; 2 usage error (an unknown pipe id included).
 `;
 
-class UsageError extends Error {}
+/** A usage error: exit 2 with one line. `help` adds the pointer to --help where the command line itself is wrong, not the data asked for. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help = true,
+  ) {
+    super(message);
+  }
+}
 
 /** `cim-twin analyze …`: the network kernels of workers/network on a network.json. */
 export async function analyze(argv: string[]): Promise<number> {
@@ -96,9 +104,9 @@ export async function analyze(argv: string[]): Promise<number> {
     if (what === 'burst') {
       const pipe = values.pipe!;
       const docEdge = doc.edges.id.indexOf(pipe);
-      if (docEdge < 0) throw new UsageError(`--pipe "${pipe}": no pipe with this id in ${values.network}`);
+      if (docEdge < 0) throw new UsageError(`--pipe "${pipe}": no pipe with this id in ${values.network} (${pipeIdsExample(doc, category)})`, false);
       if (doc.edges.category[docEdge] !== category)
-        throw new UsageError(`--pipe "${pipe}" is a ${doc.edges.category[docEdge]} pipe; the analysis runs on the ${category} network (--category)`);
+        throw new UsageError(`--pipe "${pipe}" is a ${doc.edges.category[docEdge]} pipe; the analysis runs on the ${category} network (--category)`, false);
       const edge = ids.edgeIndex.indexOf(docEdge);
       const report = burstImpactReport(burstImpact(prepared, edge), ids);
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : burstText(report, doc, docEdge));
@@ -133,7 +141,7 @@ export async function analyze(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : criticalityText(report));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof UsageError) return usage(error.message, error.help);
     if (error instanceof InputFileError || error instanceof CrsError) {
       process.stderr.write(`error: ${error.message}\n`);
       return 1;
@@ -142,9 +150,15 @@ export async function analyze(argv: string[]): Promise<number> {
   }
 }
 
-function usage(message: string): number {
-  process.stderr.write(`error: ${message}\nRun "cim-twin analyze --help" for usage.\n`);
+function usage(message: string, help = true): number {
+  process.stderr.write(`error: ${message}\n${help ? 'Run "cim-twin analyze --help" for usage.\n' : ''}`);
   return 2;
+}
+
+/** What the network's pipe ids look like, for an id not found: "10,878 JS pipes, e.g. JSL000001, JSL000002". */
+function pipeIdsExample(doc: NetworkDocument, category: string): string {
+  const ids = doc.edges.id.filter((_, e) => doc.edges.category[e] === category && doc.edges.type[e] === 'pipe');
+  return `${ids.length.toLocaleString('en')} ${category} pipes, e.g. ${ids.slice(0, 2).join(', ')}`;
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
