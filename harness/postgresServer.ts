@@ -32,6 +32,19 @@ export function postgresBinDir(): string | undefined {
   return initdb ? join(initdb, '..') : undefined;
 }
 
+/**
+ * Whether a test can start a PostgreSQL server here. Without one the PostgreSQL cases are
+ * skipped on a developer's machine (with `warning` printed), but CI sets
+ * CIM_TEST_POSTGRES=required (.ci/run), where a missing install must fail, not skip.
+ */
+export function postgresForTests(warning: string): boolean {
+  if (postgresBinDir() !== undefined) return true;
+  if (process.env['CIM_TEST_POSTGRES'] === 'required')
+    throw new Error(`CIM_TEST_POSTGRES=required but no PostgreSQL binaries (initdb) are installed: apt-get install postgresql`);
+  console.warn(warning);
+  return false;
+}
+
 export async function startPostgresServer(): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('no PostgreSQL binaries (initdb): apt-get install postgresql');

@@ -7,7 +7,7 @@ import { addDispatch, addIncidentNote, openIncident, transitionDispatch, transit
 import { openStore, type StoreLocation } from '../server/store/openStore.js';
 import type { SqlStore } from '../server/store/SqlStore.js';
 import type { AuditEntryInput } from '../server/store/Store.js';
-import { type PostgresServer, postgresBinDir, startPostgresServer } from '../harness/postgresServer.js';
+import { type PostgresServer, postgresForTests, startPostgresServer } from '../harness/postgresServer.js';
 
 /**
  * The store's contract, run against both engines: DuckDB in a file and a real PostgreSQL
@@ -73,9 +73,9 @@ interface Engine {
 
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-store-test-'));
 let postgres: PostgresServer | undefined;
-const hasPostgres = postgresBinDir() !== undefined;
-if (!hasPostgres)
-  console.warn('incidentStore.test: no PostgreSQL binaries (initdb) on this machine: the PostgreSQL engine is skipped; apt-get install postgresql');
+const hasPostgres = postgresForTests(
+  'incidentStore.test: no PostgreSQL binaries (initdb) on this machine: the PostgreSQL engine is skipped; apt-get install postgresql',
+);
 
 const engines: Engine[] = [
   { name: 'DuckDB (embedded)', location: () => ({ engine: 'duckdb', path: join(dir, 'store.duckdb') }), restart: () => undefined, available: true },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreLocation } from '../server/store/openStore.js';
 import { INCIDENTS_SUBSCRIPTION, type Incident, type IncidentChangeMessage } from '../workers/formats/incident.js';
 import { startDemoServer } from './support/demoServer.js';
-import { type PostgresServer, postgresBinDir, startPostgresServer } from '../harness/postgresServer.js';
+import { type PostgresServer, postgresForTests, startPostgresServer } from '../harness/postgresServer.js';
 
 /**
  * Incidents survive a restart of the whole server, on both engines (for PostgreSQL the database
@@ -19,8 +19,7 @@ const env = {
   CIM_AUTH_SECRET: 'a-test-secret-of-at-least-32-characters!',
 };
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-restart-'));
-const hasPostgres = postgresBinDir() !== undefined;
-if (!hasPostgres) console.warn('incidentsRestart.test: no PostgreSQL binaries (initdb): the PostgreSQL case is skipped; apt-get install postgresql');
+const hasPostgres = postgresForTests('incidentsRestart.test: no PostgreSQL binaries (initdb): the PostgreSQL case is skipped; apt-get install postgresql');
 let postgres: PostgresServer | undefined;
 
 beforeAll(async () => {
