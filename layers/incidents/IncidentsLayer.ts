@@ -19,12 +19,21 @@ import { watch, watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { labelPixelSize } from '../labels/labelPixelSize.js';
 import { footprintCentre, footprintRing } from './incidentGeometry.js';
 import { describeIncident } from './describeIncident.js';
+import { IMPACT_COLORS } from './impact/impactColors.js';
 import type { IncidentImpact, IncidentsStore } from './incidentsState.js';
 
 const MARKER_HEIGHT = 45;
 const OUTLINE = Color.fromCssColorString('#0b1220');
 const VALVE_COLOR = Color.fromCssColorString('#ffd400');
-const FACILITY_COLOR = Color.fromCssColorString('#ff5252');
+const FACILITY_COLOR = Color.fromCssColorString(IMPACT_COLORS.facilities);
+const ISOLATED_COLOR = Color.fromCssColorString(IMPACT_COLORS.isolated);
+const CUT_OFF_COLOR = Color.fromCssColorString(IMPACT_COLORS.cutOff);
+/** Routes by the unit's kind: fire red-orange, medical green, police blue. */
+const ROUTE_COLORS: Record<string, Color> = {
+  fire: Color.fromCssColorString('#ff6a3d'),
+  medical: Color.fromCssColorString('#3ddc84'),
+  police: Color.fromCssColorString('#4da3ff'),
+};
 const ROUTE_COLOR = Color.fromCssColorString('#7cf2ff');
 
 /**
@@ -43,6 +52,7 @@ export class IncidentsLayer implements LayerInstance {
   private readonly impactPoints = new PointPrimitiveCollection();
   private readonly impactLabels = new LabelCollection();
   private readonly routes = new PolylineCollection();
+  private readonly pipes = new PolylineCollection();
   private byId = new Map<string, PointPrimitive>();
   private readonly stops: (() => void)[] = [];
   private readonly ticker: ReturnType<typeof setInterval>;
@@ -53,7 +63,7 @@ export class IncidentsLayer implements LayerInstance {
     private readonly incidents: IncidentsStore,
   ) {
     this.id = definition.id;
-    for (const part of [this.outlines, this.routes, this.markers, this.markerLabels, this.impactPoints, this.impactLabels]) this.root.add(part);
+    for (const part of [this.outlines, this.pipes, this.routes, this.markers, this.markerLabels, this.impactPoints, this.impactLabels]) this.root.add(part);
     context.scene.primitives.add(this.root);
     const { scene, store } = context;
     const onPreRender = (): void => this.pulse();
@@ -135,57 +145,95 @@ export class IncidentsLayer implements LayerInstance {
     this.context.requestRender();
   }
 
-  /** The selected incident's impact: numbered valves, critical facilities, routes. */
+  /**
+   * The selected incident's impact: the isolated pipes (red) and those left dry beyond them
+   * (amber) as lines on the ground, the valves numbered in closing order, critical facilities
+   * called out by name, and each unit's route in its kind's colour. Buildings and pipes of the
+   * tilesets are tinted through the core store's emphasis (by the plugin).
+   */
   private drawImpact(impact: IncidentImpact | null): void {
     this.impactPoints.removeAll();
     this.impactLabels.removeAll();
     this.routes.removeAll();
+    this.pipes.removeAll();
     const scale = this.scale();
-    const label = (lon: number, lat: number, text: string, color: Color, height = 8): void => {
+    const label = (lon: number, lat: number, text: string, color: Color, height: number, offset: Cartesian2, font = 13): void => {
       this.impactLabels.add({
         position: Cartesian3.fromDegrees(lon, lat, height),
         text,
-        font: `700 ${Math.round(13 * scale)}px sans-serif`,
+        font: `700 ${Math.round(font * scale)}px sans-serif`,
         fillColor: color,
         outlineColor: OUTLINE,
         outlineWidth: 3,
         style: LabelStyle.FILL_AND_OUTLINE,
-        pixelOffset: new Cartesian2(0, -12 * scale),
-        verticalOrigin: VerticalOrigin.BOTTOM,
+        pixelOffset: offset,
+        verticalOrigin: VerticalOrigin.CENTER,
         horizontalOrigin: HorizontalOrigin.CENTER,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
     };
+    const segments = (flat: number[], color: Color, width: number): number => {
+      for (let i = 0; i + 3 < flat.length; i += 4)
+        this.pipes.add({
+          positions: [Cartesian3.fromDegrees(flat[i]!, flat[i + 1]!, 2), Cartesian3.fromDegrees(flat[i + 2]!, flat[i + 3]!, 2)],
+          width: width * scale,
+          material: Material.fromType('Color', { color }),
+        });
+      return flat.length / 4;
+    };
+    let pipes = 0;
+    if (impact) {
+      pipes += segments(impact.lines.cutOff, CUT_OFF_COLOR.withAlpha(0.85), 3);
+      pipes += segments(impact.lines.isolated, ISOLATED_COLOR, 5);
+    }
     for (const valve of impact?.valves ?? []) {
+      // A disc with the closing order inside it: reads as "valve n" at wall distance.
       this.impactPoints.add({
         position: Cartesian3.fromDegrees(valve.lon, valve.lat, 3),
-        pixelSize: 11 * scale,
+        pixelSize: 16 * scale,
         color: VALVE_COLOR,
         outlineColor: OUTLINE,
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
-      label(valve.lon, valve.lat, String(valve.order), VALVE_COLOR);
+      // The closing order beside the disc, large: a label on the disc itself can be drawn under it.
+      label(valve.lon, valve.lat, String(valve.order), VALVE_COLOR, 3, new Cartesian2(15 * scale, -15 * scale), 18);
     }
+    let facilities = 0;
     for (const facility of impact?.criticalFacilities ?? []) {
+      if (!Number.isFinite(facility.lon) || !Number.isFinite(facility.lat)) continue;
+      facilities++;
       this.impactPoints.add({
         position: Cartesian3.fromDegrees(facility.lon, facility.lat, 20),
-        pixelSize: 12 * scale,
+        pixelSize: 14 * scale,
         color: FACILITY_COLOR,
         outlineColor: Color.WHITE,
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
-      label(facility.lon, facility.lat, facility.name, FACILITY_COLOR, 20);
+      label(facility.lon, facility.lat, `⚠ ${facility.name}`, Color.WHITE, 20, new Cartesian2(0, -18 * scale));
     }
+    let routes = 0;
     for (const resource of impact?.resources ?? []) {
       if (resource.route.length < 2) continue;
+      routes++;
       this.routes.add({
         positions: resource.route.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 4)),
         width: 4 * scale,
-        material: Material.fromType('Color', { color: ROUTE_COLOR }),
+        material: Material.fromType('Color', { color: (ROUTE_COLORS[resource.kind] ?? ROUTE_COLOR).withAlpha(0.9) }),
       });
+      const [lon, lat] = resource.route[0]!;
+      label(
+        lon,
+        lat,
+        `${resource.name} ${Math.max(1, Math.round(resource.etaSeconds / 60))}′`,
+        ROUTE_COLORS[resource.kind] ?? ROUTE_COLOR,
+        6,
+        new Cartesian2(0, -14 * scale),
+        12,
+      );
     }
+    this.incidents.getState().setDrawn({ incidentId: impact?.incidentId ?? null, valves: impact?.valves.length ?? 0, facilities, routes, pipes });
     this.context.requestRender();
   }
 
@@ -215,5 +263,6 @@ export class IncidentsLayer implements LayerInstance {
     clearInterval(this.ticker);
     for (const stop of this.stops.splice(0)) stop();
     this.context.scene.primitives.remove(this.root);
+    this.incidents.getState().setDrawn({ incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0 });
   }
 }

@@ -3,17 +3,16 @@ import type { FeatureProperties } from '../../viewer/src/platform/ViewerEvents.j
 
 /** What the info panel lists for an incident (plain values; the card below it has the rest). */
 export function describeIncident(incident: Incident): FeatureProperties {
+  // Short, so the impact card below stays in view: the id is the panel's own line, and the
+  // flags are listed only when set.
   return {
-    id: incident.id,
     headline: incident.headline,
-    event: incident.event,
     incidentState: incident.state,
     level: incident.classification.level,
     emergencyCategory: incident.classification.category,
-    exercise: incident.status === 'Exercise',
-    overdue: incident.overdue,
+    ...(incident.status === 'Exercise' ? { exercise: true } : {}),
+    ...(incident.overdue ? { overdue: true } : {}),
     sent: incident.sent,
     createdBy: incident.createdBy,
-    description: incident.description || null,
   };
 }

@@ -23,3 +23,16 @@ export function footprintRing(footprint: Footprint): LonLat[] {
     return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)] as LonLat;
   });
 }
+
+/** How far from its centre the camera stands to show an incident with its surroundings (metres): the footprint and a street or two around it. */
+export function footprintViewRange(footprint: Footprint): number {
+  const near = 700;
+  if (footprint.kind === 'point') return near;
+  if (footprint.kind === 'circle') return Math.max(near, footprint.radiusMetres * 3.5);
+  const ring = footprint.ring;
+  if (ring.length === 0) return near;
+  const [lon, lat] = footprintCentre(footprint);
+  const cos = Math.cos((lat * Math.PI) / 180);
+  const extent = Math.max(...ring.map(([x, y]) => Math.hypot((x - lon) * cos, y - lat) * METRES_PER_DEGREE));
+  return Math.max(near, extent * 3);
+}

@@ -2,12 +2,18 @@ import { INCIDENT_STATES, type Incident, type IncidentState } from '../../worker
 import { emergencyLevel, GBT35561_CATEGORIES } from '../../workers/standards/gbt35561.js';
 import { definePlugin } from '../../viewer/src/platform/LayerPlugin.js';
 import type { UiContext } from '../../viewer/src/platform/UiContext.js';
-import { watch } from '../../viewer/src/platform/ViewerStore.js';
+import type { Emphasis } from '../../viewer/src/platform/ViewerState.js';
+import { watch, watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
+import type { BurstImpactReport } from '../../workers/formats/burstImpactReport.js';
+import type { IncidentImpactSources, IncidentsLayerDefinition } from '../../workers/formats/viewerConfig.js';
+import { ImpactAnalyst } from './impact/ImpactAnalyst.js';
+import { IMPACT_COLORS } from './impact/impactColors.js';
 import en from './i18n.en.json';
 import zhCN from './i18n.zh-CN.json';
 import { IncidentClient } from './IncidentClient.js';
 import { IncidentFeed } from './IncidentFeed.js';
 import { footprintCentre } from './incidentGeometry.js';
+import { showIncident } from './showIncident.js';
 import { IncidentsLayer } from './IncidentsLayer.js';
 import { createIncidentsStore, type IncidentImpact, type IncidentsStore, type Session } from './incidentsState.js';
 import { mountIncidentCard } from './ui/IncidentCard.js';
@@ -17,6 +23,9 @@ export interface IncidentsState {
   store: IncidentsStore;
   client: IncidentClient;
   feed: IncidentFeed | undefined;
+  /** Works out impacts in the analysis worker; undefined when the layer's config names no impact sources. */
+  analyst: ImpactAnalyst | undefined;
+  stops: (() => void)[];
 }
 
 /** The page API's `incidents` part (documented in docs/emergency.md). */
@@ -27,7 +36,12 @@ export interface IncidentsPageApi {
     get(id: string): Incident | null;
     fromAlarm(datastream: number): Promise<Incident>;
     transition(id: string, to: IncidentState): Promise<Incident>;
+    /** Computes (or awaits) the impact of any incident; null when the incident does not exist or no impact sources are configured. */
     impact(id: string): Promise<IncidentImpact | null>;
+  };
+  analyze: {
+    /** A burst on a water pipe (its id in the tiles): valves to close, what is isolated and cut off, buildings, facilities, sensors. */
+    burst(pipeId: string): Promise<BurstImpactReport & { milliseconds: number }>;
   };
 }
 
@@ -54,7 +68,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     'zh-CN': { ...zhCN, values: { ...zhCN.values, ...standardNames('nameZh') } },
     en: { ...en, values: { ...en.values, ...standardNames('nameEn') } },
   },
-  createState: ({ config, baseUrl, events }) => {
+  createState: ({ config, baseUrl, events, store: viewerStore, workers }) => {
     const store = createIncidentsStore(config.live !== undefined);
     const apiBase = config.live?.apiUrl || new URL(baseUrl).origin;
     const client = new IncidentClient(apiBase, () => store.getState().session);
@@ -72,9 +86,17 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
         })
       : undefined;
     feed?.start();
-    return { store, client, feed };
+    const definition = config.layers.find((l): l is IncidentsLayerDefinition => l.kind === 'incidents');
+    const analyst = definition?.impact ? new ImpactAnalyst(definition.impact, workers, baseUrl, config.live ? apiBase : null) : undefined;
+    const stops = analyst
+      ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
+      : [];
+    return { store, client, feed, analyst, stops };
   },
-  destroyState: (state) => state.feed?.stop(),
+  destroyState: (state) => {
+    state.stops.forEach((stop) => stop());
+    state.feed?.stop();
+  },
   createLayer: (definition, context, state) => (definition.kind === 'incidents' ? new IncidentsLayer(definition, context, state.store) : undefined),
   locate: async (state, _layerId, featureId) => {
     const incident = state.store.getState().incidents[featureId] ?? (await state.client.get(featureId).catch(() => undefined));
@@ -117,7 +139,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
           try {
             const incident = await state.client.fromAlarm(Number(feature.id));
             state.store.getState().upsert(incident);
-            await ui.commands.goToFeature({ tileset: layerId, id: incident.id }, { duration: 1.5 });
+            await showIncident(ui, layerId, incident, 1.5);
           } catch (error) {
             state.store.getState().setMessage((error as Error).message);
           }
@@ -134,6 +156,16 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
         takeover: s.takeover,
         signedIn: s.session?.username ?? null,
         connection: s.connection,
+        /** What the map draws of the selected incident's impact. */
+        drawn: s.drawn,
+      },
+    };
+  },
+  statsOf: (state) => {
+    return {
+      incidents: {
+        /** The impact's sources: loading, ready (with ms, download included) or failed. */
+        impactSources: state.analyst ? structuredClone(state.analyst.sources.status) : null,
       },
     };
   },
@@ -159,14 +191,85 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
           return incident;
         },
         impact: async (id) => {
-          const impact = state.store.getState().impact;
-          return impact?.incidentId === id ? structuredClone(impact) : null;
+          const incident = state.store.getState().incidents[id] ?? (await state.client.get(id).catch(() => undefined));
+          if (!incident || !state.analyst) return null;
+          return structuredClone(await state.analyst.impactOf(incident));
+        },
+      },
+      analyze: {
+        burst: async (pipeId) => {
+          if (!state.analyst) throw new Error('no water network is configured for the incidents layer (impact.network)');
+          const { report, milliseconds } = await state.analyst.burst(pipeId);
+          return { ...structuredClone(report), milliseconds };
         },
       },
     };
     return api as unknown as Record<string, never>;
   },
 });
+
+/**
+ * The selected incident's impact: worked out when it is selected and again when its footprint
+ * or assets change; an answer for an incident no longer selected is dropped.
+ */
+function analyseSelected(incidents: IncidentsStore, analyst: ImpactAnalyst): () => void {
+  const stop = watchAny(incidents, [(s) => s.selected, (s) => (s.selected ? s.incidents[s.selected] : undefined)], () => {
+    const { selected, incidents: all } = incidents.getState();
+    const incident = selected ? all[selected] : undefined;
+    if (!incident) return;
+    void analyst.impactOf(incident).then(show);
+  });
+  const show = (impact: IncidentImpact): void => {
+    if (incidents.getState().selected === impact.incidentId) incidents.getState().setImpact(impact);
+  };
+  analyst.onProgress = show;
+  return () => {
+    stop();
+    analyst.onProgress = undefined;
+  };
+}
+
+/** Loads the impact's sources once someone may ask: an operator signed in, a wall, an open incident. */
+function warmWhenNeeded(incidents: IncidentsStore, viewer: ViewerStore, analyst: ImpactAnalyst): () => void {
+  let warmed = false;
+  const check = (): void => {
+    if (warmed) return;
+    const { session, incidents: all } = incidents.getState();
+    const open = Object.values(all).some((i) => i.state !== 'closed' && i.state !== 'cancelled');
+    if (!session && !open && viewer.getState().mode !== 'wall') return;
+    warmed = true;
+    analyst.warm();
+  };
+  const stops = [watchAny(incidents, [(s) => s.session, (s) => s.incidents], check), watch(viewer, (s) => s.mode, check)];
+  check();
+  return () => stops.forEach((stop) => stop());
+}
+
+/** Tints what the selected impact affects in the tileset layers (the platform's feature emphasis); cleared with the impact. */
+function emphasiseImpact(incidents: IncidentsStore, viewer: ViewerStore, sources: IncidentImpactSources): () => void {
+  const owner = 'incidents.impact';
+  const stop = watch(
+    incidents,
+    (s) => s.impact,
+    (impact) => {
+      const list: Emphasis[] = [];
+      if (impact && sources.buildingsLayer) {
+        const facilities = impact.criticalFacilities.flatMap((f) => (f.building ? [f.building] : []));
+        if (facilities.length) list.push({ layer: sources.buildingsLayer, ids: facilities, color: IMPACT_COLORS.facilities });
+        if (impact.buildings.length) list.push({ layer: sources.buildingsLayer, ids: impact.buildings, color: IMPACT_COLORS.buildings });
+      }
+      if (impact && sources.networkLayer) {
+        if (impact.isolatedEdges.length) list.push({ layer: sources.networkLayer, ids: impact.isolatedEdges, color: IMPACT_COLORS.isolated });
+        if (impact.cutOffEdges.length) list.push({ layer: sources.networkLayer, ids: impact.cutOffEdges, color: IMPACT_COLORS.cutOff });
+      }
+      viewer.getState().setEmphasis(owner, list);
+    },
+  );
+  return () => {
+    stop();
+    viewer.getState().setEmphasis(owner, []);
+  };
+}
 
 function incidentsLayerId(ui: UiContext): string | undefined {
   return ui.config.layers.find((l) => l.kind === 'incidents')?.id;
@@ -204,7 +307,7 @@ function wallTakeover(ui: UiContext, state: IncidentsState, layerId: string): ()
           if (ui.store.getState().mode !== 'wall' || !open || (level?.id !== 'I' && level?.id !== 'II')) continue;
           state.store.getState().setTakeover(incident.id);
           ui.store.getState().setTour(false);
-          void ui.commands.goToFeature({ tileset: layerId, id: incident.id }, { duration: 2 });
+          void showIncident(ui, layerId, incident, 2);
         }
       },
     ),

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Incident } from '../../workers/formats/incident.js';
+import type { Incident, ResourceKind } from '../../workers/formats/incident.js';
 
 /** Who is signed in (an operator may write; a viewer only reads). The token is a bearer token of the server. */
 export interface Session {
@@ -9,21 +9,54 @@ export interface Session {
   expiresAt: string;
 }
 
-/** What a burst or an area costs, for the selected incident: ids as in the tiles and catalogues. */
+/**
+ * What an incident costs, worked out in the analysis worker (layers/incidents/impact): a burst
+ * on the water pipe it names, what lies in its footprint, and the nearest units by road. Plain
+ * data (the page API returns it as is); ids as in the tiles and catalogues.
+ */
 export interface IncidentImpact {
   incidentId: string;
-  /** Valves to close, in closing order (order from 1), where they are. */
-  valves: { id: string; order: number; lon: number; lat: number }[];
+  /** Parts still being worked out (the card shows the rest as it arrives); empty once complete. */
+  pending: ('burst' | 'area' | 'resources')[];
+  /** The burst pipe analysed (the incident's pipe, or a pipe at its pressure sensor's network point), or null. */
+  pipe: string | null;
+  /** Valve ids in closing order (1 = first). */
+  valvesToClose: string[];
+  /** The same valves with where they are and why in that order. */
+  valves: { id: string; order: number; lon: number; lat: number; feeds: boolean; distanceMetres: number }[];
+  /** Pipes shut in by the valves (the burst pipe among them). */
   isolatedEdges: string[];
   isolatedNodes: string[];
+  /** Pipes left dry beyond the isolated part (no path from any source once the valves are closed). */
+  cutOffEdges: string[];
+  /** Buildings that lose water (the buildings tileset's ids). */
   buildings: string[];
-  criticalFacilities: { id: string; name: string; kind: string; lon: number; lat: number }[];
+  /** Those of them the search index names, with their names (the card lists them). */
+  namedBuildings: { id: string; name: string }[];
+  /** Hospitals, schools and care homes that lose water. */
+  criticalFacilities: { id: string; name: string; kind: string; building: string | null; lon: number; lat: number }[];
+  /** Sensor sites inside the isolated or cut-off part. */
   sensors: string[];
-  resources: { unitId: string; name: string; kind: string; etaSeconds: number; route: [number, number][] }[];
-  /** What could not be worked out (no network for this incident, a worker failure), in words. */
+  /** What lies in the footprint (a point counts with a radius), or null when it could not be worked out. */
+  area: {
+    radiusMetres: number | null;
+    buildings: string[];
+    pois: { id: string; kind: string; name: string }[];
+    /** Datastream ids. */
+    sensors: number[];
+    pipes: string[];
+    parking: { ids: string[]; spaces: number };
+    areaSquareMetres: number;
+  } | null;
+  /** The nearest fire stations, hospitals and police stations by road, nearest first per kind, with their routes to the incident. */
+  resources: { unitId: string; name: string; kind: ResourceKind; etaSeconds: number; routeMetres: number; route: [number, number][] }[];
+  /** The isolated and cut-off pipes as segments [lon0, lat0, lon1, lat1, …] (drawn on the map). */
+  lines: { isolated: number[]; cutOff: number[] };
+  /** What could not be worked out (no pipe named, a source that failed to load), in words. */
   notes: string[];
-  /** ms the analyses took. */
+  /** ms the analyses took: all together (as the operator waited), and each part in the worker round trip. */
   tookMs: number;
+  timings: { burstMs: number | null; areaMs: number | null; resourcesMs: number | null };
 }
 
 export interface IncidentsSlice {
@@ -40,6 +73,8 @@ export interface IncidentsSlice {
   takeover: string | null;
   /** The last error to show the operator (a refused transition, a failed sign-in), in words. */
   message: string | null;
+  /** What the map shows of the impact (the layer reports it; tests and the page API read it). */
+  drawn: { incidentId: string | null; valves: number; facilities: number; routes: number; pipes: number };
 }
 
 export interface IncidentsActions {
@@ -51,6 +86,7 @@ export interface IncidentsActions {
   setConnection(connection: IncidentsSlice['connection']): void;
   setTakeover(id: string | null): void;
   setMessage(message: string | null): void;
+  setDrawn(drawn: IncidentsSlice['drawn']): void;
 }
 
 export type IncidentsStore = StoreApi<IncidentsSlice & IncidentsActions>;
@@ -65,6 +101,7 @@ export function createIncidentsStore(enabled: boolean): IncidentsStore {
     connection: enabled ? 'connecting' : 'off',
     takeover: null,
     message: null,
+    drawn: { incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0 },
     upsert: (incident) =>
       set((s) => {
         const known = s.incidents[incident.id];
@@ -78,6 +115,7 @@ export function createIncidentsStore(enabled: boolean): IncidentsStore {
     setConnection: (connection) => set({ connection }),
     setTakeover: (takeover) => set({ takeover }),
     setMessage: (message) => set({ message }),
+    setDrawn: (drawn) => set({ drawn }),
   }));
 }
 

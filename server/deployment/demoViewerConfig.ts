@@ -13,7 +13,22 @@ export function demoViewerConfig(): ViewerConfig {
     title: { 'zh-CN': 'CIM Twin · 南开区', en: 'CIM Twin · Nankai District' },
     dataNote: { 'zh-CN': '演示数据为合成数据（非真实测绘）', en: 'Demo data is synthetic (not a survey)' },
     layers: [
-      { id: 'incidents', kind: 'incidents', group: 'live', label: { 'zh-CN': '突发事件', en: 'Incidents' }, visible: true },
+      {
+        id: 'incidents',
+        kind: 'incidents',
+        group: 'live',
+        label: { 'zh-CN': '突发事件', en: 'Incidents' },
+        visible: true,
+        impact: {
+          network: '/tiles/pipes/network.json',
+          networkLayer: 'pipes',
+          buildingsSearchIndex: '/tiles/buildings/search-index.json',
+          buildingsLayer: 'buildings',
+          pois: '/data/nankai-poi.geojson',
+          roadGraph: '/data/nankai-road-graph.json',
+          sensorSites: '/data/nankai-sensor-sites.geojson',
+        },
+      },
       { id: 'sensors', kind: 'sensors', group: 'live', label: { 'zh-CN': '物联网传感器', en: 'IoT sensors' }, visible: true },
       { id: 'basemap', kind: 'basemap', group: 'ground', label: { 'zh-CN': '在线底图', en: 'Online basemap' }, visible: true },
       {
@@ -125,6 +140,8 @@ export function demoViewerConfig(): ViewerConfig {
         view: { lon: 117.1735, lat: 39.0654, height: 900, heading: 0, pitch: -25 },
       },
     ],
+    // The walls follow what an operator leads on the "wall" session (docs/emergency.md, Linked screens).
+    follow: { wallSession: 'wall' },
   };
 }
 

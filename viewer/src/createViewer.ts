@@ -70,7 +70,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const translator = new Translator(registered.map((p) => p.messages));
   const workers = new WorkerHost(WORKERS);
   undo(() => workers.destroy());
-  const pluginContext = { store, events, config, baseUrl };
+  const pluginContext = { store, events, config, baseUrl, workers };
   const plugins = registered.map((p) => p.start(pluginContext));
   undo(() => plugins.forEach((p) => p.destroy()));
 

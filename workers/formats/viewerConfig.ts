@@ -25,6 +25,13 @@ export interface ViewerConfig {
   bookmarks: Bookmark[];
   basemap?: BasemapConfig;
   live?: LiveFeedConfig;
+  /** Linked screens (needs `live`): which follow session a screen follows unless its URL says `?follow=`. */
+  follow?: FollowConfig;
+}
+
+export interface FollowConfig {
+  /** The session a screen in wall mode follows (e.g. "wall"); a planner screen follows only when asked. */
+  wallSession?: string;
 }
 
 /** Layer panel groups, in panel order. */
@@ -130,15 +137,46 @@ export interface SensorsLayerDefinition extends LayerBase {
 /** Incidents (emergency command) from the server's incidents API and their changes on the live feed. */
 export interface IncidentsLayerDefinition extends LayerBase {
   kind: 'incidents';
+  /** Where the selected incident's impact is worked out from (each source optional: what is missing becomes a note on the card). */
+  impact?: IncidentImpactSources;
 }
 
-/** Incidents (emergency command) from the server's incidents API and their changes on the live feed. */
-export interface IncidentsLayerDefinition extends LayerBase {
-  kind: 'incidents';
+/**
+ * The data an incident's impact is computed from in the analysis worker: a burst on a water
+ * pipe (network.json with its service connections and facilities), what lies in the footprint
+ * (buildings, POIs, sensors, pipes), and the nearest units by road (the road graph and the POIs).
+ */
+export interface IncidentImpactSources {
+  /** network.json of the water tileset (`cim-twin pipes --services … --facilities …`). */
+  network?: string;
+  /** The CJJ 61 category of the water supply in it (default 'JS'). */
+  networkCategory?: string;
+  /** The tileset layer drawing that network: isolated pipes are emphasised there. */
+  networkLayer?: string;
+  /** The buildings' search-index.json: buildings in the footprint, and their names on the card. */
+  buildingsSearchIndex?: string;
+  /** The buildings' tileset layer: buildings that lose water are tinted there. */
+  buildingsLayer?: string;
+  /** Points of interest (GeoJSON points with `id`, `kind`, `name`): facilities in the footprint and the stations units start from. */
+  pois?: string;
+  /** The road graph (workers/formats/roadGraph.ts) units are routed on. */
+  roadGraph?: string;
+  /** Sensor sites (GeoJSON points with `id` and `feature`, the network point or pipe they sit on): sensors cut off by a burst. */
+  sensorSites?: string;
+  /** How many units of each kind (fire, medical, police) are ranked (default 3). */
+  unitsPerKind?: number;
+  /** Radius around a point incident for the area impact, metres (default 200). */
+  pointRadiusMetres?: number;
 }
 
 export type LayerDefinition =
-  TilesetLayerDefinition | TilesetPartDefinition | GroundLayerDefinition | LabelsLayerDefinition | BasemapLayerDefinition | SensorsLayerDefinition | IncidentsLayerDefinition;
+  | TilesetLayerDefinition
+  | TilesetPartDefinition
+  | GroundLayerDefinition
+  | LabelsLayerDefinition
+  | BasemapLayerDefinition
+  | SensorsLayerDefinition
+  | IncidentsLayerDefinition;
 
 export type LayerKind = LayerDefinition['kind'];
 

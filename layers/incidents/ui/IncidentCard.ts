@@ -1,5 +1,5 @@
-import type { Incident, IncidentState } from '../../../workers/formats/incident.js';
-import { INCIDENT_TRANSITIONS } from '../../../workers/incidents/incidentLifecycle.js';
+import type { DispatchState, Incident, IncidentState } from '../../../workers/formats/incident.js';
+import { DISPATCH_TRANSITIONS, INCIDENT_TRANSITIONS } from '../../../workers/incidents/incidentLifecycle.js';
 import type { UiContext } from '../../../viewer/src/platform/UiContext.js';
 import { h, nodes } from '../../../viewer/src/platform/h.js';
 import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
@@ -26,62 +26,130 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
   };
 
   function impactSection(impact: IncidentImpact | null): HTMLElement {
-    if (!impact || impact.incidentId !== incidentId) return h('p', { className: 'hint' }, ui.t('incidents.impactWorking'));
+    if (!impact || impact.incidentId !== incidentId) return h('p', { className: 'hint impact-working' }, ui.t('incidents.impactWorking'));
     const count = (key: string, n: number): HTMLElement =>
       h('li', { attrs: { 'data-count': key } }, h('span', { className: 'count' }, String(n)), ' ', ui.t(`impact.${key}`));
+    const dispatched = new Set((incidents.getState().incidents[incidentId]?.dispatches ?? []).filter((d) => d.state !== 'released').map((d) => d.unitId));
+    const shown = <T>(list: T[], max: number): { items: T[]; more: string | null } => ({
+      items: list.slice(0, max),
+      more: list.length > max ? ui.t('impact.more', { n: list.length - max }) : null,
+    });
+    const valves = shown(impact.valves, 12);
+    const area = impact.area;
     return h(
       'div',
-      { className: 'impact' },
-      h('h3', {}, `${ui.t('impact.title')} (${Math.round(impact.tookMs)} ms)`),
+      { className: 'impact', attrs: { 'data-impact': impact.incidentId } },
+      h('h3', {}, ui.t('impact.title'), ' ', h('span', { className: 'impact-took' }, ui.t('impact.took', { ms: Math.round(impact.tookMs) }))),
+      impact.pipe ? h('p', { className: 'impact-pipe' }, ui.t('impact.burstOn', { pipe: impact.pipe })) : null,
       h(
         'ul',
-        { className: 'impact-counts' },
-        count('valves', impact.valves.length),
-        count('isolatedEdges', impact.isolatedEdges.length),
-        count('buildings', impact.buildings.length),
-        count('criticalFacilities', impact.criticalFacilities.length),
-        count('sensors', impact.sensors.length),
+        // Two columns: the counts take half the height, the lists below stay in view.
+        { className: 'impact-counts', attrs: { style: 'display:grid;grid-template-columns:1fr 1fr;column-gap:8px' } },
+        impact.pipe ? count('valves', impact.valves.length) : null,
+        impact.pipe ? count('isolatedEdges', impact.isolatedEdges.length) : null,
+        impact.pipe ? count('buildings', impact.buildings.length) : null,
+        impact.pipe ? count('criticalFacilities', impact.criticalFacilities.length) : null,
+        impact.sensors.length ? count('sensors', impact.sensors.length) : null,
+        area ? count('areaBuildings', area.buildings.length) : null,
+        area ? count('areaPois', area.pois.length) : null,
+        area && area.parking.spaces > 0 ? count('parkingSpaces', area.parking.spaces) : null,
       ),
-      impact.valves.length
-        ? h('p', { className: 'valves' }, `${ui.t('impact.closeInOrder')}: `, impact.valves.map((v) => `${v.order}. ${v.id}`).join(', '))
+      valves.items.length
+        ? h(
+            'div',
+            { className: 'valves' },
+            h('h4', {}, ui.t('impact.closeInOrder')),
+            h(
+              'ol',
+              { className: 'valve-order' },
+              ...valves.items.map((v) =>
+                h('li', { attrs: { 'data-valve': v.id } }, `${v.id} · ${Math.round(v.distanceMetres)} m${v.feeds ? ` · ${ui.t('impact.feeds')}` : ''}`),
+              ),
+            ),
+            valves.more ? h('p', { className: 'hint' }, valves.more) : null,
+          )
         : null,
       impact.criticalFacilities.length
         ? h(
-            'ul',
-            { className: 'facilities' },
-            ...impact.criticalFacilities.map((f) => h('li', {}, `${f.name} (${ui.t(`facility.${f.kind}`, undefined, f.kind)})`)),
-          )
-        : null,
-      impact.resources.length
-        ? h(
-            'ul',
-            { className: 'resources' },
-            ...impact.resources.map((r) =>
-              h(
-                'li',
-                { attrs: { 'data-unit': r.unitId } },
-                `${r.name} · ${Math.round(r.etaSeconds / 60)} min `,
-                canWrite()
-                  ? h(
-                      'button',
-                      {
-                        attrs: { type: 'button', 'data-dispatch': r.unitId },
-                        on: {
-                          click: () =>
-                            run(() =>
-                              client.dispatch(incidentId, { unitId: r.unitId, unitKind: r.kind as 'fire', unitName: r.name, etaSeconds: r.etaSeconds }),
-                            ),
-                        },
-                      },
-                      ui.t('incidents.dispatch'),
-                    )
-                  : null,
+            'div',
+            {},
+            h('h4', {}, ui.t('impact.facilitiesTitle')),
+            h(
+              'ul',
+              { className: 'facilities' },
+              ...impact.criticalFacilities.map((f) =>
+                h('li', { attrs: { 'data-facility': f.id } }, `⚠ ${f.name} (${ui.t(`facility.${f.kind}`, undefined, f.kind)})`),
               ),
             ),
           )
         : null,
-      ...impact.notes.map((note) => h('p', { className: 'hint' }, note)),
+      impact.namedBuildings.length
+        ? h(
+            'p',
+            { className: 'named-buildings' },
+            `${ui.t('impact.namedBuildings')}: `,
+            impact.namedBuildings
+              .slice(0, 8)
+              .map((b) => b.name)
+              .join('、'),
+            impact.namedBuildings.length > 8 ? ' …' : '',
+          )
+        : null,
+      impact.resources.length
+        ? h(
+            'div',
+            {},
+            h('h4', {}, ui.t('impact.resources')),
+            h(
+              'ul',
+              { className: 'resources' },
+              ...impact.resources.map((r) =>
+                h(
+                  'li',
+                  { attrs: { 'data-unit': r.unitId, 'data-kind': r.kind } },
+                  `${ui.t(`unitKinds.${r.kind}`, undefined, r.kind)} · ${r.name} · ${Math.max(1, Math.round(r.etaSeconds / 60))} min · ${(r.routeMetres / 1000).toFixed(1)} km `,
+                  canWrite() && !dispatched.has(r.unitId)
+                    ? h(
+                        'button',
+                        {
+                          attrs: { type: 'button', 'data-dispatch': r.unitId },
+                          on: {
+                            click: () =>
+                              run(() =>
+                                client.dispatch(incidentId, {
+                                  unitId: r.unitId,
+                                  unitKind: r.kind,
+                                  unitName: r.name,
+                                  etaSeconds: Math.round(r.etaSeconds),
+                                }),
+                              ),
+                          },
+                        },
+                        ui.t('incidents.dispatch'),
+                      )
+                    : null,
+                ),
+              ),
+            ),
+          )
+        : null,
+      impact.pending.length ? h('p', { className: 'hint impact-working' }, ui.t('incidents.impactWorking')) : null,
+      ...impact.notes.map((note) => h('p', { className: 'hint impact-note' }, note)),
+      impact.pending.length ? null : h('p', { className: 'hint impact-timings' }, timings(impact)),
     );
+  }
+
+  /** Each part's round trip to the worker, for the operator who wonders what took the time. */
+  function timings(impact: IncidentImpact): string {
+    const parts = [
+      ['burst', impact.timings.burstMs],
+      ['area', impact.timings.areaMs],
+      ['resources', impact.timings.resourcesMs],
+    ] as const;
+    return parts
+      .filter(([, ms]) => ms !== null)
+      .map(([key, ms]) => `${ui.t(`impact.timing.${key}`)} ${Math.round(ms!)} ms`)
+      .join(' · ');
   }
 
   function canWrite(): boolean {
@@ -120,11 +188,36 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
           : null,
         buttons.length ? h('div', { className: 'lifecycle' }, ...buttons) : null,
         impactSection(state.impact),
+        incident.description
+          ? h('details', { className: 'incident-description' }, h('summary', {}, ui.t('fields.description')), h('p', {}, incident.description))
+          : null,
         incident.dispatches.length
           ? h(
-              'ul',
-              { className: 'dispatches' },
-              ...incident.dispatches.map((d) => h('li', {}, `${d.unitName ?? d.unitId} · ${ui.t(`dispatchStates.${d.state}`)}`)),
+              'div',
+              {},
+              h('h4', {}, ui.t('incidents.dispatches')),
+              h(
+                'ul',
+                { className: 'dispatches' },
+                ...incident.dispatches.map((d) => {
+                  const next = nextDispatchState(d.state);
+                  return h(
+                    'li',
+                    { attrs: { 'data-dispatch-id': d.id, 'data-state': d.state } },
+                    `${d.unitName ?? d.unitId} · ${ui.t(`dispatchStates.${d.state}`)} `,
+                    next && canWrite()
+                      ? h(
+                          'button',
+                          {
+                            attrs: { type: 'button', 'data-dispatch-next': next },
+                            on: { click: () => run(() => client.moveDispatch(incidentId, d.id, next)) },
+                          },
+                          ui.t(`dispatchSteps.${next}`),
+                        )
+                      : null,
+                  );
+                }),
+              ),
             )
           : null,
         h('h3', {}, ui.t('incidents.notes')),
@@ -161,4 +254,9 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
     stops.forEach((stop) => stop());
     root.remove();
   };
+}
+
+/** The step forward from a dispatch's state (assigned → en route → on scene → released), or null once released. */
+function nextDispatchState(state: DispatchState): DispatchState | null {
+  return DISPATCH_TRANSITIONS[state][0] ?? null;
 }

@@ -4,6 +4,7 @@ import type { UiContext } from '../../../viewer/src/platform/UiContext.js';
 import { h, nodes } from '../../../viewer/src/platform/h.js';
 import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
 import type { IncidentClient } from '../IncidentClient.js';
+import { showIncident } from '../showIncident.js';
 import { sortedIncidents, type IncidentsStore } from '../incidentsState.js';
 
 /**
@@ -29,7 +30,7 @@ export function mountIncidentList(parent: HTMLElement, ui: UiContext, incidents:
         {
           className: 'incident-go',
           attrs: { type: 'button' },
-          on: { click: () => void ui.commands.goToFeature({ tileset: layerId, id: incident.id }, { duration: 1.5 }) },
+          on: { click: () => void showIncident(ui, layerId, incident, 1.5) },
         },
         h('span', { className: 'incident-name' }, `${level?.numeral ?? ''} ${incident.headline}`),
         h(

@@ -68,6 +68,8 @@ export function createPageApi(
   const extensions = Object.assign({}, ...plugins.map((p) => p.pageApi())) as Partial<Pick<CimTwinApi, 'acknowledgeAlarm'>>;
 
   return {
+    // Plugins' own parts (`cimTwin.signIn`, `cimTwin.incidents`, `cimTwin.analyze`); the core's names below win.
+    ...extensions,
     version: '0.3.0',
     ready,
     flyTo: (target, options) => commands.flyTo(target, options),

@@ -13,6 +13,8 @@ export interface PluginContext {
   config: ViewerConfig;
   /** The page's own origin, for resolving relative URLs of the config. */
   baseUrl: string;
+  /** Web Workers of this viewer, with one typed message map (workers/protocol/WorkerRequests.ts). */
+  workers: WorkerHost;
 }
 
 /** What a layer instance gets: the scene it draws into, and everything the plugin context has. */
@@ -22,8 +24,6 @@ export interface LayerContext extends PluginContext {
   requestRender(): void;
   /** Resolves after the scene's first frame: secondary layers load after it, not before. */
   firstFrame: Promise<void>;
-  /** Web Workers of this viewer, with one typed message map (workers/protocol/WorkerRequests.ts). */
-  workers: WorkerHost;
   /** Another layer of the same scene (tileset parts find their tileset), once created. */
   layer(id: string): LayerInstance | undefined;
   /** What map labels keep clear of on screen (cluster markers): layers add sources, the labels layer reads them. */

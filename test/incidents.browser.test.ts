@@ -1,0 +1,278 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../harness/launchBrowser.js';
+import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
+import type { IncidentsPageApi } from '../layers/incidents/incidentsPlugin.js';
+import type { IncidentImpact } from '../layers/incidents/incidentsState.js';
+import { demoPaths } from '../server/prepareDemo.js';
+import type { Incident, IncidentDraft } from '../workers/formats/incident.js';
+import type { NetworkDocument } from '../workers/formats/networkDocument.js';
+import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
+import { supplyNetworkFromDocument } from '../workers/network/supplyNetworkFromDocument.js';
+import { startDemoServer } from './support/demoServer.js';
+
+/**
+ * Emergency command in the viewer, against the demo server (simulator, broker, incidents store)
+ * in Chromium at 1280×720: an operator opens an incident from a pressure alarm and within 3 s
+ * the card shows the valves to close and the map draws them; the page API's impact names
+ * features that exist in the tilesets; a note's markup stays text; on a wall a level Ⅰ
+ * incident takes the screen until released; units are dispatched and moved on from the card.
+ */
+type Page_ = Win & { cimTwin: Win['cimTwin'] & IncidentsPageApi };
+const OPERATOR_PASSWORD = 'operator-test-password-1';
+const SHOTS = process.env['CIM_SHOTS_DIR'] ?? ARTIFACTS;
+const VIEWPORT = { width: 1280, height: 720 };
+
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+let token: string;
+
+async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startDemoServer({
+    live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } },
+    incidents: { env: { CIM_OPERATOR_PASSWORD: OPERATOR_PASSWORD } },
+  });
+  token = (
+    await (
+      await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'operator', password: OPERATOR_PASSWORD }),
+      })
+    ).json()
+  ).token as string;
+  browser = await launchBrowser();
+  ({ page, problems } = await openViewer(browser, server.url, VIEWPORT));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+}, 30_000);
+
+describe('incidents in the viewer: alarm → incident → impact', () => {
+  let incident: Incident;
+
+  it('an operator opens an incident from a pressure alarm; within 3 s the card shows the valves to close and the map draws them', async () => {
+    const signedIn = await page.evaluate((password) => (window as unknown as Page_).cimTwin.signIn('operator', password), OPERATOR_PASSWORD);
+    expect(signedIn.role).toBe('operator');
+    // Signing in loads the impact's sources into the analysis worker (network, area, roads): the
+    // viewer's one-off cost, reported apart from the alarm → impact time.
+    type Sources = Record<string, { state: string; ms?: number }>;
+    const sources = (): Promise<Sources> =>
+      page.evaluate(() => ((window as unknown as Win).cimTwin.stats() as unknown as { incidents: { impactSources: Sources } }).incidents.impactSources);
+    await expect.poll(async () => Object.values(await sources()).every((s) => s.state === 'ready'), { timeout: 60_000, interval: 200 }).toBe(true);
+    const loaded = await sources();
+    console.log(
+      `incidents: impact sources loaded after sign-in: network ${loaded['network']!.ms} ms, area ${loaded['area']!.ms} ms, roads ${loaded['roads']!.ms} ms`,
+    );
+    // A pressure sensor on the water network the simulator reads (an alarm opens from its latest reading).
+    const sensor = server.live!.catalog.find((e) => e.type.id === 'network_pressure' && !server.live!.simulator!.silent.has(e.id))!;
+    expect(sensor).toBeDefined();
+    await expect.poll(async () => (await api('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`)).status, { timeout: 30_000 }).toBe(200);
+
+    const started = Date.now();
+    const steps = await page.evaluate(async (datastream) => {
+      const api = (window as unknown as Page_).cimTwin;
+      const t0 = performance.now();
+      const opened = await api.incidents.fromAlarm(datastream);
+      const t1 = performance.now();
+      await api.select(opened.id, 'incidents');
+      const t2 = performance.now();
+      return { opened, openMs: t1 - t0, selectMs: t2 - t1 };
+    }, sensor.id);
+    incident = steps.opened;
+    await page.waitForFunction(
+      (id) => {
+        const count = document.querySelector(`.incident-card[data-incident="${id}"] [data-count="valves"] .count`);
+        return count !== null && Number(count.textContent) > 0;
+      },
+      incident.id,
+      { timeout: 20_000 },
+    );
+    const elapsed = Date.now() - started;
+    const first = await page.evaluate(
+      (id) =>
+        ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { impact: unknown } }) &&
+        (window as unknown as Page_).cimTwin.incidents.impact(id),
+      incident.id,
+    );
+    console.log(
+      `incidents: alarm → impact card with valves ${elapsed} ms (open ${Math.round(steps.openMs)} ms, select ${Math.round(steps.selectMs)} ms; ` +
+        `analysis ${Math.round(first!.tookMs)} ms: burst ${Math.round(first!.timings.burstMs ?? NaN)} ms in the worker round trip)`,
+    );
+    expect(elapsed).toBeLessThan(3000);
+    const drawn = await page.evaluate(
+      () => (window as unknown as Win).cimTwin.getState() as unknown as { incidents: { drawn: { incidentId: string; valves: number } } },
+    );
+    expect(drawn.incidents.drawn.incidentId).toBe(incident.id);
+    expect(drawn.incidents.drawn.valves).toBeGreaterThan(0);
+    const valvesListed = await page.locator('.incident-card .valve-order li').count();
+    expect(valvesListed).toBeGreaterThan(0);
+  });
+
+  it('incidents.impact(id) returns plain data whose ids exist in the tilesets, and analyze.burst agrees for its pipe', async () => {
+    const impact = (await page.evaluate((id) => (window as unknown as Page_).cimTwin.incidents.impact(id), incident.id)) as IncidentImpact;
+    expect(impact.pipe).not.toBeNull();
+    expect(impact.valvesToClose.length).toBeGreaterThan(0);
+    expect(impact.isolatedEdges).toContain(impact.pipe);
+    const paths = demoPaths(join(import.meta.dirname, '..'));
+    const ids = (tileset: string): Set<string> =>
+      new Set((JSON.parse(readFileSync(join(paths.tilesDir, tileset, 'search-index.json'), 'utf8')) as SearchIndexDocument).ids);
+    const pipes = ids('pipes');
+    const buildings = ids('buildings');
+    for (const valve of impact.valvesToClose) expect(pipes.has(valve), `valve ${valve}`).toBe(true);
+    for (const edge of impact.isolatedEdges) expect(pipes.has(edge), `pipe ${edge}`).toBe(true);
+    for (const building of impact.buildings) expect(buildings.has(building), `building ${building}`).toBe(true);
+    for (const facility of impact.criticalFacilities) if (facility.building) expect(buildings.has(facility.building)).toBe(true);
+    expect(impact.resources.map((r) => r.kind)).toEqual(expect.arrayContaining(['fire', 'medical', 'police']));
+    for (const unit of impact.resources) expect(unit.route.length).toBeGreaterThan(1);
+    expect(impact.area).not.toBeNull();
+    expect(impact.notes).toEqual([]);
+
+    const burst = await page.evaluate((pipe) => (window as unknown as Page_).cimTwin.analyze.burst(pipe), impact.pipe!);
+    expect(burst.valvesToClose).toEqual(impact.valvesToClose);
+    expect(burst.buildings).toEqual(impact.buildings);
+    const refused = await page.evaluate(() => (window as unknown as Page_).cimTwin.analyze.burst('no-such-pipe').then(String, (e: Error) => e.message));
+    expect(refused).toMatch(/no-such-pipe is not a pipe of the water network/);
+  });
+
+  it('a burst on the main feeding a hospital: the hospital is called out on the map and the card, its building tinted', async () => {
+    // The pipe whose burst cuts the first hospital with a building off (as test/networkAnalysis.test.ts finds it).
+    const paths = demoPaths(join(import.meta.dirname, '..'));
+    const doc = JSON.parse(readFileSync(join(paths.tilesDir, 'pipes', 'network.json'), 'utf8')) as NetworkDocument;
+    const { network, ids } = supplyNetworkFromDocument(doc);
+    const hospital = ids.facilities.find((f) => f.kind === 'hospital' && f.building !== null)!;
+    const row = ids.buildingIds.indexOf(hospital.building!);
+    const tapped = network.services.edge[row]!;
+    const node = network.services.node[row]!;
+    const pipe = ids.edgeIds[tapped >= 0 ? tapped : network.graph.adjacencyEdges[network.graph.adjacencyStart[node]!]!]!;
+    const nodeIndex = doc.edges.from[ids.edgeIndex[ids.edgeIds.indexOf(pipe)]!]!;
+    const draft: IncidentDraft = {
+      event: '供水管道爆管',
+      headline: `供水管道爆管：${pipe}`,
+      classification: { category: 'accident', subType: 'public-facility', level: 'III' },
+      footprint: { kind: 'point', at: [doc.nodes.lon[nodeIndex]!, doc.nodes.lat[nodeIndex]!] },
+      assets: [{ kind: 'pipe', id: pipe }],
+    };
+    const created = await api<Incident>('POST', '/api/incidents', draft);
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await page.evaluate((incidentId) => (window as unknown as Win).cimTwin.select(incidentId, 'incidents'), id);
+    await page.waitForSelector(`.incident-card[data-incident="${id}"] .facilities li[data-facility="${hospital.id}"]`, { timeout: 5000 });
+    const state = await page.evaluate(
+      () => (window as unknown as Win).cimTwin.getState() as unknown as { incidents: { drawn: { facilities: number; pipes: number } } },
+    );
+    expect(state.incidents.drawn.facilities).toBeGreaterThan(0);
+    expect(state.incidents.drawn.pipes).toBeGreaterThan(0);
+    // Frame what the burst shuts in and cuts off, from above at an angle, for the operator's look.
+    const impact = (await page.evaluate((incidentId) => (window as unknown as Page_).cimTwin.incidents.impact(incidentId), id)) as IncidentImpact;
+    expect(impact.criticalFacilities.map((f) => f.id)).toContain(hospital.id);
+    expect(impact.buildings).toContain(hospital.building);
+    const lons = [...impact.lines.isolated.filter((_, i) => i % 2 === 0), ...impact.valves.map((v) => v.lon)];
+    const lats = [...impact.lines.isolated.filter((_, i) => i % 2 === 1), ...impact.valves.map((v) => v.lat)];
+    const [minLon, maxLon, minLat, maxLat] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+    const span = Math.max((maxLon - minLon) * 86_000, (maxLat - minLat) * 111_000, 300);
+    await page.evaluate((target) => (window as unknown as Win).cimTwin.flyTo(target, { duration: 0 }), {
+      lon: (minLon + maxLon) / 2,
+      lat: (minLat + maxLat) / 2,
+      height: 0,
+      range: span * 1.6,
+    });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await page.screenshot({ path: join(SHOTS, 'incident-burst-impact.png') });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('en'));
+    await page.screenshot({ path: join(SHOTS, 'incident-burst-impact-en.png') });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('zh-CN'));
+    await api('POST', `/api/incidents/${id}/transitions`, { to: 'cancelled' });
+    await page.evaluate((incidentId) => (window as unknown as Win).cimTwin.select(incidentId, 'incidents'), incident.id);
+  });
+
+  it('dispatches the nearest fire station from the card and moves it on: assigned → en route → on scene → released', async () => {
+    const unit = page.locator('.incident-card .resources li[data-kind="fire"] button[data-dispatch]').first();
+    const unitId = await unit.getAttribute('data-dispatch');
+    await unit.click();
+    const row = page.locator('.incident-card .dispatches li').first();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 5000 }).toBe('assigned');
+    for (const state of ['en-route', 'on-scene', 'released']) {
+      await row.locator(`button[data-dispatch-next="${state}"]`).click();
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 5000 }).toBe(state);
+    }
+    const record = (await api<Incident>('GET', `/api/incidents/${incident.id}`)).body;
+    expect(record.dispatches[0]!.unitId).toBe(unitId);
+    expect(record.dispatches[0]!.history.map((h) => h.to)).toEqual(['assigned', 'en-route', 'on-scene', 'released']);
+  });
+
+  it('shows markup in a note as text: no element made, no script run', async () => {
+    const markup = '<img src=x onerror="window.__cimTwinInjected=13"><b>bold</b>';
+    await page.fill('.incident-card .add-note input[name="note"]', markup);
+    await page.click('.incident-card .add-note button[type="submit"]');
+    const note = page.locator('.incident-card .notes .note-text').last();
+    await expect.poll(() => note.textContent(), { timeout: 5000 }).toBe(markup);
+    expect(await page.locator('.incident-card img, .incident-card .notes b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as Win).__cimTwinInjected)).not.toBe(13);
+  });
+
+  it('on a wall a new level Ⅰ incident takes the screen — card shown, camera there — until released', async () => {
+    // The same page as a wall (a second viewer would halve the CPU both get): no tour for the test.
+    const wall = page;
+    await wall.evaluate(() => (window as unknown as Win).cimTwin.setMode('wall', { tour: false }));
+    const at: [number, number] = [117.1735, 39.0828]; // the TV tower
+    const draft: IncidentDraft = {
+      event: '燃气爆炸',
+      headline: '燃气爆炸：天塔附近',
+      classification: { category: 'accident', subType: 'public-facility', level: 'I' },
+      footprint: { kind: 'circle', centre: at, radiusMetres: 300 },
+      exercise: true,
+    };
+    const created = await api<Incident>('POST', '/api/incidents', draft);
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await wall.waitForFunction(
+      (incidentId) =>
+        (window as unknown as { cimTwin: { getState(): { incidents: { takeover: string | null } } } }).cimTwin.getState().incidents.takeover === incidentId,
+      id,
+      {
+        timeout: 5000,
+      },
+    );
+    await wall.waitForSelector(`.incident-card[data-incident="${id}"]`, { state: 'visible', timeout: 5000 });
+    // The camera looks at the incident once the flight ends.
+    await wall.waitForFunction(
+      ([lon, lat]) => {
+        const camera = (window as unknown as Win).cimTwin.getState().camera;
+        return Math.abs(camera.lon - lon!) < 0.02 && Math.abs(camera.lat - lat!) < 0.03;
+      },
+      at,
+      { timeout: 8000 },
+    );
+    await wall.screenshot({ path: join(SHOTS, 'incident-wall-takeover.png') });
+    await wall.click('#release-screen');
+    await wall.waitForFunction(
+      () =>
+        (window as unknown as { cimTwin: { getState(): { incidents: { takeover: string | null }; tour: { running: boolean } } } }).cimTwin.getState().incidents
+          .takeover === null,
+    );
+    expect(await wall.evaluate(() => (window as unknown as Win).cimTwin.getState().tour.running)).toBe(true);
+    await wall.evaluate(() => (window as unknown as Win).cimTwin.setMode('planner'));
+    await api('POST', `/api/incidents/${id}/transitions`, { to: 'cancelled' });
+  });
+
+  it('raised no console errors or failed requests', () => {
+    expect(problems).toEqual([]);
+  });
+});
