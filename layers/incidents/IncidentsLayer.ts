@@ -222,6 +222,8 @@ export class IncidentsLayer implements LayerInstance {
         width: 4 * scale,
         material: Material.fromType('Color', { color: (ROUTE_COLORS[resource.kind] ?? ROUTE_COLOR).withAlpha(0.9) }),
       });
+      // Named at the station; a unit already at the scene (under 300 m) is not, or its name would cover the valves.
+      if (resource.routeMetres < 300) continue;
       const [lon, lat] = resource.route[0]!;
       label(
         lon,
