@@ -85,6 +85,9 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     expect(sensor).toBeDefined();
     await expect.poll(async () => (await api('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`)).status, { timeout: 30_000 }).toBe(200);
 
+    // The operator looks at the alarm first (the alarm list goes to the sensor), then opens the incident from it.
+    await page.evaluate((datastream) => (window as unknown as Win).cimTwin.select(String(datastream), 'sensors'), sensor.id);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
     const started = Date.now();
     const steps = await page.evaluate(async (datastream) => {
       const api = (window as unknown as Page_).cimTwin;
@@ -102,7 +105,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
         return count !== null && Number(count.textContent) > 0;
       },
       incident.id,
-      { timeout: 20_000 },
+      { timeout: 20_000, polling: 50 },
     );
     const elapsed = Date.now() - started;
     const first = await page.evaluate(
@@ -182,6 +185,22 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     // Frame what the burst shuts in and cuts off, from above at an angle, for the operator's look.
     const impact = (await page.evaluate((incidentId) => (window as unknown as Page_).cimTwin.incidents.impact(incidentId), id)) as IncidentImpact;
     expect(impact.criticalFacilities.map((f) => f.id)).toContain(hospital.id);
+    // The hydraulic what-if of closing its valves on the EPANET model: drawn as a coloured network, counted on the card.
+    expect(impact.notes).toEqual([]);
+    expect(impact.hydraulics).not.toBeNull();
+    expect(impact.hydraulics!.closedLinks.length).toBeGreaterThan(0);
+    expect(impact.hydraulics!.changed.length).toBeGreaterThan(0);
+    // The isolated pipe's ends lose their supply from that side: the burst's own junctions are cut off or below 14 m.
+    expect(impact.hydraulics!.cutOffNodes.length + impact.hydraulics!.lowPressureNodes.length).toBeGreaterThan(0);
+    await page.waitForSelector(`.incident-card[data-incident="${id}"] .hydraulics`, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { drawn: { pressureNodes: number } } }).incidents.drawn.pressureNodes > 0,
+    );
+    console.log(
+      `incidents: hydraulic what-if of the hospital main's closure: ${impact.hydraulics!.closedLinks.length} links closed, ` +
+        `${impact.hydraulics!.changed.length} junctions changed, ${impact.hydraulics!.lowPressureNodes.length} low, ${impact.hydraulics!.cutOffNodes.length} cut off, ` +
+        `solve ${Math.round(impact.hydraulics!.solveMs)} ms, round trip ${Math.round(impact.timings.hydraulicsMs!)} ms`,
+    );
     expect(impact.buildings).toContain(hospital.building);
     const lons = [...impact.lines.isolated.filter((_, i) => i % 2 === 0), ...impact.valves.map((v) => v.lon)];
     const lats = [...impact.lines.isolated.filter((_, i) => i % 2 === 1), ...impact.valves.map((v) => v.lat)];

@@ -19,7 +19,7 @@ import { watch, watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { labelPixelSize } from '../labels/labelPixelSize.js';
 import { footprintCentre, footprintRing } from './incidentGeometry.js';
 import { describeIncident } from './describeIncident.js';
-import { IMPACT_COLORS } from './impact/impactColors.js';
+import { IMPACT_COLORS, pressureColor } from './impact/impactColors.js';
 import type { IncidentImpact, IncidentsStore } from './incidentsState.js';
 
 const MARKER_HEIGHT = 45;
@@ -53,6 +53,7 @@ export class IncidentsLayer implements LayerInstance {
   private readonly impactLabels = new LabelCollection();
   private readonly routes = new PolylineCollection();
   private readonly pipes = new PolylineCollection();
+  private readonly pressures = new PointPrimitiveCollection();
   private byId = new Map<string, PointPrimitive>();
   private readonly stops: (() => void)[] = [];
   private readonly ticker: ReturnType<typeof setInterval>;
@@ -63,7 +64,8 @@ export class IncidentsLayer implements LayerInstance {
     private readonly incidents: IncidentsStore,
   ) {
     this.id = definition.id;
-    for (const part of [this.outlines, this.pipes, this.routes, this.markers, this.markerLabels, this.impactPoints, this.impactLabels]) this.root.add(part);
+    for (const part of [this.outlines, this.pipes, this.pressures, this.routes, this.markers, this.markerLabels, this.impactPoints, this.impactLabels])
+      this.root.add(part);
     context.scene.primitives.add(this.root);
     const { scene, store } = context;
     const onPreRender = (): void => this.pulse();
@@ -156,6 +158,7 @@ export class IncidentsLayer implements LayerInstance {
     this.impactLabels.removeAll();
     this.routes.removeAll();
     this.pipes.removeAll();
+    this.pressures.removeAll();
     const scale = this.scale();
     const label = (lon: number, lat: number, text: string, color: Color, height: number, offset: Cartesian2, font = 13): void => {
       this.impactLabels.add({
@@ -185,6 +188,18 @@ export class IncidentsLayer implements LayerInstance {
     if (impact) {
       pipes += segments(impact.lines.cutOff, CUT_OFF_COLOR.withAlpha(0.85), 3);
       pipes += segments(impact.lines.isolated, ISOLATED_COLOR, 5);
+    }
+    // The hydraulic what-if as a coloured network: each junction whose pressure changed, by its pressure after the closures.
+    const hydraulics = impact?.hydraulics;
+    for (const node of hydraulics?.changed ?? []) {
+      this.pressures.add({
+        position: Cartesian3.fromDegrees(node.lon, node.lat, 2),
+        pixelSize: 7 * scale,
+        color: Color.fromCssColorString(pressureColor(node.after, hydraulics!.minimumPressureMetres)),
+        outlineColor: OUTLINE,
+        outlineWidth: 1,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      });
     }
     for (const valve of impact?.valves ?? []) {
       // A disc with the closing order inside it: reads as "valve n" at wall distance.
@@ -235,7 +250,14 @@ export class IncidentsLayer implements LayerInstance {
         12,
       );
     }
-    this.incidents.getState().setDrawn({ incidentId: impact?.incidentId ?? null, valves: impact?.valves.length ?? 0, facilities, routes, pipes });
+    this.incidents.getState().setDrawn({
+      incidentId: impact?.incidentId ?? null,
+      valves: impact?.valves.length ?? 0,
+      facilities,
+      routes,
+      pipes,
+      pressureNodes: hydraulics?.changed.length ?? 0,
+    });
     this.context.requestRender();
   }
 
@@ -265,6 +287,6 @@ export class IncidentsLayer implements LayerInstance {
     clearInterval(this.ticker);
     for (const stop of this.stops.splice(0)) stop();
     this.context.scene.primitives.remove(this.root);
-    this.incidents.getState().setDrawn({ incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0 });
+    this.incidents.getState().setDrawn({ incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0, pressureNodes: 0 });
   }
 }

@@ -17,7 +17,7 @@ export interface Session {
 export interface IncidentImpact {
   incidentId: string;
   /** Parts still being worked out (the card shows the rest as it arrives); empty once complete. */
-  pending: ('burst' | 'area' | 'resources')[];
+  pending: ('burst' | 'hydraulics' | 'area' | 'resources')[];
   /** The burst pipe analysed (the incident's pipe, or a pipe at its pressure sensor's network point), or null. */
   pipe: string | null;
   /** Valve ids in closing order (1 = first). */
@@ -48,6 +48,21 @@ export interface IncidentImpact {
     parking: { ids: string[]; spaces: number };
     areaSquareMetres: number;
   } | null;
+  /**
+   * The hydraulic what-if (EPANET) of closing the valves: junctions below the minimum service
+   * pressure afterwards (still joined to a source, or cut off), and every junction whose
+   * pressure changed by 0.5 m or more with its pressures (m) and where it is, for the coloured
+   * network. Null without a burst or a model.
+   */
+  hydraulics: {
+    minimumPressureMetres: number;
+    junctions: number;
+    lowPressureNodes: string[];
+    cutOffNodes: string[];
+    changed: { id: string; lon: number; lat: number; before: number; after: number }[];
+    closedLinks: string[];
+    solveMs: number;
+  } | null;
   /** The nearest fire stations, hospitals and police stations by road, nearest first per kind, with their routes to the incident. */
   resources: { unitId: string; name: string; kind: ResourceKind; etaSeconds: number; routeMetres: number; route: [number, number][] }[];
   /** The isolated and cut-off pipes as segments [lon0, lat0, lon1, lat1, …] (drawn on the map). */
@@ -56,7 +71,7 @@ export interface IncidentImpact {
   notes: string[];
   /** ms the analyses took: all together (as the operator waited), and each part in the worker round trip. */
   tookMs: number;
-  timings: { burstMs: number | null; areaMs: number | null; resourcesMs: number | null };
+  timings: { burstMs: number | null; hydraulicsMs: number | null; areaMs: number | null; resourcesMs: number | null };
 }
 
 export interface IncidentsSlice {
@@ -74,7 +89,7 @@ export interface IncidentsSlice {
   /** The last error to show the operator (a refused transition, a failed sign-in), in words. */
   message: string | null;
   /** What the map shows of the impact (the layer reports it; tests and the page API read it). */
-  drawn: { incidentId: string | null; valves: number; facilities: number; routes: number; pipes: number };
+  drawn: { incidentId: string | null; valves: number; facilities: number; routes: number; pipes: number; pressureNodes: number };
 }
 
 export interface IncidentsActions {
@@ -101,7 +116,7 @@ export function createIncidentsStore(enabled: boolean): IncidentsStore {
     connection: enabled ? 'connecting' : 'off',
     takeover: null,
     message: null,
-    drawn: { incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0 },
+    drawn: { incidentId: null, valves: 0, facilities: 0, routes: 0, pipes: 0, pressureNodes: 0 },
     upsert: (incident) =>
       set((s) => {
         const known = s.incidents[incident.id];

@@ -27,6 +27,7 @@ export function demoViewerConfig(): ViewerConfig {
           pois: '/data/nankai-poi.geojson',
           roadGraph: '/data/nankai-road-graph.json',
           sensorSites: '/data/nankai-sensor-sites.geojson',
+          hydraulicModel: '/data/nankai-water.inp',
         },
       },
       { id: 'sensors', kind: 'sensors', group: 'live', label: { 'zh-CN': '物联网传感器', en: 'IoT sensors' }, visible: true },

@@ -163,6 +163,10 @@ export interface IncidentImpactSources {
   roadGraph?: string;
   /** Sensor sites (GeoJSON points with `id` and `feature`, the network point or pipe they sit on): sensors cut off by a burst. */
   sensorSites?: string;
+  /** The EPANET model (.inp) of the same water network (its link ids are the network's pipe ids): pressures before and after closing the valves. */
+  hydraulicModel?: string;
+  /** Minimum service pressure, metres of water (default 14): junctions below it after the closures count as affected. */
+  minimumPressureMetres?: number;
   /** How many units of each kind (fire, medical, police) are ranked (default 3). */
   unitsPerKind?: number;
   /** Radius around a point incident for the area impact, metres (default 200). */

@@ -1,5 +1,6 @@
 import type { Incident, ResourceKind } from '../../../workers/formats/incident.js';
 import type { IncidentImpactSources } from '../../../workers/formats/viewerConfig.js';
+import type { AffectedBy } from '../../../workers/hydraulics/hydraulicWhatIf.js';
 import { routeOf } from '../../../workers/routing/rankResources.js';
 import type { WorkerHost } from '../../../viewer/src/platform/WorkerHost.js';
 import { footprintCentre } from '../incidentGeometry.js';
@@ -9,6 +10,9 @@ import { ImpactSources, type BurstAnswer } from './ImpactSources.js';
 /** Sensor types whose alarm points at the water network: a burst is analysed at the sensor's pipe. */
 const WATER_SENSOR_TYPES = new Set(['network_pressure', 'hydrant_pressure', 'network_flow']);
 const RESOURCE_KINDS: ResourceKind[] = ['fire', 'medical', 'police'];
+/** AffectedBy's flags (workers/hydraulics/hydraulicWhatIf.ts), checked against it by type. */
+const LOW_PRESSURE: (typeof AffectedBy)['lowPressure'] = 1;
+const CUT_OFF: (typeof AffectedBy)['cutOff'] = 2;
 /** Named buildings listed on the card at most. */
 const NAMED_BUILDINGS = 30;
 
@@ -71,7 +75,7 @@ export class ImpactAnalyst {
     const started = performance.now();
     const impact: IncidentImpact = {
       incidentId: incident.id,
-      pending: ['burst', 'area', 'resources'],
+      pending: ['burst', 'hydraulics', 'area', 'resources'],
       pipe: null,
       valvesToClose: [],
       valves: [],
@@ -83,11 +87,12 @@ export class ImpactAnalyst {
       criticalFacilities: [],
       sensors: [],
       area: null,
+      hydraulics: null,
       resources: [],
       lines: { isolated: [], cutOff: [] },
       notes: [],
       tookMs: 0,
-      timings: { burstMs: null, areaMs: null, resourcesMs: null },
+      timings: { burstMs: null, hydraulicsMs: null, areaMs: null, resourcesMs: null },
     };
     const part = async (name: IncidentImpact['pending'][number], work: () => Promise<void>): Promise<void> => {
       try {
@@ -100,8 +105,14 @@ export class ImpactAnalyst {
       this.onProgress?.({ ...impact });
     };
     // The burst first: the worker answers in order, and the valves are what the crew needs first.
-    await part('burst', () => this.burstPart(incident, impact));
-    await Promise.all([part('area', () => this.areaPart(incident, impact)), part('resources', () => this.resourcesPart(incident, impact))]);
+    let closeLinks: string[] = [];
+    await part('burst', async () => void (closeLinks = await this.burstPart(incident, impact)));
+    await Promise.all([
+      part('area', () => this.areaPart(incident, impact)),
+      part('resources', () => this.resourcesPart(incident, impact)),
+      // EPANET solves twice (~0.2 s on the seed model, 0.8 s the first time it is parsed): after the rest is asked.
+      part('hydraulics', () => this.hydraulicsPart(closeLinks, impact)),
+    ]);
     return { ...impact };
   }
 
@@ -116,10 +127,11 @@ export class ImpactAnalyst {
     return null;
   }
 
-  private async burstPart(incident: Incident, impact: IncidentImpact): Promise<void> {
-    if (!this.sources.config.network) return;
+  /** Fills in the burst; returns the links a hydraulic model closes to carry it out (none without a burst). */
+  private async burstPart(incident: Incident, impact: IncidentImpact): Promise<string[]> {
+    if (!this.sources.config.network) return [];
     const pipe = await this.burstPipe(incident);
-    if (!pipe) return;
+    if (!pipe) return [];
     const [answer, names] = await Promise.all([this.sources.burst(pipe), this.sources.namesOfBuildings()]);
     const { report } = answer;
     const network = await this.sources.loadNetwork();
@@ -159,6 +171,47 @@ export class ImpactAnalyst {
     impact.lines = { isolated: segments(report.isolatedEdges), cutOff: segments(report.cutOffEdges) };
     impact.timings.burstMs = answer.milliseconds;
     if (report.unbounded) impact.notes = [...impact.notes, `burst: no valve bounds pipe ${report.pipe}: the isolated part is all it reaches`];
+    return answer.closeLinks;
+  }
+
+  private async hydraulicsPart(closeLinks: string[], impact: IncidentImpact): Promise<void> {
+    const { config } = this.sources;
+    if (!config.hydraulicModel || closeLinks.length === 0) return;
+    const started = performance.now();
+    const whatIf = await this.sources.hydraulics(closeLinks, config.minimumPressureMetres);
+    impact.timings.hydraulicsMs = performance.now() - started;
+    const { doc } = await this.sources.loadNetwork();
+    const nodeOf = new Map<string, number>();
+    doc.nodes.id.forEach((id, n) => nodeOf.set(id, n));
+    // Type-only imports from workers/hydraulics: its values would pull EPANET's engine into the page's bundle.
+    const minimumMetres = config.minimumPressureMetres ?? 14;
+    const toMetres = whatIf.minimumPressure > 0 ? minimumMetres / whatIf.minimumPressure : 1;
+    const lowPressureNodes: string[] = [];
+    const cutOffNodes: string[] = [];
+    const changed: NonNullable<IncidentImpact['hydraulics']>['changed'] = [];
+    whatIf.nodeIds.forEach((id, n) => {
+      if (whatIf.affected[n]! & CUT_OFF) cutOffNodes.push(id);
+      else if (whatIf.affected[n]! & LOW_PRESSURE) lowPressureNodes.push(id);
+      const before = whatIf.pressureBefore[n]! * toMetres;
+      const after = whatIf.pressureAfter[n]! * toMetres;
+      const at = nodeOf.get(id);
+      if (at === undefined || !(Math.abs(after - before) >= 0.5 || whatIf.affected[n])) return;
+      changed.push({ id, lon: doc.nodes.lon[at]!, lat: doc.nodes.lat[at]!, before, after });
+    });
+    if (whatIf.unknownLinks.length)
+      impact.notes = [
+        ...impact.notes,
+        `hydraulics: the model has no link ${whatIf.unknownLinks.slice(0, 5).join(', ')}${whatIf.unknownLinks.length > 5 ? ' …' : ''}`,
+      ];
+    impact.hydraulics = {
+      minimumPressureMetres: minimumMetres,
+      junctions: whatIf.counts.junctions,
+      lowPressureNodes,
+      cutOffNodes,
+      changed,
+      closedLinks: whatIf.closedLinks,
+      solveMs: whatIf.solveMs,
+    };
   }
 
   private async areaPart(incident: Incident, impact: IncidentImpact): Promise<void> {

@@ -1,9 +1,13 @@
 import type { BurstImpactReport } from '../../../workers/formats/burstImpactReport.js';
+import type { HydraulicWhatIf } from '../../../workers/hydraulics/hydraulicWhatIf.js';
 import type { LiveStateDocument } from '../../../workers/formats/liveState.js';
 import type { NetworkDocument } from '../../../workers/formats/networkDocument.js';
 import type { SearchIndexDocument } from '../../../workers/formats/searchIndex.js';
 import type { IncidentImpactSources } from '../../../workers/formats/viewerConfig.js';
+import { VALVE_ON_NODE } from '../../../workers/network/burstImpact.js';
 import { burstImpactReport } from '../../../workers/network/burstImpactReport.js';
+import { linksClosedByIsolation } from '../../../workers/hydraulics/linksClosedByIsolation.js';
+import type { NetworkGraph } from '../../../workers/network/NetworkGraph.js';
 import { supplyNetworkFromDocument, type SensorSite, type SupplyNetworkIds } from '../../../workers/network/supplyNetworkFromDocument.js';
 import { resourcePointsFromPoiGeoJson } from '../../../workers/routing/resourcePoints.js';
 import { emptyAreaSources, type AreaSources } from '../../../workers/spatial/AreaSources.js';
@@ -15,6 +19,8 @@ export interface LoadedNetwork {
   handle: number;
   doc: NetworkDocument;
   ids: SupplyNetworkIds;
+  /** The graph's ends (a copy: the graph itself moved to the worker), for the links a hydraulic model closes. */
+  ends: Pick<NetworkGraph, 'nodeCount' | 'edgeFrom' | 'edgeTo'>;
   /** Graph edge of a pipe id, and of a node (point id or survey feature id) one non-valve pipe at it. */
   edgeOfPipe: Map<string, number>;
   edgeAtNode: Map<string, number>;
@@ -29,6 +35,8 @@ export interface BurstAnswer {
   facilityPositions: [number, number][];
   /** Kernel round trip, ms. */
   milliseconds: number;
+  /** The pipes a hydraulic model closes to carry the isolation out (linksClosedByIsolation). */
+  closeLinks: string[];
 }
 
 const SENSOR_SITE_FIELDS = 'GeoJSON points with "id" and "feature"';
@@ -106,9 +114,10 @@ export class ImpactSources {
           for (const key of [doc.nodes.id[n], doc.nodes.feature[n]]) if (key && !edgeAtNode.has(key)) edgeAtNode.set(key, e);
         }
       }
+      const ends = { nodeCount: graph.nodeCount, edgeFrom: graph.edgeFrom.slice(), edgeTo: graph.edgeTo.slice() };
       // The network's typed arrays move to the worker (transferred): nothing here reads them afterwards.
       const loaded = await this.workers.request('analysis.loadNetwork', network);
-      return { handle: loaded.handle, doc, ids, edgeOfPipe, edgeAtNode };
+      return { handle: loaded.handle, doc, ids, ends, edgeOfPipe, edgeAtNode };
     }));
   }
 
@@ -132,7 +141,7 @@ export class ImpactSources {
     const { doc } = network;
     const nodeAt = (n: number): [number, number] => [doc.nodes.lon[n]!, doc.nodes.lat[n]!];
     const valvePositions = Array.from(impact.valveIndex, (index, i): [number, number] => {
-      if (impact.valveKind[i] === 0) return nodeAt(index);
+      if (impact.valveKind[i] === VALVE_ON_NODE) return nodeAt(index);
       const docEdge = network.ids.edgeIndex[index]!;
       const [a, b] = [nodeAt(doc.edges.from[docEdge]!), nodeAt(doc.edges.to[docEdge]!)];
       return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
@@ -146,7 +155,14 @@ export class ImpactSources {
       const n = f.node !== null ? nodeRow.get(f.node) : undefined;
       return n !== undefined ? nodeAt(n) : [NaN, NaN];
     });
-    return { report, valvePositions, facilityPositions, milliseconds };
+    const isolation = {
+      valveNodes: impact.valveIndex.filter((_, i) => impact.valveKind[i] === VALVE_ON_NODE),
+      valveEdges: impact.valveIndex.filter((_, i) => impact.valveKind[i] !== VALVE_ON_NODE),
+      isolatedEdges: impact.isolatedEdges,
+      unbounded: impact.unbounded,
+    };
+    const closeLinks = linksClosedByIsolation(network.ends as NetworkGraph, isolation, network.ids.edgeIds);
+    return { report, valvePositions, facilityPositions, milliseconds, closeLinks };
   }
 
   /** The pipe a pressure or flow sensor (datastream id) sits on or at, from its SensorThings record, or null. */
@@ -247,6 +263,29 @@ export class ImpactSources {
 
   /** Area layers that could not be read (after loadArea). */
   areaGaps: string[] = [];
+
+  private hydraulicText: Promise<string> | undefined;
+  private hydraulicSent = false;
+
+  /** The what-if of closing these links on the EPANET model: the .inp goes to the worker with the first request only. */
+  async hydraulics(closeLinks: string[], minimumPressureMetres: number | undefined): Promise<HydraulicWhatIf> {
+    const url = this.config.hydraulicModel;
+    if (!url) throw new Error('no hydraulic model is configured (impact.hydraulicModel)');
+    const model: { key: string; inp?: string } = { key: url };
+    if (!this.hydraulicSent) {
+      model.inp = await (this.hydraulicText ??= fetch(new URL(url, this.baseUrl)).then((r) => {
+        if (!r.ok) throw new Error(`the hydraulic model (${url}): HTTP ${r.status}`);
+        return r.text();
+      }));
+    }
+    const answer = await this.workers.request('analysis.hydraulics', {
+      model,
+      closeLinks,
+      ...(minimumPressureMetres !== undefined ? { minimumPressureMetres } : {}),
+    });
+    this.hydraulicSent = true;
+    return answer;
+  }
 
   /** The road graph and the stations (fire, medical, police POIs) loaded once. */
   loadRoads(): Promise<void> {

@@ -9,3 +9,12 @@ export const IMPACT_COLORS = {
   /** Pipes left dry beyond them. */
   cutOff: '#ffb020',
 } as const;
+
+/** The what-if's pressure scale: below the minimum, within 5 m above it, and lower than before but still enough. */
+export const PRESSURE_COLORS = { below: '#ff2d55', near: '#ffb020', enough: '#4dd0a0' } as const;
+
+/** A junction's colour by its pressure after the closures (m) against the minimum service pressure. */
+export function pressureColor(afterMetres: number, minimumMetres: number): string {
+  if (!(afterMetres >= minimumMetres)) return PRESSURE_COLORS.below;
+  return afterMetres < minimumMetres + 5 ? PRESSURE_COLORS.near : PRESSURE_COLORS.enough;
+}

@@ -4,6 +4,7 @@ import type { UiContext } from '../../../viewer/src/platform/UiContext.js';
 import { h, nodes } from '../../../viewer/src/platform/h.js';
 import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
 import type { IncidentClient } from '../IncidentClient.js';
+import { PRESSURE_COLORS } from '../impact/impactColors.js';
 import type { IncidentImpact, IncidentsStore } from '../incidentsState.js';
 
 /**
@@ -69,6 +70,7 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
             valves.more ? h('p', { className: 'hint' }, valves.more) : null,
           )
         : null,
+      impact.hydraulics ? hydraulicsSection(impact.hydraulics) : null,
       impact.criticalFacilities.length
         ? h(
             'div',
@@ -139,10 +141,41 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
     );
   }
 
+  /** The what-if in a line: junctions below the minimum service pressure, and the colours of the network on the map. */
+  function hydraulicsSection(hydraulics: NonNullable<IncidentImpact['hydraulics']>): HTMLElement {
+    const min = Math.round(hydraulics.minimumPressureMetres);
+    const swatch = (color: string, text: string): HTMLElement =>
+      h('span', { className: 'pressure-key' }, h('span', { attrs: { style: `color:${color}` } }, '●'), ` ${text} `);
+    return h(
+      'div',
+      { className: 'hydraulics', attrs: { 'data-below': String(hydraulics.lowPressureNodes.length + hydraulics.cutOffNodes.length) } },
+      h('h4', {}, ui.t('impact.hydraulicsTitle')),
+      h(
+        'p',
+        {},
+        ui.t('impact.belowMinimum', {
+          n: hydraulics.lowPressureNodes.length + hydraulics.cutOffNodes.length,
+          min,
+          low: hydraulics.lowPressureNodes.length,
+          cut: hydraulics.cutOffNodes.length,
+          junctions: hydraulics.junctions,
+        }),
+      ),
+      h(
+        'p',
+        { className: 'hint' },
+        swatch(PRESSURE_COLORS.below, `< ${min} m`),
+        swatch(PRESSURE_COLORS.near, `${min}–${min + 5} m`),
+        swatch(PRESSURE_COLORS.enough, ui.t('impact.lowerButEnough')),
+      ),
+    );
+  }
+
   /** Each part's round trip to the worker, for the operator who wonders what took the time. */
   function timings(impact: IncidentImpact): string {
     const parts = [
       ['burst', impact.timings.burstMs],
+      ['hydraulics', impact.timings.hydraulicsMs],
       ['area', impact.timings.areaMs],
       ['resources', impact.timings.resourcesMs],
     ] as const;
