@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isolateBurst } from '../../../workers/network/isolateBurst.js';
 import { networkGraph } from '../../../workers/network/NetworkGraph.js';
 import { serveWorkerRequests } from '../../../workers/protocol/serveWorkerRequests.js';
+import type { WorkerHandlers } from '../../../workers/protocol/WorkerRequests.js';
 import { WorkerHost, type WorkerEndpoint } from './WorkerHost.js';
 
 /** A chain 0 — 1(valve) — 2 — 3(valve) — 4 of water pipes. */
@@ -62,7 +63,7 @@ describe('worker host: stopping', () => {
   it('refuses the requests still running when a worker stops, so their callers are not left waiting', async () => {
     const { port1, port2 } = new MessageChannel();
     serveWorkerRequests<'analysis'>(
-      { 'analysis.isolateBurst': () => new Promise(() => undefined) }, // never answers
+      { 'analysis.isolateBurst': () => new Promise(() => undefined) } as WorkerHandlers<'analysis'>, // never answers
       port2 as unknown as WorkerEndpoint,
     );
     const host = new WorkerHost({ analysis: () => port1 as unknown as WorkerEndpoint });
