@@ -64,7 +64,7 @@ describe('worker host: stopping', () => {
   it('refuses the requests still running when a worker stops, so their callers are not left waiting', async () => {
     const { port1, port2 } = new MessageChannel();
     serveWorkerRequests<'analysis'>(
-      { 'analysis.isolateBurst': () => new Promise(() => undefined) } as WorkerHandlers<'analysis'>, // never answers
+      { 'analysis.isolateBurst': () => new Promise<never>(() => undefined) } as Partial<WorkerHandlers<'analysis'>> as WorkerHandlers<'analysis'>, // never answers
       port2 as unknown as WorkerEndpoint,
     );
     const host = new WorkerHost({ analysis: () => port1 as unknown as WorkerEndpoint });
