@@ -68,8 +68,10 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     'zh-CN': { ...zhCN, values: { ...zhCN.values, ...standardNames('nameZh') } },
     en: { ...en, values: { ...en.values, ...standardNames('nameEn') } },
   },
-  createState: ({ config, baseUrl, events, store: viewerStore, workers }) => {
+  createState: ({ config, baseUrl, events, store: viewerStore, workers, signIn }) => {
     const store = createIncidentsStore(config.live !== undefined);
+    // Its sign-in is the viewer's: other plugins (linked screens) write with the same token.
+    store.subscribe((s, previous) => s.session !== previous.session && signIn.setState({ session: s.session }));
     const apiBase = config.live?.apiUrl || new URL(baseUrl).origin;
     const client = new IncidentClient(apiBase, () => store.getState().session);
     const feed = config.live

@@ -12,6 +12,7 @@ import type { RegisteredPlugin } from './platform/LayerPlugin.js';
 import type { ToolPlugin } from './platform/ToolPlugin.js';
 import type { UiContext } from './platform/UiContext.js';
 import { ViewerEvents } from './platform/ViewerEvents.js';
+import { createSignInStore } from './platform/SignInStore.js';
 import { createViewerStore, watch } from './platform/ViewerStore.js';
 import { WorkerHost } from './platform/WorkerHost.js';
 import { h } from './platform/h.js';
@@ -70,7 +71,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const translator = new Translator(registered.map((p) => p.messages));
   const workers = new WorkerHost(WORKERS);
   undo(() => workers.destroy());
-  const pluginContext = { store, events, config, baseUrl, workers };
+  const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn: createSignInStore() };
   const plugins = registered.map((p) => p.start(pluginContext));
   undo(() => plugins.forEach((p) => p.destroy()));
 

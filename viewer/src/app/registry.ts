@@ -1,4 +1,5 @@
 import { basemapPlugin } from '../../../layers/basemap/basemapPlugin.js';
+import { followPlugin } from '../../../layers/follow/followPlugin.js';
 import { groundPlugin } from '../../../layers/ground/groundPlugin.js';
 import { incidentsPlugin } from '../../../layers/incidents/incidentsPlugin.js';
 import { labelsPlugin } from '../../../layers/labels/labelsPlugin.js';
@@ -12,7 +13,16 @@ import type { WorkerEndpoint } from '../platform/WorkerHost.js';
 import { undergroundTool } from '../tools/underground/UndergroundTool.js';
 
 /** Every kind of layer the viewer can draw: one line each. */
-export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [tilesetsPlugin, tilesetPartsPlugin, groundPlugin, labelsPlugin, basemapPlugin, sensorsPlugin, incidentsPlugin];
+export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
+  tilesetsPlugin,
+  tilesetPartsPlugin,
+  groundPlugin,
+  labelsPlugin,
+  basemapPlugin,
+  sensorsPlugin,
+  incidentsPlugin,
+  followPlugin,
+];
 
 /** Every tool, in toolbar order. */
 export const TOOL_PLUGINS: readonly ToolPlugin[] = [undergroundTool];

@@ -2,6 +2,7 @@ import type { Scene } from 'cesium';
 import type { CameraView, LayerDefinition, LayerKind, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
 import type { UiContext } from './UiContext.js';
 import type { FeatureProperties, ViewerEvents } from './ViewerEvents.js';
+import type { SignInStore } from './SignInStore.js';
 import type { FeatureRef } from './ViewerState.js';
 import type { ViewerStore } from './ViewerStore.js';
 import type { WorkerHost } from './WorkerHost.js';
@@ -15,10 +16,14 @@ export interface PluginContext {
   baseUrl: string;
   /** Web Workers of this viewer, with one typed message map (workers/protocol/WorkerRequests.ts). */
   workers: WorkerHost;
+  /** The query the viewer started from (a shared link's `?follow=wall`). */
+  query: string;
+  /** Who is signed in on this viewer (one sign-in for every plugin that writes to the server). */
+  signIn: SignInStore;
 }
 
 /** What a layer instance gets: the scene it draws into, and everything the plugin context has. */
-export interface LayerContext extends PluginContext {
+export interface LayerContext extends Omit<PluginContext, 'query' | 'signIn'> {
   scene: Scene;
   /** Asks for a frame (the scene renders on demand). */
   requestRender(): void;
@@ -121,13 +126,16 @@ export interface UiSlots {
   statusStrip: HTMLElement;
 }
 
+/** A plugin's kind: the kind of config layer it draws, or its own name when it draws none (linked screens). */
+export type PluginKind = LayerKind | 'follow';
+
 /**
  * A kind of layer: registered by one line in the viewer's layer registry. `S` is the plugin's
  * own state slice, created once per viewer (it outlives scene rebuilds after a WebGL context
  * loss); layer instances are created per scene and per config entry of the plugin's kind.
  */
 export interface LayerPlugin<S = undefined> {
-  readonly kind: LayerKind;
+  readonly kind: PluginKind;
   createState?(context: PluginContext): S;
   createLayer(definition: LayerDefinition, context: LayerContext, state: S): LayerInstance | undefined;
   /** Where a feature is without loading it (search index, catalogue), to fly there. */
@@ -173,7 +181,7 @@ export interface SearchHit {
 
 /** A plugin started for one viewer: its hooks bound to its state (the registry's view of it). */
 export interface PluginRuntime {
-  readonly kind: LayerKind;
+  readonly kind: PluginKind;
   createLayer(definition: LayerDefinition, context: LayerContext): LayerInstance | undefined;
   locate(layerId: string, featureId: string): Promise<FeatureLocation | undefined>;
   search(query: string, limit: number): Promise<SearchHit[]>;
@@ -188,7 +196,7 @@ export interface PluginRuntime {
 
 /** A registry entry: the plugin's kind and strings, and how to start it for a viewer. */
 export interface RegisteredPlugin {
-  readonly kind: LayerKind;
+  readonly kind: PluginKind;
   readonly messages?: Record<'zh-CN' | 'en', object>;
   start(context: PluginContext): PluginRuntime;
 }
