@@ -214,6 +214,10 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     });
     await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
     await page.screenshot({ path: join(SHOTS, 'incident-burst-impact.png') });
+    // The whole card (the info panel scrolls): what the operator reads below the counts.
+    await page.evaluate(() => document.querySelector('.incident-card')?.scrollIntoView({ block: 'end' }));
+    await page.screenshot({ path: join(SHOTS, 'incident-burst-card.png') });
+    await page.evaluate(() => document.querySelector('.incident-card')?.scrollIntoView({ block: 'start' }));
     await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('en'));
     await page.screenshot({ path: join(SHOTS, 'incident-burst-impact-en.png') });
     await page.evaluate(() => (window as unknown as Win).cimTwin.setLanguage('zh-CN'));
