@@ -202,16 +202,13 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
         `solve ${Math.round(impact.hydraulics!.solveMs)} ms, round trip ${Math.round(impact.timings.hydraulicsMs!)} ms`,
     );
     expect(impact.buildings).toContain(hospital.building);
-    const lons = [...impact.lines.isolated.filter((_, i) => i % 2 === 0), ...impact.valves.map((v) => v.lon)];
-    const lats = [...impact.lines.isolated.filter((_, i) => i % 2 === 1), ...impact.valves.map((v) => v.lat)];
-    const [minLon, maxLon, minLat, maxLat] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const span = Math.max((maxLon - minLon) * 86_000, (maxLat - minLat) * 111_000, 300);
-    await page.evaluate((target) => (window as unknown as Win).cimTwin.flyTo(target, { duration: 0 }), {
-      lon: (minLon + maxLon) / 2,
-      lat: (minLat + maxLat) / 2,
-      height: 0,
-      range: span * 1.6,
-    });
+    // The card's button frames what the burst shuts in and cuts off (with the hospital).
+    const cameraBefore = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().camera);
+    await page.click(`.incident-card[data-incident="${id}"] .impact-frame`);
+    await expect
+      .poll(async () => JSON.stringify(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().camera)), { timeout: 5000 })
+      .not.toBe(JSON.stringify(cameraBefore));
+    await page.waitForTimeout(1800); // the flight's 1.5 s
     await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
     await page.screenshot({ path: join(SHOTS, 'incident-burst-impact.png') });
     // The whole card (the info panel scrolls): what the operator reads below the counts.

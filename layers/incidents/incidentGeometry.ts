@@ -36,3 +36,21 @@ export function footprintViewRange(footprint: Footprint): number {
   const extent = Math.max(...ring.map(([x, y]) => Math.hypot((x - lon) * cos, y - lat) * METRES_PER_DEGREE));
   return Math.max(near, extent * 3);
 }
+
+/**
+ * A view taking in points (lon, lat pairs flattened, as an impact's lines and valves): their
+ * centre and a camera range that shows them all with a margin, or null for none.
+ */
+export function viewOfPoints(flat: readonly number[]): { lon: number; lat: number; range: number } | null {
+  if (flat.length < 2) return null;
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    minLon = Math.min(minLon, flat[i]!);
+    maxLon = Math.max(maxLon, flat[i]!);
+    minLat = Math.min(minLat, flat[i + 1]!);
+    maxLat = Math.max(maxLat, flat[i + 1]!);
+  }
+  const lat = (minLat + maxLat) / 2;
+  const span = Math.max((maxLon - minLon) * Math.cos((lat * Math.PI) / 180), maxLat - minLat) * METRES_PER_DEGREE;
+  return { lon: (minLon + maxLon) / 2, lat, range: Math.max(400, span * 1.8) };
+}

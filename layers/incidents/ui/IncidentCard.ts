@@ -5,6 +5,7 @@ import { h, nodes } from '../../../viewer/src/platform/h.js';
 import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
 import type { IncidentClient } from '../IncidentClient.js';
 import { PRESSURE_COLORS } from '../impact/impactColors.js';
+import { viewOfPoints } from '../incidentGeometry.js';
 import type { IncidentImpact, IncidentsStore } from '../incidentsState.js';
 
 /**
@@ -41,6 +42,7 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
       'div',
       { className: 'impact', attrs: { 'data-impact': impact.incidentId } },
       h('h3', {}, ui.t('impact.title'), ' ', h('span', { className: 'impact-took' }, ui.t('impact.took', { ms: Math.round(impact.tookMs) }))),
+      frame(impact),
       impact.pipe ? h('p', { className: 'impact-pipe' }, ui.t('impact.burstOn', { pipe: impact.pipe })) : null,
       h(
         'ul',
@@ -168,6 +170,23 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
         swatch(PRESSURE_COLORS.near, `${min}–${min + 5} m`),
         swatch(PRESSURE_COLORS.enough, ui.t('impact.lowerButEnough')),
       ),
+    );
+  }
+
+  /** A button that frames what the burst shuts in and cuts off (valves, isolated and dry pipes, facilities). */
+  function frame(impact: IncidentImpact): HTMLElement | null {
+    const points = [
+      ...impact.lines.isolated,
+      ...impact.lines.cutOff,
+      ...impact.valves.flatMap((v) => [v.lon, v.lat]),
+      ...impact.criticalFacilities.flatMap((f) => (Number.isFinite(f.lon) ? [f.lon, f.lat] : [])),
+    ];
+    const view = viewOfPoints(points);
+    if (!view) return null;
+    return h(
+      'button',
+      { className: 'impact-frame', attrs: { type: 'button' }, on: { click: () => void ui.commands.flyTo({ ...view, height: 0 }, { duration: 1.5 }) } },
+      ui.t('impact.frame'),
     );
   }
 
