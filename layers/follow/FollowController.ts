@@ -41,6 +41,12 @@ export class FollowController {
     },
   ) {}
 
+  /** The scene is built and its first view loaded: a camera flown to before it had no camera to move. */
+  sceneReady(): void {
+    const view = this.options.follow.getState().current?.view;
+    if (view && 'camera' in view) void this.options.commands.flyTo(view.camera, { duration: 0 });
+  }
+
   follow(session: string): void {
     checkSession(session);
     if (!this.options.mqttUrl) throw new Error('this viewer has no live feed (config "live"): it cannot follow');
@@ -50,7 +56,7 @@ export class FollowController {
     this.feed = new FollowFeed({
       mqttUrl: this.options.mqttUrl,
       session,
-      onConnection: (connection) => this.options.follow.setState({ connection }),
+      onConnection: (connection) => this.options.follow.setState(connection === 'live' ? { connection, liveAt: performance.now() } : { connection }),
       onMessage: (message) => this.apply(message),
       onRefused: (reason) => console.warn(`follow: a message on "${session}" was dropped (${reason})`),
     });
@@ -101,7 +107,9 @@ export class FollowController {
   /** A change while leading: sent now, or once the interval since the last send has passed (then the latest state). */
   private schedule(): void {
     if (this.sendTimer || this.inFlight) return;
-    const wait = Math.max(0, this.lastSentAt + SEND_INTERVAL_MS - performance.now());
+    const wait = this.lastSentAt + SEND_INTERVAL_MS - performance.now();
+    // At once when the interval has passed: a timer fires late on a page busy drawing tiles.
+    if (wait <= 0) return void this.send();
     this.sendTimer = setTimeout(() => {
       this.sendTimer = undefined;
       void this.send();
@@ -147,7 +155,7 @@ export class FollowController {
     if (message.session !== follow.getState().following) return;
     // The sequence restarts when a session is stopped and led again (or the server restarts): older means both lower and earlier.
     if (current && message.seq <= current.seq && Date.parse(message.at) <= Date.parse(current.at)) return;
-    follow.setState((s) => ({ current: message, applied: s.applied + 1 }));
+    follow.setState((s) => ({ current: message, applied: s.applied + 1, appliedAt: performance.now() }));
     const state = viewer.getState();
     if (state.tour.running) state.setTour(false); // the leader drives the wall now
     for (const [id, layer] of Object.entries(message.layers)) {

@@ -39,6 +39,9 @@ export interface FollowPageApi {
       current: FollowMessage | null;
       connection: string;
       applied: number;
+      /** When the feed became live and when the last state was applied (the page's performance.now(), ms). */
+      liveAt: number | null;
+      appliedAt: number | null;
       sentCount: number;
       error: string | null;
     };
@@ -95,6 +98,7 @@ export const followPlugin = definePlugin<FollowState>({
       mqttUrl: state.mqttUrl,
     });
     state.controller = controller;
+    const stopReady = ui.events.on('ready', () => controller.sceneReady());
     const unmount = mountFollowStatus(slots.statusStrip, slots.right, ui, state.follow, state.signIn, controller, state.leadSession);
     if (state.startSession && state.mqttUrl) {
       try {
@@ -104,6 +108,7 @@ export const followPlugin = definePlugin<FollowState>({
       }
     }
     return () => {
+      stopReady();
       unmount();
       controller.destroy();
       state.controller = undefined;
@@ -128,6 +133,8 @@ export const followPlugin = definePlugin<FollowState>({
             current: s.current,
             connection: s.connection,
             applied: s.applied,
+            liveAt: s.liveAt,
+            appliedAt: s.appliedAt,
             sentCount: s.sentCount,
             error: s.error,
           });

@@ -11,6 +11,9 @@ export interface FollowSlice {
   connection: 'off' | 'connecting' | 'live' | 'reconnecting';
   /** States applied since the page opened. */
   applied: number;
+  /** When the feed last became live and when a state was last applied (ms, the page's performance.now()). */
+  liveAt: number | null;
+  appliedAt: number | null;
   /** The session this screen leads, or none. */
   leading: string | null;
   /** The last state the server took from this leader. */
@@ -29,6 +32,8 @@ export function createFollowStore(): FollowStore {
     current: null,
     connection: 'off',
     applied: 0,
+    liveAt: null,
+    appliedAt: null,
     leading: null,
     sent: null,
     sentCount: 0,
