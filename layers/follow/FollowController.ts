@@ -169,7 +169,9 @@ export class FollowController {
     if (selection?.tileset !== message.selection?.tileset || selection?.id !== message.selection?.id) viewer.getState().select(message.selection);
     const view = message.view;
     if ('camera' in view) {
-      const metres = distanceMetres(viewer.getState().camera, view.camera);
+      // From where this screen is heading: the last state's camera while its flight may still be on.
+      const from = current && 'camera' in current.view ? current.view.camera : viewer.getState().camera;
+      const metres = distanceMetres(from, view.camera);
       void commands.flyTo(view.camera, { duration: metres > LEAP_METRES ? LEAP_SECONDS : CAMERA_FOLLOW_SECONDS }).then(() => {
         // Before the scene is built there is no camera to fly: the scene starts from the store's view.
         if (follow.getState().current === message && distanceMetres(viewer.getState().camera, view.camera) > 1) viewer.getState().setCamera(view.camera);
