@@ -66,6 +66,7 @@ afterAll(async () => {
 
 describe('incidents in the viewer: alarm → incident → impact', () => {
   let incident: Incident;
+  let sensorId: number;
 
   it('an operator opens an incident from a pressure alarm; within 3 s the card shows the valves to close and the map draws them', async () => {
     const signedIn = await page.evaluate((password) => (window as unknown as Page_).cimTwin.signIn('operator', password), OPERATOR_PASSWORD);
@@ -83,22 +84,25 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     // A pressure sensor on the water network the simulator reads (an alarm opens from its latest reading).
     const sensor = server.live!.catalog.find((e) => e.type.id === 'network_pressure' && !server.live!.simulator!.silent.has(e.id))!;
     expect(sensor).toBeDefined();
+    sensorId = sensor.id;
     await expect.poll(async () => (await api('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`)).status, { timeout: 30_000 }).toBe(200);
 
     // The operator looks at the alarm first (the alarm list goes to the sensor), then opens the incident from it.
     await page.evaluate((datastream) => (window as unknown as Win).cimTwin.select(String(datastream), 'sensors'), sensor.id);
     await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
     const started = Date.now();
-    const steps = await page.evaluate(async (datastream) => {
-      const api = (window as unknown as Page_).cimTwin;
-      const t0 = performance.now();
-      const opened = await api.incidents.fromAlarm(datastream);
-      const t1 = performance.now();
-      await api.select(opened.id, 'incidents');
-      const t2 = performance.now();
-      return { opened, openMs: t1 - t0, selectMs: t2 - t1 };
-    }, sensor.id);
-    incident = steps.opened;
+    // The sensor's "open incident" button (the info panel's; the alarm list has the same one).
+    await page.click('#info button[data-action="open-incident"]');
+    await page.waitForFunction(
+      () => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { selected: string | null } }).incidents.selected !== null,
+      null,
+      { timeout: 3000, polling: 50 },
+    );
+    const selected = await page.evaluate(
+      () => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { selected: string } }).incidents.selected,
+    );
+    incident = await page.evaluate((id) => (window as unknown as Page_).cimTwin.incidents.get(id)!, selected);
+    expect(incident.source).toMatchObject({ kind: 'alarm', datastreamId: sensor.id });
     await page.waitForFunction(
       (id) => {
         const count = document.querySelector(`.incident-card[data-incident="${id}"] [data-count="valves"] .count`);
@@ -115,7 +119,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
       incident.id,
     );
     console.log(
-      `incidents: alarm → impact card with valves ${elapsed} ms (open ${Math.round(steps.openMs)} ms, select ${Math.round(steps.selectMs)} ms; ` +
+      `incidents: alarm's button → impact card with valves ${elapsed} ms (` +
         `analysis ${Math.round(first!.tookMs)} ms: burst ${Math.round(first!.timings.burstMs ?? NaN)} ms in the worker round trip)`,
     );
     expect(elapsed).toBeLessThan(3000);
@@ -146,6 +150,21 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     for (const unit of impact.resources) expect(unit.route.length).toBeGreaterThan(1);
     expect(impact.area).not.toBeNull();
     expect(impact.notes).toEqual([]);
+
+    // Any incident, not only the selected one: another opened from the same alarm through the page API.
+    const other = await page.evaluate((datastream) => (window as unknown as Page_).cimTwin.incidents.fromAlarm(datastream), sensorId);
+    expect(other.id).not.toBe(incident.id);
+    const otherImpact = (await page.evaluate((id) => (window as unknown as Page_).cimTwin.incidents.impact(id), other.id)) as IncidentImpact;
+    expect(otherImpact.pipe).toBe(impact.pipe);
+    expect(otherImpact.valvesToClose).toEqual(impact.valvesToClose);
+    expect(
+      await page.evaluate(() => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { selected: string } }).incidents.selected),
+    ).toBe(incident.id);
+    await api('POST', `/api/incidents/${other.id}/transitions`, { to: 'cancelled' });
+    expect(await page.evaluate(() => (window as unknown as Page_).cimTwin.incidents.impact('INC-NOPE'))).toBeNull();
+    // That lookup's 404 is the answer asked for, not a problem of the page.
+    await expect.poll(() => problems.filter((p) => p.includes('INC-NOPE')).length).toBe(1);
+    problems.splice(0, problems.length, ...problems.filter((p) => !p.includes('INC-NOPE') && !p.includes('status of 404')));
 
     const burst = await page.evaluate((pipe) => (window as unknown as Page_).cimTwin.analyze.burst(pipe), impact.pipe!);
     expect(burst.valvesToClose).toEqual(impact.valvesToClose);
