@@ -12,7 +12,15 @@ export function describeIncident(incident: Incident): FeatureProperties {
     emergencyCategory: incident.classification.category,
     ...(incident.status === 'Exercise' ? { exercise: true } : {}),
     ...(incident.overdue ? { overdue: true } : {}),
-    sent: incident.sent,
+    sent: localTime(incident.sent),
     createdBy: incident.createdBy,
   };
+}
+
+/** An instant as the wall's clock shows it, in the viewer's local time: 2026-11-30 16:00:46 (not the ISO 8601 the data carries). */
+export function localTime(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }

@@ -54,3 +54,29 @@ export function viewOfPoints(flat: readonly number[]): { lon: number; lat: numbe
   const span = Math.max((maxLon - minLon) * Math.cos((lat * Math.PI) / 180), maxLat - minLat) * METRES_PER_DEGREE;
   return { lon: (minLon + maxLon) / 2, lat, range: Math.max(400, span * 1.8) };
 }
+
+/** How much of the view's width the panels cover on each side, as fractions of it (0 = none). */
+export interface CoveredSides {
+  left: number;
+  right: number;
+}
+
+/** Cesium's default field of view, across the wider side of the view (degrees). */
+const FIELD_OF_VIEW_DEGREES = 60;
+
+/**
+ * Where to aim the camera so a point framed `range` metres away lands in the middle of the part
+ * of the map the panels leave uncovered, not under a dock: the aim moves sideways by the
+ * docks' imbalance, and the range grows so the narrower opening still holds what the whole
+ * view would (at most twice as far). The camera looks north (heading 0), so sideways is east–west.
+ */
+export function framedAround(centre: LonLat, range: number, covered: CoveredSides): { lon: number; lat: number; range: number } {
+  const open = Math.max(0.3, 1 - covered.left - covered.right);
+  const framedRange = range * Math.min(2, 1 / open);
+  // Where the opening's middle is, from the view's middle, in fractions of the view's width (negative: left of it).
+  const shift = covered.left + open / 2 - 0.5;
+  const groundWidth = 2 * framedRange * Math.tan(((FIELD_OF_VIEW_DEGREES / 2) * Math.PI) / 180);
+  const eastMetres = -shift * groundWidth;
+  const [lon, lat] = centre;
+  return { lon: lon + eastMetres / (METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180)), lat, range: framedRange };
+}

@@ -13,7 +13,7 @@ import zhCN from './i18n.zh-CN.json';
 import { IncidentClient } from './IncidentClient.js';
 import { IncidentFeed } from './IncidentFeed.js';
 import { footprintCentre } from './incidentGeometry.js';
-import { showIncident } from './showIncident.js';
+import { showIncident, type Docks } from './showIncident.js';
 import { IncidentsLayer } from './IncidentsLayer.js';
 import { createIncidentsStore, type IncidentImpact, type IncidentsStore, type Session } from './incidentsState.js';
 import { mountIncidentCard } from './ui/IncidentCard.js';
@@ -26,6 +26,8 @@ export interface IncidentsState {
   /** Works out impacts in the analysis worker; undefined when the layer's config names no impact sources. */
   analyst: ImpactAnalyst | undefined;
   stops: (() => void)[];
+  /** The docks, once the UI is mounted: an incident is framed beside them, not under them. */
+  docks: Docks | undefined;
 }
 
 /** The page API's `incidents` part (documented in docs/emergency.md). */
@@ -93,7 +95,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];
-    return { store, client, feed, analyst, stops };
+    return { store, client, feed, analyst, stops, docks: undefined };
   },
   destroyState: (state) => {
     state.stops.forEach((stop) => stop());
@@ -119,12 +121,16 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
   mountUi: (ui, slots, state) => {
     const layerId = incidentsLayerId(ui);
     if (!layerId) return () => undefined;
+    state.docks = { overlay: slots.overlay, left: slots.left, right: slots.right };
     const stops = [
       mountIncidentList(slots.right, ui, state.store, state.client, layerId),
       followSelection(ui, state, layerId),
       wallTakeover(ui, state, layerId),
     ];
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      stops.forEach((stop) => stop());
+      state.docks = undefined;
+    };
   },
   mountDetail: (ui, container, feature, state) =>
     feature.tileset === incidentsLayerId(ui) ? mountIncidentCard(container, ui, state.store, state.client, feature.id) : undefined,
@@ -141,7 +147,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
           try {
             const incident = await state.client.fromAlarm(Number(feature.id));
             state.store.getState().upsert(incident);
-            await showIncident(ui, layerId, incident, 1.5);
+            await showIncident(ui, layerId, incident, 1.5, state.docks);
           } catch (error) {
             state.store.getState().setMessage((error as Error).message);
           }
@@ -309,7 +315,7 @@ function wallTakeover(ui: UiContext, state: IncidentsState, layerId: string): ()
           if (ui.store.getState().mode !== 'wall' || !open || (level?.id !== 'I' && level?.id !== 'II')) continue;
           state.store.getState().setTakeover(incident.id);
           ui.store.getState().setTour(false);
-          void showIncident(ui, layerId, incident, 2);
+          void showIncident(ui, layerId, incident, 2, state.docks);
         }
       },
     ),

@@ -17,6 +17,11 @@ import type { IncidentImpact, IncidentsStore } from '../incidentsState.js';
 export function mountIncidentCard(container: HTMLElement, ui: UiContext, incidents: IncidentsStore, client: IncidentClient, incidentId: string): () => void {
   const root = h('section', { className: 'incident-card', attrs: { 'data-incident': incidentId } });
   container.append(root);
+  // On a wall that the incident took, the release button heads the panel (above the title and
+  // level), and the panel shows its top: it may have been scrolled down for another feature.
+  const releaseBar = h('div', { className: 'incident-release' });
+  container.prepend(releaseBar);
+  if (incidents.getState().takeover === incidentId) container.scrollTop = 0;
 
   const run = (action: () => Promise<Incident>): void => {
     void action()
@@ -212,7 +217,10 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
   function render(): void {
     const state = incidents.getState();
     const incident = state.incidents[incidentId];
-    if (!incident) return void root.replaceChildren();
+    if (!incident) {
+      releaseBar.replaceChildren();
+      return void root.replaceChildren();
+    }
     const buttons = canWrite()
       ? INCIDENT_TRANSITIONS[incident.state].map((to: IncidentState) =>
           h(
@@ -229,7 +237,7 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
     const note = h('input', {
       attrs: { type: 'text', name: 'note', maxlength: '2000', 'aria-label': ui.t('incidents.addNote'), placeholder: ui.t('incidents.addNote') },
     });
-    root.replaceChildren(
+    releaseBar.replaceChildren(
       ...nodes(
         state.takeover === incidentId
           ? h(
@@ -238,6 +246,10 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
               ui.t('incidents.release'),
             )
           : null,
+      ),
+    );
+    root.replaceChildren(
+      ...nodes(
         buttons.length ? h('div', { className: 'lifecycle' }, ...buttons) : null,
         impactSection(state.impact),
         incident.description
@@ -304,6 +316,7 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
   ];
   return () => {
     stops.forEach((stop) => stop());
+    releaseBar.remove();
     root.remove();
   };
 }

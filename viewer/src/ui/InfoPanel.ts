@@ -83,6 +83,7 @@ export function mountInfoPanel(
       const words = ui.t(key);
       return words === value ? words : `${words} (${value})`;
     }
+    if (typeof value === 'boolean') return ui.t(value ? 'info.yes' : 'info.no');
     return formatValue(value, field);
   }
 
