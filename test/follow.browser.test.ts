@@ -16,11 +16,8 @@ import { startDemoServer } from './support/demoServer.js';
 type FollowWin = Win & { cimTwin: Win['cimTwin'] & FollowPageApi & IncidentsPageApi };
 const OPERATOR_PASSWORD = 'operator-password-for-follow';
 const viewport = { width: 640, height: 400 };
-/**
- * How long a follower may take to show a state it has (its camera flight advances frame by frame:
- * two software-rendered pages on 2 shared cores draw 2–5 frames a second; ~0.4 s on an idle machine).
- */
-const SHOWN_WITHIN_MS = 5000;
+/** From the leader's change to the follower showing it (the brief's bound). */
+const SHOWN_WITHIN_MS = 2000;
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
@@ -115,7 +112,8 @@ describe('linked screens (two pages, one broker)', () => {
     expect(await follower.locator('.follow-badge').textContent()).toBe('following wall — led by operator');
 
     const hit = (await leader.evaluate(() => (window as unknown as FollowWin).cimTwin.search('Nankai University')))[0]!;
-    const camera = { lon: 117.1712, lat: 39.0671, height: 650, heading: 30, pitch: -30 };
+    // Near the selected building: the operator selects, then turns the view (a leap of more than 2 km would be flown).
+    const camera = { lon: Number((hit.lon + 0.002).toFixed(7)), lat: Number((hit.lat - 0.004).toFixed(7)), height: 650, heading: 30, pitch: -30 };
     await leader.evaluate(
       async ({ hit, camera }) => {
         const api = (window as unknown as FollowWin).cimTwin;
@@ -148,7 +146,7 @@ describe('linked screens (two pages, one broker)', () => {
       { timeout: 2000, polling: 20 },
     );
     const arrived = Date.now() - started;
-    const { metres } = (await (await sameAsLeader(follower, SHOWN_WITHIN_MS, expected)).jsonValue()) as { metres: number };
+    const { metres } = (await (await sameAsLeader(follower, Math.max(SHOWN_WITHIN_MS - arrived, 100), expected)).jsonValue()) as { metres: number };
     console.log(
       `follow: the leader's last state reached the follower ${arrived} ms after the change, shown ${Date.now() - started} ms after it (camera ${Number(metres).toFixed(2)} m apart)`,
     );
@@ -165,7 +163,7 @@ describe('linked screens (two pages, one broker)', () => {
       }
     }, camera);
     const last = { ...camera, lon: camera.lon + 0.002 };
-    await sameAsLeader(follower, 2000 + SHOWN_WITHIN_MS, { ...expected, camera: last });
+    await sameAsLeader(follower, 2 * SHOWN_WITHIN_MS, { ...expected, camera: last });
     const sweepMs = Date.now() - sweepStart;
     const sentDuringSweep = (await leader.evaluate(() => (window as unknown as FollowWin).cimTwin.follow.state().sentCount)) - sent;
     console.log(`follow: a 20-step sweep sent ${sentDuringSweep} updates in ${sweepMs} ms`);
