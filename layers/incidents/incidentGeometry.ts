@@ -74,7 +74,7 @@ export function framedAround(centre: LonLat, range: number, covered: CoveredSide
   const open = Math.max(0.3, 1 - covered.left - covered.right);
   const framedRange = range * Math.min(2, 1 / open);
   // Where the opening's middle is, from the view's middle, in fractions of the view's width (negative: left of it).
-  const shift = covered.left + open / 2 - 0.5;
+  const shift = (covered.left - covered.right) / 2;
   const groundWidth = 2 * framedRange * Math.tan(((FIELD_OF_VIEW_DEGREES / 2) * Math.PI) / 180);
   const eastMetres = -shift * groundWidth;
   const [lon, lat] = centre;
