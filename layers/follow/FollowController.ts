@@ -2,7 +2,8 @@ import { FOLLOW_MAX_UPDATES_PER_SECOND, FOLLOW_SESSION_PATTERN, type FollowMessa
 import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import type { ViewerCommands } from '../../viewer/src/platform/UiContext.js';
 import { watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
-import { FollowApiError, type FollowClient } from './FollowClient.js';
+import { ServerApiError } from '../../viewer/src/platform/serverApi.js';
+import type { FollowClient } from './FollowClient.js';
 import { FollowFeed } from './FollowFeed.js';
 import type { FollowStore } from './followState.js';
 import { followUpdateOf } from './followUpdateOf.js';
@@ -138,7 +139,7 @@ export class FollowController {
       this.lastSentKey = key;
       this.options.follow.setState((s) => ({ sent: { seq: message.seq, at: message.at }, sentCount: s.sentCount + 1, error: null }));
     } catch (error) {
-      const refused = error instanceof FollowApiError ? error : undefined;
+      const refused = error instanceof ServerApiError ? error : undefined;
       this.options.follow.setState({ error: (error as Error).message });
       if (refused && (refused.status === 401 || refused.status === 403)) return this.stopLeading();
       if (refused?.status === 429) this.lastSentAt = performance.now() + (refused.retryAfterSeconds ?? 1) * 1000 - SEND_INTERVAL_MS;

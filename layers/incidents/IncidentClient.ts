@@ -1,15 +1,6 @@
 import type { DispatchState, Incident, IncidentDraft, IncidentState, ResourceKind } from '../../workers/formats/incident.js';
+import { serverApiRequest } from '../../viewer/src/platform/serverApi.js';
 import type { Session } from './incidentsState.js';
-
-/** A refusal of the server, in its words, with the HTTP status (401 not signed in, 403 role, 409 illegal transition). */
-export class IncidentApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The incidents HTTP API (`/api/auth/login`, `/api/incidents…`) for the viewer: plain data in
@@ -64,23 +55,7 @@ export class IncidentClient {
     return this.call('POST', `/api/incidents/${encodeURIComponent(id)}/dispatches/${encodeURIComponent(dispatchId)}/transitions`, { to });
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, authorised = method !== 'GET'): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const token = authorised ? this.session()?.token : undefined;
-    if (token) headers['Authorization'] = `Bearer ${token}`;
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!response.ok) {
-      const message = (json as { error?: unknown } | undefined)?.error;
-      throw new IncidentApiError(response.status, typeof message === 'string' ? message : `HTTP ${response.status}`);
-    }
-    return json as T;
+  private call<T>(method: 'GET' | 'POST', path: string, body?: unknown, authorised = method !== 'GET'): Promise<T> {
+    return serverApiRequest<T>(this.baseUrl, method, path, { token: authorised ? this.session()?.token : undefined, body });
   }
 }
