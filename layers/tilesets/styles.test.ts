@@ -64,7 +64,10 @@ describe('3D Tiles styles', () => {
   });
 
   it('emphasis: listed features in their colour after the highlight, unquotable ids and odd colours left out', () => {
-    const style = buildingStyle({ colorBy: 'height' }, 'B1', 1, [{ ids: ['B2', "B'3", `B'4"`], color: '#3da5ff' }, { ids: ['B5'], color: 'red;x' }]);
+    const style = buildingStyle({ colorBy: 'height' }, 'B1', 1, [
+      { ids: ['B2', "B'3", `B'4"`], color: '#3da5ff' },
+      { ids: ['B5'], color: 'red;x' },
+    ]);
     expect(style.color.conditions[0]![0]).toBe("${id} === 'B1'");
     expect(style.color.conditions[1]).toEqual([`\${id} === 'B2' || \${id} === "B'3"`, "color('#3da5ff', 1)"]);
     expect(style.color.conditions[2]![0]).toBe('${height} >= 100');
