@@ -78,7 +78,7 @@ describe('hydraulic what-if in a browser Web Worker (analysis.hydraulics, Chromi
     );
     expect(warm.counts.junctions).toBeGreaterThan(10_000);
     expect(warm.counts.cutOff).toBeGreaterThan(0);
-    expect(warm.ms).toBeLessThan(1000);
+    expect(warm.ms).toBeLessThan(5000); // the < 1 s target is measured by bench:hydraulics
     expect(problems).toEqual([]);
   });
 });
