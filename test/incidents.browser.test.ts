@@ -294,15 +294,38 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
       },
     );
     await wall.waitForSelector(`.incident-card[data-incident="${id}"]`, { state: 'visible', timeout: 5000 });
-    // The camera looks at the incident once the flight ends.
+    // The camera looks at the incident once the flight ends: pitched 45° down, north, so it aims
+    // its own height north of where it stands — at the incident's latitude.
     await wall.waitForFunction(
       ([lon, lat]) => {
         const camera = (window as unknown as Win).cimTwin.getState().camera;
-        return Math.abs(camera.lon - lon!) < 0.02 && Math.abs(camera.lat - lat!) < 0.03;
+        const aimLat = camera.lat + camera.height / 111_320;
+        return (
+          Math.abs(camera.lon - lon!) < 0.01 &&
+          Math.abs(aimLat - lat!) < 0.0005 &&
+          Math.abs(camera.pitch + 45) < 0.5 &&
+          Math.abs(Math.sin((camera.heading * Math.PI) / 180)) < 0.01
+        );
       },
       at,
       { timeout: 8000 },
     );
+    // The footprint lies whole in the part of the map beside the card, not under it: where its
+    // west and east edges are on screen, from the camera (heading north, Cesium's 60° across).
+    const camera = await wall.evaluate(() => (window as unknown as Win).cimTwin.getState().camera);
+    const range = camera.height / Math.sin(Math.PI / 4);
+    const groundWidth = 2 * range * Math.tan(Math.PI / 6);
+    const eastOfAim = (at[0] - camera.lon) * 111_320 * Math.cos((at[1] * Math.PI) / 180);
+    const screenX = (metresEast: number): number => VIEWPORT.width * (0.5 + (eastOfAim + metresEast) / groundWidth);
+    const cardLeft = await wall.evaluate(() => document.querySelector('#info')!.getBoundingClientRect().left);
+    expect(screenX(-300)).toBeGreaterThan(0);
+    expect(screenX(300)).toBeLessThan(cardLeft);
+    // The release button and the incident's title head the card, in view at once.
+    const release = await wall.locator('#release-screen').boundingBox();
+    const title = await wall.locator('#info-title').boundingBox();
+    expect(release!.y).toBeLessThan(title!.y);
+    expect(title!.y + title!.height).toBeLessThan(VIEWPORT.height / 4);
+    expect(await wall.locator('#info tr[data-field="exercise"] td').textContent()).toBe('是');
     await wall.screenshot({ path: join(SHOTS, 'incident-wall-takeover.png') });
     await wall.click('#release-screen');
     await wall.waitForFunction(
