@@ -96,7 +96,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     await page.waitForFunction(
       () => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { selected: string | null } }).incidents.selected !== null,
       null,
-      { timeout: 3000, polling: 50 },
+      { timeout: 20_000, polling: 50 },
     );
     const selected = await page.evaluate(
       () => ((window as unknown as Win).cimTwin.getState() as unknown as { incidents: { selected: string } }).incidents.selected,
@@ -199,7 +199,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     await page.evaluate((incidentId) => (window as unknown as Win).cimTwin.select(incidentId, 'incidents'), id);
-    await page.waitForSelector(`.incident-card[data-incident="${id}"] .facilities li[data-facility="${hospital.id}"]`, { timeout: 5000 });
+    await page.waitForSelector(`.incident-card[data-incident="${id}"] .facilities li[data-facility="${hospital.id}"]`, { timeout: 20_000 });
     const state = await page.evaluate(
       () => (window as unknown as Win).cimTwin.getState() as unknown as { incidents: { drawn: { facilities: number; pipes: number } } },
     );
@@ -229,7 +229,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     const cameraBefore = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().camera);
     await page.click(`.incident-card[data-incident="${id}"] .impact-frame`);
     await expect
-      .poll(async () => JSON.stringify(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().camera)), { timeout: 5000 })
+      .poll(async () => JSON.stringify(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().camera)), { timeout: 20_000 })
       .not.toBe(JSON.stringify(cameraBefore));
     await page.waitForTimeout(1800); // the flight's 1.5 s
     await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
@@ -250,10 +250,10 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     const unitId = await unit.getAttribute('data-dispatch');
     await unit.click();
     const row = page.locator('.incident-card .dispatches li').first();
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 5000 }).toBe('assigned');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('assigned');
     for (const state of ['en-route', 'on-scene', 'released']) {
       await row.locator(`button[data-dispatch-next="${state}"]`).click();
-      await expect.poll(() => row.getAttribute('data-state'), { timeout: 5000 }).toBe(state);
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe(state);
     }
     const record = (await api<Incident>('GET', `/api/incidents/${incident.id}`)).body;
     expect(record.dispatches[0]!.unitId).toBe(unitId);
@@ -265,7 +265,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
     await page.fill('.incident-card .add-note input[name="note"]', markup);
     await page.click('.incident-card .add-note button[type="submit"]');
     const note = page.locator('.incident-card .notes .note-text').last();
-    await expect.poll(() => note.textContent(), { timeout: 5000 }).toBe(markup);
+    await expect.poll(() => note.textContent(), { timeout: 20_000 }).toBe(markup);
     expect(await page.locator('.incident-card img, .incident-card .notes b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as Win).__cimTwinInjected)).not.toBe(13);
   });
@@ -290,10 +290,10 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
         (window as unknown as { cimTwin: { getState(): { incidents: { takeover: string | null } } } }).cimTwin.getState().incidents.takeover === incidentId,
       id,
       {
-        timeout: 5000,
+        timeout: 20_000,
       },
     );
-    await wall.waitForSelector(`.incident-card[data-incident="${id}"]`, { state: 'visible', timeout: 5000 });
+    await wall.waitForSelector(`.incident-card[data-incident="${id}"]`, { state: 'visible', timeout: 20_000 });
     // The camera looks at the incident once the flight ends: pitched 45° down, north, so it aims
     // its own height north of where it stands — at the incident's latitude.
     await wall.waitForFunction(
@@ -308,7 +308,7 @@ describe('incidents in the viewer: alarm → incident → impact', () => {
         );
       },
       at,
-      { timeout: 8000 },
+      { timeout: 30_000 },
     );
     // The footprint lies whole in the part of the map beside the card, not under it: where its
     // west and east edges are on screen, from the camera (heading north, Cesium's 60° across).
