@@ -35,7 +35,7 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
   function impactSection(impact: IncidentImpact | null): HTMLElement {
     if (!impact || impact.incidentId !== incidentId) return h('p', { className: 'hint impact-working' }, ui.t('incidents.impactWorking'));
     const count = (key: string, n: number): HTMLElement =>
-      h('li', { attrs: { 'data-count': key } }, h('span', { className: 'count' }, String(n)), ' ', ui.t(`impact.${key}`));
+      h('li', { attrs: { 'data-count': key } }, h('span', { className: 'count' }, String(n)), ' ', ui.t(`impact.${key}`, { count: n }));
     const dispatched = new Set((incidents.getState().incidents[incidentId]?.dispatches ?? []).filter((d) => d.state !== 'released').map((d) => d.unitId));
     const shown = <T>(list: T[], max: number): { items: T[]; more: string | null } => ({
       items: list.slice(0, max),

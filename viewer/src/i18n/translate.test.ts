@@ -7,8 +7,9 @@ import en from './en.json';
 import zhCN from './zh-CN.json';
 import { Translator } from './translate.js';
 
+/** Every dotted key, less the plural forms one language has and another has not (Chinese has none). */
 function keys(node: unknown, prefix = ''): string[] {
-  if (typeof node !== 'object' || node === null) return [prefix];
+  if (typeof node !== 'object' || node === null) return /_(zero|one|two|few|many)$/.test(prefix) ? [] : [prefix];
   return Object.entries(node).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
 
@@ -25,6 +26,14 @@ describe('UI strings', () => {
     expect(t.translate('zh-CN', 'status.tiles', { count: 12 })).toBe('瓦片 12');
     expect(t.translate('en', 'no.such.key')).toBe('no.such.key');
     expect(t.translate('en', 'no.such.key', undefined, '名称')).toBe('名称');
+  });
+
+  it('picks the plural form of a count where the language has one', () => {
+    const t = new Translator([{ en: { impact: { buildings: 'buildings', buildings_one: 'building' } }, 'zh-CN': { impact: { buildings: '栋建筑' } } }]);
+    expect(t.translate('en', 'impact.buildings', { count: 1 })).toBe('building');
+    expect(t.translate('en', 'impact.buildings', { count: 2 })).toBe('buildings');
+    expect(t.translate('en', 'impact.buildings', { count: 0 })).toBe('buildings');
+    expect(t.translate('zh-CN', 'impact.buildings', { count: 1 })).toBe('栋建筑');
   });
 
   it("merges a plugin's strings without overriding the viewer's", () => {

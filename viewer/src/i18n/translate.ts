@@ -19,10 +19,13 @@ export class Translator {
   /**
    * The UI string for a dotted key in the language ({name} placeholders filled in); falls
    * back to Chinese, then to `fallback` (or the key) so a missing string shows up instead of
-   * breaking the page.
+   * breaking the page. A numeric `count` picks the language's plural form first (`key_one`,
+   * `key_other`… by Intl.PluralRules), so English says "1 building", "2 buildings".
    */
   translate(language: Language, key: string, params?: Record<string, string | number>, fallback?: string): string {
-    const text = lookup(this.resources[language], key) ?? lookup(this.resources['zh-CN'], key) ?? fallback ?? key;
+    const count = params?.['count'];
+    const plural = typeof count === 'number' ? lookup(this.resources[language], `${key}_${pluralRules(language).select(count)}`) : undefined;
+    const text = plural ?? lookup(this.resources[language], key) ?? lookup(this.resources['zh-CN'], key) ?? fallback ?? key;
     return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
   }
 
@@ -59,4 +62,11 @@ function lookup(resources: Resources, key: string): string | undefined {
     node = (node as Resources)[part];
   }
   return typeof node === 'string' ? node : undefined;
+}
+
+const pluralRulesByLanguage = new Map<Language, Intl.PluralRules>();
+function pluralRules(language: Language): Intl.PluralRules {
+  let rules = pluralRulesByLanguage.get(language);
+  if (!rules) pluralRulesByLanguage.set(language, (rules = new Intl.PluralRules(language)));
+  return rules;
 }
