@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalFrame } from './LocalFrame.js';
 import type { SeedPipeLine, SeedPipePoint } from './generatePipes.js';
+import { waterInlets } from './waterInlets.js';
 import { writeShapefile } from './writeShapefile.js';
 
 const LINE_FIELDS = [
@@ -130,27 +131,7 @@ export function writePipeSeeds(
   const used = new Set(water.flatMap((l) => [l.from, l.to]));
   const junctions = points.filter((p) => p.category === 'JS' && used.has(p.id));
   // Inlets only on the main network (a stub no main reaches would take a reservoir of its own).
-  const neighbours = new Map<string, string[]>();
-  const linkBothWays = (a: string, b: string): void => {
-    const list = neighbours.get(a);
-    if (list) list.push(b);
-    else neighbours.set(a, [b]);
-  };
-  for (const l of water) {
-    linkBothWays(l.from, l.to);
-    linkBothWays(l.to, l.from);
-  }
-  const main = new Set(junctions[0] ? [junctions[0].id] : []);
-  for (const queue = [...main]; queue.length > 0;) {
-    for (const next of neighbours.get(queue.pop()!) ?? []) {
-      if (main.has(next)) continue;
-      main.add(next);
-      queue.push(next);
-    }
-  }
-  const onMain = junctions.filter((p) => main.has(p.id));
-  const extreme = (key: (p: SeedPipePoint) => number): SeedPipePoint => onMain.reduce((best, p) => (key(p) < key(best) ? p : best));
-  const inlets = junctions.length > 0 ? [junctions[0]!, extreme((p) => p.x), extreme((p) => -p.x), extreme((p) => p.y), extreme((p) => -p.y)] : [];
+  const inlets = waterInlets(lines, points);
   const inp: string[] = ['[TITLE]', 'Nankai district water supply (synthetic seed data, CIM Twin)', '', '[JUNCTIONS]', ';ID\tElev\tDemand'];
   for (const j of junctions) inp.push(`${j.id}\t3.0\t${j.appurtenance === '消防栓' ? 0 : 0.04}`);
   inp.push(
