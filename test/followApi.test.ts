@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../server/auth/passwordHash.js';
 import { type FollowMessage, type FollowSessionSummary, type FollowUpdate, followTopic, parseFollowMessage } from '../workers/formats/followSession.js';
+import { writeAccountsFile } from './support/accountsFile.js';
 import { startDemoServer } from './support/demoServer.js';
 
 /**
@@ -19,18 +19,12 @@ const passwords = { 'li.na': 'operator-password-1', 'wang.wei': 'operator-passwo
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  const accountsFile = join(accountsDir, 'accounts.json');
-  writeFileSync(
-    accountsFile,
-    JSON.stringify({
-      accounts: [
-        { username: 'li.na', role: 'operator', passwordHash: await hashPassword(passwords['li.na']) },
-        { username: 'wang.wei', role: 'operator', passwordHash: await hashPassword(passwords['wang.wei']) },
-        { username: 'zhao.viewer', role: 'viewer', passwordHash: await hashPassword(passwords['zhao.viewer']) },
-        { username: 'chief.admin', role: 'admin', passwordHash: await hashPassword(passwords['chief.admin']) },
-      ],
-    }),
-  );
+  const accountsFile = await writeAccountsFile(accountsDir, [
+    { username: 'li.na', role: 'operator', password: passwords['li.na'] },
+    { username: 'wang.wei', role: 'operator', password: passwords['wang.wei'] },
+    { username: 'zhao.viewer', role: 'viewer', password: passwords['zhao.viewer'] },
+    { username: 'chief.admin', role: 'admin', password: passwords['chief.admin'] },
+  ]);
   server = await startDemoServer({ live: { simulator: false, publisher }, incidents: { env: { CIM_ACCOUNTS_FILE: accountsFile } } });
   for (const [username, password] of Object.entries(passwords))
     tokens[username] = ((await call('POST', '/api/auth/login', { body: { username, password } })).body as { token: string }).token;

@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../server/auth/passwordHash.js';
 import type { AuditEntry } from '../server/store/Store.js';
 import { INCIDENTS_SUBSCRIPTION, type Incident, type IncidentChangeMessage, type IncidentDraft } from '../workers/formats/incident.js';
 import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { validateCap } from './support/validateCap.js';
+import { writeAccountsFile } from './support/accountsFile.js';
 import { startDemoServer } from './support/demoServer.js';
 
 /**
@@ -22,17 +22,11 @@ const passwords = { 'li.na': 'operator-password-1', 'zhao.viewer': 'viewer-passw
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  const accountsFile = join(accountsDir, 'accounts.json');
-  writeFileSync(
-    accountsFile,
-    JSON.stringify({
-      accounts: [
-        { username: 'li.na', role: 'operator', passwordHash: await hashPassword(passwords['li.na']) },
-        { username: 'zhao.viewer', role: 'viewer', passwordHash: await hashPassword(passwords['zhao.viewer']) },
-        { username: 'chief.admin', role: 'admin', passwordHash: await hashPassword(passwords['chief.admin']) },
-      ],
-    }),
-  );
+  const accountsFile = await writeAccountsFile(accountsDir, [
+    { username: 'li.na', role: 'operator', password: passwords['li.na'] },
+    { username: 'zhao.viewer', role: 'viewer', password: passwords['zhao.viewer'] },
+    { username: 'chief.admin', role: 'admin', password: passwords['chief.admin'] },
+  ]);
   server = await startDemoServer({ live: { simulator: false, publisher }, incidents: { env: { CIM_ACCOUNTS_FILE: accountsFile } } });
   for (const [username, password] of Object.entries(passwords)) tokens[username] = ((await login(username, password)).body as { token: string }).token;
 }, 300_000);
