@@ -1,0 +1,88 @@
+/**
+ * The sensor history in the deployment's store (the same database as incidents: DuckDB in a
+ * file by default, PostgreSQL by CIM_DATABASE_URL). This file is the contract between the
+ * storage engine (server/history/SqlObservationHistory.ts) and its users (the broker's
+ * ingest, the history and SensorThings APIs, the rules, benchmarks); see
+ * workers/formats/history.ts for the documents the API makes of it.
+ */
+
+/** Columns of observations (equal lengths): what state-at-T and changes queries return. */
+export interface ObservationColumns {
+  count: number;
+  datastream: Uint32Array;
+  /** phenomenonTime (ms). */
+  time: Float64Array;
+  result: Float64Array;
+  /** SensorStateCode (workers/live/alarmStateMachine.ts) after this observation / at T. */
+  state: Uint8Array;
+}
+
+export interface HistoryRetention {
+  /** Raw observations are kept this long (ms); default 24 h. */
+  rawMs: number;
+  /** Per-minute min / mean / max / count are kept this long (ms); default 30 days. */
+  downsampledMs: number;
+}
+
+export interface HistoryCounters {
+  /** Accepted into the ingest queue. */
+  queued: number;
+  /** Written to the store. */
+  written: number;
+  /** Refused because the queue was full (the broker never waits for the store). */
+  overflow: number;
+  /** Observations waiting in the queue now. */
+  pending: number;
+  /** Raw observations held (approximate where the engine counts lazily). */
+  rows: number;
+  /** Bytes the history takes on disk (database file or relation sizes). */
+  bytes: number;
+}
+
+export interface SeriesQuery {
+  datastream: number;
+  /** Bounds on phenomenonTime (ms); each optional, inclusive or exclusive as named. */
+  from?: { time: number; inclusive: boolean };
+  to?: { time: number; inclusive: boolean };
+  newestFirst: boolean;
+  limit: number;
+}
+
+export interface MinuteAggregate {
+  /** Start of the minute (ms). */
+  time: number;
+  min: number;
+  mean: number;
+  max: number;
+  count: number;
+}
+
+export interface ObservationHistory {
+  readonly retention: HistoryRetention;
+  /**
+   * Queues one accepted observation and the sensor's alarm state after it; never waits.
+   * Returns false (and counts an overflow) when the bounded queue is full.
+   */
+  add(datastream: number, time: number, result: number, state: number): boolean;
+  /**
+   * Every datastream's last observation at or before `at` (by phenomenonTime, however late it
+   * arrived) and its alarm state then; `staleAfterMs[datastream]` (index = datastream id)
+   * decides offline. Datastreams with no observation at or before `at` are absent.
+   */
+  stateAt(at: number, staleAfterMs: ArrayLike<number>): Promise<ObservationColumns>;
+  /** Observations with from < time ≤ to, by time then datastream, at most `limit`. */
+  changes(from: number, to: number, limit: number): Promise<ObservationColumns>;
+  /** One datastream's raw observations in a window (keyset paging: pass the last time as the next bound). */
+  series(query: SeriesQuery): Promise<{ time: number; result: number }[]>;
+  /** Per-minute aggregates of one datastream (raw minutes inside raw retention are aggregated on the fly). */
+  minutes(datastream: number, from: number, to: number): Promise<MinuteAggregate[]>;
+  /** Alarm transitions in [from, to): how many sensors entered each state, bucketed. */
+  transitionCounts(from: number, to: number, bucketMs: number): Promise<{ alarms: number[]; warnings: number[] }>;
+  /** Earliest raw and downsampled times kept. */
+  range(): Promise<{ rawFrom: number | null; downsampledFrom: number | null }>;
+  /** Writes what is queued now (tests, shutdown). */
+  flush(): Promise<void>;
+  counters(): HistoryCounters;
+  /** Flushes and stops the timers; the database itself is closed by its owner. */
+  close(): Promise<void>;
+}
