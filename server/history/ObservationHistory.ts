@@ -20,8 +20,10 @@ export interface ObservationColumns {
 export interface HistoryRetention {
   /** Raw observations are kept this long (ms); default 24 h. */
   rawMs: number;
-  /** Per-minute min / mean / max / count are kept this long (ms); default 30 days. */
+  /** Aggregates (min / mean / max / count per bucket) are kept this long (ms); default 30 days. */
   downsampledMs: number;
+  /** The aggregates' bucket (ms); default 15 minutes (a 60 s sensor gains nothing from 1-minute buckets). */
+  bucketMs: number;
 }
 
 export interface HistoryCounters {
@@ -48,8 +50,8 @@ export interface SeriesQuery {
   limit: number;
 }
 
-export interface MinuteAggregate {
-  /** Start of the minute (ms). */
+export interface Aggregate {
+  /** Start of the bucket (ms). */
   time: number;
   min: number;
   mean: number;
@@ -74,8 +76,8 @@ export interface ObservationHistory {
   changes(from: number, to: number, limit: number): Promise<ObservationColumns>;
   /** One datastream's raw observations in a window (keyset paging: pass the last time as the next bound). */
   series(query: SeriesQuery): Promise<{ time: number; result: number }[]>;
-  /** Per-minute aggregates of one datastream (raw minutes inside raw retention are aggregated on the fly). */
-  minutes(datastream: number, from: number, to: number): Promise<MinuteAggregate[]>;
+  /** Bucketed aggregates of one datastream (buckets still inside raw retention are aggregated on the fly). */
+  aggregates(datastream: number, from: number, to: number): Promise<Aggregate[]>;
   /** Alarm transitions in [from, to): how many sensors entered each state, bucketed. */
   transitionCounts(from: number, to: number, bucketMs: number): Promise<{ alarms: number[]; warnings: number[] }>;
   /** Earliest raw and downsampled times kept. */

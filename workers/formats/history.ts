@@ -30,13 +30,13 @@
  * Times are ms since the epoch in documents; ISO 8601 UTC in URLs.
  */
 
-/** What the store holds: raw observations and the downsampled (per-minute) window. */
+/** What the store holds: raw observations and the downsampled (bucketed min / mean / max) window. */
 export interface HistoryRange {
   /** The server's clock (ms). */
   now: number;
   /** Earliest raw observation kept (ms), null when none yet. */
   rawFrom: number | null;
-  /** Earliest downsampled minute kept (ms), null when none. */
+  /** Earliest downsampled bucket kept (ms), null when none. */
   downsampledFrom: number | null;
   /** Configured retention (ms). */
   rawRetentionMs: number;
