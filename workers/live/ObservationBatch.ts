@@ -5,16 +5,21 @@
  * consumers keep the per-datastream SensorThings topics.
  *
  * Layout (little-endian, columns 8-byte aligned), n = count:
- *   0  u32 magic 'CIMO' | 4 u16 version | 6 u16 reserved | 8 u32 sequence | 12 u32 count | 16 f64 sentAt (ms)
- *   24 f64 time[n] (phenomenonTime, ms) | f64 result[n] | u32 datastream[n]
+ *   0  u32 magic 'CIMO' | 4 u16 version | 6 u16 flags | 8 u32 sequence | 12 u32 count | 16 f64 sentAt (ms)
+ *   24 f64 time[n] (phenomenonTime, ms) | f64 result[n] | u32 datastream[n] [| u8 state[n]]
  * The sequence numbers consecutive batches: a gap means the viewer missed one and reloads
- * the current state over HTTP.
+ * the current state over HTTP. Flag bit 0 says a state column follows (SensorStateCode per
+ * row): the history API's documents carry it (workers/formats/history.ts), the live feed does
+ * not, so its bytes are what they were before the flag existed.
  */
 export const OBSERVATION_BATCH_TOPIC = 'cimtwin/v1/Observations';
 const MAGIC = 0x4f4d4943; // 'CIMO' read as a little-endian u32
 const VERSION = 1;
 const HEADER_BYTES = 24;
 const BYTES_PER_OBSERVATION = 20;
+/** Flags (u16 at offset 6): bit 0, a u8 state column after the datastream column. */
+const FLAG_STATE_COLUMN = 1;
+const KNOWN_FLAGS = FLAG_STATE_COLUMN;
 
 export interface ObservationBatch {
   sequence: number;
@@ -23,6 +28,8 @@ export interface ObservationBatch {
   time: Float64Array;
   result: Float64Array;
   datastream: Uint32Array;
+  /** SensorStateCode per row (workers/live/alarmStateMachine.ts), when the batch carries the column. */
+  state?: Uint8Array;
 }
 
 export function encodeObservationBatch(
@@ -32,11 +39,13 @@ export function encodeObservationBatch(
   time: ArrayLike<number>,
   result: ArrayLike<number>,
   count: number,
+  state?: ArrayLike<number>,
 ): Uint8Array {
-  const buffer = new ArrayBuffer(HEADER_BYTES + count * BYTES_PER_OBSERVATION);
+  const buffer = new ArrayBuffer(HEADER_BYTES + count * (BYTES_PER_OBSERVATION + (state ? 1 : 0)));
   const header = new DataView(buffer);
   header.setUint32(0, MAGIC, true);
   header.setUint16(4, VERSION, true);
+  header.setUint16(6, state ? FLAG_STATE_COLUMN : 0, true);
   header.setUint32(8, sequence >>> 0, true);
   header.setUint32(12, count, true);
   header.setFloat64(16, sentAt, true);
@@ -47,6 +56,10 @@ export function encodeObservationBatch(
     times[i] = time[i]!;
     results[i] = result[i]!;
     ids[i] = datastream[i]!;
+  }
+  if (state) {
+    const states = new Uint8Array(buffer, HEADER_BYTES + count * BYTES_PER_OBSERVATION, count);
+    for (let i = 0; i < count; i++) states[i] = state[i]!;
   }
   return new Uint8Array(buffer);
 }
@@ -60,9 +73,12 @@ export function decodeObservationBatch(bytes: Uint8Array): ObservationBatch {
   if (header.getUint32(0, true) !== MAGIC) throw new Error('observation batch: wrong magic');
   const version = header.getUint16(4, true);
   if (version !== VERSION) throw new Error(`observation batch: version ${version} is not ${VERSION}`);
+  const flags = header.getUint16(6, true);
+  if ((flags & ~KNOWN_FLAGS) !== 0) throw new Error(`observation batch: unknown flags 0x${flags.toString(16)}`);
+  const hasState = (flags & FLAG_STATE_COLUMN) !== 0;
   const count = header.getUint32(12, true);
-  if (aligned.byteLength !== HEADER_BYTES + count * BYTES_PER_OBSERVATION)
-    throw new Error(`observation batch: ${aligned.byteLength} bytes does not hold ${count} observations`);
+  if (aligned.byteLength !== HEADER_BYTES + count * (BYTES_PER_OBSERVATION + (hasState ? 1 : 0)))
+    throw new Error(`observation batch: ${aligned.byteLength} bytes does not hold ${count} observations${hasState ? ' with their states' : ''}`);
   const start = aligned.byteOffset + HEADER_BYTES;
   return {
     sequence: header.getUint32(8, true),
@@ -71,6 +87,7 @@ export function decodeObservationBatch(bytes: Uint8Array): ObservationBatch {
     time: new Float64Array(aligned.buffer, start, count),
     result: new Float64Array(aligned.buffer, start + count * 8, count),
     datastream: new Uint32Array(aligned.buffer, start + count * 16, count),
+    ...(hasState ? { state: new Uint8Array(aligned.buffer, start + count * BYTES_PER_OBSERVATION, count) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { createAlarmMemory, SensorState, type Thresholds, updateAlarmState } fro
 import { backoffDelay } from './backoffSchedule.js';
 import { LatencyHistogram } from './LatencyHistogram.js';
 import { LatestObservations } from './LatestObservations.js';
-import { decodeObservationBatch, ObservationBatcher } from './ObservationBatch.js';
+import { decodeObservationBatch, encodeObservationBatch, ObservationBatcher } from './ObservationBatch.js';
 import { packSensorFrame, unpackSensorFrame } from './SensorFrame.js';
 
 const level: Thresholds = { direction: 'above', warning: 0.5, alarm: 0.8, hysteresis: 0.05, minDurationSeconds: 10 };
@@ -108,6 +108,28 @@ describe('observation batches (the viewers feed)', () => {
     expect(() => decodeObservationBatch(bytes.subarray(0, bytes.byteLength - 4))).toThrow(/does not hold 2/);
     expect(() => decodeObservationBatch(new TextEncoder().encode('{"result": 1, "phenomenonTime": "now"}'))).toThrow(/magic/);
     expect(() => decodeObservationBatch(new Uint8Array(4))).toThrow(/shorter/);
+  });
+
+  it('carry a state column when given one (the history documents); the live feed stays without it', () => {
+    const live = decodeObservationBatch(encodeObservationBatch(1, 0, [1, 2], [10, 20], [0.5, 0.6], 2));
+    expect(live.state).toBeUndefined();
+    expect(encodeObservationBatch(1, 0, [1, 2], [10, 20], [0.5, 0.6], 2).byteLength).toBe(24 + 2 * 20);
+    const bytes = encodeObservationBatch(7, 1.7e12, [5, 9, 11], [1, 2, 3], [0.1, 0.2, 0.3], 3, [SensorState.alarm, SensorState.offline, SensorState.normal]);
+    expect(bytes.byteLength).toBe(24 + 3 * 21);
+    expect(new DataView(bytes.buffer).getUint16(6, true)).toBe(1);
+    const shifted = new Uint8Array(bytes.byteLength + 5);
+    shifted.set(bytes, 5);
+    const batch = decodeObservationBatch(shifted.subarray(5));
+    expect(batch).toMatchObject({ sequence: 7, sentAt: 1.7e12, count: 3 });
+    expect([...batch.datastream]).toEqual([5, 9, 11]);
+    expect([...batch.result]).toEqual([0.1, 0.2, 0.3]);
+    expect([...batch.state!]).toEqual([SensorState.alarm, SensorState.offline, SensorState.normal]);
+    // An empty state document is still a valid batch with the column flagged.
+    expect(decodeObservationBatch(encodeObservationBatch(1, 0, [], [], [], 0, [])).state).toEqual(new Uint8Array(0));
+    expect(() => decodeObservationBatch(bytes.subarray(0, bytes.byteLength - 3))).toThrow(/does not hold 3 observations with their states/);
+    const unknownFlag = bytes.slice();
+    new DataView(unknownFlag.buffer).setUint16(6, 0x8001, true);
+    expect(() => decodeObservationBatch(unknownFlag)).toThrow(/unknown flags 0x8001/);
   });
 });
 
