@@ -17,7 +17,7 @@ export function defaultViewerState(config: ViewerConfig): ViewerState {
     underground: false,
     tool: null,
     tour: { running: false, index: -1 },
-    clock: null,
+    clock: { mode: 'live' },
     emphasis: {},
   };
 }

@@ -1,6 +1,7 @@
+import type { ClockState } from '../../../workers/formats/history.js';
 import type { CameraView, Language } from '../../../workers/formats/viewerConfig.js';
 
-export type { CameraView, Language };
+export type { CameraView, ClockState, Language };
 
 /**
  * The viewer's core state, as plain serialisable data: the store holds it, layers turn it into
@@ -55,8 +56,12 @@ export interface ViewerState {
   tool: string | null;
   /** Wall mode's automatic tour: index of the current bookmark, or -1 when stopped. */
   tour: { running: boolean; index: number };
-  /** Scene time, ISO 8601 (shadows and replay use it later); null = follow the wall clock. */
-  clock: string | null;
+  /**
+   * The viewer's one clock: live, or a replay of the past (time, speed, playing). Changed only on
+   * a mode, seek, speed or play/pause change, never per tick: layers follow it by subscribing to
+   * `clock` and reading the time with `clockTimeAt(clock, Date.now())` (workers/formats/history.ts).
+   */
+  clock: ClockState;
   /** Emphasised features by owner (see Emphasis). */
   emphasis: Record<string, readonly Emphasis[]>;
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CameraView, Emphasis, FeatureRef, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
+import type { CameraView, ClockState, Emphasis, FeatureRef, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
 
 export interface ViewerActions {
   setCamera(camera: CameraView): void;
@@ -13,6 +13,8 @@ export interface ViewerActions {
   /** Activates a tool (null: none). */
   setTool(id: string | null): void;
   setTour(running: boolean, index?: number): void;
+  /** Sets the clock (the clock commands, viewer/src/app/clock/, compute the next state). */
+  setClock(clock: ClockState): void;
   /** Replaces what `owner` emphasises (an empty list clears it). */
   setEmphasis(owner: string, emphasis: readonly Emphasis[]): void;
 }
@@ -33,6 +35,7 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
     setUnderground: (underground) => set({ underground }),
     setTool: (tool) => set({ tool }),
     setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
+    setClock: (clock) => set({ clock }),
     setEmphasis: (owner, list) =>
       set((s) => {
         const emphasis = { ...s.emphasis };
