@@ -1,4 +1,6 @@
 import type { Incident, IncidentState, IncidentStep } from '../../workers/formats/incident.js';
+import type { TimelineIncidentMark } from '../../workers/formats/history.js';
+import { EMERGENCY_LEVELS } from '../../workers/standards/gbt35561.js';
 import type { SqlConnection, SqlExecutor, SqlRow } from './SqlConnection.js';
 import type { AuditEntry, AuditEntryInput, Store } from './Store.js';
 import { StoreError } from './StoreError.js';
@@ -9,10 +11,14 @@ import { StoreError } from './StoreError.js';
  * workers/formats/incident.ts; a read is one query, which matters on DuckDB where every
  * statement costs a plan), and a journal of rows appended as things happen — steps, notes,
  * dispatches and their steps — so that "every step by user X" or "time from reported to
- * verified" is a query. Times are ISO 8601 UTC text: it sorts as time and reads back identical
- * on both engines.
+ * verified" is a query. Every version of the record is kept too (`incident_versions`), so the
+ * incidents can be shown as they were at any time (history and replay). Times are ISO 8601
+ * UTC text: it sorts as time and reads back identical on both engines.
+ *
+ * Schema versions: 1 incidents, journal, audit log; 2 adds incident_versions (a version-1
+ * database gains the table with each incident's current record as its first kept version).
  */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS incidents (
@@ -37,6 +43,9 @@ const SCHEMA = [
     incident_id TEXT NOT NULL, dispatch_seq INTEGER NOT NULL, seq INTEGER NOT NULL, at_time TEXT NOT NULL, actor TEXT NOT NULL,
     from_state TEXT, to_state TEXT NOT NULL,
     PRIMARY KEY (incident_id, dispatch_seq, seq))`,
+  `CREATE TABLE IF NOT EXISTS incident_versions (
+    id TEXT NOT NULL, version INTEGER NOT NULL, updated TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (id, version))`,
   `CREATE SEQUENCE IF NOT EXISTS audit_seq`,
   `CREATE TABLE IF NOT EXISTS audit_log (
     seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
@@ -61,6 +70,7 @@ export class SqlStore implements Store {
         if (version === undefined) await tx.execute('INSERT INTO store_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
         else if (version > SCHEMA_VERSION)
           throw new StoreError(`the database holds schema version ${version}, newer than this CIM Twin's ${SCHEMA_VERSION}: upgrade CIM Twin`);
+        else if (version < SCHEMA_VERSION) await migrate(tx, version);
       });
     } catch (error) {
       await sql.close().catch(() => undefined);
@@ -116,6 +126,7 @@ export class SqlStore implements Store {
         ]);
         if (changed !== 1) return false;
       }
+      await tx.execute('INSERT INTO incident_versions (id, version, updated, record) VALUES ($1, $2, $3, $4)', [next.id, next.version, next.updated, record]);
       // Steps, notes and dispatch steps are only ever appended; a dispatch's state is updated.
       for (let seq = previous?.history.length ?? 0; seq < history.length; seq++) {
         const step = history[seq]!;
@@ -164,6 +175,55 @@ export class SqlStore implements Store {
     });
   }
 
+  async incidentsAt(at: number): Promise<Incident[]> {
+    const rows = await this.sql.query(
+      `SELECT v.record FROM incident_versions v
+       JOIN (SELECT id, max(version) AS version FROM incident_versions WHERE updated <= $1 GROUP BY id) last
+         ON v.id = last.id AND v.version = last.version`,
+      [new Date(at).toISOString()],
+    );
+    // The order listIncidents gives: newest first.
+    return rows.map(recordOf).sort((a, b) => (a.sent === b.sent ? (a.id < b.id ? -1 : 1) : a.sent < b.sent ? 1 : -1));
+  }
+
+  async incidentMarks(from: number, to: number, limit: number): Promise<TimelineIncidentMark[]> {
+    const steps = await this.sql.query(
+      `SELECT incident_id, seq, at_time, to_state FROM incident_steps WHERE at_time >= $1 AND at_time <= $2
+       ORDER BY at_time, incident_id, seq LIMIT $3`,
+      [new Date(from).toISOString(), new Date(to).toISOString(), limit],
+    );
+    if (steps.length === 0) return [];
+    // Headline and level as they were at each step: the newest version written at or before it.
+    const ids = [...new Set(steps.map((s) => String(s['incident_id'])))];
+    const versions = await this.sql.query(
+      `SELECT id, updated, record FROM incident_versions WHERE updated <= $1 AND id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})
+       ORDER BY id, version`,
+      [new Date(to).toISOString(), ...ids],
+    );
+    const byIncident = new Map<string, { updated: string; incident: Incident }[]>();
+    for (const row of versions) {
+      const list = byIncident.get(String(row['id'])) ?? [];
+      list.push({ updated: String(row['updated']), incident: recordOf(row) });
+      byIncident.set(String(row['id']), list);
+    }
+    return steps.flatMap((step): TimelineIncidentMark[] => {
+      const at = String(step['at_time']);
+      const list = byIncident.get(String(step['incident_id'])) ?? [];
+      const version = list.filter((v) => v.updated <= at).pop() ?? list[0];
+      if (!version) return []; // a step of an incident whose versions were never written (cannot happen after schema 2)
+      const { incident } = version;
+      return [
+        {
+          id: incident.id,
+          time: Date.parse(at),
+          headline: incident.headline,
+          level: EMERGENCY_LEVELS.findIndex((l) => l.id === incident.classification.level) + 1,
+          state: String(step['to_state']),
+        },
+      ];
+    });
+  }
+
   async appendAudit(entry: AuditEntryInput): Promise<void> {
     await this.sql.transaction((tx) => insertAudit(tx, entry));
   }
@@ -188,6 +248,15 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.sql.close();
   }
+}
+
+/** Brings a database written by an older CIM Twin up to SCHEMA_VERSION (inside open's transaction). */
+async function migrate(tx: SqlExecutor, from: number): Promise<void> {
+  if (from < 2) {
+    // History before the upgrade was not kept: each incident's current record is its first version.
+    await tx.execute('INSERT INTO incident_versions (id, version, updated, record) SELECT id, version, updated, record FROM incidents');
+  }
+  await tx.execute('UPDATE store_schema SET version = $1', [SCHEMA_VERSION]);
 }
 
 async function insertAudit(tx: SqlExecutor, entry: AuditEntryInput): Promise<void> {

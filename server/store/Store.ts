@@ -1,3 +1,4 @@
+import type { TimelineIncidentMark } from '../../workers/formats/history.js';
 import type { Incident } from '../../workers/formats/incident.js';
 
 /** One write as the audit log keeps it: who, what, when, on what, from where. */
@@ -40,6 +41,13 @@ export interface Store {
    * or, for a new one, when the id exists.
    */
   saveIncident(next: Incident, previous: Incident | undefined, audit: AuditEntryInput): Promise<boolean>;
+  /**
+   * The incidents as they were at `at` (ms): each one's last version updated at or before it,
+   * newest first like listIncidents; incidents created later are absent.
+   */
+  incidentsAt(at: number): Promise<Incident[]>;
+  /** Incident state changes (their steps) in [from, to] (ms), oldest first, at most `limit`, for the timeline. */
+  incidentMarks(from: number, to: number, limit: number): Promise<TimelineIncidentMark[]>;
   appendAudit(entry: AuditEntryInput): Promise<void>;
   /** Newest first: at most `limit` entries with seq below `before` (all when omitted). */
   listAudit(options: { limit: number; before?: number }): Promise<AuditEntry[]>;
