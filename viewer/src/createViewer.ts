@@ -2,6 +2,7 @@ import './cesiumBaseUrl.js';
 import 'cesium/Build/Cesium/Widgets/CesiumWidget/CesiumWidget.css';
 import './style.css';
 import { EMPTY_VIEWER_CONFIG, viewerConfigProblems, type ViewerConfig } from '../../workers/formats/viewerConfig.js';
+import { followClock } from './app/clock/followClock.js';
 import { createCommands } from './app/createCommands.js';
 import { createPageApi, type CimTwinApi } from './app/createPageApi.js';
 import { defaultViewerState } from './app/defaultViewerState.js';
@@ -139,6 +140,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     ),
   );
   undo(events.on('recovered', () => void commands?.describeSelection()));
+  undo(followClock(store, events));
 
   // Chrome follows the store: mode (wall = kiosk layout), underground.
   const applyChrome = (): void => {
@@ -205,9 +207,10 @@ function syncUrl(store: ReturnType<typeof createViewerStore>, config: ViewerConf
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastQuery = '';
   const stop = store.subscribe((state, previous) => {
-    const { camera, layers, style, mode, language, underground, selection } = state;
+    const { camera, layers, style, mode, language, underground, selection, clock } = state;
     const p = previous;
     if (
+      clock === p.clock &&
       camera === p.camera &&
       layers === p.layers &&
       style === p.style &&

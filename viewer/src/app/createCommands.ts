@@ -6,6 +6,7 @@ import type { FeatureRef } from '../platform/ViewerState.js';
 import { rangeFor, viewLookingAt } from '../platform/viewLookingAt.js';
 import type { ViewerStore } from '../platform/ViewerStore.js';
 import type { SceneHost } from '../scene/SceneHost.js';
+import { createClockCommands } from './clock/createClockCommands.js';
 
 /**
  * The viewer's commands (see ViewerCommands): the toolbar, the info panel, the alarm list and
@@ -85,6 +86,7 @@ export function createCommands(
     },
 
     stats: () => host.stats(),
+    clock: createClockCommands(store),
   };
   return commands;
 }

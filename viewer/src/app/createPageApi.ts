@@ -1,3 +1,4 @@
+import type { ClockReading } from '../../../workers/formats/history.js';
 import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
 import type { LiveState } from '../../../layers/sensors/sensorsState.js';
 import type { PluginRuntime, SearchHit } from '../platform/LayerPlugin.js';
@@ -49,7 +50,27 @@ export interface CimTwinApi {
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
   pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
   waitForTiles(): Promise<boolean>;
+  /**
+   * The viewer's one clock (docs/viewer.md, "The clock"): live, or a replay of the past. Times
+   * are ISO 8601; each call returns the reading after it; a bad time or speed throws.
+   */
+  clock: PageClockApi;
   on<K extends ViewerEventName>(name: K, listener: (event: ViewerEventMap[K]) => void): () => void;
+}
+
+export interface PageClockApi {
+  /** `{mode: 'live' | 'replay', time: ISO 8601, speed}` (speed 1 when live, 0 while paused). */
+  get(): ClockReading;
+  /** Replays from `isoTime` (in the past) at `speed` 1 … 3,600 (default 60), playing unless `paused`. */
+  replay(isoTime: string, options?: { speed?: number; paused?: boolean }): ClockReading;
+  live(): ClockReading;
+  play(): ClockReading;
+  pause(): ClockReading;
+  /** Moves a replay to `isoTime` (from live it starts one; now or later is live). */
+  seek(isoTime: string): ClockReading;
+  /** One step back (-1) or forward (+1): 10 s at 1× … 1 h at 3,600×. */
+  step(direction: -1 | 1): ClockReading;
+  setSpeed(speed: number): ClockReading;
 }
 
 const NO_LIVE: LiveStats = { state: 'off', sensors: 0, alarms: 0, messagesPerSecond: 0, ageAtRenderMs: null, drawn: { points: 0, clusters: 0 } };
@@ -109,6 +130,25 @@ export function createPageApi(
       return (await commands.describeSelection())?.properties ?? null;
     },
     waitForTiles: () => host.waitForTiles(),
+    clock: pageClockApi(commands),
     on: (name, listener) => events.on(name, listener),
+  };
+}
+
+function pageClockApi({ clock }: ViewerCommands): PageClockApi {
+  const then = (change: () => void): ClockReading => {
+    change();
+    return clock.reading();
+  };
+  return {
+    get: () => clock.reading(),
+    replay: (isoTime, options = {}) =>
+      then(() => clock.replay(isoTime, { ...(options.speed !== undefined ? { speed: options.speed } : {}), playing: !options.paused })),
+    live: () => then(() => clock.live()),
+    play: () => then(() => clock.play()),
+    pause: () => then(() => clock.pause()),
+    seek: (isoTime) => then(() => clock.seek(isoTime)),
+    step: (direction) => then(() => clock.step(direction < 0 ? -1 : 1)),
+    setSpeed: (speed) => then(() => clock.setSpeed(speed)),
   };
 }

@@ -57,4 +57,23 @@ describe('URL state', () => {
     expect([back.mode, back.language, back.underground]).toEqual(['planner', 'zh-CN', false]);
     expect(stateFromQuery('cam=500,39,100,0,-30', base).camera).toEqual(base.camera);
   });
+
+  it('opens a replay from at= (playing at speed=, paused without), writes the time shown, and stays live for a bad or future at', () => {
+    const now = Date.parse('2026-11-30T18:00:00Z');
+    expect(stateFromQuery('at=2026-11-30T14:05:10Z&speed=60', base, now).clock).toEqual({
+      mode: 'replay',
+      time: Date.parse('2026-11-30T14:05:10Z'),
+      anchorWallMs: now,
+      speed: 60,
+      playing: true,
+    });
+    expect(stateFromQuery('at=2026-11-30T14:05:10Z', base, now).clock).toMatchObject({ mode: 'replay', playing: false });
+    expect(stateFromQuery('at=2026-11-30T14:05:10Z&speed=99999', base, now).clock).toMatchObject({ mode: 'replay', playing: false });
+    for (const bad of ['at=yesterday', 'at=2026-12-01T00:00:00Z', 'at=', 'speed=60'])
+      expect(stateFromQuery(bad, base, now).clock, bad).toEqual({ mode: 'live' });
+    const replay = stateFromQuery('at=2026-11-30T14:05:10Z&speed=60', base, now);
+    // Ten wall seconds later the link holds the time then shown: ten minutes on at 60×.
+    expect(stateToQuery(replay, catalogue, now + 10_000)).toContain('at=2026-11-30T14:15:10Z&speed=60');
+    expect(stateToQuery(base, catalogue, now)).not.toContain('at=');
+  });
 });

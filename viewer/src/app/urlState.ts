@@ -1,16 +1,21 @@
 import type { LayerDefinition } from '../../../workers/formats/viewerConfig.js';
-import type { CameraView, LayerState, StyleRule, ViewerState } from '../platform/ViewerState.js';
+import { clockTimeAt, MAX_REPLAY_SPEED, MIN_REPLAY_SPEED } from '../../../workers/formats/history.js';
+import type { CameraView, ClockState, LayerState, StyleRule, ViewerState } from '../platform/ViewerState.js';
+import { DEFAULT_REPLAY_SPEED, parseClockTime, replayAt } from './clock/clockTransitions.js';
 
 /**
  * The shareable part of the state as URL query parameters, and back. Only what differs from
  * the config's layer defaults is written, so links stay short:
  *   ?cam=117.16,39.10,800,0,-35&layers=-roads,water-model,buildings@0.5&style=height,height>50
- *   &mode=wall&lang=en&underground=1&sel=buildings:B123
+ *   &mode=wall&lang=en&underground=1&sel=buildings:B123&at=2026-11-30T14:05:10Z&speed=60
+ * `at` opens a replay at that time (playing at `speed`, paused without one; live when absent or in the future). The
+ * link's `at` is the time the replay showed when the link was written.
  * Anything malformed is ignored (a shared link must never break the viewer).
  */
 export function stateToQuery(
-  state: Pick<ViewerState, 'camera' | 'layers' | 'mode' | 'language' | 'underground' | 'style' | 'selection'>,
+  state: Pick<ViewerState, 'camera' | 'layers' | 'mode' | 'language' | 'underground' | 'style' | 'selection'> & Partial<Pick<ViewerState, 'clock'>>,
   catalogue: readonly LayerDefinition[],
+  nowMs = Date.now(),
 ): string {
   const params = new URLSearchParams();
   const c = state.camera;
@@ -32,6 +37,10 @@ export function stateToQuery(
   if (state.language !== 'zh-CN') params.set('lang', state.language);
   if (state.underground) params.set('underground', '1');
   if (state.selection) params.set('sel', `${state.selection.tileset}:${state.selection.id}`);
+  if (state.clock?.mode === 'replay') {
+    params.set('at', new Date(Math.floor(clockTimeAt(state.clock, nowMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    if (state.clock.playing) params.set('speed', String(state.clock.speed));
+  }
   return params.toString().replace(/%2C/g, ',').replace(/%40/g, '@').replace(/%3A/g, ':');
 }
 
@@ -40,7 +49,7 @@ export function defaultLayers(catalogue: readonly LayerDefinition[]): Record<str
 }
 
 /** Applies the query's parameters over `base`; unknown layers, bad numbers and values are skipped. */
-export function stateFromQuery(query: string, base: ViewerState): ViewerState {
+export function stateFromQuery(query: string, base: ViewerState, nowMs = Date.now()): ViewerState {
   const params = new URLSearchParams(query);
   const state: ViewerState = { ...base, layers: { ...base.layers } };
   const camera = parseCamera(params.get('cam'));
@@ -67,7 +76,24 @@ export function stateFromQuery(query: string, base: ViewerState): ViewerState {
   const selection = params.get('sel');
   const colon = selection?.indexOf(':') ?? -1;
   if (selection && colon > 0) state.selection = { tileset: selection.slice(0, colon), id: selection.slice(colon + 1) };
+  const clock = parseClock(params.get('at'), params.get('speed'), nowMs);
+  if (clock) state.clock = clock;
   return state;
+}
+
+/** `at` (ISO 8601, in the past) as a replay, playing at `speed` (1 … 3,600) or paused without a usable one; undefined for an unusable `at`. */
+function parseClock(at: string | null, speed: string | null, nowMs: number): ClockState | undefined {
+  if (!at) return undefined;
+  let time: number;
+  try {
+    time = parseClockTime(at);
+  } catch {
+    return undefined;
+  }
+  if (time > nowMs) return undefined;
+  const playSpeed = Number(speed ?? NaN);
+  const playing = playSpeed >= MIN_REPLAY_SPEED && playSpeed <= MAX_REPLAY_SPEED;
+  return replayAt(time, nowMs, { speed: playing ? playSpeed : DEFAULT_REPLAY_SPEED, playing });
 }
 
 function parseCamera(value: string | null): CameraView | undefined {

@@ -1,4 +1,5 @@
 import type { CameraView, LocalizedText, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
+import type { ClockCommands } from './ClockCommands.js';
 import type { FeatureAction, FeatureDescription, SearchHit } from './LayerPlugin.js';
 import type { FeatureProperties, ViewerEvents } from './ViewerEvents.js';
 import type { FeatureRef } from './ViewerState.js';
@@ -35,6 +36,8 @@ export interface ViewerCommands {
   describeSelection(): Promise<FeatureDescription | null>;
   search(query: string, limit?: number): Promise<SearchHit[]>;
   stats(): SceneStats;
+  /** The viewer's one clock: live or replay (see ClockCommands). */
+  clock: ClockCommands;
 }
 
 /** What UI components (the viewer's and the plugins') may do: read and change the store, translate, run commands. Never an engine object. */

@@ -1,3 +1,4 @@
+import type { ClockReading } from '../../../workers/formats/history.js';
 import type { FeatureRef } from './ViewerState.js';
 
 /** A feature's properties by the source's own field names (名称, 管径, height …). */
@@ -14,6 +15,8 @@ export interface ViewerEventMap {
   incident: { id: string; change: string; state: string; level: string; headline: string };
   /** A sensor entered the alarm state. */
   alarm: { datastream: number; name: string; type: string; value: number; unit: string; time: string; lon: number; lat: number };
+  /** The clock changed mode, time (a seek or step), speed or play state — not on every tick. */
+  clock: ClockReading;
 }
 
 export type ViewerEventName = keyof ViewerEventMap;
