@@ -64,6 +64,11 @@ export class DuckDbConnection implements SqlConnection {
     return this.inTurn(() => work(this.connection));
   }
 
+  /** Another connection to the same database, for a user with its own turn-taking (the sensor history's writes and reads never wait for incidents, nor they for it). Its owner closes it before this one. */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   async close(): Promise<void> {
     await this.inTurn(async () => {
       this.connection.closeSync();
