@@ -26,6 +26,11 @@ export class IncidentClient {
     return this.call('GET', '/api/incidents');
   }
 
+  /** Every incident as it was at `isoTime` (its version then); those created later are absent. */
+  listAt(isoTime: string): Promise<Incident[]> {
+    return this.call('GET', `/api/incidents?at=${encodeURIComponent(isoTime)}`);
+  }
+
   get(id: string): Promise<Incident> {
     return this.call('GET', `/api/incidents/${encodeURIComponent(id)}`);
   }

@@ -11,6 +11,7 @@ import { IMPACT_COLORS } from './impact/impactColors.js';
 import en from './i18n.en.json';
 import zhCN from './i18n.zh-CN.json';
 import { IncidentClient } from './IncidentClient.js';
+import { followClock } from './followClock.js';
 import { IncidentFeed } from './IncidentFeed.js';
 import { footprintCentre } from './incidentGeometry.js';
 import { showIncident, type Docks } from './showIncident.js';
@@ -82,6 +83,8 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
           loadAll: () => client.list(),
           onConnection: (connection) => store.getState().setConnection(connection),
           onIncident: (incident, change) => {
+            // A replay shows incidents as they were (followClock); live() loads the current ones again.
+            if (viewerStore.getState().clock.mode === 'replay') return;
             const known = store.getState().incidents[incident.id];
             store.getState().upsert(incident);
             if (!known || known.version < incident.version)
@@ -95,6 +98,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];
+    if (config.live) stops.push(followClock(viewerStore, store, client, apiBase));
     return { store, client, feed, analyst, stops, docks: undefined };
   },
   destroyState: (state) => {
@@ -312,7 +316,9 @@ function wallTakeover(ui: UiContext, state: IncidentsState, layerId: string): ()
           seen.add(incident.id);
           const level = emergencyLevel(incident.classification.level);
           const open = incident.state !== 'closed' && incident.state !== 'cancelled';
-          if (ui.store.getState().mode !== 'wall' || !open || (level?.id !== 'I' && level?.id !== 'II')) continue;
+          // Not in a replay: what happened then is reviewed, it does not take the screen again.
+          if (ui.store.getState().mode !== 'wall' || ui.store.getState().clock.mode === 'replay' || !open || (level?.id !== 'I' && level?.id !== 'II'))
+            continue;
           state.store.getState().setTakeover(incident.id);
           ui.store.getState().setTour(false);
           void showIncident(ui, layerId, incident, 2, state.docks);

@@ -94,6 +94,8 @@ export interface IncidentsSlice {
 
 export interface IncidentsActions {
   upsert(incident: Incident): void;
+  /** Replaces every incident (a replay's incidents as they were, or the current ones back in live); none counts as new. */
+  replaceAll(incidents: readonly Incident[]): void;
   select(id: string | null): void;
   markSeen(id: string): void;
   setImpact(impact: IncidentImpact | null): void;
@@ -122,6 +124,11 @@ export function createIncidentsStore(enabled: boolean): IncidentsStore {
         const known = s.incidents[incident.id];
         if (known && known.version >= incident.version) return {};
         return { incidents: { ...s.incidents, [incident.id]: incident }, unseen: known ? s.unseen : [...s.unseen, incident.id] };
+      }),
+    replaceAll: (list) =>
+      set((s) => {
+        const incidents = Object.fromEntries(list.map((incident) => [incident.id, incident]));
+        return { incidents, unseen: s.unseen.filter((id) => id in incidents) };
       }),
     select: (selected) => set((s) => ({ selected, impact: s.impact?.incidentId === selected ? s.impact : null })),
     markSeen: (id) => set((s) => ({ unseen: s.unseen.filter((u) => u !== id) })),

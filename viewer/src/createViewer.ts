@@ -22,6 +22,7 @@ import { mountInfoPanel } from './ui/InfoPanel.js';
 import { mountLayerPanel } from './ui/LayerPanel.js';
 import { mountStatusBar } from './ui/StatusBar.js';
 import { mountStylePanel } from './ui/StylePanel.js';
+import { mountTimeline } from './ui/timeline/Timeline.js';
 import { mountToolbar } from './ui/Toolbar.js';
 import { WallTour } from './wall/WallTour.js';
 
@@ -129,6 +130,8 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   undo(mountInfoPanel(right, ui, (detail, feature) => plugins.map((p) => p.mountDetail(ui, detail, feature)).find((close) => close !== undefined)));
   const statusBar = mountStatusBar(overlay, ui);
   undo(() => statusBar.destroy());
+  // The clock's timeline, where there is a history to replay (the live feed's server keeps it).
+  if (config.live) undo(mountTimeline(overlay, ui));
   for (const plugin of plugins) undo(plugin.mountUi(ui, { overlay, left, right, statusStrip: statusBar.plugins }));
 
   // The selection is described (and announced) whenever it changes, whoever changed it.

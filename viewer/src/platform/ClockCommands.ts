@@ -13,6 +13,7 @@ export interface ClockCommands {
   /** Moves to `time`: from live it starts a replay; at or past now it is live. */
   seek(time: number | string): void;
   play(): void;
+  /** Pauses a replay; live freezes at now. */
   pause(): void;
   /** One step back (-1) or forward (+1), of a span that suits the speed (10 s at 1× … 1 h at 3,600×). */
   step(direction: -1 | 1): void;

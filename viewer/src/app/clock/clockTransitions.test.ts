@@ -21,6 +21,8 @@ describe('clock transitions', () => {
     // Playing again continues from where it stood, not from where it would have been.
     const resumed = play(paused, NOW + 99_000);
     expect(clockTimeAt(resumed, NOW + 100_000)).toBe(NOW - HOUR + 660_000);
+    // Pausing live freezes now.
+    expect(pause(LIVE, NOW, 10)).toEqual({ mode: 'replay', time: NOW, anchorWallMs: NOW, speed: 10, playing: false });
   });
 
   it('a speed change keeps the time shown and plays on at the new speed', () => {

@@ -54,9 +54,10 @@ export function play(clock: ClockState, nowMs: number): ClockState {
   return { ...clock, anchorWallMs: nowMs, playing: true };
 }
 
-/** Freezes a replay at the time it shows now (live cannot be paused: it is now). */
-export function pause(clock: ClockState, nowMs: number): ClockState {
-  if (clock.mode === 'live' || !clock.playing) return clock;
+/** Freezes a replay at the time it shows now; live freezes at now (a paused replay, `speed` for when it plays). */
+export function pause(clock: ClockState, nowMs: number, speed = DEFAULT_REPLAY_SPEED): ClockState {
+  if (clock.mode === 'live') return replayAt(nowMs, nowMs, { speed, playing: false });
+  if (!clock.playing) return clock;
   return { ...clock, time: clockTimeAt(clock, nowMs), anchorWallMs: nowMs, playing: false };
 }
 

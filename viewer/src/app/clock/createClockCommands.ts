@@ -17,7 +17,7 @@ export function createClockCommands(store: ViewerStore, now: () => number = Date
     replay: (time, options = {}) => set(replayAt(parseClockTime(time), now(), { speed: options.speed ?? lastSpeed, playing: options.playing ?? true })),
     seek: (time) => set(seek(clock(), parseClockTime(time), now(), lastSpeed)),
     play: () => set(play(clock(), now())),
-    pause: () => set(pause(clock(), now())),
+    pause: () => set(pause(clock(), now(), lastSpeed)),
     step: (direction) => set(step(clock(), direction, now(), lastSpeed)),
     setSpeed: (speed) => {
       lastSpeed = checkedSpeed(speed);
