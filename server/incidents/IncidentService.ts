@@ -74,6 +74,11 @@ export class IncidentService {
     return (await this.store.listIncidents()).map((i) => withOverdue(i, now));
   }
 
+  /** The incidents as they were at `at` (ms; history and replay), overdue as of then. */
+  async listAt(at: number): Promise<Incident[]> {
+    return (await this.store.incidentsAt(at)).map((i) => withOverdue(i, at));
+  }
+
   async get(id: string): Promise<Incident | undefined> {
     const incident = await this.store.getIncident(id);
     return incident && withOverdue(incident, this.now());

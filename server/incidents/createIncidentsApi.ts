@@ -9,6 +9,7 @@ import {
   parseNoteRequest,
   parseTransitionRequest,
 } from '../../workers/incidents/parseIncidentDraft.js';
+import { parseIsoTime } from '../../workers/history/parseHistoryQuery.js';
 import type { Role } from '../auth/accountsFromEnv.js';
 import { type Authenticator, hasRole, type Principal } from '../auth/Authenticator.js';
 import { requestTarget } from '../requestTarget.js';
@@ -101,7 +102,14 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       sendJson(response, 200, await store.listAudit({ limit, ...(before !== null && /^\d+$/.test(before) ? { before: Number(before) } : {}) }));
     } else if (path === '/api/incidents') {
       if (!allow('GET', 'POST')) return true;
-      if (method === 'GET') return (sendJson(response, 200, await service.list()), true);
+      if (method === 'GET') {
+        // ?at=<ISO>: as they were then (history and replay).
+        const at = query.get('at');
+        if (at === null) return (sendJson(response, 200, await service.list()), true);
+        const time = parseIsoTime(at, 'at');
+        if ('message' in time) return (sendJson(response, 400, { error: time.message, field: 'at' }), true);
+        return (sendJson(response, 200, await service.listAt(time.value)), true);
+      }
       const by = await requireRole('operator');
       if (!by) return true;
       const draft = await readParsed(request, response, parseIncidentDraft);

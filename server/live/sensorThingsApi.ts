@@ -4,24 +4,26 @@ import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.
 import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
 import type { ObservationStore } from './ObservationStore.js';
 import { requestTarget } from '../requestTarget.js';
+import type { ObservationHistory } from '../history/ObservationHistory.js';
+import { observationsPage } from './sensorThingsObservations.js';
 
 /**
  * A read-only SensorThings API v1.1 subset over the catalogue and the store — Things (with
- * their Location), Datastreams, a Datastream's Observations with $top, $skip, $orderby on
- * phenomenonTime and `$filter=phenomenonTime ge <ISO time>` — plus `/api/live/state`, the
- * current value of every sensor in one columnar document (what a client needs after a gap).
- * Returns false for paths it does not serve.
+ * their Location), Datastreams, a Datastream's Observations from the history store
+ * (sensorThingsObservations.ts: $filter on phenomenonTime, $top, $orderby, $skip, keyset
+ * nextLinks) — plus `/api/live/state`, the current value of every sensor in one columnar
+ * document (what a client needs after a gap). Returns false for paths it does not serve.
  */
 export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
   store: ObservationStore,
   counters: () => object,
-  options: { staleAfterSeconds?: number } = {},
+  options: { staleAfterSeconds?: number; history?: Pick<ObservationHistory, 'series'> } = {},
 ) {
   const byThing = new Map(catalog.map((e) => [e.thingId, e]));
   const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
 
-  return (request: IncomingMessage, response: ServerResponse): boolean => {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     // Parsed once by the server's boundary (a malformed target never gets here); links start
     // at the configured public URL, never at the client's Host header.
     const { path, query, publicBase: base } = requestTarget(request);
@@ -46,6 +48,10 @@ export function createSensorThingsApi(
     } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)\/Observations$/.exec(path))) {
       const id = Number(match[1]);
       if (!catalog[id - 1]) return (send(response, 404, { error: `no Datastream ${id}` }), true);
+      if (options.history) {
+        const answer = await observationsPage(options.history, id, query, base);
+        return (send(response, answer.status, answer.body), true);
+      }
       const orderBy = (query.get('$orderby') ?? 'phenomenonTime desc').trim().toLowerCase();
       const since = /phenomenontime\s+ge\s+(\S+)/i.exec(query.get('$filter') ?? '')?.[1];
       const sinceMs = since ? Date.parse(since.replace(/^'|'$/g, '')) : undefined;

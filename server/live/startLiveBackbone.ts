@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLiveBroker, type LiveBroker, type PublisherCredentials } from './createLiveBroker.js';
-import { type Observation, ObservationStore } from './ObservationStore.js';
+import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../history/historySettingsFromEnv.js';
+import { SqlObservationHistory } from '../history/SqlObservationHistory.js';
+import { DuckDbConnection } from '../store/DuckDbConnection.js';
+import type { SqlConnection } from '../store/SqlConnection.js';
+import { LiveObservations, type Observation } from './LiveObservations.js';
 import { type CatalogEntry, loadSensorCatalog } from './SensorCatalog.js';
 import { createSensorThingsApi } from './sensorThingsApi.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from './startSimulator.js';
@@ -20,11 +24,17 @@ export interface LiveBackboneOptions {
   /** How far ahead of its arrival a reading may be dated (s; default 300): later ones are refused and counted. */
   futureToleranceSeconds?: number;
   simulator?: false | Omit<SimulatorOptions, 'brokerUrl' | 'credentials' | 'catalog'>;
+  /** The deployment's store (incidents' database) that keeps the sensor history; without one, a history in memory for this run. */
+  database?: SqlConnection;
+  /** Retention, chunks and queue of the history (default DEFAULT_HISTORY_SETTINGS; the server reads historySettingsFromEnv). */
+  history?: HistorySettings;
 }
 
 export interface LiveBackbone {
   catalog: readonly CatalogEntry[];
-  store: ObservationStore;
+  /** Latest value and alarm state per datastream (live reads); each accepted observation also goes to `history`. */
+  store: LiveObservations;
+  history: SqlObservationHistory;
   /** The current broker (replaced by `restartBroker`). */
   readonly broker: LiveBroker;
   /** Closes the broker (every client is cut off) and starts a new one on the same ports and store. */
@@ -34,7 +44,7 @@ export interface LiveBackbone {
   /** Calls `listener` with each observation the broker accepts (the rules runner); returns the unsubscribe. */
   onObservation(listener: (observation: Observation, receivedMs: number) => void): () => void;
   /** The HTTP handler for /v1.1/… and /api/live/…; false when the path is not its own. */
-  api: (request: IncomingMessage, response: ServerResponse) => boolean;
+  api: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -46,7 +56,9 @@ export interface LiveBackbone {
  */
 export async function startLiveBackbone(options: LiveBackboneOptions): Promise<LiveBackbone> {
   const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
-  const store = await ObservationStore.open(catalog.length);
+  const ownDatabase = options.database ? undefined : await DuckDbConnection.open(':memory:');
+  const history = await SqlObservationHistory.open((options.database ?? ownDatabase)!, options.history ?? DEFAULT_HISTORY_SETTINGS);
+  const store = new LiveObservations(catalog.length, (datastream) => catalog[datastream - 1]?.type.thresholds, history);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
   const observationListeners = new Set<(observation: Observation, receivedMs: number) => void>();
   const brokerOptions = {
@@ -60,7 +72,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     ...(options.futureToleranceSeconds !== undefined ? { futureToleranceMs: options.futureToleranceSeconds * 1000 } : {}),
   };
   let broker = await createLiveBroker({ ...brokerOptions, tcpPort: options.mqttPort });
-  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length, history: store.size() }), {
+  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length, history: { ...history.counters(), expired: history.expired } }), {
+    history,
     ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
   });
   const simulator =
@@ -70,6 +83,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   return {
     catalog,
     store,
+    history,
     get broker() {
       return broker;
     },
@@ -88,7 +102,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     close: async () => {
       await simulator?.stop();
       await broker.close();
-      store.close();
+      await history.close();
+      await ownDatabase?.close();
     },
   };
 }

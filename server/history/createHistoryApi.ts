@@ -1,0 +1,206 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HistoryRange, HistoryTimeline } from '../../workers/formats/history.js';
+import { parseCount, parseIsoTime, type QueryParsed } from '../../workers/history/parseHistoryQuery.js';
+import { encodeObservationBatch } from '../../workers/live/ObservationBatch.js';
+import { type SensorType, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
+import { requestTarget } from '../requestTarget.js';
+import type { Store } from '../store/Store.js';
+import type { ObservationColumns, ObservationHistory } from './ObservationHistory.js';
+
+/** Rows in one `changes` answer at most (2.1 MB): playback asks again from the batch's `sentAt`. */
+export const MAX_CHANGES = 100_000;
+/** Timeline buckets: the default draws a day as quarter hours; more than a wall's pixels are refused. */
+export const DEFAULT_TIMELINE_BUCKETS = 96;
+export const MAX_TIMELINE_BUCKETS = 4_000;
+/** Incident marks on one timeline at most. */
+export const MAX_TIMELINE_MARKS = 2_000;
+/** How far past the server's clock `at` may be (a viewer's clock a little ahead). */
+const CLOCK_SLACK_MS = 60_000;
+/**
+ * Set when a request reaches back past what the store keeps: the earliest time kept (ISO
+ * 8601), or `none` when nothing is kept yet. The answer holds what is kept.
+ */
+export const KEPT_FROM_HEADER = 'CIM-History-Kept-From';
+
+export interface HistoryApiOptions {
+  history: ObservationHistory;
+  /** The sensors (datastream id = index + 1) and their types: each type's silence limit decides offline. */
+  catalog: readonly { id: number; type: SensorType }[];
+  /** The deployment's one silence limit (s), as the live API has it (CIM_STALE_AFTER_SECONDS). */
+  staleAfterSeconds?: number;
+  /** Incident marks for the timeline; none when absent. */
+  incidents?: Pick<Store, 'incidentMarks'>;
+  now?: () => number;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+/**
+ * The history API (workers/formats/history.ts): the state at T and the changes in a window as
+ * ObservationBatch documents with their state column, the timeline's alarm density and incident
+ * marks, and the range the store keeps. Reads are open like /api/live/state; a parameter that
+ * cannot be read is a 400 naming it. Returns false for paths that are not its own, so a caller
+ * can wrap it (roles, issue 17).
+ */
+export function createHistoryApi(options: HistoryApiOptions): Handler {
+  const { history } = options;
+  const now = options.now ?? Date.now;
+  // Index = datastream id, as stateAt wants it.
+  const staleAfterMs = new Float64Array(options.catalog.reduce((max, e) => Math.max(max, e.id), 0) + 1);
+  for (const entry of options.catalog) staleAfterMs[entry.id] = staleAfterSeconds(entry.type, options.staleAfterSeconds) * 1000;
+
+  /** The earliest raw observation kept; the header is set when `from` reaches before it. */
+  const markKept = async (
+    response: ServerResponse,
+    from: number,
+    kept: (range: { rawFrom: number | null; downsampledFrom: number | null }) => number | null,
+  ): Promise<void> => {
+    const earliest = kept(await history.range());
+    if (earliest === null) response.setHeader(KEPT_FROM_HEADER, 'none');
+    else if (from < earliest) response.setHeader(KEPT_FROM_HEADER, new Date(earliest).toISOString());
+  };
+
+  return async (request, response) => {
+    const { path, query } = requestTarget(request);
+    if (!path.startsWith('/api/history/')) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      sendJson(response, 405, { error: 'the history API is read-only: GET only' });
+      return true;
+    }
+    const started = performance.now();
+    /** The parsed value, or undefined after the 400 naming the parameter was sent. */
+    const read = <T>(parsed: QueryParsed<T>): T | undefined => {
+      if ('value' in parsed) return parsed.value;
+      sendJson(response, 400, { error: parsed.message, parameter: parsed.parameter });
+      return undefined;
+    };
+    const time = (name: string): number | undefined => {
+      const text = query.get(name);
+      if (text === null) return read<number>({ parameter: name, message: `${name} is missing: give an ISO 8601 time such as 2026-11-30T08:00:00Z` });
+      return read(parseIsoTime(text, name));
+    };
+    const window = (): { from: number; to: number } | undefined => {
+      const from = time('from');
+      if (from === undefined) return undefined;
+      const to = time('to');
+      if (to === undefined) return undefined;
+      if (to < from) return read<never>({ parameter: 'to', message: `to (${new Date(to).toISOString()}) is before from (${new Date(from).toISOString()})` });
+      return { from, to };
+    };
+    const timing = (): string => `store;dur=${(performance.now() - started).toFixed(1)}`;
+
+    if (path === '/api/history/state') {
+      const at = time('at');
+      if (at === undefined) return true;
+      const serverNow = now();
+      if (at > serverNow + CLOCK_SLACK_MS)
+        return (
+          read<never>({ parameter: 'at', message: `at (${new Date(at).toISOString()}) is after the server's clock (${new Date(serverNow).toISOString()})` }),
+          true
+        );
+      const [columns] = await Promise.all([history.stateAt(at, staleAfterMs), markKept(response, at, (r) => r.rawFrom)]);
+      sendBatch(response, at, columns, timing());
+    } else if (path === '/api/history/changes') {
+      const span = window();
+      if (span === undefined) return true;
+      const limit = read(parseCount(query.get('limit'), 'limit', MAX_CHANGES, 1, MAX_CHANGES));
+      if (limit === undefined) return true;
+      // Complete up to now at most: later readings may still come.
+      const to = Math.min(span.to, now());
+      const [{ columns, completeTo }] = await Promise.all([changesUpTo(history, span.from, to, limit), markKept(response, span.from, (r) => r.rawFrom)]);
+      sendBatch(response, completeTo, columns, timing());
+    } else if (path === '/api/history/timeline') {
+      const span = window();
+      if (span === undefined) return true;
+      if (span.to === span.from) return (read<never>({ parameter: 'to', message: 'to equals from: the timeline needs a window' }), true);
+      const buckets = read(parseCount(query.get('buckets'), 'buckets', DEFAULT_TIMELINE_BUCKETS, 1, MAX_TIMELINE_BUCKETS));
+      if (buckets === undefined) return true;
+      const bucketMs = Math.max(1, Math.ceil((span.to - span.from) / buckets));
+      const count = Math.ceil((span.to - span.from) / bucketMs);
+      const [transitions, incidents] = await Promise.all([
+        history.transitionCounts(span.from, span.to, bucketMs),
+        options.incidents?.incidentMarks(span.from, span.to, MAX_TIMELINE_MARKS) ?? [],
+        markKept(response, span.from, (r) => earliestOf(r.rawFrom, r.downsampledFrom)),
+      ]);
+      const timeline: HistoryTimeline = {
+        ...span,
+        bucketMs,
+        alarms: fit(transitions.alarms, count),
+        warnings: fit(transitions.warnings, count),
+        incidents,
+      };
+      response.setHeader('Server-Timing', timing());
+      sendJson(response, 200, timeline);
+    } else if (path === '/api/history/range') {
+      const kept = await history.range();
+      const range: HistoryRange = {
+        now: now(),
+        ...kept,
+        rawRetentionMs: history.retention.rawMs,
+        downsampledRetentionMs: history.retention.downsampledMs,
+      };
+      sendJson(response, 200, range);
+    } else {
+      sendJson(response, 404, { error: `no ${path}: the history API has /api/history/state, changes, timeline and range` });
+    }
+    return true;
+  };
+}
+
+/**
+ * The changes in (from, to], at most `limit` rows, and the time up to which they are complete.
+ * A cut never splits the rows of one millisecond (asking again from the last row's time would
+ * lose the rest of them): those rows go to the next answer, unless they are all it has — then
+ * all of that millisecond is sent (at most one row per datastream), over the limit.
+ */
+export async function changesUpTo(
+  history: Pick<ObservationHistory, 'changes'>,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<{ columns: ObservationColumns; completeTo: number }> {
+  const found = await history.changes(from, to, limit + 1);
+  if (found.count <= limit) return { columns: found, completeTo: to };
+  const cutTime = found.time[limit]!;
+  let keep = limit;
+  while (keep > 0 && found.time[keep - 1] === cutTime) keep--;
+  if (keep > 0) return { columns: sliceColumns(found, keep), completeTo: found.time[keep - 1]! };
+  const all = await history.changes(from, cutTime, 2 ** 31 - 1);
+  return { columns: all, completeTo: cutTime };
+}
+
+function sliceColumns(columns: ObservationColumns, count: number): ObservationColumns {
+  return {
+    count,
+    datastream: columns.datastream.subarray(0, count),
+    time: columns.time.subarray(0, count),
+    result: columns.result.subarray(0, count),
+    state: columns.state.subarray(0, count),
+  };
+}
+
+/** `values` as exactly `count` buckets (a store may stop at the last non-empty one). */
+function fit(values: readonly number[], count: number): number[] {
+  return Array.from({ length: count }, (_, i) => values[i] ?? 0);
+}
+
+function earliestOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function sendBatch(response: ServerResponse, sentAt: number, columns: ObservationColumns, timing: string): void {
+  const bytes = encodeObservationBatch(0, sentAt, columns.datastream, columns.time, columns.result, columns.count, columns.state);
+  response
+    .writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': bytes.byteLength,
+      'Cache-Control': 'no-store',
+      'Server-Timing': timing,
+    })
+    .end(bytes);
+}
+
+function sendJson(response: ServerResponse, status: number, body: object): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+}
