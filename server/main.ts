@@ -14,6 +14,7 @@ import { liveSensorLookup } from './incidents/liveSensorLookup.js';
 import { startIncidents } from './incidents/startIncidents.js';
 import { createFollowApi } from './follow/createFollowApi.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
+import { historySettingsFromEnv } from './history/historySettingsFromEnv.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +51,7 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
     hostVariable: 'MQTT_HOST',
   };
   publicBaseFromEnv(env); // a malformed CIM_PUBLIC_URL stops us here, not at the first request
+  const history = historySettingsFromEnv(env); // so does a malformed CIM_HISTORY_*
   // Settings and ports are checked before the build, which may take minutes.
   await tryPort(http);
   // A port the operator chose is a contract with the devices: taken, we stop. The default one
@@ -101,6 +103,8 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       generatedDir: paths.groundDir,
       mqttPort: mqtt.port,
       mqttHost: mqtt.host,
+      database: incidents.database,
+      history,
       ...(publisher ? { publisher } : {}),
       ...(sensors ? { sensors: Number(sensors) } : {}),
       ...(env['CIM_STALE_AFTER_SECONDS'] ? { staleAfterSeconds: Number(env['CIM_STALE_AFTER_SECONDS']) } : {}),

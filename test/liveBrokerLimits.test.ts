@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { ANONYMOUS_CLIENT_ID_PREFIX, createLiveBroker, type LiveBroker } from '../server/live/createLiveBroker.js';
-import { ObservationStore } from '../server/live/ObservationStore.js';
+import { LiveObservations } from '../server/live/LiveObservations.js';
+import { SqlObservationHistory } from '../server/history/SqlObservationHistory.js';
+import { DuckDbConnection } from '../server/store/DuckDbConnection.js';
 import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
 import { startNonReaders, streamHugePublish } from '../harness/mqttAttacks.js';
 import { connectPacket, publishHeader } from '../harness/rawMqttPackets.js';
@@ -21,7 +23,7 @@ const SENSORS = 4000;
 
 interface Fixture {
   live: LiveBroker;
-  store: ObservationStore;
+  store: LiveObservations;
   tcpUrl: string;
   wsUrl: string;
   logged: string[];
@@ -31,7 +33,9 @@ interface Fixture {
 async function startBroker(options: Partial<Parameters<typeof createLiveBroker>[0]> = {}): Promise<Fixture> {
   const http: HttpServer = createHttpServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const store = await ObservationStore.open(SENSORS);
+  const database = await DuckDbConnection.open(':memory:');
+  const history = await SqlObservationHistory.open(database);
+  const store = new LiveObservations(SENSORS, () => undefined, history);
   const logged: string[] = [];
   const live = await createLiveBroker({ http, tcpPort: 0, publisher, store, log: (line) => logged.push(line), ...options });
   return {
@@ -42,7 +46,8 @@ async function startBroker(options: Partial<Parameters<typeof createLiveBroker>[
     logged,
     close: async () => {
       await live.close();
-      store.close();
+      await history.close();
+      await database.close();
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
     },

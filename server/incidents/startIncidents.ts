@@ -6,6 +6,8 @@ import { accountsFromEnv, type DemoPassword } from '../auth/accountsFromEnv.js';
 import { Authenticator } from '../auth/Authenticator.js';
 import { StartupError } from '../StartupError.js';
 import { openStore, type StoreLocation, storeLocationFromEnv } from '../store/openStore.js';
+import type { SqlConnection } from '../store/SqlConnection.js';
+import type { SqlStore } from '../store/SqlStore.js';
 import type { Store } from '../store/Store.js';
 import { StoreError } from '../store/StoreError.js';
 import { createIncidentsApi, type SensorLookup } from './createIncidentsApi.js';
@@ -13,6 +15,8 @@ import { DEFAULT_DEADLINES, IncidentService } from './IncidentService.js';
 
 export interface Incidents {
   store: Store;
+  /** The store's database connection: the sensor history lives in the same database. */
+  database: SqlConnection;
   service: IncidentService;
   auth: Authenticator;
   /** The HTTP handler for /api/incidents…, /api/auth/…, /api/audit; false for other paths. */
@@ -51,7 +55,7 @@ export async function startIncidents(options: {
   const auth = await Authenticator.create({ accounts, secret: env['CIM_AUTH_SECRET'], ...(options.log ? { log: options.log } : {}) });
   const location = options.storeLocation ?? storeLocationFromEnv(env, options.root);
   const chosen = options.storeLocation !== undefined || env['CIM_STORE_PATH'] !== undefined || env['CIM_DATABASE_URL'] !== undefined;
-  let store: Store;
+  let store: SqlStore;
   let storeMovedFrom: string | undefined;
   try {
     try {
@@ -72,6 +76,7 @@ export async function startIncidents(options: {
   });
   return {
     store,
+    database: store.connection,
     service,
     auth,
     api: createIncidentsApi({ service, auth, store, sensors: options.sensors }),

@@ -10,7 +10,7 @@ import { OBSERVATION_BATCH_TOPIC, ObservationBatcher } from '../../workers/live/
 import { BoundedMqttConnection, type ConnectionLimitEvents, type ConnectionLimits } from './BoundedMqttConnection.js';
 import { LoginThrottle } from './LoginThrottle.js';
 import { MQTT_WEBSOCKET_PATH } from './mqttWebSocketPath.js';
-import type { Observation, ObservationStore } from './ObservationStore.js';
+import type { LiveObservations, Observation } from './LiveObservations.js';
 import { MAX_PAYLOAD_BYTES, type ObservationPayloadError, parseObservationPayload } from './parseObservationPayload.js';
 
 export interface PublisherCredentials {
@@ -84,7 +84,8 @@ export async function createLiveBroker(options: {
   tcpPort: number;
   tcpHost?: string;
   publisher: PublisherCredentials;
-  store: ObservationStore;
+  /** Where accepted observations go (latest values, alarm states, the history's queue). */
+  store: Pick<LiveObservations, 'add' | 'retentionMs'>;
   /** How long the viewers' feed gathers observations before publishing a batch (ms). */
   feedWindowMs?: number;
   /** How far ahead of its arrival a reading may be dated (ms; default 5 minutes of clock skew). */

@@ -2,7 +2,7 @@ import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
 import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js';
-import type { ObservationStore } from './ObservationStore.js';
+import type { LiveObservations } from './LiveObservations.js';
 import { requestTarget } from '../requestTarget.js';
 import type { ObservationHistory } from '../history/ObservationHistory.js';
 import { observationsPage } from './sensorThingsObservations.js';
@@ -16,7 +16,7 @@ import { observationsPage } from './sensorThingsObservations.js';
  */
 export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
-  store: ObservationStore,
+  store: Pick<LiveObservations, 'latest'>,
   counters: () => object,
   options: { staleAfterSeconds?: number; history?: Pick<ObservationHistory, 'series'> } = {},
 ) {
@@ -52,14 +52,7 @@ export function createSensorThingsApi(
         const answer = await observationsPage(options.history, id, query, base);
         return (send(response, answer.status, answer.body), true);
       }
-      const orderBy = (query.get('$orderby') ?? 'phenomenonTime desc').trim().toLowerCase();
-      const since = /phenomenontime\s+ge\s+(\S+)/i.exec(query.get('$filter') ?? '')?.[1];
-      const sinceMs = since ? Date.parse(since.replace(/^'|'$/g, '')) : undefined;
-      const rows = store.history(id, top + skip, orderBy !== 'phenomenontime asc', Number.isFinite(sinceMs) ? sinceMs : undefined).slice(skip);
-      send(response, 200, {
-        value: rows.map((o) => ({ phenomenonTime: new Date(o.time).toISOString(), result: o.result })),
-        'Datastream@iot.navigationLink': `${base}/v1.1/Datastreams(${id})`,
-      });
+      send(response, 503, { error: 'no history store on this server' });
     } else if (path === '/v1.1/Things' || path === '/v1.1/Locations') {
       send(
         response,

@@ -72,10 +72,15 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     ...(options.futureToleranceSeconds !== undefined ? { futureToleranceMs: options.futureToleranceSeconds * 1000 } : {}),
   };
   let broker = await createLiveBroker({ ...brokerOptions, tcpPort: options.mqttPort });
-  const api = createSensorThingsApi(catalog, store, () => ({ ...broker.counters, sensors: catalog.length, history: { ...history.counters(), expired: history.expired } }), {
-    history,
-    ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
-  });
+  const api = createSensorThingsApi(
+    catalog,
+    store,
+    () => ({ ...broker.counters, sensors: catalog.length, history: { ...history.counters(), expired: history.expired } }),
+    {
+      history,
+      ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
+    },
+  );
   const simulator =
     options.simulator === false
       ? undefined

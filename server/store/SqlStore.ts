@@ -56,6 +56,11 @@ const SCHEMA = [
 export class SqlStore implements Store {
   private constructor(private readonly sql: SqlConnection) {}
 
+  /** The engine's connection, for the sensor history kept in the same database (server/history/). */
+  get connection(): SqlConnection {
+    return this.sql;
+  }
+
   get description(): string {
     return this.sql.description;
   }

@@ -44,7 +44,8 @@ export async function startDemoServer(
     api: async (request, response) => (await incidents.api(request, response)) || (await follow(request, response)) || (live?.api(request, response) ?? false),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  if (options.live !== false) live = await startLiveBackbone({ http: server, generatedDir: paths.groundDir, mqttPort: 0, ...options.live });
+  if (options.live !== false)
+    live = await startLiveBackbone({ http: server, generatedDir: paths.groundDir, mqttPort: 0, database: incidents.database, ...options.live });
   await incidents.service.publishOpen();
   const { port } = server.address() as AddressInfo;
   return {
