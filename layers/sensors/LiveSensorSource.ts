@@ -114,6 +114,11 @@ export class LiveSensorSource {
     }, backoffDelay(this.attempt++));
   }
 
+  /** Reloads the current state over HTTP (back from a replay); a no-op until connected. */
+  reload(): void {
+    if (this.client?.connected) void this.resync();
+  }
+
   /** Reloads the current state over HTTP (after subscribing, so nothing falls between). */
   private async resync(): Promise<void> {
     try {

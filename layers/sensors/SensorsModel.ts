@@ -2,13 +2,14 @@ import { createAlarmMemory, SensorState, updateAlarmState, type AlarmMemory, typ
 import { LatestObservations } from '../../workers/live/LatestObservations.js';
 import { FRESH_OBSERVATION, packSensorFrame } from '../../workers/live/SensorFrame.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
+import type { ReplayRows, ReplaySink } from './ReplayPlayback.js';
 
 /**
  * All sensors' latest values and states in typed arrays (slot = datastream id − 1), fed by
  * observations and state documents, handing out the sensors that changed since the last
  * frame as one transferable buffer. Pure (no I/O): the worker wraps it, tests drive it.
  */
-export class SensorsModel {
+export class SensorsModel implements ReplaySink {
   count = 0;
   private latest = new LatestObservations(0);
   private alarms: AlarmMemory = createAlarmMemory(0);
@@ -56,7 +57,48 @@ export class SensorsModel {
     this.markChanged(i);
   }
 
-  /** Marks sensors silent for too long as offline. */
+  /**
+   * Replay: every sensor as the history's state at `at` has it (value, time, the server's
+   * state then); sensors absent from it were never heard by then: offline, no value. The
+   * alarm memory starts over (playback takes the server's states, not the thresholds').
+   * Received times are phenomenonTimes, so `sweepStale(replay time)` judges silence at T.
+   */
+  replaceAll(rows: ReplayRows, at: number): void {
+    this.latest = new LatestObservations(this.count);
+    this.alarms = createAlarmMemory(this.count);
+    this.alarms.state.fill(SensorState.offline);
+    this.fresh.fill(0);
+    for (let i = 0; i < this.count; i++) this.markChanged(i);
+    for (let k = 0; k < rows.count; k++) {
+      const i = rows.datastream[k]! - 1;
+      if (i < 0 || i >= this.count) continue;
+      if (!this.latest.offer(i, rows.time[k]!, rows.result[k]!, rows.time[k]!)) continue;
+      const state = rows.state[k]!;
+      this.alarms.state[i] = state <= SensorState.offline ? state : SensorState.offline;
+    }
+    this.sweepStale(at);
+  }
+
+  /** Replay: one change in order, with the sensor's state (the server's) after it. */
+  applyChange(datastream: number, time: number, result: number, state: number): void {
+    const i = datastream - 1;
+    if (i < 0 || i >= this.count) return;
+    this.received++;
+    if (!this.latest.offer(i, time, result, time)) return;
+    this.alarms.state[i] = state <= SensorState.offline ? state : SensorState.offline;
+    this.markChanged(i);
+  }
+
+  /** Back to live: forgets every value and state (the live state document follows). */
+  forget(): void {
+    this.latest = new LatestObservations(this.count);
+    this.alarms = createAlarmMemory(this.count);
+    this.alarms.state.fill(SensorState.offline);
+    this.fresh.fill(0);
+    for (let i = 0; i < this.count; i++) this.markChanged(i);
+  }
+
+  /** Marks sensors silent for too long as offline (at `nowMs`: the wall clock live, the replay time in replay). */
   sweepStale(nowMs: number): void {
     const { received, time } = this.latest;
     for (let i = 0; i < this.count; i++) {

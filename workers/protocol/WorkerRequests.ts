@@ -1,5 +1,6 @@
 import type { LiveFeedConfig } from '../formats/viewerConfig.js';
 import type { LiveStateDocument } from '../formats/liveState.js';
+import type { ClockState } from '../formats/history.js';
 import type { BurstIsolation } from '../network/isolateBurst.js';
 import type { NetworkGraph } from '../network/NetworkGraph.js';
 import type { LoadRoadsRequest, RankResourcesRequest, RoadsLoaded } from '../routing/roadRequests.js';
@@ -22,6 +23,8 @@ export interface SensorFrameMessage {
   connection: { state: LiveConnectionState; since: number };
   messagesPerSecond: number;
   malformed: number;
+  /** While replaying: the replay time shown (ms) and whether a seek's state is still on its way. */
+  replay?: { time: number; loading: boolean };
 }
 
 /**
@@ -37,6 +40,8 @@ export interface WorkerRequests {
   'sensors.metadata': [void, LiveStateDocument | undefined];
   /** The changes since the previous call. */
   'sensors.takeFrame': [void, SensorFrameMessage];
+  /** The viewer's clock changed: live, or replay from the history API (seek, play, pause, speed). */
+  'sensors.clock': [clock: ClockState, void];
   /** Valves to close around a burst pipe, and the pipes that lose supply. */
   'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
   /** The road graph (its file's bytes) and the resources (stations) to rank; kept in the worker. */
