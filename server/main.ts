@@ -104,6 +104,7 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       mqttPort: mqtt.port,
       mqttHost: mqtt.host,
       database: incidents.database,
+      incidents: incidents.store,
       history,
       ...(publisher ? { publisher } : {}),
       ...(sensors ? { sensors: Number(sensors) } : {}),

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createLiveBroker, type LiveBroker, type PublisherCredentials } from './createLiveBroker.js';
 import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../history/historySettingsFromEnv.js';
 import { SqlObservationHistory } from '../history/SqlObservationHistory.js';
+import { createHistoryApi } from '../history/createHistoryApi.js';
+import type { Store } from '../store/Store.js';
 import { DuckDbConnection } from '../store/DuckDbConnection.js';
 import type { SqlConnection } from '../store/SqlConnection.js';
 import { LiveObservations, type Observation } from './LiveObservations.js';
@@ -28,6 +30,8 @@ export interface LiveBackboneOptions {
   database?: SqlConnection;
   /** Retention, chunks and queue of the history (default DEFAULT_HISTORY_SETTINGS; the server reads historySettingsFromEnv). */
   history?: HistorySettings;
+  /** Incident changes for the history API's timeline (the incidents' store); none when absent. */
+  incidents?: Pick<Store, 'incidentMarks'>;
 }
 
 export interface LiveBackbone {
@@ -43,7 +47,7 @@ export interface LiveBackbone {
   publisher: PublisherCredentials;
   /** Calls `listener` with each observation the broker accepts (the rules runner); returns the unsubscribe. */
   onObservation(listener: (observation: Observation, receivedMs: number) => void): () => void;
-  /** The HTTP handler for /v1.1/… and /api/live/…; false when the path is not its own. */
+  /** The HTTP handler for /v1.1/…, /api/live/… and /api/history/…; false when the path is not its own. */
   api: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   close(): Promise<void>;
 }
@@ -72,7 +76,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     ...(options.futureToleranceSeconds !== undefined ? { futureToleranceMs: options.futureToleranceSeconds * 1000 } : {}),
   };
   let broker = await createLiveBroker({ ...brokerOptions, tcpPort: options.mqttPort });
-  const api = createSensorThingsApi(
+  const sensorThings = createSensorThingsApi(
     catalog,
     store,
     () => ({ ...broker.counters, sensors: catalog.length, history: { ...history.counters(), expired: history.expired } }),
@@ -81,6 +85,14 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
       ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
     },
   );
+  const historyApi = createHistoryApi({
+    history,
+    catalog,
+    ...(options.incidents ? { incidents: options.incidents } : {}),
+    ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
+  });
+  const api = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> =>
+    (await historyApi(request, response)) || sensorThings(request, response);
   const simulator =
     options.simulator === false
       ? undefined

@@ -45,7 +45,14 @@ export async function startDemoServer(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.live !== false)
-    live = await startLiveBackbone({ http: server, generatedDir: paths.groundDir, mqttPort: 0, database: incidents.database, ...options.live });
+    live = await startLiveBackbone({
+      http: server,
+      generatedDir: paths.groundDir,
+      mqttPort: 0,
+      database: incidents.database,
+      incidents: incidents.store,
+      ...options.live,
+    });
   await incidents.service.publishOpen();
   const { port } = server.address() as AddressInfo;
   return {
