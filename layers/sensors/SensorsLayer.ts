@@ -12,7 +12,7 @@ import { labelPixelSize } from '../labels/labelPixelSize.js';
 import { SensorClusters } from './SensorClusters.js';
 import { SensorPoints } from './SensorPoints.js';
 import { buildSensorGrid, type SensorGrid } from './sensorGrid.js';
-import type { SensorsState } from './sensorsState.js';
+import type { SensorAlarm, SensorsState } from './sensorsState.js';
 
 /**
  * Live sensors: the worker does the per-message work (MQTT, ordering, thresholds, staleness);
@@ -42,6 +42,8 @@ export class SensorsLayer implements LayerInstance {
   private undrawn: number[] = [];
   private readonly ageAtRender = new LatencyHistogram();
   private lastSummary = 0;
+  /** The worker's generation last applied (see SensorFrameMessage). */
+  private generation = 0;
   private animationFrame = 0;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stops: (() => void)[] = [];
@@ -60,6 +62,9 @@ export class SensorsLayer implements LayerInstance {
     this.root.add(this.clusters.labels);
     scene.primitives.add(this.root);
     void workers.request('sensors.start', feed);
+    // The worker follows the viewer's clock (live feed, or the history at a replay's time).
+    const followClock = (): void => void workers.request('sensors.clock', store.getState().clock).catch(() => undefined);
+    if (store.getState().clock.mode === 'replay') followClock(); // opened on a replay link
     const onPreRender = (): void => this.beforeRender();
     const onPostRender = (): void => this.drawn();
     scene.preRender.addEventListener(onPreRender);
@@ -84,6 +89,7 @@ export class SensorsLayer implements LayerInstance {
       () => scene.preRender.removeEventListener(onPreRender),
       () => scene.postRender.removeEventListener(onPostRender),
       watch(store, (s) => s.layers[this.id], applyVisibility),
+      watch(store, (s) => s.clock, followClock),
       watch(
         store,
         (s) => s.selection,
@@ -140,6 +146,11 @@ export class SensorsLayer implements LayerInstance {
     const meta = this.metadata;
     const live = this.state.live.getState();
     const changes = unpackSensorFrame(frame.buffer);
+    // Every sensor replaced (a seek, back to live): an alarm that holds is raised again with its reading then.
+    const restarted = frame.generation !== this.generation;
+    this.generation = frame.generation;
+    const raised: SensorAlarm[] = [];
+    const cleared: number[] = [];
     for (let k = 0; k < changes.count; k++) {
       const i = changes.index[k]!;
       if (i >= this.states.length) continue;
@@ -153,7 +164,7 @@ export class SensorsLayer implements LayerInstance {
       if (next !== previous) this.points.style(i, this.levelOf, this.grid.cellOf);
       if (i === this.followed)
         live.setSelectedReading({ datastream: meta.ids[i]!, time: changes.time[k]!, value: changes.value[k]!, state: SENSOR_STATE_NAMES[next] ?? 'normal' });
-      if (next === SensorState.alarm && previous !== SensorState.alarm) {
+      if (next === SensorState.alarm && (previous !== SensorState.alarm || restarted)) {
         this.alarming.add(i);
         const type = meta.types[meta.type[i]!]!;
         const alarm = {
@@ -167,16 +178,27 @@ export class SensorsLayer implements LayerInstance {
           lon: meta.lon[i]!,
           lat: meta.lat[i]!,
         };
-        live.raiseAlarm(alarm);
-        this.context.events.emit('alarm', { ...alarm, type: alarm.typeEn, time: new Date(alarm.time).toISOString() });
+        raised.push(alarm);
+        // A replayed alarm is history, not news: nothing that acts on alarms hears it.
+        if (!frame.replay && previous !== SensorState.alarm)
+          this.context.events.emit('alarm', { ...alarm, type: alarm.typeEn, time: new Date(alarm.time).toISOString() });
       } else if (previous === SensorState.alarm && next !== SensorState.alarm) {
         this.alarming.delete(i);
-        live.clearAlarm(meta.ids[i]!);
+        cleared.push(meta.ids[i]!);
       }
     }
+    if (raised.length || cleared.length) live.changeAlarms(raised, cleared);
     // New readings are drawn at once (and their age at render measured); a hidden layer asks for nothing.
     if (changes.count && this.root.show) this.context.requestRender();
     const now = performance.now();
+    // The replay's time goes out when it moves by a replayed second, or starts or stops loading.
+    const replay = frame.replay ?? null;
+    const shown = live.replay;
+    if (
+      (replay === null) !== (shown === null) ||
+      (replay && shown && (replay.loading !== shown.loading || Math.floor(replay.time / 1000) !== Math.floor(shown.time / 1000)))
+    )
+      live.setReplay(replay);
     // The summary (connection, rate) goes out once a second; alarms go out as they happen.
     if (now - this.lastSummary > 1000) {
       this.lastSummary = now;

@@ -20,6 +20,8 @@ export class SensorsModel implements ReplaySink {
   private fresh = new Uint8Array(0);
   private changedList: number[] = [];
   private received = 0;
+  /** Bumped whenever every sensor is replaced at once (replaceAll, forget). */
+  generation = 0;
 
   /** Takes the catalogue and current values of a state document (after every (re)connect). */
   applyState(doc: LiveStateDocument, nowMs: number): void {
@@ -64,6 +66,7 @@ export class SensorsModel implements ReplaySink {
    * Received times are phenomenonTimes, so `sweepStale(replay time)` judges silence at T.
    */
   replaceAll(rows: ReplayRows, at: number): void {
+    this.generation++;
     this.latest = new LatestObservations(this.count);
     this.alarms = createAlarmMemory(this.count);
     this.alarms.state.fill(SensorState.offline);
@@ -91,6 +94,7 @@ export class SensorsModel implements ReplaySink {
 
   /** Back to live: forgets every value and state (the live state document follows). */
   forget(): void {
+    this.generation++;
     this.latest = new LatestObservations(this.count);
     this.alarms = createAlarmMemory(this.count);
     this.alarms.state.fill(SensorState.offline);

@@ -9,6 +9,7 @@ import { mountAlarmList } from './ui/AlarmList.js';
 import { mountLiveStatus } from './ui/LiveStatus.js';
 import { mountSensorChart } from './ui/SensorChart.js';
 import { watch } from '../../viewer/src/platform/ViewerStore.js';
+import { clockTimeAt } from '../../workers/formats/history.js';
 
 /** The broker's WebSocket URL: a path means the page's own origin. */
 function absoluteMqttUrl(url: string, baseUrl: string): string {
@@ -64,6 +65,8 @@ export const sensorsPlugin = definePlugin<SensorsState>({
       alarm: type.thresholds.alarm,
       unit: type.unit,
       title: ui.t('chart.title'),
+      titleAround: (time) =>
+        ui.t('chart.around', { time: new Date(time).toLocaleString(ui.store.getState().language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false }) }),
       width: Math.max(260, container.clientWidth - 24),
       follow: (listener) =>
         watch(
@@ -71,6 +74,15 @@ export const sensorsPlugin = definePlugin<SensorsState>({
           (s) => s.selectedReading,
           (reading) => reading && reading.datastream === datastream && listener(reading.time, reading.value),
         ),
+      // In a replay the chart is centred on the clock's time; the worker's replay progress moves its cursor.
+      replayTime: () => {
+        const clock = ui.store.getState().clock;
+        return clock.mode === 'replay' ? clockTimeAt(clock, Date.now()) : undefined;
+      },
+      onReplayTime: (listener) => {
+        const stops = [watch(ui.store, (s) => s.clock, listener), watch(state.live, (s) => s.replay?.time, listener)];
+        return () => stops.forEach((stop) => stop());
+      },
       onResync: (listener) =>
         watch(
           state.live,
@@ -101,7 +113,7 @@ export const sensorsPlugin = definePlugin<SensorsState>({
     const live = state.live.getState();
     return {
       live: {
-        state: live.connection,
+        state: live.replay ? 'replay' : live.connection,
         sensors: live.sensors,
         alarms: live.alarms.length,
         messagesPerSecond: live.messagesPerSecond,

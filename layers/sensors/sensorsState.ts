@@ -42,13 +42,19 @@ export interface LiveState {
   alarms: AlarmEntry[];
   /** The newest reading of the selected sensor (the info panel and its chart follow it live). */
   selectedReading: SensorReading | null;
+  /**
+   * What the sensors show: the live feed, or a replay of the history at `time` (ms; `loading`
+   * while a seek's state is on its way). The alarms then are those at that time.
+   */
+  replay: { time: number; loading: boolean } | null;
 }
 
 export interface LiveActions {
-  setSummary(summary: Omit<LiveState, 'alarms' | 'selectedReading'>): void;
+  setSummary(summary: Omit<LiveState, 'alarms' | 'selectedReading' | 'replay'>): void;
+  setReplay(replay: LiveState['replay']): void;
   setSelectedReading(reading: SensorReading | null): void;
-  raiseAlarm(alarm: SensorAlarm): void;
-  clearAlarm(datastream: number): void;
+  /** One frame's alarm changes at once (a seek raises and clears thousands: one update, one render). */
+  changeAlarms(raised: readonly SensorAlarm[], cleared: readonly number[]): void;
   acknowledgeAlarm(datastream: number): void;
 }
 
@@ -77,17 +83,23 @@ export function createLiveStore(connection: LiveState['connection']): LiveStore 
     drawn: { points: 0, clusters: 0 },
     alarms: [],
     selectedReading: null,
+    replay: null,
     setSummary: (summary) => set(summary),
+    setReplay: (replay) => set({ replay }),
     setSelectedReading: (selectedReading) => set({ selectedReading }),
-    raiseAlarm: (alarm) =>
-      set((s) => ({ alarms: [{ ...alarm, acknowledged: false }, ...s.alarms.filter((a) => a.datastream !== alarm.datastream)].slice(0, MAX_ALARMS) })),
-    clearAlarm: (datastream) => set((s) => ({ alarms: s.alarms.filter((a) => a.datastream !== datastream) })),
+    changeAlarms: (raised, cleared) =>
+      set((s) => {
+        const gone = new Set([...cleared, ...raised.map((a) => a.datastream)]);
+        // The newest first (raised later in the frame = read later).
+        const fresh = raised.map((a) => ({ ...a, acknowledged: false })).reverse();
+        return { alarms: [...fresh, ...s.alarms.filter((a) => !gone.has(a.datastream))].slice(0, MAX_ALARMS) };
+      }),
     acknowledgeAlarm: (datastream) => set((s) => ({ alarms: s.alarms.map((a) => (a.datastream === datastream ? { ...a, acknowledged: true } : a)) })),
   }));
 }
 
 /** The plain-data part of the slice (the page API's `getState().live`). */
 export function liveSnapshot(state: LiveState): LiveState {
-  const { connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading } = state;
-  return structuredClone({ connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading });
+  const { connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading, replay } = state;
+  return structuredClone({ connection, since, sensors, messagesPerSecond, ageAtRenderMs, drawn, alarms, selectedReading, replay });
 }

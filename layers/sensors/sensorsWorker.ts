@@ -82,6 +82,7 @@ serveWorkerRequests<'sensors'>({
     const progress = replay?.progress();
     return {
       buffer: model.takeFrame(),
+      generation: model.generation,
       connection,
       messagesPerSecond: rate,
       malformed: source?.malformed ?? 0,

@@ -23,6 +23,8 @@ export interface SensorFrameMessage {
   connection: { state: LiveConnectionState; since: number };
   messagesPerSecond: number;
   malformed: number;
+  /** Bumped whenever every sensor was replaced at once (a replay's seek, back to live): alarms start over. */
+  generation: number;
   /** While replaying: the replay time shown (ms) and whether a seek's state is still on its way. */
   replay?: { time: number; loading: boolean };
 }
