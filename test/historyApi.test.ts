@@ -141,6 +141,12 @@ describe.each(engines)('on $name', (engine) => {
       expect(keptFrom).toBeGreaterThan(T0 - 3_600_000);
       expect(keptFrom).toBeLessThanOrEqual(T0);
       expect((await batch(`/api/history/state?at=${iso(T0 + 35 * S)}`)).headers.get('cim-history-kept-from')).toBeNull();
+      // Windows that start before it are answered with what is kept, and say so too.
+      const changes = await batch(`/api/history/changes?from=${iso(T0 - 3_600_000)}&to=${iso(T0 + 5 * S)}`);
+      expect(Date.parse(changes.headers.get('cim-history-kept-from')!)).toBe(keptFrom);
+      expect(rows(changes.batch).map(([, t]) => t)).toEqual([0, 0, 0]);
+      const timeline = await fetch(`${server.url}/api/history/timeline?from=${iso(T0 - 3_600_000)}&to=${iso(T0)}`);
+      expect(timeline.headers.get('cim-history-kept-from')).not.toBeNull();
       const range = (await (await fetch(`${server.url}/api/history/range`)).json()) as HistoryRange;
       expect(range.rawFrom).toBeLessThanOrEqual(T0);
       expect(range.rawRetentionMs).toBe(24 * 3_600_000);
