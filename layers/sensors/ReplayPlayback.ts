@@ -25,6 +25,8 @@ export const CHANGES_LIMIT = 50_000;
 const LOOKAHEAD_WALL_MS = 5_000;
 /** Fetched ahead at least this much replay time (paused, 1×). */
 const MIN_LOOKAHEAD_MS = 30_000;
+/** The data may trail a clock at now (nothing newer to fetch in bulk) by this much before it is asked for. */
+const MAX_LAG_MS = 1_000;
 /** A clock set back by less than this continues (the main thread and the worker read the wall clock apart). */
 const BACKWARD_TOLERANCE_MS = 1_000;
 
@@ -96,7 +98,8 @@ export class ReplayPlayback {
       return this.next(time, speed, serverNow);
     }
     const to = Math.floor(Math.min(time + ahead, serverNow));
-    if (this.bufferedTo >= to) return undefined;
+    // Refilled by half a window at a time (not a sliver per frame); data behind the clock by a second is always asked for.
+    if (to - this.bufferedTo < ahead / 2 && time - this.bufferedTo < MAX_LAG_MS) return undefined;
     return (this.inFlight = { kind: 'changes', epoch: this.epoch, from: this.bufferedTo, to, limit: CHANGES_LIMIT });
   }
 

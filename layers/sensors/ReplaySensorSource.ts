@@ -72,8 +72,8 @@ export class ReplaySensorSource {
     const { sink } = this.options;
     this.playback.advance(time, sink);
     const shown = this.playback.appliedTo;
-    // Silence is judged at the replay time, once per replayed second (not per frame).
-    if (Number.isFinite(shown) && !(Math.abs(shown - this.lastSweep) < 1000)) {
+    // Silence is judged at the replay time: once per replayed second while playing (not per frame), exactly when paused.
+    if (Number.isFinite(shown) && shown !== this.lastSweep && (!clock.playing || !(Math.abs(shown - this.lastSweep) < 1000))) {
       sink.sweepStale(shown);
       this.lastSweep = shown;
     }
