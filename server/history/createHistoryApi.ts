@@ -7,7 +7,7 @@ import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
 import type { ObservationColumns, ObservationHistory } from './ObservationHistory.js';
 
-/** Rows in one `changes` answer at most (2.1 MB): playback asks again from the batch's `sentAt`. */
+/** Rows in one `changes` answer at most (2.1 MB; a larger limit is capped): playback asks again from the batch's `sentAt`. */
 export const MAX_CHANGES = 100_000;
 /** Timeline buckets: the default draws a day as quarter hours; more than a wall's pixels are refused. */
 export const DEFAULT_TIMELINE_BUCKETS = 96;
@@ -104,8 +104,10 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
     } else if (path === '/api/history/changes') {
       const span = window();
       if (span === undefined) return true;
-      const limit = read(parseCount(query.get('limit'), 'limit', MAX_CHANGES, 1, MAX_CHANGES));
-      if (limit === undefined) return true;
+      // A larger limit is served as MAX_CHANGES: `sentAt` says where to go on.
+      const asked = read(parseCount(query.get('limit'), 'limit', MAX_CHANGES, 1, Number.MAX_SAFE_INTEGER));
+      if (asked === undefined) return true;
+      const limit = Math.min(asked, MAX_CHANGES);
       // Complete up to now at most: later readings may still come.
       const to = Math.min(span.to, now());
       const [{ columns, completeTo }] = await Promise.all([changesUpTo(history, span.from, to, limit), markKept(response, span.from, (r) => r.rawFrom)]);

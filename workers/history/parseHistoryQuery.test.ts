@@ -38,6 +38,7 @@ describe('counts', () => {
     expect(parseCount('-1', 'limit', 50, 1, 100)).toMatchObject({ parameter: 'limit', message: expect.stringMatching(/not a whole number/) });
     expect(parseCount('1.5', 'limit', 50, 1, 100)).toMatchObject({ parameter: 'limit' });
     expect(parseCount('', 'limit', 50, 1, 100)).toMatchObject({ parameter: 'limit' });
+    expect(parseCount('0', '$top', 100, 1, Number.MAX_SAFE_INTEGER)).toEqual({ parameter: '$top', message: '$top 0 is below 1' });
   });
 });
 

@@ -46,6 +46,7 @@ export function parseCount(text: string | null, parameter: string, fallback: num
   if (text === null) return { value: fallback };
   if (!/^\d{1,15}$/.test(text.trim())) return { parameter, message: `${parameter} "${clip(text)}" is not a whole number` };
   const value = Number(text.trim());
+  if (value < min && max === Number.MAX_SAFE_INTEGER) return { parameter, message: `${parameter} ${value} is below ${min}` };
   if (value < min || value > max) return { parameter, message: `${parameter} ${value} is outside ${min}–${max}` };
   return { value };
 }
