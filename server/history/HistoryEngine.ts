@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, type DuckDBConnection, DuckDBDataChunk, type DuckDBVector, INTEGER, UTINYINT } from '@duckdb/node-api';
 import { DuckDbConnection } from '../store/DuckDbConnection.js';
 import type { SqlConnection } from '../store/SqlConnection.js';
 
@@ -34,6 +34,10 @@ export interface HistoryEngine {
 export async function historyEngine(database: SqlConnection): Promise<HistoryEngine> {
   return database instanceof DuckDbConnection ? new DuckDbHistoryEngine(await database.connect()) : new PostgresHistoryEngine(database);
 }
+
+/** DuckDB's vector size: a data chunk holds at most this many rows. */
+const VECTOR_SIZE = 2048;
+const DUCKDB_TYPES = { integer: INTEGER, bigint: BIGINT, double: DOUBLE, state: UTINYINT } as const;
 
 class DuckDbHistoryEngine implements HistoryEngine {
   readonly dialect = 'duckdb';
@@ -71,16 +75,19 @@ class DuckDbHistoryEngine implements HistoryEngine {
     return this.inTurn(async () => {
       const appender = await this.connection.createAppender(table);
       try {
-        for (let k = 0; k < indices.length; k++) {
-          const i = indices[k]!;
-          for (const column of columns) {
-            const value = column.values[i]!;
-            if (column.type === 'integer') appender.appendInteger(value);
-            else if (column.type === 'bigint') appender.appendBigInt(BigInt(value));
-            else if (column.type === 'double') appender.appendDouble(value);
-            else appender.appendUTinyInt(value);
-          }
-          appender.endRow();
+        // Column by column into data chunks of DuckDB's vector size: a typed-array write per
+        // value and one copy per vector (a per-value appender call costs ~10× more).
+        const chunk = DuckDBDataChunk.create(columns.map((column) => DUCKDB_TYPES[column.type]));
+        for (let offset = 0; offset < indices.length; offset += VECTOR_SIZE) {
+          const rows = Math.min(VECTOR_SIZE, indices.length - offset);
+          chunk.rowCount = rows;
+          columns.forEach((column, c) => {
+            const vector = chunk.getColumnVector(c) as DuckDBVector<number | bigint>;
+            if (column.type === 'bigint') for (let k = 0; k < rows; k++) vector.setItem(k, BigInt(column.values[indices[offset + k]!]!));
+            else for (let k = 0; k < rows; k++) vector.setItem(k, column.values[indices[offset + k]!]!);
+            vector.flush();
+          });
+          appender.appendDataChunk(chunk);
         }
         appender.flushSync();
       } finally {

@@ -53,6 +53,7 @@ export class SqlObservationHistory implements ObservationHistory {
   private turn: Promise<unknown> = Promise.resolve();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private closed = false;
+  private bytesMeasuredAt = Number.NEGATIVE_INFINITY;
 
   private constructor(
     private readonly engine: HistoryEngine,
@@ -125,6 +126,7 @@ export class SqlObservationHistory implements ObservationHistory {
   async stateAt(at: number, staleAfterMs: ArrayLike<number>): Promise<ObservationColumns> {
     finite('at', at);
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const chunks = this.raw().filter((c) => c.start <= at);
       const current = chunks.find((c) => at < c.end);
       await this.summarise(current?.start ?? Number.POSITIVE_INFINITY, chunks);
@@ -157,6 +159,7 @@ export class SqlObservationHistory implements ObservationHistory {
     finite('to', to);
     count('limit', limit);
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const found: number[][] = [];
       for (const chunk of this.raw()) {
         if (found.length >= limit) break;
@@ -183,6 +186,7 @@ export class SqlObservationHistory implements ObservationHistory {
     if (query.from) finite('from', query.from.time);
     if (query.to) finite('to', query.to.time);
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const conditions = [`datastream = ${query.datastream}`];
       if (query.from) conditions.push(`time ${query.from.inclusive ? '>=' : '>'} ${Math.floor(query.from.time)}`);
       if (query.to) conditions.push(`time ${query.to.inclusive ? '<=' : '<'} ${Math.floor(query.to.time)}`);
@@ -214,6 +218,7 @@ export class SqlObservationHistory implements ObservationHistory {
     const bucketMs = this.retention.bucketMs;
     const first = Math.floor(from / bucketMs) * bucketMs;
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const window = (column: string): string => `datastream = ${datastream} AND ${column} >= ${first} AND ${column} < ${Math.ceil(to)}`;
       const sources = [
         ...this.days()
@@ -241,6 +246,7 @@ export class SqlObservationHistory implements ObservationHistory {
     const buckets = Math.max(0, Math.ceil((to - from) / bucketMs));
     if (buckets > 100_000) throw new RangeError(`history: ${buckets} buckets asked for; at most 100,000`);
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const alarms = new Array<number>(buckets).fill(0);
       const warnings = new Array<number>(buckets).fill(0);
       const sources = this.days()
@@ -260,6 +266,7 @@ export class SqlObservationHistory implements ObservationHistory {
 
   range(): Promise<{ rawFrom: number | null; downsampledFrom: number | null }> {
     return this.inTurn(async () => {
+      await this.write(this.queue.take());
       const earliest = async (tables: string[], column: string): Promise<number | null> => {
         for (const table of tables) {
           const [[value] = []] = await this.engine.rows(`SELECT min(${column}) FROM ${table}`);
@@ -373,6 +380,11 @@ export class SqlObservationHistory implements ObservationHistory {
         chunk.summarised = false;
       }
       begin = end;
+    }
+    // The size on disk, at most every 5 s (a cheap catalogue read on both engines).
+    if (this.tally.bytes === 0 || now - this.bytesMeasuredAt > 5000) {
+      this.tally.bytes = await this.engine.bytes();
+      this.bytesMeasuredAt = now;
     }
     const changed: number[] = [];
     for (let k = 0; k < n; k++) if (batch.transition[order[k]!]) changed.push(order[k]!);

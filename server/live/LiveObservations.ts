@@ -40,6 +40,8 @@ export class LiveObservations {
   add(observation: Observation, receivedMs = Date.now()): boolean {
     const { datastream, time, result } = observation;
     if (!Number.isInteger(datastream) || datastream < 1 || datastream > this.datastreams) return false;
+    // A device resending its last reading (same phenomenonTime) is stored once; an older resend is not caught here (a unique key would cost every write).
+    if (time === this.latest.time[datastream]) return true;
     const thresholds = this.thresholdsOf(datastream);
     if (this.latest.offer(datastream, time, result, receivedMs) && thresholds) updateAlarmState(this.alarms, datastream, result, time, thresholds);
     this.history.add(datastream, time, result, this.alarms.state[datastream]!);
