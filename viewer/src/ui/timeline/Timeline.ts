@@ -1,6 +1,6 @@
 import './timeline.css';
 import { clockTimeAt, type ClockState, type HistoryTimeline } from '../../../../workers/formats/history.js';
-import { REPLAY_SPEEDS, stepMs } from '../../app/clock/clockTransitions.js';
+import { DEFAULT_REPLAY_SPEED, REPLAY_SPEEDS, stepMs } from '../../app/clock/clockTransitions.js';
 import { h } from '../../platform/h.js';
 import { fetchHistoryRange, fetchHistoryTimeline, serverApiBase } from '../../platform/historyApi.js';
 import type { UiContext } from '../../platform/UiContext.js';
@@ -41,6 +41,8 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
     { id: 'clock-speed', on: { change: () => clock.setSpeed(Number(speedSelect.value)) } },
     ...REPLAY_SPEEDS.map((speed) => h('option', { attrs: { value: String(speed) } }, `×${speed}`)),
   );
+  // Live shows the speed the next replay plays at.
+  speedSelect.value = String(DEFAULT_REPLAY_SPEED);
   const controls = h('div', { className: 'timeline-controls' }, stepBack, playPause, stepForward, speedSelect);
 
   const density = h('div', { className: 'timeline-density' });
@@ -127,8 +129,9 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
         }),
     );
     ticks.replaceChildren(
-      ...tickTimes(span, 8).map((time) => {
-        const tick = h('span', { className: 'timeline-tick' }, formatTickTime(time));
+      // A label too near the right end would be cut off: its line alone tells.
+      ...tickTimes(span, 12).map((time) => {
+        const tick = h('span', { className: 'timeline-tick' }, fractionOf(span, time) < 0.96 ? formatTickTime(time) : '');
         tick.style.left = percent(time);
         return tick;
       }),

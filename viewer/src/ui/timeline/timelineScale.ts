@@ -38,7 +38,7 @@ const TICK_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((minutes) =
 /** Times for the bar's labels: whole steps of local time (… 3 h, 6 h), at most `maxTicks` of them. */
 export function tickTimes(span: TimelineSpan, maxTicks: number): number[] {
   const length = span.to - span.from;
-  const stepMs = TICK_STEPS.find((s) => length / s <= maxTicks) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  const stepMs = TICK_STEPS.find((s) => Math.floor(length / s) + 1 <= maxTicks) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
   // Whole steps of local time: the offset of the local zone from UTC at the span's start.
   const offset = -new Date(span.from).getTimezoneOffset() * 60_000;
   const ticks: number[] = [];
