@@ -72,6 +72,12 @@ describe('sensors in a replay (clock, history API, Chromium)', () => {
       expect(alarm.time).toBeLessThanOrEqual(at);
       expect(alarm.time).toBeGreaterThan(at - 20 * S);
     }
+    // A seek further on replaces every sensor: the alarms that hold carry their reading at the new time.
+    const further = B + 220 * S;
+    await page.evaluate((time) => (window as unknown as Win).cimTwin.clock.seek(time), iso(further));
+    await page.waitForFunction((time) => (window as unknown as Win).cimTwin.getState().live!.replay?.time === time, further, { timeout: 30_000 });
+    const after = await liveState();
+    for (const id of burst) expect(after.alarms.find((a) => a.datastream === id)?.time).toBeGreaterThan(further - 20 * S);
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#live-connection')?.dataset['state'] === 'replay', null, { timeout: 10_000 });
     expect(await page.textContent('#live-connection')).toMatch(/^回放 /);
     // Nothing is acknowledged or opened from the past.
@@ -79,7 +85,7 @@ describe('sensors in a replay (clock, history API, Chromium)', () => {
   });
 
   it('a sensor’s chart in the replay is the hour around T with a cursor at T', async () => {
-    const at = B + 120 * S;
+    const at = B + 220 * S; // where the first test left the clock
     await page.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), burst[0]!);
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.sensor-chart')?.dataset['points'] ?? 0) > 0, null, { timeout: 30_000 });
     const chart = await page.evaluate(() => ({ ...document.querySelector<HTMLElement>('.sensor-chart')!.dataset }));
