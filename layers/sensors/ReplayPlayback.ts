@@ -81,7 +81,8 @@ export class ReplayPlayback {
   continues(time: number, speed: number): boolean {
     const from = this.seekingTo ?? this.appliedTo;
     if (!Number.isFinite(from)) return false;
-    return time >= from - BACKWARD_TOLERANCE_MS && time <= Math.max(from, this.bufferedTo || from) + lookaheadMs(speed);
+    const held = Number.isFinite(this.bufferedTo) ? Math.max(from, this.bufferedTo) : from;
+    return time >= from - BACKWARD_TOLERANCE_MS && time <= held + lookaheadMs(speed);
   }
 
   /**
