@@ -228,6 +228,21 @@ describe('replay playback (seek, then changes in order)', () => {
     expect(screen.value[1]).toBe(0.5);
   });
 
+  it('a pause, a speed change or a step forward continues from what is shown; going back or far ahead is a seek', () => {
+    const playback = new ReplayPlayback();
+    const model = new SensorsModel();
+    model.applyState(catalogue(SENSORS), START);
+    expect(playback.continues(START, 60)).toBe(false); // nothing shown yet
+    playback.seek(START);
+    playback.acceptState(playback.next(START, 60, START + 1e9)!, columns([], START), model);
+    expect(playback.continues(START, 0)).toBe(true); // paused where it is
+    expect(playback.continues(START - 500, 0)).toBe(true); // the main thread's wall clock a little behind the worker's
+    expect(playback.continues(START + 20_000, 0)).toBe(true); // a 20 s step
+    expect(playback.continues(START + 240_000, 60)).toBe(true); // within a 60× window
+    expect(playback.continues(START - 5_000, 0)).toBe(false); // back: changes cannot be undone
+    expect(playback.continues(START + 3_600_000, 60)).toBe(false); // an hour on: the state there is cheaper
+  });
+
   it('a clock that runs a whole window ahead of the data seeks to itself instead of falling behind', () => {
     const playback = new ReplayPlayback();
     const model = new SensorsModel();
