@@ -34,6 +34,12 @@ beforeAll(async () => {
     body: JSON.stringify({ username: 'operator', password: OPERATOR_PASSWORD }),
   });
   const { token } = (await login.json()) as { token: string };
+  // A real alarm for the density strip: two readings past a silent sensor's threshold, its minimum duration apart.
+  const live = server.live!;
+  const sensor = live.catalog.find((e) => live.simulator!.silent.has(e.id) && e.type.thresholds.direction === 'above')!;
+  const { alarm, minDurationSeconds } = sensor.type.thresholds;
+  await live.simulator!.inject(sensor.id, alarm * 2 + 1, Date.now() - (minDurationSeconds + 1) * 1000);
+  await live.simulator!.inject(sensor.id, alarm * 2 + 1, Date.now());
   // An incident some seconds after the server started: a replay before it must not show it.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const draft: IncidentDraft = {
@@ -99,6 +105,13 @@ describe('the clock: replay and back to live', () => {
       win.cimTwin.on('clock', (event) => win.clockEvents.push(event));
     });
 
+    // The alarm raised before the page opened is in the density strip, drawn in the alarm colour.
+    const bucket = await page.waitForSelector('.timeline-bucket:not([data-alarms="0"])', { timeout: 20_000 });
+    expect(Number(await bucket.getAttribute('data-alarms'))).toBeGreaterThanOrEqual(1);
+    expect(await bucket.$eval('.timeline-alarms', (e) => [getComputedStyle(e).backgroundColor, e.getBoundingClientRect().height > 0])).toEqual([
+      'rgb(255, 23, 68)',
+      true,
+    ]);
     // The incident is marked on the timeline in its level's colour (Ⅱ: orange).
     const mark = `.timeline-mark[data-id="${incident.id}"]`;
     await page.waitForSelector(mark, { timeout: 20_000 });
