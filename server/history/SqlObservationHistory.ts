@@ -18,6 +18,8 @@ interface Chunk {
   end: number;
   /** raw: history_last_<start> is up to date (a late reading into a closed chunk clears it). */
   summarised: boolean;
+  /** raw, DuckDB: rewritten in (datastream, time) order once closed. */
+  sorted: boolean;
   /** raw: observations held (counted on open, then kept). */
   rows: number;
 }
@@ -54,6 +56,8 @@ export class SqlObservationHistory implements ObservationHistory {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private closed = false;
   private bytesMeasuredAt = Number.NEGATIVE_INFINITY;
+  /** The highest datastream id written (PostgreSQL's state at T probes ids 0 … this). */
+  private maxDatastream = 0;
 
   private constructor(
     private readonly engine: HistoryEngine,
@@ -98,6 +102,7 @@ export class SqlObservationHistory implements ObservationHistory {
     )
       throw new RangeError(`history: not an observation: datastream ${datastream}, time ${time}, result ${result}, state ${state}`);
     if (datastream >= this.lastState.length) this.growStates(datastream);
+    if (datastream > this.maxDatastream) this.maxDatastream = datastream;
     const transition = this.lastState[datastream] !== state && !(this.lastState[datastream] === UNKNOWN_STATE && state === SensorState.normal);
     if (!this.queue.push(datastream, Math.round(time), result, state, transition)) {
       this.tally.overflow++;
@@ -129,12 +134,21 @@ export class SqlObservationHistory implements ObservationHistory {
       await this.write(this.queue.take());
       const chunks = this.raw().filter((c) => c.start <= at);
       const current = chunks.find((c) => at < c.end);
-      await this.summarise(current?.start ?? Number.POSITIVE_INFINITY, chunks);
-      const sources = chunks.map((c) =>
-        c === current
-          ? `SELECT datastream, time, result, state FROM ${rawTable(c)} WHERE time <= ${Math.floor(at)}`
-          : `SELECT datastream, time, result, state FROM ${lastTable(c)}`,
-      );
+      await this.summarise(current?.start ?? Number.POSITIVE_INFINITY);
+      // T's own chunk up to T, and the summary up to the end of the chunk before it.
+      const previous = chunks.filter((c) => c !== current).pop();
+      const upTo = Math.floor(at);
+      const sources = [
+        ...(current
+          ? [
+              this.engine.dialect === 'duckdb'
+                ? `SELECT datastream, time, result, state FROM ${rawTable(current)} WHERE time <= ${upTo}`
+                : // PostgreSQL: one probe of the (datastream, time) index per datastream id, not a scan and sort of the chunk.
+                  `SELECT r.datastream, r.time, r.result, r.state FROM generate_series(0, ${this.maxDatastream}) AS d(id) CROSS JOIN LATERAL (SELECT datastream, time, result, state FROM ${rawTable(current)} WHERE datastream = d.id AND time <= ${upTo} ORDER BY time DESC LIMIT 1) r`,
+            ]
+          : []),
+        ...(previous ? [`SELECT datastream, time, result, state FROM ${lastTable(previous)}`] : []),
+      ];
       if (sources.length === 0) return columns(0);
       const union = sources.join(' UNION ALL ');
       const rows = await this.engine.rows(
@@ -325,16 +339,23 @@ export class SqlObservationHistory implements ObservationHistory {
       // `rows` is counted as batches are written (counting a day of rows on PostgreSQL at start would scan it).
       'CREATE TABLE IF NOT EXISTS history_chunks (kind TEXT NOT NULL, start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, summarised BOOLEAN NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY (kind, start_ms))',
     );
+    await this.engine.run('ALTER TABLE history_chunks ADD COLUMN IF NOT EXISTS sorted BOOLEAN DEFAULT false');
     const rows = await this.engine.rows(
-      "SELECT CASE WHEN kind = 'raw' THEN 0 ELSE 1 END AS raw, start_ms, end_ms, CASE WHEN summarised THEN 1 ELSE 0 END AS summarised, rows FROM history_chunks ORDER BY start_ms",
+      "SELECT CASE WHEN kind = 'raw' THEN 0 ELSE 1 END AS raw, start_ms, end_ms, CASE WHEN summarised THEN 1 ELSE 0 END AS summarised, rows, CASE WHEN sorted THEN 1 ELSE 0 END AS sorted FROM history_chunks ORDER BY start_ms",
     );
-    this.chunks = rows.map(([kind, start, end, summarised, count]) => ({
+    this.chunks = rows.map(([kind, start, end, summarised, count, sorted]) => ({
       kind: kind === 0 ? 'raw' : 'day',
       start: start!,
       end: end!,
       summarised: summarised === 1,
+      sorted: sorted === 1,
       rows: count!,
     }));
+    if (this.engine.dialect === 'postgres' && this.raw().length > 0) {
+      // The highest id from the end of the (datastream, time) indexes: no scan.
+      const [[highest] = []] = await this.engine.rows('SELECT coalesce(max(datastream), 0) AS highest FROM history_raw');
+      this.maxDatastream = highest ?? 0;
+    }
     const transitions = this.days().map((c) => `SELECT datastream, time, state FROM ${transitionTable(c)}`);
     if (transitions.length > 0) {
       const union = transitions.join(' UNION ALL ');
@@ -423,7 +444,7 @@ export class SqlObservationHistory implements ObservationHistory {
       if (c.end <= time && c.end > start) start = c.end;
       if (c.start > time && c.start < end) end = c.start;
     }
-    const chunk: Chunk = { kind, start, end, summarised: false, rows: 0 };
+    const chunk: Chunk = { kind, start, end, summarised: false, sorted: false, rows: 0 };
     if (kind === 'raw') await this.engine.createRawChunk(rawTable(chunk), start, end);
     else {
       await this.engine.run(
@@ -433,26 +454,47 @@ export class SqlObservationHistory implements ObservationHistory {
         `CREATE TABLE IF NOT EXISTS ${transitionTable(chunk)} (datastream INTEGER NOT NULL, time BIGINT NOT NULL, state ${this.engine.stateType} NOT NULL)`,
       );
     }
-    await this.engine.run(`INSERT INTO history_chunks VALUES ('${kind}', ${start}, ${end}, false, 0)`);
+    await this.engine.run(`INSERT INTO history_chunks (kind, start_ms, end_ms, summarised, rows) VALUES ('${kind}', ${start}, ${end}, false, 0)`);
     this.chunks.push(chunk);
     this.chunks.sort((a, b) => a.start - b.start);
     return chunk;
   }
 
-  /** (Re)writes each datastream's last observation of the raw chunks that ended by `before` and changed since. */
-  private async summarise(before: number, chunks = this.raw()): Promise<void> {
-    for (const chunk of chunks) {
+  /**
+   * (Re)writes the summaries of the raw chunks that ended by `before` and changed since: each
+   * datastream's last observation up to the chunk's end (the chunk's own rows and the summary
+   * before it, so a state at T reads one summary however many hours are kept). A rewritten
+   * summary makes every later one stale. On DuckDB a chunk is also rewritten once, sorted by
+   * (datastream, time): its zone maps then let one sensor's series read a row group per chunk.
+   */
+  private async summarise(before: number): Promise<void> {
+    const chunks = this.raw();
+    for (const [i, chunk] of chunks.entries()) {
       if (chunk.summarised || chunk.end > before) continue;
+      const previous = i > 0 ? chunks[i - 1] : undefined;
+      const source = `SELECT datastream, time, result, state FROM ${rawTable(chunk)}${previous ? ` UNION ALL SELECT datastream, time, result, state FROM ${lastTable(previous)}` : ''}`;
       const select =
         this.engine.dialect === 'duckdb'
-          ? `SELECT datastream, max(time) AS time, arg_max(result, time) AS result, arg_max(state, time) AS state FROM ${rawTable(chunk)} GROUP BY datastream`
-          : `SELECT DISTINCT ON (datastream) datastream, time, result, state FROM ${rawTable(chunk)} ORDER BY datastream, time DESC`;
+          ? `SELECT datastream, max(time) AS time, arg_max(result, time) AS result, arg_max(state, time) AS state FROM (${source}) u GROUP BY datastream`
+          : `SELECT DISTINCT ON (datastream) datastream, time, result, state FROM (${source}) u ORDER BY datastream, time DESC`;
+      const sort =
+        this.engine.dialect === 'duckdb' && !chunk.sorted
+          ? [
+              `CREATE TABLE history_sorting AS SELECT * FROM ${rawTable(chunk)} ORDER BY datastream, time`,
+              `DROP TABLE ${rawTable(chunk)}`,
+              `ALTER TABLE history_sorting RENAME TO ${rawTable(chunk)}`,
+            ]
+          : [];
       await this.engine.transaction([
+        ...sort,
         `DROP TABLE IF EXISTS ${lastTable(chunk)}`,
         `CREATE TABLE ${lastTable(chunk)} AS ${select}`,
-        `UPDATE history_chunks SET summarised = true WHERE kind = 'raw' AND start_ms = ${chunk.start}`,
+        `UPDATE history_chunks SET summarised = true, sorted = ${sort.length > 0 || chunk.sorted} WHERE kind = 'raw' AND start_ms = ${chunk.start}`,
+        `UPDATE history_chunks SET summarised = false WHERE kind = 'raw' AND start_ms > ${chunk.start}`,
       ]);
       chunk.summarised = true;
+      chunk.sorted ||= sort.length > 0;
+      for (const later of chunks.slice(i + 1)) later.summarised = false;
     }
   }
 
