@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/launchBrowser.js';
 import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
 import type { IncidentsPageApi } from '../layers/incidents/incidentsPlugin.js';
+import type { FeatureProperties } from '../viewer/src/platform/ViewerEvents.js';
 import type { ClockReading } from '../workers/formats/history.js';
 import type { Incident, IncidentDraft } from '../workers/formats/incident.js';
 import { startDemoServer } from './support/demoServer.js';
@@ -16,7 +17,7 @@ import { startDemoServer } from './support/demoServer.js';
  * each change and none per tick; at a desk (1280×720) the timeline covers no panel and on a
  * 4K wall its text reads from 5 m. Screenshots in test-results/clock-*.png.
  */
-type ClockPage = Win & { cimTwin: Win['cimTwin'] & IncidentsPageApi; clockEvents: ClockReading[] };
+type ClockPage = Win & { cimTwin: Win['cimTwin'] & IncidentsPageApi; clockEvents: ClockReading[]; described?: FeatureProperties | null };
 const OPERATOR_PASSWORD = 'operator-test-password-1';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
@@ -65,6 +66,8 @@ afterAll(async () => {
 
 const reading = (page: Page): Promise<ClockReading> => page.evaluate(() => (window as unknown as ClockPage).cimTwin.clock.get());
 const incidentIds = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as ClockPage).cimTwin.incidents.list().map((i) => i.id));
+/** The properties of the last `select` event (the info panel's content). */
+const described = (page: Page): Promise<FeatureProperties | null | undefined> => page.evaluate(() => (window as unknown as ClockPage).described);
 const badge = (page: Page): Promise<{ mode: string; text: string; datetime: string }> =>
   page.evaluate(() => ({
     mode: document.getElementById('timeline')!.dataset['mode']!,
@@ -103,7 +106,11 @@ describe('the clock: replay and back to live', () => {
       const win = window as unknown as ClockPage;
       win.clockEvents = [];
       win.cimTwin.on('clock', (event) => win.clockEvents.push(event));
+      win.cimTwin.on('select', (event) => (win.described = event.properties));
     });
+    // The incident selected: the info panel describes it (and describes it again as it was at each seek).
+    await page.evaluate((id) => (window as unknown as ClockPage).cimTwin.select(id, 'incidents'), incident.id);
+    await expect.poll(() => described(page)).toMatchObject({ headline: incident.headline });
 
     // The alarm raised before the page opened is in the density strip, drawn in the alarm colour.
     const bucket = await page.waitForSelector('.timeline-bucket:not([data-alarms="0"])', { timeout: 20_000 });
@@ -131,6 +138,7 @@ describe('the clock: replay and back to live', () => {
     expect(await page.$eval('.cim-twin', (e) => e.classList.contains('clock-replay'))).toBe(true);
     expect(await page.isVisible('#clock-live')).toBe(true);
     await expect.poll(() => incidentIds(page), { timeout: 20_000 }).not.toContain(incident.id);
+    await expect.poll(() => described(page)).toBeNull();
     await page.waitForTimeout(1200);
     expect((await reading(page)).time).toBe(started.time);
 
@@ -139,6 +147,7 @@ describe('the clock: replay and back to live', () => {
     expect((await badge(page)).text).toMatch(/回放.*×1/);
     await expect.poll(() => incidentIds(page), { timeout: 20_000 }).toContain(incident.id);
     expect(Date.parse((await reading(page)).time)).toBeGreaterThan(Date.parse(incident.sent));
+    await expect.poll(() => described(page)).toMatchObject({ headline: incident.headline });
 
     // The pause button stops it; the bar takes focus, ← steps back 10 s at 1×, space plays, the button pauses.
     await page.click('#clock-play');

@@ -11,7 +11,7 @@ import type { IncidentsStore } from './incidentsState.js';
  * playing replay passes an incident change (the timeline's marks after it); back to live it
  * holds the current ones again. (The live feed is not applied during a replay: see the plugin.)
  */
-export function followClock(viewer: ViewerStore, incidents: IncidentsStore, client: IncidentClient, apiBase: string): () => void {
+export function followClock(viewer: ViewerStore, incidents: IncidentsStore, client: IncidentClient, apiBase: string, layerId: string | undefined): () => void {
   /** Answers to an older request than the last are dropped (a seek overtook them). */
   let generation = 0;
   /** Times of incident changes still ahead of the replay, earliest first. */
@@ -21,7 +21,11 @@ export function followClock(viewer: ViewerStore, incidents: IncidentsStore, clie
     const mine = ++generation;
     try {
       const list = await load();
-      if (mine === generation) incidents.getState().replaceAll(list);
+      if (mine !== generation) return;
+      incidents.getState().replaceAll(list);
+      // A selected incident is described again, as it was then (or as absent, before it was opened).
+      const selection = viewer.getState().selection;
+      if (selection && selection.tileset === layerId) viewer.getState().select({ ...selection });
     } catch (error) {
       if (mine === generation) incidents.getState().setMessage((error as Error).message);
     }
