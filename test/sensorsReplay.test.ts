@@ -133,8 +133,9 @@ describe('sensors replay against the demo server', () => {
   it('a seek shows every sensor as it was at T: the burst’s alarms, the silent ones offline, the unheard without a value', async () => {
     const { source, shown } = replayer();
     const at = T0 + 125 * S;
-    source.follow(paused(at), Date.now());
-    await settle(source, at);
+    // follow resolves once the state at T is in the model (the layer pulls its frame then).
+    await source.follow(paused(at), Date.now());
+    expect(source.progress()).toMatchObject({ time: at, loading: false });
     const rows = ours(shown());
     expectMatches(rows, await serverStateAt(at), at);
     // Held below the alarm limit since 60 s (20 s to raise): the five sensors j % 4 = 0 are in alarm.
@@ -148,14 +149,15 @@ describe('sensors replay against the demo server', () => {
 
   it('the later of two quick seeks wins; playback at 60× applies the changes in order and, paused, equals the server’s state then', async () => {
     const { source, shown } = replayer();
-    source.follow(paused(T0 + 20 * S), Date.now());
-    source.follow(paused(T0 + 80 * S), Date.now()); // past the first seek's window: a new seek; the first answer is stale
+    const first = source.follow(paused(T0 + 20 * S), Date.now());
+    void source.follow(paused(T0 + 80 * S), Date.now());
+    await first; // superseded: resolved without waiting for its state // past the first seek's window: a new seek; the first answer is stale
     await settle(source, T0 + 80 * S);
     expectMatches(ours(shown()), await serverStateAt(T0 + 80 * S), T0 + 80 * S);
 
     // Play at 60× for ~3 s of wall time (~3 min of replay: the alarms come and go, sensors fall silent).
     const playing: ReplayClock = { mode: 'replay', time: T0 + 80 * S, anchorWallMs: Date.now(), speed: 60, playing: true };
-    source.follow(playing, Date.now());
+    void source.follow(playing, Date.now());
     const seen = new Set<number>();
     for (const started = Date.now(); Date.now() - started < 3000;) {
       source.pump(Date.now());
@@ -165,7 +167,7 @@ describe('sensors replay against the demo server', () => {
     expect(seen.has(SensorState.alarm)).toBe(true);
     // Paused where the clock is: what was applied in order equals the state at that time.
     const at = Math.floor(clockTimeAt(playing, Date.now()));
-    source.follow(paused(at), Date.now());
+    void source.follow(paused(at), Date.now());
     await settle(source, at);
     expect(at - T0).toBeGreaterThan(200 * S);
     expectMatches(ours(shown()), await serverStateAt(at), at);

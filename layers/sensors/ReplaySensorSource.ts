@@ -39,15 +39,29 @@ export class ReplaySensorSource {
   private lastSweep = Number.NaN;
   private requests = 0;
   private failures = 0;
+  /** Resolves the pending `follow`. */
+  private settled: (() => void) | undefined;
 
   constructor(private readonly options: ReplaySensorSourceOptions) {}
 
-  /** A new clock: continues from what is shown (pause, speed, a step forward) or seeks. */
-  follow(clock: ReplayClock, wallNow: number): void {
+  /**
+   * A new clock: continues from what is shown (pause, speed, a step forward) or seeks. Resolves
+   * when what it asked for is in the sink (a seek's state applied), or when a later clock, a
+   * failure or `stop` supersedes it — so the caller can pull the frame at once, not a frame later.
+   */
+  follow(clock: ReplayClock, wallNow: number): Promise<void> {
+    this.settle();
     const time = clockTimeAt(clock, wallNow);
     if (!this.clock || !this.playback.continues(time, speedOf(clock))) this.seek(time);
     this.clock = clock;
+    const settled = new Promise<void>((resolve) => (this.settled = resolve));
     this.pump(wallNow);
+    return settled;
+  }
+
+  private settle(): void {
+    this.settled?.();
+    this.settled = undefined;
   }
 
   /** Loads the state at the clock's time again (the catalogue changed, the sink was reset). */
@@ -77,6 +91,7 @@ export class ReplaySensorSource {
       sink.sweepStale(shown);
       this.lastSweep = shown;
     }
+    if (!this.playback.loading) this.settle();
     if (wallNow < this.retryAt) return;
     const request = this.playback.next(time, speedOf(clock), wallNow);
     if (request) void this.load(request);
@@ -98,6 +113,7 @@ export class ReplaySensorSource {
     } catch (error) {
       this.failures++;
       this.playback.failed(request);
+      this.settle(); // the caller's frames go on; the retry shows when it comes
       // Asked again after a growing pause (a server restarting, a history not ready yet).
       this.retryAt = Date.now() + backoffDelay(this.attempt++);
       if (this.failures === 1 || this.failures % 20 === 0) console.warn('sensors replay:', (error as Error).message);
@@ -124,6 +140,7 @@ export class ReplaySensorSource {
 
   stop(): void {
     this.stopped = true;
+    this.settle();
   }
 }
 

@@ -63,7 +63,12 @@ export class SensorsLayer implements LayerInstance {
     scene.primitives.add(this.root);
     void workers.request('sensors.start', feed);
     // The worker follows the viewer's clock (live feed, or the history at a replay's time).
-    const followClock = (): void => void workers.request('sensors.clock', store.getState().clock).catch(() => undefined);
+    // Answered when a seek's state is in the worker: pulled then, not at the next animation frame.
+    const followClock = (): void =>
+      void workers
+        .request('sensors.clock', store.getState().clock)
+        .then(() => this.pull())
+        .catch(() => undefined);
     if (store.getState().clock.mode === 'replay') followClock(); // opened on a replay link
     const onPreRender = (): void => this.beforeRender();
     const onPostRender = (): void => this.drawn();

@@ -67,8 +67,8 @@ serveWorkerRequests<'sensors'>({
         if (!feed) throw new Error('sensors.clock before sensors.start');
         replay = new ReplaySensorSource({ apiUrl: feed.apiUrl, sink: model });
       }
-      replay.follow(clock, Date.now());
-      return;
+      // Answered once the seek's state is in the model: the layer pulls that frame at once.
+      return replay.follow(clock, Date.now());
     }
     if (!replay) return;
     replay.stop();

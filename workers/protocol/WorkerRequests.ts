@@ -42,7 +42,7 @@ export interface WorkerRequests {
   'sensors.metadata': [void, LiveStateDocument | undefined];
   /** The changes since the previous call. */
   'sensors.takeFrame': [void, SensorFrameMessage];
-  /** The viewer's clock changed: live, or replay from the history API (seek, play, pause, speed). */
+  /** The viewer's clock changed: live, or replay from the history API (seek, play, pause, speed); answered once a seek's state is in. */
   'sensors.clock': [clock: ClockState, void];
   /** Valves to close around a burst pipe, and the pipes that lose supply. */
   'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
