@@ -167,6 +167,13 @@ describe('the clock: replay and back to live', () => {
     await page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
     const middle = (span[0]! + span[1]!) / 2;
     expect(Math.abs(Date.parse((await reading(page)).time) - middle)).toBeLessThan((span[1]! - span[0]!) / 50);
+    // A drag moves the cursor and seeks once, where it is let go: from a quarter to a third along.
+    await page.mouse.move(box.left + box.width / 4, box.top + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.left + box.width / 3, box.top + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const third = span[0]! + (span[1]! - span[0]!) / 3;
+    expect(Math.abs(Date.parse((await reading(page)).time) - third)).toBeLessThan((span[1]! - span[0]!) / 50);
 
     // Bad input is refused with a reason, and changes nothing.
     const refusals = await page.evaluate(() => {
@@ -194,9 +201,19 @@ describe('the clock: replay and back to live', () => {
     expect(await page.$eval('.cim-twin', (e) => e.classList.contains('clock-replay'))).toBe(false);
     await expect.poll(() => incidentIds(page), { timeout: 20_000 }).toContain(incident.id);
 
-    // One event per change — replay (paused), play, pause, step, play, pause, seek, live — none per tick.
+    // One event per change — replay (paused), play, pause, step, play, pause, click, drag, live — none per tick or drag move.
     const events = await page.evaluate(() => (window as unknown as ClockPage).clockEvents);
-    expect(events.map((e) => `${e.mode} ${e.speed}`)).toEqual(['replay 0', 'replay 1', 'replay 0', 'replay 0', 'replay 1', 'replay 0', 'replay 0', 'live 1']);
+    expect(events.map((e) => `${e.mode} ${e.speed}`)).toEqual([
+      'replay 0',
+      'replay 1',
+      'replay 0',
+      'replay 0',
+      'replay 1',
+      'replay 0',
+      'replay 0',
+      'replay 0',
+      'live 1',
+    ]);
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);
