@@ -4,7 +4,7 @@ import type { HistoryRetention } from './ObservationHistory.js';
 /** How the sensor history keeps and writes (docs/history.md lists the variables). */
 export interface HistorySettings {
   retention: HistoryRetention;
-  /** Length of a raw chunk (one table or partition, dropped whole): 1 hour by default. */
+  /** Length of a raw chunk (one table or partition, dropped whole): 15 minutes by default. */
   chunkMs: number;
   /** Observations the ingest queue holds before it refuses (and counts) more. */
   queueCapacity: number;
@@ -12,14 +12,15 @@ export interface HistorySettings {
 
 export const DEFAULT_HISTORY_SETTINGS: HistorySettings = {
   retention: { rawMs: 24 * 3_600_000, downsampledMs: 30 * 86_400_000, bucketMs: 15 * 60_000 },
-  chunkMs: 3_600_000,
+  // 15 minutes: the state at T scans at most one chunk (a quarter hour of readings), and the raw window held overshoots the retention by at most that.
+  chunkMs: 15 * 60_000,
   // 20 s of the feed at 5,000 obs/s: a checkpoint or a slow query does not lose readings.
   queueCapacity: 100_000,
 };
 
 /**
  * CIM_HISTORY_RAW_HOURS (24), CIM_HISTORY_DOWNSAMPLE_DAYS (30), CIM_HISTORY_BUCKET_MINUTES (15),
- * CIM_HISTORY_CHUNK_MINUTES (60, or a quarter of a shorter raw retention), CIM_HISTORY_QUEUE (100000); fractions allowed for the times
+ * CIM_HISTORY_CHUNK_MINUTES (15, or a quarter of a shorter raw retention), CIM_HISTORY_QUEUE (100000); fractions allowed for the times
  * (CIM_HISTORY_RAW_HOURS=0.25 keeps 15 minutes).
  */
 export function historySettingsFromEnv(env: Record<string, string | undefined>): HistorySettings {
