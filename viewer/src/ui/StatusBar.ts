@@ -19,7 +19,11 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): { plugins: H
   function tick(): void {
     const state = store.getState();
     const now = new Date();
-    clock.textContent = now.toLocaleString(state.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    const nowText = now.toLocaleString(state.language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    // In a replay the timeline's badge carries the time the wall shows; the real time stays, labelled and subdued, so it is never read as the data's.
+    const replaying = state.clock.mode === 'replay';
+    clock.textContent = replaying ? ui.t('status.wallNow', { time: nowText }) : nowText;
+    clock.classList.toggle('in-replay', replaying);
     clock.dateTime = now.toISOString();
     const stats = ui.commands.stats();
     const parts = [
@@ -35,7 +39,7 @@ export function mountStatusBar(parent: HTMLElement, ui: UiContext): { plugins: H
   }
   tick();
   const timer = setInterval(tick, 1000);
-  const stop = watchAny(store, [(s) => s.language, (s) => s.mode], tick);
+  const stop = watchAny(store, [(s) => s.language, (s) => s.mode, (s) => s.clock], tick);
   return {
     plugins,
     destroy: () => {
