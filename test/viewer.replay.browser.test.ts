@@ -82,6 +82,16 @@ describe('sensors in a replay (clock, history API, Chromium)', () => {
     expect(await page.textContent('#live-connection')).toMatch(/^回放 /);
     // Nothing is acknowledged or opened from the past.
     expect(await page.locator('#alarms .alarm-ack').count()).toBe(0);
+    // The live feed goes on (the simulator) but changes nothing shown: a sensor heard only since
+    // the server started has no value at T, before and after more than its period of live readings.
+    const active = server.live!.catalog.find((e) => e.type.periodSeconds === 10 && !server.live!.simulator!.silent.has(e.id))!;
+    const describe = (): Promise<Record<string, unknown> | null> =>
+      page.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), active.id);
+    expect(await describe()).toMatchObject({ value: null, state: 'offline' });
+    const published = server.live!.simulator!.published();
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(server.live!.simulator!.published()).toBeGreaterThan(published);
+    expect(await describe()).toMatchObject({ value: null, state: 'offline' });
   });
 
   it('a sensor’s chart in the replay is the hour around T with a cursor at T', async () => {
