@@ -11,6 +11,7 @@ import { generatePipes } from './generatePipes.js';
 import { writePipeSeeds } from './writePipeSeeds.js';
 import { generatePointsOfInterest } from './generatePointsOfInterest.js';
 import { generateServiceConnections } from './generateServiceConnections.js';
+import { generateParking, parkingCollectionText } from './generateParking.js';
 import { writeRoadGraph } from './writeRoadGraph.js';
 import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
@@ -33,6 +34,7 @@ export function generateSeeds(): {
   pointsOfInterest: number;
   sensorSites: number;
   serviceConnections: number;
+  parkingSites: number;
 } {
   const boundaryFile = JSON.parse(readFileSync(join(SEEDS_DIR, 'source/nankai-boundary-gcj02.geojson'), 'utf8')) as {
     features: { geometry: { coordinates: Position[][] } }[];
@@ -167,6 +169,9 @@ export function generateSeeds(): {
     );
   writeFileSync(join(staging, 'nankai-poi.geojson'), pointCollection('nankai_poi', pois));
   writeFileSync(join(staging, 'nankai-sensor-sites.geojson'), pointCollection('nankai_sensor_sites', sensors));
+  // Parking sites (issue 15) from the car parks and berth groups: their own random stream, so nothing above changes.
+  const parking = generateParking(district, pois, new Random(SEED + 3));
+  writeFileSync(join(staging, 'nankai-parking.geojson'), parkingCollectionText(parking));
   // The water service-connection survey: the service pipe (building → 接入点) where recorded, the building's point where not.
   const services = generateServiceConnections(district.buildings, district.roads, pipes.lines, pipes.points);
   writeFileSync(
@@ -192,6 +197,7 @@ export function generateSeeds(): {
     pointsOfInterest: pois.length,
     sensorSites: sensors.length,
     serviceConnections: services.length,
+    parkingSites: parking.features.length,
   };
   writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ source: 'synthetic', generatorVersion: generatorVersion(), ...counts }, null, 2)}\n`);
   rmSync(GENERATED_DIR, { recursive: true, force: true });
@@ -217,6 +223,7 @@ export function generatorVersion(): string {
     '../../workers/routing/roadGraphDocument.ts',
     '../../workers/formats/roadGraph.ts',
     '../../workers/spatial/LocalPlane.ts',
+    '../../workers/formats/parking.ts',
   ];
   for (const file of files) hash.update(file).update(readFileSync(join(here, file)));
   return hash.digest('hex').slice(0, 16);
