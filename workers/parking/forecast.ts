@@ -47,8 +47,9 @@ export interface ParkingProfile {
 }
 
 /** Local minutes since Monday 00:00 (UTC+8) at t; the epoch (1970-01-01) was a Thursday. */
+const WEEK_OFFSET_MINUTES = LOCAL_UTC_OFFSET_MINUTES + 3 * 1440;
 function weekMinute(t: number): number {
-  const minutes = t / 60_000 + LOCAL_UTC_OFFSET_MINUTES + 3 * 1440;
+  const minutes = t / 60_000 + WEEK_OFFSET_MINUTES;
   // floor rather than %: a floating-point % is a library call, and this runs per observation.
   return minutes - Math.floor(minutes / 10080) * 10080;
 }
