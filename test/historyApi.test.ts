@@ -293,5 +293,41 @@ describe.each(engines)('on $name', (engine) => {
         { id: opened.id, time: verifiedAt, headline: 'Burst main', level: 2, state: 'verified' },
       ]);
     });
+
+    it('answers 503 with Retry-After to reads past the few waiting, while ingest keeps flowing (no overflow, nothing lost)', async () => {
+      const history = server.live!.history;
+      const before = history.counters();
+      // A sensor none of the other tests reads, an hour after theirs.
+      const other = server.live!.catalog.find((e) => ![A, B, C].includes(e.id))!.id;
+      let ingesting = true;
+      const ingest = (async () => {
+        for (let i = 0; ingesting; i++) {
+          for (let k = 0; k < 50; k++) history.add(other, T0 + 3_600_000 + i * 50 + k, k, SensorState.normal);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const response = await fetch(`${server.url}/api/history/state?at=${iso(T0 + (i % 20) * 10 * S)}`);
+          return { status: response.status, retryAfter: response.headers.get('retry-after'), body: Buffer.from(await response.arrayBuffer()) };
+        }),
+      );
+      ingesting = false;
+      await ingest;
+      await history.flush();
+      const busy = answers.filter((a) => a.status === 503);
+      expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(answers.length - busy.length).toBeGreaterThanOrEqual(4);
+      for (const answer of busy) {
+        expect(answer.retryAfter).toBe('1');
+        expect(JSON.parse(answer.body.toString())).toMatchObject({ error: expect.stringMatching(/busy/) });
+      }
+      const after = history.counters();
+      expect(after.overflow).toBe(before.overflow);
+      expect(after.lost).toBe(0);
+      expect(after.written).toBeGreaterThan(before.written);
+      expect(after.pending).toBe(0);
+    });
   });
 });

@@ -33,6 +33,8 @@ export interface HistoryCounters {
   written: number;
   /** Refused because the queue was full (the broker never waits for the store). */
   overflow: number;
+  /** Taken from the queue but not stored because the write failed (logged once per burst of failures). */
+  lost: number;
   /** Observations waiting in the queue now. */
   pending: number;
   /** Raw observations held (approximate where the engine counts lazily). */

@@ -50,7 +50,11 @@ export class SqlObservationHistory implements ObservationHistory {
   /** Per datastream, the alarm state of its last queued observation (transitions are the changes). */
   private lastState = new Uint8Array(1024).fill(UNKNOWN_STATE);
   private chunks: Chunk[] = [];
-  private readonly tally = { queued: 0, written: 0, overflow: 0, expired: 0, bytes: 0 };
+  private readonly tally = { queued: 0, written: 0, overflow: 0, expired: 0, lost: 0, bytes: 0 };
+  /** A queue write waiting for its turn: the interval never stacks a second one behind it while the database stalls. */
+  private pendingFlush: Promise<void> | undefined;
+  /** A write failed and no write has succeeded since (one log line per burst of failures). */
+  private failing = false;
   /** Writes, maintenance and reads take turns: a chunk is never dropped under a read or a write. */
   private turn: Promise<unknown> = Promise.resolve();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
@@ -114,7 +118,11 @@ export class SqlObservationHistory implements ObservationHistory {
   }
 
   flush(): Promise<void> {
-    return this.inTurn(() => this.write(this.queue.take()));
+    this.pendingFlush ??= this.inTurn(() => {
+      this.pendingFlush = undefined;
+      return this.writeQueued();
+    });
+    return this.pendingFlush;
   }
 
   /** Summarises closed chunks, aggregates and drops raw chunks past retention, drops day chunks past theirs, and measures the bytes. */
@@ -131,10 +139,11 @@ export class SqlObservationHistory implements ObservationHistory {
   async stateAt(at: number, staleAfterMs: ArrayLike<number>): Promise<ObservationColumns> {
     finite('at', at);
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const chunks = this.raw().filter((c) => c.start <= at);
       const current = chunks.find((c) => at < c.end);
-      await this.summarise(current?.start ?? Number.POSITIVE_INFINITY);
+      // In a gap (no chunk holds T) only the chunks ended by T: a read never summarises or rewrites the open chunk.
+      await this.summarise(current?.start ?? at);
       // T's own chunk up to T, and the summary up to the end of the chunk before it.
       const previous = chunks.filter((c) => c !== current).pop();
       const upTo = Math.floor(at);
@@ -169,7 +178,7 @@ export class SqlObservationHistory implements ObservationHistory {
     finite('to', to);
     count('limit', limit);
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const found: number[][] = [];
       for (const chunk of this.raw()) {
         if (found.length >= limit) break;
@@ -196,7 +205,7 @@ export class SqlObservationHistory implements ObservationHistory {
     if (query.from) finite('from', query.from.time);
     if (query.to) finite('to', query.to.time);
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const conditions = [`datastream = ${query.datastream}`];
       if (query.from) conditions.push(`time ${query.from.inclusive ? '>=' : '>'} ${Math.floor(query.from.time)}`);
       if (query.to) conditions.push(`time ${query.to.inclusive ? '<=' : '<'} ${Math.floor(query.to.time)}`);
@@ -228,7 +237,7 @@ export class SqlObservationHistory implements ObservationHistory {
     const bucketMs = this.retention.bucketMs;
     const first = Math.floor(from / bucketMs) * bucketMs;
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const window = (column: string): string => `datastream = ${datastream} AND ${column} >= ${first} AND ${column} < ${Math.ceil(to)}`;
       const sources = [
         ...this.days()
@@ -256,7 +265,7 @@ export class SqlObservationHistory implements ObservationHistory {
     const buckets = Math.max(0, Math.ceil((to - from) / bucketMs));
     if (buckets > 100_000) throw new RangeError(`history: ${buckets} buckets asked for; at most 100,000`);
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const alarms = new Array<number>(buckets).fill(0);
       const warnings = new Array<number>(buckets).fill(0);
       const sources = this.days()
@@ -276,7 +285,7 @@ export class SqlObservationHistory implements ObservationHistory {
 
   range(): Promise<{ rawFrom: number | null; downsampledFrom: number | null }> {
     return this.inTurn(async () => {
-      await this.write(this.queue.take());
+      await this.writeQueued();
       const earliest = async (tables: string[], column: string): Promise<number | null> => {
         for (const table of tables) {
           const [[value] = []] = await this.engine.rows(`SELECT min(${column}) FROM ${table}`);
@@ -292,8 +301,8 @@ export class SqlObservationHistory implements ObservationHistory {
   }
 
   counters(): HistoryCounters {
-    const { queued, written, overflow, bytes } = this.tally;
-    return { queued, written, overflow, pending: this.queue.pending, rows: this.raw().reduce((sum, c) => sum + c.rows, 0), bytes };
+    const { queued, written, overflow, lost, bytes } = this.tally;
+    return { queued, written, overflow, lost, pending: this.queue.pending, rows: this.raw().reduce((sum, c) => sum + c.rows, 0), bytes };
   }
 
   /** Readings refused because their time lies before the raw retention (not counted in `written`). */
@@ -364,6 +373,28 @@ export class SqlObservationHistory implements ObservationHistory {
         if (datastream! >= this.lastState.length) this.growStates(datastream!);
         this.lastState[datastream!] = state!;
       }
+    }
+  }
+
+  /**
+   * Writes what the queue holds. A failed write's readings are lost (counted in `lost`, logged
+   * once per burst): add() has already moved on, and keeping them would block the queue behind
+   * a database that keeps failing.
+   */
+  private async writeQueued(): Promise<void> {
+    const batch = this.queue.take();
+    const storedBefore = this.tally.written + this.tally.expired;
+    try {
+      await this.write(batch);
+      if (batch.count > 0 && this.failing) {
+        this.failing = false;
+        this.log('history: writing the queue works again');
+      }
+    } catch (error) {
+      this.tally.lost += batch.count - (this.tally.written + this.tally.expired - storedBefore);
+      if (!this.failing)
+        this.log(`history: writing the queue failed, its readings are lost (counted in lost): ${error instanceof Error ? error.message : String(error)}`);
+      this.failing = true;
     }
   }
 
@@ -466,7 +497,9 @@ export class SqlObservationHistory implements ObservationHistory {
   private async summarise(before: number): Promise<void> {
     const chunks = this.raw();
     for (const [i, chunk] of chunks.entries()) {
-      if (chunk.summarised || chunk.end > before) continue;
+      const closed = chunk.end <= this.now();
+      const unsorted = this.engine.dialect === 'duckdb' && !chunk.sorted && closed;
+      if ((chunk.summarised && !unsorted) || chunk.end > before) continue;
       const previous = i > 0 ? chunks[i - 1] : undefined;
       const source = `SELECT datastream, time, result, state FROM ${rawTable(chunk)}${previous ? ` UNION ALL SELECT datastream, time, result, state FROM ${lastTable(previous)}` : ''}`;
       const select =
@@ -474,7 +507,8 @@ export class SqlObservationHistory implements ObservationHistory {
           ? `SELECT datastream, max(time) AS time, arg_max(result, time) AS result, arg_max(state, time) AS state FROM (${source}) u GROUP BY datastream`
           : `SELECT DISTINCT ON (datastream) datastream, time, result, state FROM (${source}) u ORDER BY datastream, time DESC`;
       const sort =
-        this.engine.dialect === 'duckdb' && !chunk.sorted
+        // Only a chunk the clock has closed: later appends to a sorted open chunk would stay unsorted.
+        unsorted
           ? [
               `CREATE TABLE history_sorting AS SELECT * FROM ${rawTable(chunk)} ORDER BY datastream, time`,
               `DROP TABLE ${rawTable(chunk)}`,

@@ -14,6 +14,14 @@ export const DEFAULT_TIMELINE_BUCKETS = 96;
 export const MAX_TIMELINE_BUCKETS = 4_000;
 /** Incident marks on one timeline at most. */
 export const MAX_TIMELINE_MARKS = 2_000;
+/**
+ * History requests answered at once or waiting at most: the store takes reads in turn with its
+ * writes, so a client scrubbing fast (30 reads/s) would otherwise starve the ingest queue. The
+ * rest get a 503 with Retry-After.
+ */
+export const MAX_PENDING_READS = 4;
+/** How long the kept range is reused (ms): every state and changes answer checks it. */
+const RANGE_CACHE_MS = 1000;
 /** How far past the server's clock `at` may be (a viewer's clock a little ahead). */
 const CLOCK_SLACK_MS = 60_000;
 /**
@@ -31,6 +39,8 @@ export interface HistoryApiOptions {
   /** Incident marks for the timeline; none when absent. */
   incidents?: Pick<Store, 'incidentMarks'>;
   now?: () => number;
+  /** History requests in progress at most (default MAX_PENDING_READS). */
+  maxPendingReads?: number;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -49,13 +59,29 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
   const staleAfterMs = new Float64Array(options.catalog.reduce((max, e) => Math.max(max, e.id), 0) + 1);
   for (const entry of options.catalog) staleAfterMs[entry.id] = staleAfterSeconds(entry.type, options.staleAfterSeconds) * 1000;
 
+  const maxPendingReads = options.maxPendingReads ?? MAX_PENDING_READS;
+  let pendingReads = 0;
+  // One range() read a second at most, shared by the requests that need it (not a store turn each).
+  let rangeCache: { at: number; range: Promise<{ rawFrom: number | null; downsampledFrom: number | null }> } | undefined;
+  const keptRange = (): Promise<{ rawFrom: number | null; downsampledFrom: number | null }> => {
+    const at = performance.now();
+    if (!rangeCache || at - rangeCache.at > RANGE_CACHE_MS) {
+      const range = history.range();
+      rangeCache = { at, range };
+      range.catch(() => {
+        if (rangeCache?.range === range) rangeCache = undefined;
+      });
+    }
+    return rangeCache.range;
+  };
+
   /** The earliest raw observation kept; the header is set when `from` reaches before it. */
   const markKept = async (
     response: ServerResponse,
     from: number,
     kept: (range: { rawFrom: number | null; downsampledFrom: number | null }) => number | null,
   ): Promise<void> => {
-    const earliest = kept(await history.range());
+    const earliest = kept(await keptRange());
     if (earliest === null) response.setHeader(KEPT_FROM_HEADER, 'none');
     else if (from < earliest) response.setHeader(KEPT_FROM_HEADER, new Date(earliest).toISOString());
   };
@@ -68,6 +94,22 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       sendJson(response, 405, { error: 'the history API is read-only: GET only' });
       return true;
     }
+    if (pendingReads >= maxPendingReads) {
+      response.setHeader('Retry-After', '1');
+      sendJson(response, 503, {
+        error: `the history store is busy: ${pendingReads} history requests are waiting for it; ask again in a second (a viewer keeps only its latest request)`,
+      });
+      return true;
+    }
+    pendingReads++;
+    try {
+      return await answer(request, response, path, query);
+    } finally {
+      pendingReads--;
+    }
+  };
+
+  async function answer(request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {
     const started = performance.now();
     /** The parsed value, or undefined after the 400 naming the parameter was sent. */
     const read = <T>(parsed: QueryParsed<T>): T | undefined => {
@@ -135,7 +177,7 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       response.setHeader('Server-Timing', timing());
       sendJson(response, 200, timeline);
     } else if (path === '/api/history/range') {
-      const kept = await history.range();
+      const kept = await keptRange();
       const range: HistoryRange = {
         now: now(),
         ...kept,
@@ -147,7 +189,7 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       sendJson(response, 404, { error: `no ${path}: the history API has /api/history/state, changes, timeline and range` });
     }
     return true;
-  };
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ObservationHistory } from '../history/ObservationHistory.js';
-import { type AlarmMemory, createAlarmMemory, type Thresholds, updateAlarmState } from '../../workers/live/alarmStateMachine.js';
+import { type AlarmMemory, createAlarmMemory, levelOf, SensorState, type Thresholds, updateAlarmState } from '../../workers/live/alarmStateMachine.js';
 import { LatestObservations } from '../../workers/live/LatestObservations.js';
 
 export interface Observation {
@@ -14,8 +14,8 @@ export interface Observation {
  * arrays (live reads, "current state"), the sensor's alarm state from the pure state machine
  * (its catalogue entry's thresholds), and the history's ingest queue with that state. A
  * reading older than the one held is history only: it changes neither the latest value nor
- * the alarm state (the machine follows the sensor's time line), and is stored with the
- * current state.
+ * the alarm state (the machine follows the sensor's time line), and is stored with its own
+ * threshold level (no hysteresis or minimum duration: the machine's memory is of a later time).
  */
 export class LiveObservations {
   readonly latest: LatestObservations;
@@ -43,8 +43,10 @@ export class LiveObservations {
     // A device resending its last reading (same phenomenonTime) is stored once; an older resend is not caught here (a unique key would cost every write).
     if (time === this.latest.time[datastream]) return true;
     const thresholds = this.thresholdsOf(datastream);
-    if (this.latest.offer(datastream, time, result, receivedMs) && thresholds) updateAlarmState(this.alarms, datastream, result, time, thresholds);
-    this.history.add(datastream, time, result, this.alarms.state[datastream]!);
+    if (this.latest.offer(datastream, time, result, receivedMs)) {
+      if (thresholds) updateAlarmState(this.alarms, datastream, result, time, thresholds);
+      this.history.add(datastream, time, result, this.alarms.state[datastream]!);
+    } else this.history.add(datastream, time, result, thresholds ? levelOf(result, SensorState.normal, thresholds) : SensorState.normal);
     return true;
   }
 
