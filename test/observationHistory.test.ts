@@ -79,6 +79,7 @@ async function openHistory(engine: Engine, options: SqlObservationHistoryOptions
   return {
     history,
     place,
+    database,
     close: async () => {
       await history.close();
       await database.close();
@@ -332,6 +333,43 @@ describe.each(engines)('sensor history on $name', (engine) => {
       expect(history.add(1, T0 + 20, 20, 0)).toBe(true);
     } finally {
       await close();
+    }
+  }, 60_000);
+
+  it('reads a state at T in a gap between chunks without summarising (or rewriting) the open chunk', async () => {
+    const chunkMs = 15 * MINUTE;
+    const clock = { now: T0 + 3 * chunkMs + 10 };
+    const { history, database, close } = await openHistory(engine, { chunkMs, clock });
+    try {
+      history.add(1, T0 + 1, 1.5, SensorState.warning);
+      history.add(1, T0 + 3 * chunkMs + 5, 2.5, SensorState.normal); // the open chunk
+      await history.flush();
+      const state = await history.stateAt(T0 + 1.5 * chunkMs, [0, DAY]);
+      expect(rowsOf(state)).toEqual([{ datastream: 1, time: T0 + 1, result: 1.5, state: SensorState.warning }]);
+      const [open] = await database.query(`SELECT summarised, sorted FROM history_chunks WHERE kind = 'raw' AND start_ms = ${T0 + 3 * chunkMs}`);
+      expect(open).toMatchObject({ summarised: false, sorted: false });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('counts a failed write as lost and logs it once per burst of failures', async () => {
+    const clock = { now: T0 + 10 };
+    const lines: string[] = [];
+    const { history, database, close } = await openHistory(engine, { clock, log: (line) => lines.push(line) });
+    try {
+      history.add(1, T0, 1, SensorState.normal);
+      await history.flush();
+      await database.execute(`DROP TABLE history_raw_${T0}`); // every later write into that chunk fails
+      history.add(1, T0 + 1, 2, SensorState.normal);
+      history.add(2, T0 + 2, 3, SensorState.normal);
+      await history.flush();
+      history.add(1, T0 + 3, 4, SensorState.normal);
+      await history.flush();
+      expect(history.counters()).toMatchObject({ queued: 4, written: 1, lost: 3, pending: 0 });
+      expect(lines).toEqual([expect.stringMatching(/writing the queue failed.*lost/)]);
+    } finally {
+      await close().catch(() => undefined);
     }
   }, 60_000);
 });
