@@ -145,6 +145,7 @@ describe.each(engines)('incident versions on $name', (engine) => {
     // Make the database what CIM Twin wrote before incident_versions existed.
     const raw = await engine.connect();
     await raw.execute('DROP TABLE incident_versions');
+    await raw.execute('DROP INDEX IF EXISTS incident_steps_at_time');
     await raw.execute('UPDATE store_schema SET version = 1');
     await raw.close();
 
@@ -166,6 +167,11 @@ describe.each(engines)('incident versions on $name', (engine) => {
     }
     const check = await engine.connect();
     expect(Number((await check.query('SELECT max(version) AS version FROM store_schema'))[0]!['version'])).toBe(2);
+    // The indexes the incidents at T and the timeline marks read by, gained at open.
+    const indexes = await check.query(
+      engine.name === 'PostgreSQL' ? 'SELECT indexname AS name FROM pg_indexes' : 'SELECT index_name AS name FROM duckdb_indexes()',
+    );
+    expect(indexes.map((row) => String(row['name']))).toEqual(expect.arrayContaining(['incident_versions_id_updated', 'incident_steps_at_time']));
     await check.close();
   });
 });

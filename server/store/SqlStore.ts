@@ -46,6 +46,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS incident_versions (
     id TEXT NOT NULL, version INTEGER NOT NULL, updated TEXT NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (id, version))`,
+  // The incidents at T and the timeline's marks read by these (IF NOT EXISTS: an existing database gains them at open).
+  `CREATE INDEX IF NOT EXISTS incident_versions_id_updated ON incident_versions (id, updated)`,
+  `CREATE INDEX IF NOT EXISTS incident_steps_at_time ON incident_steps (at_time)`,
   `CREATE SEQUENCE IF NOT EXISTS audit_seq`,
   `CREATE TABLE IF NOT EXISTS audit_log (
     seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
@@ -192,35 +195,24 @@ export class SqlStore implements Store {
   }
 
   async incidentMarks(from: number, to: number, limit: number): Promise<TimelineIncidentMark[]> {
+    // Each step with the one version its mark needs (headline and level as they were then): the
+    // newest written at or before the step, else the first. Not every version up to `to`.
+    const version = (order: string, when: string): string =>
+      `(SELECT v.record FROM incident_versions v WHERE v.id = s.incident_id${when} ORDER BY v.version ${order} LIMIT 1)`;
     const steps = await this.sql.query(
-      `SELECT incident_id, seq, at_time, to_state FROM incident_steps WHERE at_time >= $1 AND at_time <= $2
-       ORDER BY at_time, incident_id, seq LIMIT $3`,
+      `SELECT s.incident_id, s.at_time, s.to_state, coalesce(${version('DESC', ' AND v.updated <= s.at_time')}, ${version('ASC', '')}) AS record
+       FROM (SELECT incident_id, seq, at_time, to_state FROM incident_steps WHERE at_time >= $1 AND at_time <= $2
+             ORDER BY at_time, incident_id, seq LIMIT $3) s
+       ORDER BY s.at_time, s.incident_id, s.seq`,
       [new Date(from).toISOString(), new Date(to).toISOString(), limit],
     );
-    if (steps.length === 0) return [];
-    // Headline and level as they were at each step: the newest version written at or before it.
-    const ids = [...new Set(steps.map((s) => String(s['incident_id'])))];
-    const versions = await this.sql.query(
-      `SELECT id, updated, record FROM incident_versions WHERE updated <= $1 AND id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})
-       ORDER BY id, version`,
-      [new Date(to).toISOString(), ...ids],
-    );
-    const byIncident = new Map<string, { updated: string; incident: Incident }[]>();
-    for (const row of versions) {
-      const list = byIncident.get(String(row['id'])) ?? [];
-      list.push({ updated: String(row['updated']), incident: recordOf(row) });
-      byIncident.set(String(row['id']), list);
-    }
     return steps.flatMap((step): TimelineIncidentMark[] => {
-      const at = String(step['at_time']);
-      const list = byIncident.get(String(step['incident_id'])) ?? [];
-      const version = list.filter((v) => v.updated <= at).pop() ?? list[0];
-      if (!version) return []; // a step of an incident whose versions were never written (cannot happen after schema 2)
-      const { incident } = version;
+      if (step['record'] === null || step['record'] === undefined) return []; // a step of an incident whose versions were never written (cannot happen after schema 2)
+      const incident = recordOf(step);
       return [
         {
           id: incident.id,
-          time: Date.parse(at),
+          time: Date.parse(String(step['at_time'])),
           headline: incident.headline,
           level: EMERGENCY_LEVELS.findIndex((l) => l.id === incident.classification.level) + 1,
           state: String(step['to_state']),
