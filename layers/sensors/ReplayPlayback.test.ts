@@ -169,12 +169,13 @@ describe('replay playback (seek, then changes in order)', () => {
     playback.seek(START + 600_000);
     const first = playback.next(START + 600_000, 1, later)!;
     playback.seek(START + 2_400_000);
-    const second = playback.next(START + 2_400_000, 1, later)!;
-    expect(second).toMatchObject({ kind: 'state', at: START + 2_400_000 });
-    expect(second.epoch).toBeGreaterThan(first.epoch);
+    expect(playback.next(START + 2_400_000, 1, later)).toBeUndefined(); // the first is still in flight
     screen.take(model);
     expect(playback.acceptState(first, answer(history, first), model)).toBe(false);
     expect(screen.take(model)).toBe(0); // nothing changed
+    const second = playback.next(START + 2_400_000, 1, later)!;
+    expect(second).toMatchObject({ kind: 'state', at: START + 2_400_000 });
+    expect(second.epoch).toBeGreaterThan(first.epoch);
     expect(playback.acceptState(second, answer(history, second), model)).toBe(true);
     model.sweepStale(START + 2_400_000);
     screen.take(model);
@@ -184,12 +185,42 @@ describe('replay playback (seek, then changes in order)', () => {
     const window = playback.next(START + 2_400_000, 60, START + 3_600_000)!;
     expect(window.kind).toBe('changes');
     playback.seek(START + 1_200_000);
-    const third = playback.next(START + 1_200_000, 1, later)!;
+    expect(playback.next(START + 1_200_000, 1, later)).toBeUndefined();
     expect(playback.acceptChanges(window, answer(history, window), answer(history, window).sentAt)).toBe(false);
+    const third = playback.next(START + 1_200_000, 1, later)!;
     expect(playback.advance(START + 3_000_000, model)).toBe(0); // still waiting for the third seek's state
     expect(playback.acceptState(third, answer(history, third), model)).toBe(true);
     screen.take(model);
     expect(screen.rows()).toEqual(expected(history, START + 1_200_000));
+  });
+
+  it('a burst of 30 seeks issues at most 2 state requests, and the last seek’s state is shown', () => {
+    const history = generateHistory(5);
+    const model = new SensorsModel();
+    model.applyState(catalogue(SENSORS), START);
+    const playback = new ReplayPlayback();
+    const screen = new Screen();
+    const now = START + 3_600_000;
+    const issued: ReplayRequest[] = [];
+    const last = START + 100_000 + 29 * 60_000;
+    for (let i = 0; i < 30; i++) {
+      const at = START + 100_000 + i * 60_000;
+      playback.seek(at);
+      const request = playback.next(at, 1, now);
+      if (request) issued.push(request);
+    }
+    expect(issued).toHaveLength(1);
+    // The first, superseded, is aborted by the caller: it settles as a failure and the latest seek is asked for.
+    playback.failed(issued[0]!);
+    const latest = playback.next(last, 1, now)!;
+    expect(latest).toMatchObject({ kind: 'state', at: last });
+    expect(playback.next(last, 1, now)).toBeUndefined(); // one in flight at a time
+    issued.push(latest);
+    expect(issued.filter((request) => request.kind === 'state').length).toBeLessThanOrEqual(2);
+    expect(playback.acceptState(latest, answer(history, latest), model)).toBe(true);
+    model.sweepStale(last);
+    screen.take(model);
+    expect(screen.rows()).toEqual(expected(history, last));
   });
 
   it('offline at the replay time: never heard, silent past the type’s limit at T, and falling silent as the clock passes it', () => {

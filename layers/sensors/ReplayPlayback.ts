@@ -40,7 +40,9 @@ export function lookaheadMs(speed: number): number {
  * T and replaces every sensor with it; then windows of changes are asked for ahead of the
  * clock (one request in flight, bounded in size, continued where `limit` cut one) and applied
  * in order as the clock passes them. Every seek starts a new epoch: a response to an older
- * epoch's request never applies. When the clock runs further ahead of the data than a whole
+ * epoch's request never applies. Seeks coalesce: while a request is in flight (the caller
+ * aborts it) no other is issued, and the state then asked for is the latest seek's — a burst
+ * of seeks (an arrow key held on the timeline) costs two state requests, not one each. When the clock runs further ahead of the data than a whole
  * window (a fast speed over dense data), it seeks to the clock instead of falling behind.
  */
 export class ReplayPlayback {
@@ -62,7 +64,10 @@ export class ReplayPlayback {
     return this.seekingTo !== undefined;
   }
 
-  /** Starts over at `at`: what is queued or in flight is dropped; `next` asks for the state at `at`. */
+  /**
+   * Starts over at `at`: what is queued is dropped; `next` asks for the state at `at` once the
+   * request in flight (now stale: the caller aborts it) has settled through `failed` or `accept*`.
+   */
   seek(at: number): void {
     at = Math.floor(at); // whole milliseconds, as the URLs carry them
     this.epoch++;
@@ -71,7 +76,7 @@ export class ReplayPlayback {
     this.seekingTo = at;
     this.appliedTo = Number.NaN;
     this.bufferedTo = Number.NaN;
-    this.inFlight = undefined; // its answer will be stale: the state request need not wait for it
+    // `inFlight` stays until it settles: at most one request at a time, whatever the seek rate.
   }
 
   /**

@@ -39,6 +39,8 @@ export class ReplaySensorSource {
   private lastSweep = Number.NaN;
   private requests = 0;
   private failures = 0;
+  /** Aborts the request in flight: a seek makes its answer stale. */
+  private inFlight: AbortController | undefined;
   /** Resolves the pending `follow`. */
   private settled: (() => void) | undefined;
 
@@ -73,6 +75,8 @@ export class ReplaySensorSource {
 
   private seek(time: number): void {
     this.playback.seek(time);
+    // The answer would be dropped anyway; aborting frees the connection and the server's read at once.
+    this.inFlight?.abort();
     this.attempt = 0;
     this.retryAt = 0;
     this.lastSweep = Number.NaN;
@@ -104,21 +108,31 @@ export class ReplaySensorSource {
         ? `${apiUrl}/api/history/state?at=${iso(request.at)}`
         : `${apiUrl}/api/history/changes?from=${iso(request.from)}&to=${iso(request.to)}&limit=${request.limit}`;
     let rows: ReplayRows & { sentAt: number };
+    const controller = new AbortController();
+    this.inFlight = controller;
     try {
-      const response = await (this.options.fetch ?? fetch)(url);
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      const response = await (this.options.fetch ?? fetch)(url, { signal: controller.signal });
+      if (!response.ok) throw new HttpError(url, response);
       const batch = decodeObservationBatch(new Uint8Array(await response.arrayBuffer()));
       if (!batch.state) throw new Error(`${url}: the document has no state column`);
       rows = { count: batch.count, datastream: batch.datastream, time: batch.time, result: batch.result, state: batch.state, sentAt: batch.sentAt };
     } catch (error) {
-      this.failures++;
+      if (this.inFlight === controller) this.inFlight = undefined;
       this.playback.failed(request);
+      if (controller.signal.aborted) {
+        // Superseded by a seek: not a failure; the latest seek's state is asked for now.
+        this.pump(Date.now());
+        return;
+      }
+      this.failures++;
       this.settle(); // the caller's frames go on; the retry shows when it comes
-      // Asked again after a growing pause (a server restarting, a history not ready yet).
-      this.retryAt = Date.now() + backoffDelay(this.attempt++);
+      // Asked again after a growing pause (a server restarting, a history not ready yet, a 503 when too many reads wait).
+      const retryAfter = error instanceof HttpError ? error.retryAfterMs : 0;
+      this.retryAt = Date.now() + Math.max(retryAfter, backoffDelay(this.attempt++));
       if (this.failures === 1 || this.failures % 20 === 0) console.warn('sensors replay:', (error as Error).message);
       return;
     }
+    if (this.inFlight === controller) this.inFlight = undefined;
     if (this.stopped) return;
     this.requests++;
     this.attempt = 0;
@@ -140,7 +154,18 @@ export class ReplaySensorSource {
 
   stop(): void {
     this.stopped = true;
+    this.inFlight?.abort();
     this.settle();
+  }
+}
+
+/** A response that was not 2xx; a 503's Retry-After (seconds) is kept as the least wait before asking again. */
+class HttpError extends Error {
+  readonly retryAfterMs: number;
+  constructor(url: string, response: Response) {
+    super(`${url}: HTTP ${response.status}`);
+    const seconds = Number(response.headers.get('Retry-After'));
+    this.retryAfterMs = response.status === 503 && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
   }
 }
 
