@@ -1,9 +1,6 @@
 import type uPlot from 'uplot';
 import { h } from '../../../viewer/src/platform/h.js';
-
-interface Observations {
-  value: { phenomenonTime: string; result: number }[];
-}
+import { readObservationPages, type ObservationsPage } from './observationPages.js';
 
 /**
  * A sensor's readings: live, the last hour from the SensorThings history first, then every live
@@ -97,7 +94,18 @@ export function mountSensorChart(
         plugins: [cursorPlugin],
         axes: [{ stroke: '#9fb3cc' }, { stroke: '#9fb3cc', label: options.unit }],
         series: [{}, { stroke: '#4cc9f0', width: 2 }, { stroke: '#ffb000', dash: [6, 4] }, { stroke: '#ff1744', dash: [6, 4] }],
-        ...(span ? { scales: { x: { time: true, auto: false, range: (): uPlot.Range.MinMax => [span!.from / 1000, span!.to / 1000] } } } : {}),
+        ...(span
+          ? {
+              scales: {
+                x: {
+                  time: true,
+                  auto: false,
+                  // Going live clears span before the live chart replaces this one: a live append meanwhile keeps the data's range.
+                  range: (_u, min, max): uPlot.Range.MinMax => (span ? [span.from / 1000, span.to / 1000] : [min, max]),
+                },
+              },
+            }
+          : {}),
       },
       data,
       root,
@@ -111,12 +119,17 @@ export function mountSensorChart(
     const filter = span
       ? `phenomenonTime ge '${new Date(span.from).toISOString()}' and phenomenonTime le '${new Date(span.to).toISOString()}'`
       : `phenomenonTime ge ${new Date(Date.now() - HOUR_MS).toISOString()}`;
-    const response = await fetch(
+    // A fast sensor's hour spans several pages: the nextLinks are followed (bounded).
+    const read = await readObservationPages(
       `${options.apiUrl}/v1.1/Datastreams(${options.datastream})/Observations?$top=2000&$orderby=phenomenonTime%20asc&$filter=${encodeURIComponent(filter)}`,
+      async (url) => {
+        const response = await fetch(url);
+        return response.ok ? ((await response.json()) as ObservationsPage) : undefined;
+      },
+      () => !stopped && load === loads,
     );
-    if (!response.ok || stopped || load !== loads) return;
-    const { value } = (await response.json()) as Observations;
-    if (stopped || load !== loads) return;
+    if (!read || stopped || load !== loads) return;
+    const { value } = read;
     // The x scale is fixed in a replay and automatic live: a change of mode makes a new chart.
     if (chart && chartForReplay !== (span !== undefined)) {
       chart.destroy();
