@@ -12,8 +12,8 @@ import { LOCAL_UTC_OFFSET_MINUTES, type ParkingForecast } from '../formats/parki
  * - **deviation now**: how far the last 15 minutes ran above or below the profile (mean of the
  *   last three 5-minute residuals: one count's jitter does not swing the forecast);
  * - **β(h)**: the regression of the residual h later on that deviation, fitted per lag over the
- *   last 7 days of the site's own residuals (0 ≤ β ≤ 1): how long this site's deviations last,
- *   rather than an assumed decay;
+ *   last 5 days (FIT_DAYS) of the site's own residuals (0 ≤ β ≤ 1): how long this site's
+ *   deviations last, rather than an assumed decay;
  * - **band**: ± 1.2816 σ(h) (10th–90th percentile of a normal error), σ(h) the residual spread
  *   left after the correction at that lag, clamped to [0, capacity].
  *

@@ -74,16 +74,22 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
     else clock.pause();
   }
 
+  /** Bumped by every load: the 60 s refresh and a clock change may overlap, and only the latest load's answer applies. */
+  let loads = 0;
+
   async function load(): Promise<void> {
+    const mine = ++loads;
     try {
-      keptFrom = (await fetchHistoryRange(apiBase)).rawFrom;
+      const range = await fetchHistoryRange(apiBase);
+      if (destroyed || mine !== loads) return;
+      keptFrom = range.rawFrom;
       const span = currentSpan(Date.now());
       const next = await fetchHistoryTimeline(apiBase, span.from, span.to, BUCKETS);
-      if (destroyed) return;
+      if (destroyed || mine !== loads) return;
       data = next;
       failed = false;
     } catch (error) {
-      if (destroyed) return;
+      if (destroyed || mine !== loads) return;
       failed = true;
       console.warn('the timeline could not load the history', error);
     }
