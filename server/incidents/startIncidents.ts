@@ -62,7 +62,7 @@ export async function startIncidents(options: {
       store = await openStore(location);
     } catch (error) {
       if (!(error instanceof StoreError && error.inUse && !chosen && options.fallbackStoreName && location.engine === 'duckdb')) throw error;
-      store = await openStore({ engine: 'duckdb', path: join(dirname(location.path), options.fallbackStoreName) });
+      store = await openStore({ ...location, path: join(dirname(location.path), options.fallbackStoreName) });
       storeMovedFrom = location.path;
     }
   } catch (error) {

@@ -10,6 +10,9 @@ import { StoreError } from './StoreError.js';
  * is a few writes a minute, and the sensor history it will also hold is written in batches
  * through DuckDB's appender, which this turn-taking does not slow.
  */
+/** The embedded store's buffer pool by default (CIM_DUCKDB_MEMORY_LIMIT overrides it). */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
+
 export class DuckDbConnection implements SqlConnection {
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -19,11 +22,15 @@ export class DuckDbConnection implements SqlConnection {
     readonly description: string,
   ) {}
 
-  static async open(path: string): Promise<DuckDbConnection> {
+  /**
+   * `memoryLimit` caps DuckDB's buffer pool (a DuckDB size, e.g. '512MB'): its default, 80 % of
+   * the machine's memory, lets a server that runs for weeks grow with its history file.
+   */
+  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<DuckDbConnection> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, { memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // DuckDB allows one writing process per file: a second server on the same file is the usual cause.
@@ -31,6 +38,10 @@ export class DuckDbConnection implements SqlConnection {
         throw new StoreError(
           `the database file ${path} is in use by another process (another CIM Twin?): set CIM_STORE_PATH to another file. ${message}`,
           true,
+        );
+      if (/config/i.test(message))
+        throw new StoreError(
+          `the DuckDB memory limit '${options.memoryLimit}' (CIM_DUCKDB_MEMORY_LIMIT) is not a size DuckDB reads, such as 512MB or 2GB: ${message}`,
         );
       throw new StoreError(`cannot open the database file ${path}: ${message}`);
     }
