@@ -139,6 +139,9 @@ describe('the clock: replay and back to live', () => {
     expect(await page.isVisible('#clock-live')).toBe(true);
     await expect.poll(() => incidentIds(page), { timeout: 20_000 }).not.toContain(incident.id);
     await expect.poll(() => described(page)).toBeNull();
+    // The info panel says so in words rather than showing an empty, nameless card.
+    await expect.poll(() => page.textContent('#info-absent')).toBe('回放时刻尚无此对象（其后才上报）');
+    expect(await page.textContent('#info-title')).toBe(incident.id);
     await page.waitForTimeout(1200);
     expect((await reading(page)).time).toBe(started.time);
 

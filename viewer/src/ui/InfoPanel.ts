@@ -39,7 +39,22 @@ export function mountInfoPanel(
       root.replaceChildren();
       return;
     }
-    const properties = event.properties ?? { id: event.feature.id };
+    if (!event.properties) {
+      // Nothing to describe: a feature whose tile is gone, or an incident not yet reported at the replay time.
+      const replaying = store.getState().clock.mode === 'replay';
+      root.replaceChildren(
+        h(
+          'button',
+          { className: 'close', attrs: { type: 'button', 'aria-label': ui.t('panels.close') }, on: { click: () => store.getState().select(null) } },
+          '×',
+        ),
+        h('h2', { id: 'info-title' }, event.feature.id),
+        h('p', { id: 'info-absent' }, ui.t(replaying ? 'info.absentAtReplayTime' : 'info.noData')),
+      );
+      root.hidden = false;
+      return;
+    }
+    const properties = event.properties;
     const nameField = event.nameField;
     // In English, the feature's English name when the data has one (天津大悦城 → Joy City Tianjin).
     const englishName = store.getState().language === 'en' ? firstText(properties, 'nameEn') : '';
@@ -73,7 +88,7 @@ export function mountInfoPanel(
       ),
     );
     root.hidden = false;
-    if (event.properties) closeDetail = mountDetail(root, event.feature);
+    closeDetail = mountDetail(root, event.feature);
   }
 
   /** Codes (use, kind) in words, with the code kept: 'commercial' → 商业 (commercial). */
