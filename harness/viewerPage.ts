@@ -30,3 +30,26 @@ export async function openViewer(browser: Browser, url: string, viewport = { wid
   await page.evaluate(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.ready);
   return { page, problems };
 }
+
+/** The panels the layout tests keep apart: the toolbar, every panel, the legend, the status strip and the timeline. */
+export const LAYOUT_BOXES = '#toolbar, .panel, #legend, #status-bar, #timeline';
+
+/** The visible boxes matching `selectors` (by id), and every pair of them that overlaps. */
+export async function overlaps(page: Page, selectors: string = LAYOUT_BOXES): Promise<{ boxes: Record<string, number[]>; overlapping: string[] }> {
+  return page.evaluate((selectors) => {
+    const boxes: Record<string, number[]> = {};
+    for (const element of document.querySelectorAll<HTMLElement>(selectors)) {
+      const r = element.getBoundingClientRect();
+      if (element.hidden || r.width === 0 || r.height === 0 || getComputedStyle(element).display === 'none') continue;
+      boxes[element.id] = [r.left, r.top, r.right, r.bottom];
+    }
+    const ids = Object.keys(boxes);
+    const overlapping: string[] = [];
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [boxes[ids[i]!]!, boxes[ids[j]!]!];
+        if (a[0]! < b[2]! - 0.5 && b[0]! < a[2]! - 0.5 && a[1]! < b[3]! - 0.5 && b[1]! < a[3]! - 0.5) overlapping.push(`${ids[i]} × ${ids[j]}`);
+      }
+    return { boxes, overlapping };
+  }, selectors);
+}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/launchBrowser.js';
-import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
+import { ARTIFACTS, openViewer, overlaps, type Win } from '../harness/viewerPage.js';
 import type { IncidentsPageApi } from '../layers/incidents/incidentsPlugin.js';
 import type { FeatureProperties } from '../viewer/src/platform/ViewerEvents.js';
 import type { ClockReading } from '../workers/formats/history.js';
@@ -74,26 +74,6 @@ const badge = (page: Page): Promise<{ mode: string; text: string; datetime: stri
     text: document.getElementById('clock-badge')!.textContent!,
     datetime: document.querySelector('#clock-badge time')!.getAttribute('datetime')!,
   }));
-
-/** The visible panels' boxes (timeline included), and every pair of them that overlaps. */
-async function overlaps(page: Page): Promise<{ boxes: Record<string, number[]>; overlapping: string[] }> {
-  return page.evaluate(() => {
-    const boxes: Record<string, number[]> = {};
-    for (const element of document.querySelectorAll<HTMLElement>('#toolbar, .panel, #legend, #status-bar, #timeline')) {
-      const r = element.getBoundingClientRect();
-      if (element.hidden || r.width === 0 || r.height === 0 || getComputedStyle(element).display === 'none') continue;
-      boxes[element.id] = [r.left, r.top, r.right, r.bottom];
-    }
-    const ids = Object.keys(boxes);
-    const overlapping: string[] = [];
-    for (let i = 0; i < ids.length; i++)
-      for (let j = i + 1; j < ids.length; j++) {
-        const [a, b] = [boxes[ids[i]!]!, boxes[ids[j]!]!];
-        if (a[0]! < b[2]! - 0.5 && b[0]! < a[2]! - 0.5 && a[1]! < b[3]! - 0.5 && b[1]! < a[3]! - 0.5) overlapping.push(`${ids[i]} × ${ids[j]}`);
-      }
-    return { boxes, overlapping };
-  });
-}
 
 describe('the clock: replay and back to live', () => {
   it('replays through the page API: badge, time, playback, incidents as they were, marks, seek, step, Back to live, one event per change', async () => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/launchBrowser.js';
-import { ARTIFACTS as artifacts, openViewer, type Win } from '../harness/viewerPage.js';
+import { ARTIFACTS as artifacts, openViewer, overlaps, type Win } from '../harness/viewerPage.js';
 import { startDemoServer } from './support/demoServer.js';
 
 /**
@@ -34,26 +34,6 @@ async function injectAlarm(): Promise<number> {
   return sensor.id;
 }
 
-/** The visible panels' boxes, and every pair of them that overlaps. */
-async function overlaps(page: Page): Promise<{ boxes: Record<string, number[]>; overlapping: string[] }> {
-  return page.evaluate(() => {
-    const boxes: Record<string, number[]> = {};
-    for (const element of document.querySelectorAll<HTMLElement>('#toolbar, .panel, #legend, #status-bar')) {
-      const r = element.getBoundingClientRect();
-      if (element.hidden || r.width === 0 || r.height === 0 || getComputedStyle(element).display === 'none') continue;
-      boxes[element.id] = [r.left, r.top, r.right, r.bottom];
-    }
-    const ids = Object.keys(boxes);
-    const overlapping: string[] = [];
-    for (let i = 0; i < ids.length; i++)
-      for (let j = i + 1; j < ids.length; j++) {
-        const [a, b] = [boxes[ids[i]!]!, boxes[ids[j]!]!];
-        if (a[0]! < b[2]! - 0.5 && b[0]! < a[2]! - 0.5 && a[1]! < b[3]! - 0.5 && b[1]! < a[3]! - 0.5) overlapping.push(`${ids[i]} × ${ids[j]}`);
-      }
-    return { boxes, overlapping };
-  });
-}
-
 describe('layout at a desk and on a 4K wall', () => {
   it('1280×720, planner: layer panel, info panel, alarms and legend open at once, none covering another', async () => {
     const { page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 });
@@ -64,7 +44,7 @@ describe('layout at a desk and on a 4K wall', () => {
     await page.click('#toggle-layers');
     await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
     await page.waitForSelector('#info:not([hidden])');
-    const { boxes, overlapping } = await overlaps(page);
+    const { boxes, overlapping } = await overlaps(page, '#toolbar, .panel, #legend, #status-bar');
     expect(Object.keys(boxes)).toEqual(expect.arrayContaining(['toolbar', 'layers-panel', 'info', 'alarms', 'legend', 'status-bar']));
     expect(overlapping, JSON.stringify(boxes)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'layout-1280x720-planner.png') });
@@ -72,7 +52,7 @@ describe('layout at a desk and on a 4K wall', () => {
     await page.click('#toggle-language');
     const toolbar = await page.evaluate(() => document.getElementById('toolbar')!.getBoundingClientRect().height);
     expect(toolbar).toBeLessThan(48);
-    expect((await overlaps(page)).overlapping).toEqual([]);
+    expect((await overlaps(page, '#toolbar, .panel, #legend, #status-bar')).overlapping).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'layout-1280x720-planner-en.png') });
     expect(problems).toEqual([]);
     await page.close();
@@ -96,7 +76,7 @@ describe('layout at a desk and on a 4K wall', () => {
     expect(await page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('status-bar')!).fontSize))).toBeGreaterThanOrEqual(24);
     await page.evaluate(() => (window as unknown as Win).cimTwin.pickAtLonLat(117.1642, 39.1341, 120));
     await page.waitForSelector('#info:not([hidden])');
-    const { boxes, overlapping } = await overlaps(page);
+    const { boxes, overlapping } = await overlaps(page, '#toolbar, .panel, #legend, #status-bar');
     expect(Object.keys(boxes)).toEqual(expect.arrayContaining(['info', 'alarms', 'legend', 'status-bar']));
     expect(overlapping, JSON.stringify(boxes)).toEqual([]);
     // Every part of the status strip is on screen, none squeezed to nothing.

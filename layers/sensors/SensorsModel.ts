@@ -66,12 +66,7 @@ export class SensorsModel implements ReplaySink {
    * Received times are phenomenonTimes, so `sweepStale(replay time)` judges silence at T.
    */
   replaceAll(rows: ReplayRows, at: number): void {
-    this.generation++;
-    this.latest = new LatestObservations(this.count);
-    this.alarms = createAlarmMemory(this.count);
-    this.alarms.state.fill(SensorState.offline);
-    this.fresh.fill(0);
-    for (let i = 0; i < this.count; i++) this.markChanged(i);
+    this.forget();
     for (let k = 0; k < rows.count; k++) {
       const i = rows.datastream[k]! - 1;
       if (i < 0 || i >= this.count) continue;
