@@ -28,9 +28,14 @@ export function createCommands(
     return (await host.layer(feature.tileset)?.describe?.(feature.id)) ?? null;
   }
 
+  // The latest request to move the camera wins: a feature's flight waits for its location, and a
+  // camera set meanwhile (a linked screen's next state) must not be undone when that arrives.
+  let flightRequests = 0;
+
   const commands: ViewerCommands = {
     async flyTo(target: FlyTarget, options = {}) {
       const duration = options.duration ?? 2;
+      if (!(typeof target === 'object' && 'featureId' in target)) flightRequests++;
       if (typeof target === 'string') {
         const found = config.bookmarks.find((b) => b.id === target);
         if (!found) throw new Error(`no bookmark "${target}"`);
@@ -46,17 +51,20 @@ export function createCommands(
     },
 
     async goToFeature(feature, options = {}) {
+      const request = ++flightRequests;
       const location = await pluginOf(feature.tileset)?.locate(feature.tileset, feature.id);
       if (!location) {
         store.getState().select(null);
         return null;
       }
-      // A feature below the ground (a pipe) is seen from below it, in underground view.
-      if (location.height < 0) store.getState().setUnderground(true);
-      await host.flyTo(
-        viewLookingAt(location.lon, location.lat, location.height, rangeFor(location.height), location.height < 0 ? -50 : -35),
-        options.duration ?? 2,
-      );
+      if (request === flightRequests) {
+        // A feature below the ground (a pipe) is seen from below it, in underground view.
+        if (location.height < 0) store.getState().setUnderground(true);
+        await host.flyTo(
+          viewLookingAt(location.lon, location.lat, location.height, rangeFor(location.height), location.height < 0 ? -50 : -35),
+          options.duration ?? 2,
+        );
+      }
       store.getState().select(feature);
       // Described at once when it is drawn already (a sensor, a loaded building), else once the view's tiles are in.
       const described = await commands.describeSelection();

@@ -301,6 +301,8 @@ export class SceneHost {
     const camera = this.widget?.camera;
     if (!camera) return Promise.resolve();
     if (seconds <= 0) {
+      // A flight still under way would carry the camera on to its own end after this jump.
+      camera.cancelFlight();
       this.setCameraNow(camera, view);
       this.options.store.getState().setCamera(view);
       this.settle();
