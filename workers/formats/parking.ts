@@ -175,3 +175,54 @@ export interface ParkingGuidanceEntry {
   /** The drive over the road graph, every vertex on a road: from the start's point on the road to the site's. */
   route: { lengthMeters: number; coordinates: [number, number][] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The server's parking API and live feed (server/parking/ writes them, layers/parking/ reads them).
+
+/**
+ * `GET /api/parking/sites[?at=ISO]`: every site with its state at `at` (default now; a past time
+ * inside the history's retention replays), as FIWARE NGSI-LD entities, normalized
+ * (workers/parking/fiware.ts `parkingToFiware`): a flat JSON array, each site's entity followed by
+ * its levels' ParkingGroup entities; `Content-Type: application/ld+json`. A reader groups them
+ * with `parkingFromFiware`. The header `CIM-Parking-At` gives the time the states are for (ms).
+ */
+export const PARKING_SITES_PATH = '/api/parking/sites';
+
+/**
+ * The live feed: MQTT topic (read-only for viewers) on which the server publishes, at most once a
+ * second, the sites whose count changed since the last message, as JSON `ParkingUpdate`.
+ */
+export const PARKING_TOPIC = 'cimtwin/v1/parking';
+
+export interface ParkingUpdate {
+  /** When the server published it (ms). */
+  at: number;
+  states: ParkingState[];
+}
+
+/**
+ * `GET /api/parking/sites/{siteId}/history?from=ISO&to=ISO`: the site's counts from the history
+ * store (raw inside raw retention, the aggregates' mean beyond), oldest first.
+ */
+export interface ParkingHistoryDocument {
+  siteId: string;
+  capacity: number;
+  /** ms since the epoch. */
+  time: number[];
+  /** Free spaces of the whole site at each time. */
+  available: number[];
+  /** Per level, when the site reports per level: free spaces at the same times. */
+  levels?: { levelId: string; available: number[] }[];
+}
+
+/**
+ * `GET /api/parking/forecast`: every site's forecast of the next hour (workers/parking/forecast.ts),
+ * recomputed by the server as counts arrive; arrays are plain numbers (occupied spaces).
+ */
+export interface ParkingForecastsDocument {
+  /** Start of the forecasts (ms): step k is for from + (k + 1) × stepMs. */
+  from: number;
+  stepMs: number;
+  sites: { siteId: string; capacity: number; mean: number[]; lo: number[]; hi: number[]; sigma: number[] }[];
+}
+export const PARKING_FORECAST_PATH = '/api/parking/forecast';
