@@ -13,6 +13,8 @@ import type { BurstImpact } from '../network/burstImpact.js';
 import type { Criticality } from '../network/criticality.js';
 import type { BurstImpactRequest, NetworkHandleRequest, SupplyNetworkLoaded } from '../network/networkRequests.js';
 import type { SupplyNetwork } from '../network/SupplyNetwork.js';
+import type { ParkingForecastsDocument, ParkingState } from '../formats/parking.js';
+import type { ParkingGuidanceLoad, ParkingGuidanceLoaded, ParkingGuideAnswer, ParkingGuideRequest } from '../parking/guidanceKernel.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -64,6 +66,14 @@ export interface WorkerRequests {
   'analysis.criticality': [NetworkHandleRequest, Criticality];
   /** Forgets a loaded network; false when the handle held none. */
   'analysis.releaseNetwork': [NetworkHandleRequest, boolean];
+  /** Parking guidance (workers/parking/guidanceKernel.ts): the road graph and the sites, kept in the worker. */
+  'parking.load': [ParkingGuidanceLoad, ParkingGuidanceLoaded];
+  /** Every site's forecast (the server's /api/parking/forecast document); answers how many sites got one. */
+  'parking.forecasts': [ParkingForecastsDocument, number];
+  /** The latest counts (the live feed): they correct the forecasts' start. */
+  'parking.states': [ParkingState[], void];
+  /** Sites ranked for a destination and an arrival time, with their routes. */
+  'parking.guide': [ParkingGuideRequest, ParkingGuideAnswer];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

@@ -31,4 +31,5 @@ export const TOOL_PLUGINS: readonly ToolPlugin[] = [undergroundTool];
 export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {
   sensors: spawnSensorsWorker,
   analysis: () => new Worker(new URL('../../../workers/analysis/analysisWorker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
+  parking: () => new Worker(new URL('../../../workers/parking/parkingWorker.ts', import.meta.url), { type: 'module', name: 'parking' }),
 };
