@@ -195,9 +195,15 @@ async function fill(): Promise<void> {
   console.log(
     `\n(b) fill: live backbone + simulator at ${count(RATE)}/s, ${live.catalog.length.toLocaleString('en')} sensors, raw retention ${RAW_MINUTES} min in ${settings.chunkMs / 60_000}-min chunks, ${FILL_MINUTES} min`,
   );
-  console.log('| minute | accepted/s | overflow | CPU % | RSS | disk | bytes/obs held | raw rows held |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const samples: { rate: number; cpu: number; rss: number; bytes: number }[] = [];
+  console.log('| minute | accepted/s | overflow | CPU % | RSS mean | RSS max | V8 heap | DuckDB | disk | bytes/obs held | raw rows held |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  // RSS moves with every flush and GC: one reading a minute is noise, so it is sampled every 5 s.
+  let rssSamples: number[] = [];
+  const sampler = setInterval(() => rssSamples.push(process.memoryUsage().rss), 5_000);
+  /** What DuckDB itself holds (its buffer pool and allocations), to tell it from the process's other memory. */
+  const duckDbBytes = async (): Promise<number> =>
+    Number((await incidents.database.query('SELECT sum(memory_usage_bytes) AS bytes FROM duckdb_memory()'))[0]?.['bytes'] ?? 0);
+  const samples: { rate: number; cpu: number; rss: number; rssMax: number; heap: number; duckDb: number; bytes: number }[] = [];
   let accepted = live.broker.counters.accepted;
   let cpu = process.cpuUsage();
   let wall = performance.now();
@@ -209,17 +215,22 @@ async function fill(): Promise<void> {
     const sample = {
       rate: (live.broker.counters.accepted - accepted) / ((now - wall) / 1000),
       cpu: ((used.user + used.system) / 1000 / (now - wall)) * 100,
-      rss: process.memoryUsage().rss,
+      rss: rssSamples.reduce((sum, v) => sum + v, 0) / Math.max(1, rssSamples.length),
+      rssMax: Math.max(0, ...rssSamples),
+      heap: process.memoryUsage().heapUsed,
+      duckDb: await duckDbBytes(),
       bytes: counters.bytes,
     };
+    rssSamples = [];
     samples.push(sample);
     accepted = live.broker.counters.accepted;
     cpu = process.cpuUsage();
     wall = now;
     console.log(
-      `| ${minute} | ${count(sample.rate)} | ${count(counters.overflow)} | ${sample.cpu.toFixed(0)} | ${mb(sample.rss)} | ${mb(counters.bytes)} | ${counters.rows > 0 ? (counters.bytes / counters.rows).toFixed(1) : '-'} | ${count(counters.rows)} |`,
+      `| ${minute} | ${count(sample.rate)} | ${count(counters.overflow)} | ${sample.cpu.toFixed(0)} | ${mb(sample.rss)} | ${mb(sample.rssMax)} | ${mb(sample.heap)} | ${mb(sample.duckDb)} | ${mb(counters.bytes)} | ${counters.rows > 0 ? (counters.bytes / counters.rows).toFixed(1) : '-'} | ${count(counters.rows)} |`,
     );
   }
+  clearInterval(sampler);
   const third = Math.max(1, Math.floor(samples.length / 3));
   const mean = (part: typeof samples, key: keyof (typeof samples)[number]): number => part.reduce((sum, s) => sum + s[key], 0) / part.length;
   const first = samples.slice(0, third);
@@ -227,6 +238,14 @@ async function fill(): Promise<void> {
   console.log(
     `flat (last third / first third): accepted ${(mean(last, 'rate') / mean(first, 'rate')).toFixed(2)}, CPU ${(mean(last, 'cpu') / mean(first, 'cpu')).toFixed(2)}, RSS ${(mean(last, 'rss') / mean(first, 'rss')).toFixed(2)}, disk ${(mean(last, 'bytes') / mean(first, 'bytes')).toFixed(2)}; overflow ${live.history.counters().overflow}, range ${JSON.stringify(await live.history.range())}`,
   );
+  // Once the raw window is full and its first chunk dropped, the data held stops growing: the spread from there on.
+  const steady = samples.slice(Math.ceil((settings.retention.rawMs + settings.chunkMs) / 60_000));
+  if (steady.length > 1) {
+    const rssMean = mean(steady, 'rss');
+    console.log(
+      `steady (minutes ${samples.length - steady.length + 1}–${samples.length}, window full): RSS ${mb(Math.min(...steady.map((s) => s.rss)))}–${mb(Math.max(...steady.map((s) => s.rss)))}, ${((Math.min(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % / +${((Math.max(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % of its mean (target ±10 %); accepted ${count(Math.min(...steady.map((s) => s.rate)))}–${count(Math.max(...steady.map((s) => s.rate)))}/s`,
+    );
+  }
   await live.close();
   await incidents.close();
   http.close();

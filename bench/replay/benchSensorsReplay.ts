@@ -20,7 +20,8 @@ import { cameraPath, measure, median, printLiveLayerCost, type RunResult, VIEWPO
 const SENSORS = Number(process.env['SENSORS'] ?? 20_000);
 const FILL_MINUTES = Number(process.env['FILL_MINUTES'] ?? 40);
 const SEEKS = Number(process.env['SEEKS'] ?? 5);
-const RUNS = Number(process.env['RUNS'] ?? 2);
+/** PART=seek measures the seeks only (a few minutes; the playback leg takes longer). */
+const RUNS = process.env['PART'] === 'seek' ? 0 : Number(process.env['RUNS'] ?? 2);
 const root = join(import.meta.dirname, '../..');
 
 await prepareDemo(demoPaths(root), () => undefined);
@@ -123,8 +124,10 @@ try {
   console.log(
     `| server: GET /api/history/state (ms, ${(median(server_.map((s) => s.bytes)) / 1024).toFixed(0)} kB) | ${median(serverMs).toFixed(0)} | ${Math.max(...serverMs).toFixed(0)} | < 200 ${Math.max(...serverMs) < 200 ? '✓' : '✗'} |`,
   );
-  console.log(`\nPlayback at 60× (from ${playFrom}): the same viewer and path, sensors layer on vs off\n`);
-  printLiveLayerCost(runs);
+  if (RUNS > 0) {
+    console.log(`\nPlayback at 60× (from ${playFrom}): the same viewer and path, sensors layer on vs off\n`);
+    printLiveLayerCost(runs);
+  }
 } finally {
   await browser.close();
   await live.close();
