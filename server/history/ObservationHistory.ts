@@ -61,8 +61,21 @@ export interface Aggregate {
   count: number;
 }
 
+/**
+ * Reads answered at once or waiting at most, across every API that reads the history (the
+ * history API, SensorThings Observations, parking): the store takes reads in turn with its
+ * writes, so a client scrubbing fast (30 reads/s) would otherwise starve the ingest queue.
+ */
+export const MAX_PENDING_READS = 4;
+
 export interface ObservationHistory {
   readonly retention: HistoryRetention;
+  /**
+   * A place among the reads waiting for the store: a function to call when the read is done, or
+   * undefined when MAX_PENDING_READS (or the configured cap) wait already — answer 503 with
+   * Retry-After then, do not queue.
+   */
+  admitRead(): (() => void) | undefined;
   /**
    * Queues one accepted observation and the sensor's alarm state after it; never waits.
    * Returns false (and counts an overflow) when the bounded queue is full.

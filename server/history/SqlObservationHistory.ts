@@ -3,7 +3,15 @@ import { SensorState } from '../../workers/live/alarmStateMachine.js';
 import { type HistoryEngine, historyEngine } from './HistoryEngine.js';
 import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from './historySettingsFromEnv.js';
 import { type IngestBatch, IngestQueue } from './IngestQueue.js';
-import type { Aggregate, HistoryCounters, HistoryRetention, ObservationColumns, ObservationHistory, SeriesQuery } from './ObservationHistory.js';
+import {
+  type Aggregate,
+  type HistoryCounters,
+  type HistoryRetention,
+  MAX_PENDING_READS,
+  type ObservationColumns,
+  type ObservationHistory,
+  type SeriesQuery,
+} from './ObservationHistory.js';
 
 /**
  * A stretch of time held in tables of its own, dropped whole. `raw` chunks (CIM_HISTORY_CHUNK_MINUTES)
@@ -35,6 +43,8 @@ export interface SqlObservationHistoryOptions extends Partial<HistorySettings> {
   now?: () => number;
   /** Where write errors go (default console.warn). */
   log?: (line: string) => void;
+  /** Reads in progress at most across the APIs (default MAX_PENDING_READS). */
+  maxPendingReads?: number;
 }
 
 const UNKNOWN_STATE = 255;
@@ -62,6 +72,8 @@ export class SqlObservationHistory implements ObservationHistory {
   private bytesMeasuredAt = Number.NEGATIVE_INFINITY;
   /** The highest datastream id written (PostgreSQL's state at T probes ids 0 … this). */
   private maxDatastream = 0;
+  private readonly maxPendingReads: number;
+  private pendingReads = 0;
 
   private constructor(
     private readonly engine: HistoryEngine,
@@ -73,6 +85,7 @@ export class SqlObservationHistory implements ObservationHistory {
     this.queue = new IngestQueue(options.queueCapacity ?? DEFAULT_HISTORY_SETTINGS.queueCapacity);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((line) => console.warn(line));
+    this.maxPendingReads = options.maxPendingReads ?? MAX_PENDING_READS;
     for (const [name, value] of Object.entries({ ...this.retention, chunkMs: this.chunkMs, dayMs: this.dayMs }))
       if (!Number.isInteger(value) || value <= 0) throw new RangeError(`history: ${name} must be a positive whole number of ms, not ${value}`);
   }
@@ -115,6 +128,16 @@ export class SqlObservationHistory implements ObservationHistory {
     this.lastState[datastream] = state;
     this.tally.queued++;
     return true;
+  }
+
+  admitRead(): (() => void) | undefined {
+    if (this.pendingReads >= this.maxPendingReads) return undefined;
+    this.pendingReads++;
+    let done = false;
+    return () => {
+      if (!done) this.pendingReads--;
+      done = true;
+    };
   }
 
   flush(): Promise<void> {

@@ -14,12 +14,7 @@ export const DEFAULT_TIMELINE_BUCKETS = 96;
 export const MAX_TIMELINE_BUCKETS = 4_000;
 /** Incident marks on one timeline at most. */
 export const MAX_TIMELINE_MARKS = 2_000;
-/**
- * History requests answered at once or waiting at most: the store takes reads in turn with its
- * writes, so a client scrubbing fast (30 reads/s) would otherwise starve the ingest queue. The
- * rest get a 503 with Retry-After.
- */
-export const MAX_PENDING_READS = 4;
+export { MAX_PENDING_READS } from './ObservationHistory.js';
 /** How long the kept range is reused (ms): every state and changes answer checks it. */
 const RANGE_CACHE_MS = 1000;
 /** How far past the server's clock `at` may be (a viewer's clock a little ahead). */
@@ -39,8 +34,6 @@ export interface HistoryApiOptions {
   /** Incident marks for the timeline; none when absent. */
   incidents?: Pick<Store, 'incidentMarks'>;
   now?: () => number;
-  /** History requests in progress at most (default MAX_PENDING_READS). */
-  maxPendingReads?: number;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -59,8 +52,6 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
   const staleAfterMs = new Float64Array(options.catalog.reduce((max, e) => Math.max(max, e.id), 0) + 1);
   for (const entry of options.catalog) staleAfterMs[entry.id] = staleAfterSeconds(entry.type, options.staleAfterSeconds) * 1000;
 
-  const maxPendingReads = options.maxPendingReads ?? MAX_PENDING_READS;
-  let pendingReads = 0;
   // One range() read a second at most, shared by the requests that need it (not a store turn each).
   let rangeCache: { at: number; range: Promise<{ rawFrom: number | null; downsampledFrom: number | null }> } | undefined;
   const keptRange = (): Promise<{ rawFrom: number | null; downsampledFrom: number | null }> => {
@@ -94,18 +85,12 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       sendJson(response, 405, { error: 'the history API is read-only: GET only' });
       return true;
     }
-    if (pendingReads >= maxPendingReads) {
-      response.setHeader('Retry-After', '1');
-      sendJson(response, 503, {
-        error: `the history store is busy: ${pendingReads} history requests are waiting for it; ask again in a second (a viewer keeps only its latest request)`,
-      });
-      return true;
-    }
-    pendingReads++;
+    const done = admitReadOr503(history, response);
+    if (!done) return true;
     try {
       return await answer(request, response, path, query);
     } finally {
-      pendingReads--;
+      done();
     }
   };
 
@@ -247,4 +232,19 @@ function sendBatch(response: ServerResponse, sentAt: number, columns: Observatio
 
 function sendJson(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+}
+
+/**
+ * A place among the history's waiting reads, or a 503 with Retry-After sent (and undefined) when
+ * they are all taken: every API that reads the history goes through this.
+ */
+export function admitReadOr503(history: Pick<ObservationHistory, 'admitRead'>, response: ServerResponse): (() => void) | undefined {
+  const done = history.admitRead();
+  if (!done) {
+    response.setHeader('Retry-After', '1');
+    sendJson(response, 503, {
+      error: 'the history store is busy: the most requests it lets wait are waiting; ask again in a second (a viewer keeps only its latest request)',
+    });
+  }
+  return done;
 }

@@ -5,6 +5,7 @@ import { type CatalogEntry, datastreamJson, thingJson } from './SensorCatalog.js
 import type { LiveObservations } from './LiveObservations.js';
 import { requestTarget } from '../requestTarget.js';
 import type { ObservationHistory } from '../history/ObservationHistory.js';
+import { admitReadOr503 } from '../history/createHistoryApi.js';
 import { observationsPage } from './sensorThingsObservations.js';
 
 /**
@@ -18,7 +19,7 @@ export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
   store: Pick<LiveObservations, 'latest'>,
   counters: () => object,
-  options: { staleAfterSeconds?: number; history?: Pick<ObservationHistory, 'series'> } = {},
+  options: { staleAfterSeconds?: number; history?: Pick<ObservationHistory, 'series' | 'admitRead'> } = {},
 ) {
   const byThing = new Map(catalog.map((e) => [e.thingId, e]));
   const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
@@ -49,8 +50,15 @@ export function createSensorThingsApi(
       const id = Number(match[1]);
       if (!catalog[id - 1]) return (send(response, 404, { error: `no Datastream ${id}` }), true);
       if (options.history) {
-        const answer = await observationsPage(options.history, id, query, base);
-        return (send(response, answer.status, answer.body), true);
+        // Under the history's read cap like the history API: deep paging must not starve the ingest.
+        const done = admitReadOr503(options.history, response);
+        if (!done) return true;
+        try {
+          const answer = await observationsPage(options.history, id, query, base);
+          return (send(response, answer.status, answer.body), true);
+        } finally {
+          done();
+        }
       }
       send(response, 503, { error: 'no history store on this server' });
     } else if (path === '/v1.1/Things' || path === '/v1.1/Locations') {
