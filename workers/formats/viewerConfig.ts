@@ -173,6 +173,13 @@ export interface IncidentImpactSources {
   pointRadiusMetres?: number;
 }
 
+/** Parking sites (issue 15) from the server's `/api/parking/sites` and their live counts on the parking topic. */
+export interface ParkingLayerDefinition extends LayerBase {
+  kind: 'parking';
+  /** Road centre lines (GeoJSON lines): on-street berth groups are drawn along the nearest one's kerb. */
+  roads?: string;
+}
+
 export type LayerDefinition =
   | TilesetLayerDefinition
   | TilesetPartDefinition
@@ -180,7 +187,8 @@ export type LayerDefinition =
   | LabelsLayerDefinition
   | BasemapLayerDefinition
   | SensorsLayerDefinition
-  | IncidentsLayerDefinition;
+  | IncidentsLayerDefinition
+  | ParkingLayerDefinition;
 
 export type LayerKind = LayerDefinition['kind'];
 
