@@ -12,6 +12,7 @@ import { ParkingSource } from './ParkingSource.js';
 import { floorFeatureId, floorHeight, parseFeatureId } from './parkingGeometry.js';
 import { mountParkingDetail } from './ui/ParkingDetail.js';
 import { mountParkingLegend } from './ui/ParkingLegend.js';
+import * as guidanceHooks from './guidance/guidanceHooks.js';
 
 export interface ParkingPluginState {
   /** The one store of sites and states (layers/parking/ParkingModel.ts): guidance and KPIs read it too. */
@@ -24,6 +25,8 @@ export interface ParkingPluginState {
   errorListeners: Set<() => void>;
   /** The UI's context once mounted: the page API's selectFloor goes through the viewer's commands. */
   ui: UiContext | undefined;
+  /** Guidance and district KPIs (layers/parking/guidance/guidanceHooks.ts). */
+  guidance: guidanceHooks.GuidanceParts | undefined;
 }
 
 /** The page API's `parking` part (documented in docs/parking.md). */
@@ -33,7 +36,7 @@ export interface ParkingPageApi {
     sites(): ParkingSiteView[];
     /** Flies to a garage's floor and selects it; resolves to the info panel's properties (null: no such floor). */
     selectFloor(siteId: string, levelId: string): Promise<FeatureProperties | null>;
-  };
+  } & Partial<guidanceHooks.GuidancePageApi>;
 }
 
 /** The broker's WebSocket URL: a path means the page's own origin. */
@@ -50,8 +53,8 @@ function absoluteMqttUrl(url: string, baseUrl: string): string {
  */
 export const parkingPlugin = definePlugin<ParkingPluginState>({
   kind: 'parking',
-  messages: { 'zh-CN': zhCN, en },
-  createState: ({ config, baseUrl, store }) => {
+  messages: { 'zh-CN': { ...zhCN, ...guidanceHooks.guidanceMessages['zh-CN'] }, en: { ...en, ...guidanceHooks.guidanceMessages.en } },
+  createState: ({ config, baseUrl, store, workers }) => {
     const definition = config.layers.find((l): l is ParkingLayerDefinition => l.kind === 'parking');
     const model = new ParkingModel(Date.now());
     const state: ParkingPluginState = {
@@ -62,6 +65,7 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
       error: null,
       errorListeners: new Set(),
       ui: undefined,
+      guidance: undefined,
     };
     if (!definition) return state;
     state.source = new ParkingSource({
@@ -78,10 +82,19 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
       },
     });
     state.source.start();
+    state.guidance = guidanceHooks.startGuidance({ config, baseUrl, workers }, model);
     return state;
   },
-  destroyState: (state) => state.source?.stop(),
-  createLayer: (definition, context, state) => (definition.kind === 'parking' ? new ParkingLayer(definition, context, state.model) : undefined),
+  destroyState: (state) => {
+    state.source?.stop();
+    state.guidance?.stop();
+  },
+  createLayer: (definition, context, state) =>
+    definition.kind !== 'parking'
+      ? undefined
+      : state.guidance
+        ? guidanceHooks.withGuidanceRoute(new ParkingLayer(definition, context, state.model), context, state.guidance)
+        : new ParkingLayer(definition, context, state.model),
   locate: async (state, _layerId, featureId) => {
     const { siteId, levelId } = parseFeatureId(featureId);
     const site = state.model.site(siteId);
@@ -114,8 +127,10 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
         return () => state.errorListeners.delete(listener);
       },
     );
+    const stopGuidance = state.guidance ? guidanceHooks.mountGuidanceUi(ui, slots, state.guidance) : () => undefined;
     return () => {
       stop();
+      stopGuidance();
       state.ui = undefined;
     };
   },
@@ -123,11 +138,21 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
     feature.tileset === state.layerId && state.model.site(parseFeatureId(feature.id).siteId)
       ? mountParkingDetail(container, ui, state.model, feature.id)
       : undefined,
-  snapshot: (state) => ({ parking: { sites: state.model.size, connection: state.connection, error: state.error, time: state.model.time } }),
+  featureActions: (state, feature, ui) => (state.guidance ? guidanceHooks.guidanceFeatureActions(state.guidance, feature, ui) : []),
+  snapshot: (state) => ({
+    parking: {
+      sites: state.model.size,
+      connection: state.connection,
+      error: state.error,
+      time: state.model.time,
+      guidance: state.guidance ? guidanceHooks.guidanceSnapshot(state.guidance) : null,
+    },
+  }),
   pageApi: (state): Record<string, never> => {
     const api: ParkingPageApi = {
       parking: {
         sites: () => state.model.views(),
+        ...(state.guidance ? guidanceHooks.guidancePageApi(state.guidance) : {}),
         selectFloor: async (siteId, levelId) => {
           const site = state.model.site(siteId);
           if (!state.ui || !state.layerId || !site?.levels.some((l) => l.id === levelId)) return null;
