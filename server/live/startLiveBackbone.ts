@@ -12,6 +12,11 @@ import { LiveObservations, type Observation } from './LiveObservations.js';
 import { type CatalogEntry, loadSensorCatalog } from './SensorCatalog.js';
 import { createSensorThingsApi } from './sensorThingsApi.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from './startSimulator.js';
+import { ParkingDatastreams } from '../../workers/parking/parkingLiveState.js';
+import { createParkingApi } from '../parking/createParkingApi.js';
+import { loadParkingSites, PARKING_SITES_FILE } from '../parking/loadParkingSites.js';
+import { type ParkingService, startParkingService } from '../parking/startParkingService.js';
+import { type ParkingSimulator, startParkingSimulator } from '../parking/startParkingSimulator.js';
 
 export interface LiveBackboneOptions {
   http: Server;
@@ -32,6 +37,12 @@ export interface LiveBackboneOptions {
   history?: HistorySettings;
   /** Incident changes for the history API's timeline (the incidents' store); none when absent. */
   incidents?: Pick<Store, 'incidentMarks'>;
+  /**
+   * Parking (server/parking/): the sites file (default the seeds' nankai-parking.geojson in
+   * `generatedDir`) and whether the parking counters are simulated (default: with the sensors'
+   * simulator); false: no parking at all.
+   */
+  parking?: false | { sitesFile?: string; simulator?: false | { silentShare?: number } };
 }
 
 export interface LiveBackbone {
@@ -44,6 +55,9 @@ export interface LiveBackbone {
   /** Closes the broker (every client is cut off) and starts a new one on the same ports and store. */
   restartBroker(): Promise<void>;
   simulator: Simulator | undefined;
+  /** Parking counts, live feed, API and forecasts; its datastreams follow the catalogue's ids. */
+  parking: ParkingService;
+  parkingSimulator: ParkingSimulator | undefined;
   publisher: PublisherCredentials;
   /** Calls `listener` with each observation the broker accepts (the rules runner); returns the unsubscribe. */
   onObservation(listener: (observation: Observation, receivedMs: number) => void): () => void;
@@ -62,7 +76,12 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
   const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
   const ownDatabase = options.database ? undefined : await DuckDbConnection.open(':memory:');
   const history = await SqlObservationHistory.open((options.database ?? ownDatabase)!, options.history ?? DEFAULT_HISTORY_SETTINGS);
-  const store = new LiveObservations(catalog.length, (datastream) => catalog[datastream - 1]?.type.thresholds, history);
+  // Parking levels are datastreams too, numbered after the sensors: stored and replayable like
+  // them, with no thresholds (no alarms); the sensors' layer knows only the catalogue's ids.
+  const parkingOptions = options.parking === false ? undefined : (options.parking ?? {});
+  const parkingSites = parkingOptions ? loadParkingSites(parkingOptions.sitesFile ?? join(options.generatedDir, PARKING_SITES_FILE)) : [];
+  const parkingStreams = new ParkingDatastreams(parkingSites, catalog.length + 1);
+  const store = new LiveObservations(catalog.length + parkingStreams.count, (datastream) => catalog[datastream - 1]?.type.thresholds, history);
   const publisher = options.publisher ?? { username: 'simulator', password: randomBytes(18).toString('base64url') };
   const observationListeners = new Set<(observation: Observation, receivedMs: number) => void>();
   const brokerOptions = {
@@ -91,12 +110,29 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     ...(options.incidents ? { incidents: options.incidents } : {}),
     ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
   });
+  const parking = startParkingService({
+    sites: parkingSites,
+    streams: parkingStreams,
+    history,
+    publish: (topic, payload) => broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, () => undefined),
+  });
+  observationListeners.add(parking.observe);
+  const parkingApi = createParkingApi({ service: parking, history });
   const api = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> =>
-    (await historyApi(request, response)) || sensorThings(request, response);
+    (await historyApi(request, response)) || (await parkingApi(request, response)) || sensorThings(request, response);
   const simulator =
     options.simulator === false
       ? undefined
       : await startSimulator({ ...options.simulator, brokerUrl: `mqtt://127.0.0.1:${broker.tcpPort()}`, credentials: publisher, catalog });
+  const parkingSimulator =
+    options.simulator === false || !parkingOptions || parkingOptions.simulator === false || parkingStreams.count === 0
+      ? undefined
+      : await startParkingSimulator({
+          ...parkingOptions.simulator,
+          brokerUrl: `mqtt://127.0.0.1:${broker.tcpPort()}`,
+          credentials: publisher,
+          streams: parkingStreams,
+        });
   return {
     catalog,
     store,
@@ -110,6 +146,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
       broker = await createLiveBroker({ ...brokerOptions, tcpPort: port });
     },
     simulator,
+    parking,
+    parkingSimulator,
     publisher,
     onObservation: (listener) => {
       observationListeners.add(listener);
@@ -118,6 +156,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     api,
     close: async () => {
       await simulator?.stop();
+      await parkingSimulator?.stop();
+      parking.close();
       await broker.close();
       await history.close();
       await ownDatabase?.close();

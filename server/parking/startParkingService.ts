@@ -1,0 +1,133 @@
+import { PARKING_TOPIC, type ParkingForecastsDocument, type ParkingSite, type ParkingState, type ParkingUpdate } from '../../workers/formats/parking.js';
+import type { ParkingProfile } from '../../workers/parking/forecast.js';
+import { ParkingDatastreams, ParkingLiveState } from '../../workers/parking/parkingLiveState.js';
+import { PARKING_MODEL_SEED, parkingForecastsDocument, simulatedProfile } from '../../workers/parking/simulatedParking.js';
+import type { ObservationHistory } from '../history/ObservationHistory.js';
+import type { Observation } from '../live/LiveObservations.js';
+
+/** The live feed's pace: one ParkingUpdate a second at most, with the sites changed since the last. */
+export const PARKING_UPDATE_INTERVAL_MS = 1000;
+/** Forecasts are recomputed this often at most (off the request path). */
+export const PARKING_FORECAST_INTERVAL_MS = 5 * 60_000;
+/**
+ * The profiles (a simulated week per site, ~3 s of CPU for 1,354 sites) are learnt this long
+ * after start, or at the first forecast request if that comes sooner: `npm start` and short
+ * test servers never pay for them.
+ */
+export const PARKING_PROFILE_DELAY_MS = 30_000;
+/** Sites whose profile is learnt per turn of the event loop (~2.5 ms each): requests keep flowing meanwhile. */
+const PROFILES_PER_TURN = 20;
+
+export interface ParkingServiceOptions {
+  sites: readonly ParkingSite[];
+  streams: ParkingDatastreams;
+  history: Pick<ObservationHistory, 'stateAt'>;
+  /** Publishes on the broker as the server (PARKING_TOPIC). */
+  publish: (topic: string, payload: Buffer) => void;
+  now?: () => number;
+  /** The occupancy model's seed the profiles learn from (the simulator's). */
+  seed?: number;
+  profileDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface ParkingService {
+  readonly sites: readonly ParkingSite[];
+  readonly streams: ParkingDatastreams;
+  readonly live: ParkingLiveState;
+  /** The broker's accepted observations go here (the backbone's onObservation). */
+  observe(observation: Observation): void;
+  /** Resolves once the states held in the store at start have been read back. */
+  readonly restored: Promise<void>;
+  /** The latest forecasts (learning the profiles first if that has not happened yet). */
+  forecasts(): Promise<ParkingForecastsDocument>;
+  counters(): { updates: number; refused: number; forecastMs: number | null; profilesMs: number | null };
+  close(): void;
+}
+
+/**
+ * The parking service: each site's latest state from the level observations the broker accepts
+ * (ParkingLiveState), the live feed on PARKING_TOPIC (at most once a second, the sites that
+ * changed), and every site's forecast, recomputed at most every PARKING_FORECAST_INTERVAL_MS by
+ * a timer (a request reads the last one). At start it reads the sites' last states back from
+ * the store, so a restart shows what was counted before it.
+ */
+export function startParkingService(options: ParkingServiceOptions): ParkingService {
+  const { sites, streams } = options;
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? PARKING_MODEL_SEED;
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const live = new ParkingLiveState(streams);
+  let updates = 0;
+  let forecastMs: number | null = null;
+  let profilesMs: number | null = null;
+  let closed = false;
+
+  const restored = (async () => {
+    // No silence limits: parking judges outdated counts itself (parkingStatus).
+    const columns = await options.history.stateAt(now(), []);
+    for (let i = 0; i < columns.count; i++) live.observe(columns.datastream[i]!, columns.time[i]!, columns.result[i]!);
+  })().catch((error: unknown) => log(`parking: could not read the last counts back from the store (${String(error)}); starting empty`));
+
+  const updateTimer = setInterval(() => {
+    const states: ParkingState[] = live.takeChanged();
+    if (states.length === 0) return;
+    const update: ParkingUpdate = { at: now(), states };
+    updates++;
+    options.publish(PARKING_TOPIC, Buffer.from(JSON.stringify(update)));
+  }, PARKING_UPDATE_INTERVAL_MS);
+  updateTimer.unref();
+
+  let profiles: Promise<ParkingProfile[]> | undefined;
+  const learnProfiles = (): Promise<ParkingProfile[]> =>
+    (profiles ??= (async () => {
+      const started = performance.now();
+      const end = now();
+      const out: ParkingProfile[] = [];
+      for (let i = 0; i < sites.length && !closed; i += PROFILES_PER_TURN) {
+        for (const site of sites.slice(i, i + PROFILES_PER_TURN)) out.push(simulatedProfile(site, end, seed));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      profilesMs = performance.now() - started;
+      return out;
+    })());
+
+  let latest: { document: ParkingForecastsDocument; at: number } | undefined;
+  let computing: Promise<ParkingForecastsDocument> | undefined;
+  const recompute = (): Promise<ParkingForecastsDocument> =>
+    (computing ??= (async () => {
+      try {
+        const learnt = await learnProfiles();
+        const started = performance.now();
+        const at = now();
+        const document = parkingForecastsDocument(sites, learnt, (i) => live.recent(i), at);
+        forecastMs = performance.now() - started;
+        latest = { document, at };
+        return document;
+      } finally {
+        computing = undefined;
+      }
+    })());
+  const refresh = (): void => void recompute().catch((error: unknown) => log(`parking: forecast failed (${String(error)})`));
+  const profileTimer = setTimeout(refresh, options.profileDelayMs ?? PARKING_PROFILE_DELAY_MS);
+  profileTimer.unref();
+  const forecastTimer = setInterval(refresh, PARKING_FORECAST_INTERVAL_MS);
+  forecastTimer.unref();
+
+  return {
+    sites,
+    streams,
+    live,
+    observe: (observation) => void live.observe(observation.datastream, observation.time, observation.result),
+    restored,
+    // The timer keeps the forecasts fresh; only the very first is waited for.
+    forecasts: async () => latest?.document ?? recompute(),
+    counters: () => ({ updates, refused: live.refused, forecastMs, profilesMs }),
+    close: () => {
+      closed = true;
+      clearInterval(updateTimer);
+      clearTimeout(profileTimer);
+      clearInterval(forecastTimer);
+    },
+  };
+}
