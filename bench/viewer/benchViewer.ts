@@ -16,8 +16,8 @@ import { cameraPath, measure, median, printLiveLayerCost, type RunResult, VIEWPO
  * small viewport), alternating runs. Prints medians and ratios; targets from the issue.
  */
 const RUNS = Number(process.env['RUNS'] ?? 2);
-/** Which comparisons to run: `bare` (viewer vs bare CesiumJS), `live` (live layer on vs off). */
-const PARTS = (process.env['PARTS'] ?? 'bare,live').split(',');
+/** Which comparisons to run: `bare` (viewer vs bare CesiumJS), `live` (live layer on vs off), `parking` (parking layer on vs off). */
+const PARTS = (process.env['PARTS'] ?? 'bare,live,parking').split(',');
 const root = join(import.meta.dirname, '../..');
 
 /** Serves a page build; with `liveSensors`, also the live backbone (broker + simulator) for that many sensors. */
@@ -82,6 +82,25 @@ if (LIVE_SENSORS > 0) {
     await liveApp.close();
   }
 }
+
+// The parking layer's cost (issue 15: ≤ 1.15×): every site updating live at the simulator's rate,
+// the sensors layer off in both runs so that only the parking layer differs.
+const parkingResults: Record<'on' | 'off', RunResult[]> = { on: [], off: [] };
+if (PARTS.includes('parking')) {
+  const parkingApp = await serve(join(root, 'dist/viewer'), 1);
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const variant of run % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        parkingResults[variant].push(
+          await measure(browser, `${parkingApp.url}?live=1&layers=-sensors${variant === 'off' ? ',-parking' : ',parking'}`, 'app', path),
+        );
+        process.stderr.write(`run ${run + 1}/${RUNS} parking layer ${variant} done\n`);
+      }
+    }
+  } finally {
+    await parkingApp.close();
+  }
+}
 await browser.close();
 
 const rows: [string, keyof RunResult, number | undefined][] = [
@@ -114,4 +133,8 @@ if (PARTS.includes('bare')) {
 if (LIVE_SENSORS > 0) {
   console.log(`\nLive layer with ${LIVE_SENSORS.toLocaleString()} streaming sensors: the same viewer and path, sensors layer on vs off\n`);
   printLiveLayerCost(liveResults);
+}
+if (PARTS.includes('parking')) {
+  console.log('\nParking layer with every site updating live: the same viewer and path (sensors layer off), parking layer on vs off\n');
+  printLiveLayerCost(parkingResults, 1.15);
 }
