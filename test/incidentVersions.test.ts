@@ -166,7 +166,7 @@ describe.each(engines)('incident versions on $name', (engine) => {
       await store.close();
     }
     const check = await engine.connect();
-    expect(Number((await check.query('SELECT max(version) AS version FROM store_schema'))[0]!['version'])).toBe(2);
+    expect(Number((await check.query('SELECT max(version) AS version FROM store_schema'))[0]!['version'])).toBe(3);
     // The indexes the incidents at T and the timeline marks read by, gained at open.
     const indexes = await check.query(
       engine.name === 'PostgreSQL' ? 'SELECT indexname AS name FROM pg_indexes' : 'SELECT index_name AS name FROM duckdb_indexes()',

@@ -17,6 +17,14 @@ export interface ObservationColumns {
   state: Uint8Array;
 }
 
+/** A datastream in warning or alarm at some T, and since when (ms). */
+export interface ActiveAlarmRow {
+  datastream: number;
+  /** SensorState.warning or SensorState.alarm. */
+  state: number;
+  since: number;
+}
+
 export interface HistoryRetention {
   /** Raw observations are kept this long (ms); default 24 h. */
   rawMs: number;
@@ -93,6 +101,18 @@ export interface ObservationHistory {
   series(query: SeriesQuery): Promise<{ time: number; result: number }[]>;
   /** Bucketed aggregates of one datastream (buckets still inside raw retention are aggregated on the fly). */
   aggregates(datastream: number, from: number, to: number): Promise<Aggregate[]>;
+  /**
+   * Every datastream in warning or alarm at `at` (ms), with the time that state began: its last
+   * alarm transition at or before `at` (a reading's phenomenonTime). The alarm list at T; an
+   * alarm is named by (datastream, since). Silence is not considered (stateAt says offline).
+   */
+  alarmsAt(at: number): Promise<ActiveAlarmRow[]>;
+  /**
+   * The alarm state of a datastream's newest reading as this history recorded it (loaded from
+   * the transitions at start), or undefined when unknown: the live alarm machine starts from it
+   * after a restart, so an alarm that goes on is not cleared and raised again.
+   */
+  lastStateOf(datastream: number): number | undefined;
   /** Alarm transitions in [from, to): how many sensors entered each state, bucketed. */
   transitionCounts(from: number, to: number, bucketMs: number): Promise<{ alarms: number[]; warnings: number[] }>;
   /** Earliest raw and downsampled times kept. */

@@ -4,6 +4,7 @@ import { type HistoryEngine, historyEngine } from './HistoryEngine.js';
 import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from './historySettingsFromEnv.js';
 import { type IngestBatch, IngestQueue } from './IngestQueue.js';
 import {
+  type ActiveAlarmRow,
   type Aggregate,
   type HistoryCounters,
   type HistoryRetention,
@@ -59,6 +60,12 @@ export class SqlObservationHistory implements ObservationHistory {
   private readonly log: (line: string) => void;
   /** Per datastream, the alarm state of its last queued observation (transitions are the changes). */
   private lastState = new Uint8Array(1024).fill(UNKNOWN_STATE);
+  /**
+   * Per datastream, the newest phenomenonTime queued (at start: its last transition's). An older
+   * reading arriving later is stored but is no transition: its state would otherwise end the
+   * alarm at its (earlier) time and raise it again at the next reading's, making a new alarm.
+   */
+  private lastTime = new Float64Array(1024).fill(Number.NEGATIVE_INFINITY);
   private chunks: Chunk[] = [];
   private readonly tally = { queued: 0, written: 0, overflow: 0, expired: 0, lost: 0, bytes: 0 };
   /** A queue write waiting for its turn: the interval never stacks a second one behind it while the database stalls. */
@@ -120,12 +127,16 @@ export class SqlObservationHistory implements ObservationHistory {
       throw new RangeError(`history: not an observation: datastream ${datastream}, time ${time}, result ${result}, state ${state}`);
     if (datastream >= this.lastState.length) this.growStates(datastream);
     if (datastream > this.maxDatastream) this.maxDatastream = datastream;
-    const transition = this.lastState[datastream] !== state && !(this.lastState[datastream] === UNKNOWN_STATE && state === SensorState.normal);
+    const late = time < this.lastTime[datastream]!;
+    const transition = !late && this.lastState[datastream] !== state && !(this.lastState[datastream] === UNKNOWN_STATE && state === SensorState.normal);
     if (!this.queue.push(datastream, Math.round(time), result, state, transition)) {
       this.tally.overflow++;
       return false;
     }
-    this.lastState[datastream] = state;
+    if (!late) {
+      this.lastState[datastream] = state;
+      this.lastTime[datastream] = time;
+    }
     this.tally.queued++;
     return true;
   }
@@ -194,6 +205,31 @@ export class SqlObservationHistory implements ObservationHistory {
       });
       return out;
     });
+  }
+
+  async alarmsAt(at: number): Promise<ActiveAlarmRow[]> {
+    finite('at', at);
+    return this.inTurn(async () => {
+      await this.writeQueued();
+      const upTo = Math.floor(at);
+      const sources = this.days()
+        .filter((c) => c.start <= upTo)
+        .map((c) => `SELECT datastream, time, state FROM ${transitionTable(c)} WHERE time <= ${upTo}`);
+      if (sources.length === 0) return [];
+      const union = sources.join(' UNION ALL ');
+      // Each datastream's last transition by then; ties (one ms) go to the higher state.
+      const rows = await this.engine.rows(
+        this.engine.dialect === 'duckdb'
+          ? `SELECT datastream, state, time FROM (SELECT datastream, arg_max(state, time * 4 + state) AS state, max(time) AS time FROM (${union}) u GROUP BY datastream) l WHERE state IN (${SensorState.warning}, ${SensorState.alarm}) ORDER BY time, datastream`
+          : `SELECT datastream, state, time FROM (SELECT DISTINCT ON (datastream) datastream, state, time FROM (${union}) u ORDER BY datastream, time DESC, state DESC) l WHERE state IN (${SensorState.warning}, ${SensorState.alarm}) ORDER BY time, datastream`,
+      );
+      return rows.map(([datastream, state, since]) => ({ datastream: datastream!, state: state!, since: since! }));
+    });
+  }
+
+  lastStateOf(datastream: number): number | undefined {
+    const state = this.lastState[datastream];
+    return state === undefined || state === UNKNOWN_STATE ? undefined : state;
   }
 
   async changes(from: number, to: number, limit: number): Promise<ObservationColumns> {
@@ -356,9 +392,13 @@ export class SqlObservationHistory implements ObservationHistory {
   }
 
   private growStates(datastream: number): void {
-    const grown = new Uint8Array(Math.max(datastream + 1, this.lastState.length * 2)).fill(UNKNOWN_STATE);
+    const length = Math.max(datastream + 1, this.lastState.length * 2);
+    const grown = new Uint8Array(length).fill(UNKNOWN_STATE);
     grown.set(this.lastState);
     this.lastState = grown;
+    const times = new Float64Array(length).fill(Number.NEGATIVE_INFINITY);
+    times.set(this.lastTime);
+    this.lastTime = times;
   }
 
   /** The catalogue of chunks, their row counts and each datastream's last alarm state. */
@@ -389,12 +429,13 @@ export class SqlObservationHistory implements ObservationHistory {
       const union = transitions.join(' UNION ALL ');
       const states = await this.engine.rows(
         this.engine.dialect === 'duckdb'
-          ? `SELECT datastream, arg_max(state, time) AS state FROM (${union}) u GROUP BY datastream`
-          : `SELECT DISTINCT ON (datastream) datastream, state FROM (${union}) u ORDER BY datastream, time DESC`,
+          ? `SELECT datastream, arg_max(state, time * 4 + state) AS state, max(time) AS time FROM (${union}) u GROUP BY datastream`
+          : `SELECT DISTINCT ON (datastream) datastream, state, time FROM (${union}) u ORDER BY datastream, time DESC, state DESC`,
       );
-      for (const [datastream, state] of states) {
+      for (const [datastream, state, time] of states) {
         if (datastream! >= this.lastState.length) this.growStates(datastream!);
         this.lastState[datastream!] = state!;
+        this.lastTime[datastream!] = time!;
       }
     }
   }

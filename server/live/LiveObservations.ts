@@ -29,6 +29,16 @@ export class LiveObservations {
   ) {
     this.latest = new LatestObservations(datastreams + 1);
     this.alarms = createAlarmMemory(datastreams + 1);
+    // After a restart the machine starts where the history left each sensor: an alarm that goes
+    // on stays the same alarm (same start, same acknowledgement) instead of being cleared while
+    // the machine waits out minDurationSeconds again, then raised anew.
+    for (let datastream = 1; datastream <= datastreams; datastream++) {
+      const state = history.lastStateOf(datastream);
+      if (state === SensorState.warning || state === SensorState.alarm) {
+        this.alarms.state[datastream] = state;
+        this.alarms.pendingLevel[datastream] = state;
+      }
+    }
   }
 
   /** How old a reading may be and still be kept: the history's raw retention (ms). */

@@ -1,5 +1,6 @@
 import type { Incident, IncidentState, IncidentStep } from '../../workers/formats/incident.js';
 import type { TimelineIncidentMark } from '../../workers/formats/history.js';
+import type { AlarmAcknowledgement } from '../../workers/formats/alarms.js';
 import { EMERGENCY_LEVELS } from '../../workers/standards/gbt35561.js';
 import type { SqlConnection, SqlExecutor, SqlRow } from './SqlConnection.js';
 import type { AuditEntry, AuditEntryInput, Store } from './Store.js';
@@ -16,9 +17,11 @@ import { StoreError } from './StoreError.js';
  * UTC text: it sorts as time and reads back identical on both engines.
  *
  * Schema versions: 1 incidents, journal, audit log; 2 adds incident_versions (a version-1
- * database gains the table with each incident's current record as its first kept version).
+ * database gains the table with each incident's current record as its first kept version);
+ * 3 adds alarm_acks, the sensor alarms' acknowledgements (an older database gains the empty
+ * table: acknowledgements were a browser's local flag before).
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS incidents (
@@ -49,6 +52,11 @@ const SCHEMA = [
   // The incidents at T and the timeline's marks read by these (IF NOT EXISTS: an existing database gains them at open).
   `CREATE INDEX IF NOT EXISTS incident_versions_id_updated ON incident_versions (id, updated)`,
   `CREATE INDEX IF NOT EXISTS incident_steps_at_time ON incident_steps (at_time)`,
+  // An alarm is a datastream's state since its last transition (`since`): acknowledged once.
+  `CREATE TABLE IF NOT EXISTS alarm_acks (
+    datastream INTEGER NOT NULL, since TEXT NOT NULL, acked_at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, note TEXT,
+    PRIMARY KEY (datastream, since))`,
+  `CREATE INDEX IF NOT EXISTS alarm_acks_since ON alarm_acks (since)`,
   `CREATE SEQUENCE IF NOT EXISTS audit_seq`,
   `CREATE TABLE IF NOT EXISTS audit_log (
     seq BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
@@ -221,6 +229,32 @@ export class SqlStore implements Store {
     });
   }
 
+  async acknowledgeAlarm(ack: AlarmAcknowledgement, audit: AuditEntryInput): Promise<{ ack: AlarmAcknowledgement; created: boolean }> {
+    return this.sql.transaction(async (tx) => {
+      // ON CONFLICT: two servers sharing PostgreSQL may race for the same alarm; the first one wins.
+      const inserted = await tx.execute(
+        'INSERT INTO alarm_acks (datastream, since, acked_at, actor, role, note) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [ack.datastream, ack.since, ack.at, ack.by, ack.role, ack.note ?? null],
+      );
+      if (inserted === 1) {
+        await insertAudit(tx, audit);
+        return { ack, created: true };
+      }
+      const [row] = await tx.query('SELECT * FROM alarm_acks WHERE datastream = $1 AND since = $2', [ack.datastream, ack.since]);
+      if (!row) throw new StoreError(`alarm_acks: the acknowledgement of datastream ${ack.datastream} since ${ack.since} was neither written nor found`);
+      return { ack: ackOf(row), created: false };
+    });
+  }
+
+  async alarmAcknowledgements(alarms: readonly { datastream: number; since: string }[], at: number): Promise<AlarmAcknowledgement[]> {
+    if (alarms.length === 0) return [];
+    const wanted = new Set(alarms.map((a) => `${a.datastream} ${a.since}`));
+    const earliest = alarms.reduce((min, a) => (a.since < min ? a.since : min), alarms[0]!.since);
+    // One range read from the oldest alarm's start (a handful of rows: acks of alarms since then), filtered here.
+    const rows = await this.sql.query('SELECT * FROM alarm_acks WHERE since >= $1 AND acked_at <= $2', [earliest, new Date(at).toISOString()]);
+    return rows.map(ackOf).filter((ack) => wanted.has(`${ack.datastream} ${ack.since}`));
+  }
+
   async appendAudit(entry: AuditEntryInput): Promise<void> {
     await this.sql.transaction((tx) => insertAudit(tx, entry));
   }
@@ -253,6 +287,7 @@ async function migrate(tx: SqlExecutor, from: number): Promise<void> {
     // History before the upgrade was not kept: each incident's current record is its first version.
     await tx.execute('INSERT INTO incident_versions (id, version, updated, record) SELECT id, version, updated, record FROM incidents');
   }
+  // 3: alarm_acks is created empty by SCHEMA (IF NOT EXISTS) before this runs.
   await tx.execute('UPDATE store_schema SET version = $1', [SCHEMA_VERSION]);
 }
 
@@ -266,6 +301,17 @@ async function insertAudit(tx: SqlExecutor, entry: AuditEntryInput): Promise<voi
     entry.detail,
     entry.source,
   ]);
+}
+
+function ackOf(row: SqlRow): AlarmAcknowledgement {
+  return {
+    datastream: Number(row['datastream']),
+    since: String(row['since']),
+    by: String(row['actor']),
+    role: String(row['role']),
+    at: String(row['acked_at']),
+    ...(row['note'] !== null ? { note: String(row['note']) } : {}),
+  };
 }
 
 function recordOf(row: SqlRow): Incident {

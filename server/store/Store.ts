@@ -1,3 +1,4 @@
+import type { AlarmAcknowledgement } from '../../workers/formats/alarms.js';
 import type { TimelineIncidentMark } from '../../workers/formats/history.js';
 import type { Incident } from '../../workers/formats/incident.js';
 
@@ -48,6 +49,14 @@ export interface Store {
   incidentsAt(at: number): Promise<Incident[]>;
   /** Incident state changes (their steps) in [from, to] (ms), oldest first, at most `limit`, for the timeline. */
   incidentMarks(from: number, to: number, limit: number): Promise<TimelineIncidentMark[]>;
+  /**
+   * Stores a sensor alarm's acknowledgement with its audit entry, in one transaction. An alarm
+   * (datastream, since) is acknowledged once: when it already is, nothing is written and the
+   * stored acknowledgement comes back with `created` false.
+   */
+  acknowledgeAlarm(ack: AlarmAcknowledgement, audit: AuditEntryInput): Promise<{ ack: AlarmAcknowledgement; created: boolean }>;
+  /** The acknowledgements of these alarms made at or before `at` (ms): the alarm list as it was then. */
+  alarmAcknowledgements(alarms: readonly { datastream: number; since: string }[], at: number): Promise<AlarmAcknowledgement[]>;
   appendAudit(entry: AuditEntryInput): Promise<void>;
   /** Newest first: at most `limit` entries with seq below `before` (all when omitted). */
   listAudit(options: { limit: number; before?: number }): Promise<AuditEntry[]>;
