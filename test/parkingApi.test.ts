@@ -229,6 +229,14 @@ describe.each(engines)('parking on $name', (engine) => {
       available: garageReadings.map(([, free]) => sum(free)),
       levels: garage.levels.map((l, i) => ({ levelId: l.id, available: garageReadings.map(([, free]) => free[i]) })),
     });
+    // Each level is a SensorThings Datastream with its Observations in the store.
+    const datastream = (await (await fetch(`${server.url}/v1.1/Datastreams(${garageStreams[1]})`)).json()) as { properties: Record<string, unknown> };
+    expect(datastream.properties).toMatchObject({ parkingSite: garage.id, level: garage.levels[1]!.id, capacity: garage.levels[1]!.capacity });
+    const filter = encodeURIComponent(`phenomenonTime le ${iso(T0 + 30 * MINUTE)}`);
+    const observations = (await (
+      await fetch(`${server.url}/v1.1/Datastreams(${garageStreams[1]})/Observations?$orderby=phenomenonTime%20asc&$filter=${filter}`)
+    ).json()) as { value: { phenomenonTime: string; result: number }[] };
+    expect(observations.value.map((o) => [Date.parse(o.phenomenonTime), o.result])).toEqual(garageReadings.map(([t, free]) => [T0 + t, free[1]]));
     // A window starting between counts begins with the count held then.
     const inside = (await (
       await fetch(`${server.url}${PARKING_SITES_PATH}/${street.id}/history?from=${iso(T0 + 5 * MINUTE)}&to=${iso(T0 + 30 * MINUTE)}`)
@@ -268,7 +276,9 @@ describe.each(engines)('parking on $name', (engine) => {
       ['/api/parking/elsewhere', 404, undefined],
     ];
     for (const [path, status, parameter] of cases) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await fetch(`${server.url}${path}`).catch((error: unknown) => {
+        throw new Error(`${path}: ${String(error)}`, { cause: error });
+      });
       expect(response.status, path).toBe(status);
       const body = (await response.json()) as { error: string; parameter?: string };
       expect(body.parameter, path).toBe(parameter);
