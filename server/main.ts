@@ -15,6 +15,7 @@ import { startIncidents } from './incidents/startIncidents.js';
 import { createFollowApi } from './follow/createFollowApi.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 import { historySettingsFromEnv } from './history/historySettingsFromEnv.js';
+import { alarmSourceOf, createAlarmsApi } from './alarms/createAlarmsApi.js';
 
 /** `npm start`: build what is missing or stale, then serve the demo on HOST:PORT. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,11 +83,17 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
   });
   // Linked screens: operators lead, screens follow over the broker (signed in with the incidents' accounts).
   const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
+  // Sensor alarms at T and their acknowledgements (signed in with the incidents' accounts, stored with them).
+  const alarms = createAlarmsApi({ auth: incidents.auth, store: incidents.store, live: () => live && alarmSourceOf(live) });
   const paths = demoPaths(root);
   await prepareDemo(paths);
   const server = createDemoServer(paths, {
     env,
-    api: async (request, response) => (await incidents.api(request, response)) || (await follow(request, response)) || (liveApi?.(request, response) ?? false),
+    api: async (request, response) =>
+      (await incidents.api(request, response)) ||
+      (await follow(request, response)) ||
+      (await alarms(request, response)) ||
+      (liveApi?.(request, response) ?? false),
     userTilesets,
   });
   await listenOn(server, http);

@@ -54,9 +54,9 @@ export interface LiveBroker {
   close(): Promise<void>;
 }
 
-/** A browser may read every observation topic, the batched feed, the incidents, the follow sessions (one or all) and the parking feed; nothing else (no $SYS, no other trees). */
+/** A browser may read every observation topic, the batched feed, the incidents, the follow sessions (one or all), the parking feed and the alarm acknowledgements; nothing else (no $SYS, no other trees). */
 const READABLE_TOPICS =
-  /^(v1\.1\/(Datastreams\(\d+\)|\+)\/Observations|cimtwin\/v1\/Observations|cimtwin\/v1\/incidents\/(\+|[A-Za-z0-9-]{1,64})|cimtwin\/v1\/follow\/(\+|[A-Za-z0-9_-]{1,64})|cimtwin\/v1\/parking)$/;
+  /^(v1\.1\/(Datastreams\(\d+\)|\+)\/Observations|cimtwin\/v1\/Observations|cimtwin\/v1\/incidents\/(\+|[A-Za-z0-9-]{1,64})|cimtwin\/v1\/follow\/(\+|[A-Za-z0-9_-]{1,64})|cimtwin\/v1\/parking|cimtwin\/v1\/alarms\/acks)$/;
 /**
  * The largest MQTT packet a client may send. An observation is at most ~2.1 kB on the wire; 8 kB
  * leaves room for a SUBSCRIBE of ~200 datastream topics, and a reading between 2 and 8 kB is

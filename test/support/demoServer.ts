@@ -9,6 +9,7 @@ import { liveSensorLookup } from '../../server/incidents/liveSensorLookup.js';
 import { type Incidents, startIncidents } from '../../server/incidents/startIncidents.js';
 import { createFollowApi } from '../../server/follow/createFollowApi.js';
 import type { StoreLocation } from '../../server/store/openStore.js';
+import { alarmSourceOf, createAlarmsApi } from '../../server/alarms/createAlarmsApi.js';
 
 export interface IncidentsTestOptions {
   /** Where incidents are stored; default a DuckDB file in a temp folder removed at close. */
@@ -39,9 +40,14 @@ export async function startDemoServer(
     log: () => undefined,
   });
   const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
+  const alarms = createAlarmsApi({ auth: incidents.auth, store: incidents.store, live: () => live && alarmSourceOf(live) });
   const server = createDemoServer(paths, {
     ...options.server,
-    api: async (request, response) => (await incidents.api(request, response)) || (await follow(request, response)) || (live?.api(request, response) ?? false),
+    api: async (request, response) =>
+      (await incidents.api(request, response)) ||
+      (await follow(request, response)) ||
+      (await alarms(request, response)) ||
+      (live?.api(request, response) ?? false),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.live !== false)
