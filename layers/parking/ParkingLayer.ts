@@ -6,6 +6,7 @@ import {
   Cartesian2,
   Cartesian3,
   Color,
+  DistanceDisplayCondition,
   ColorGeometryInstanceAttribute,
   GeometryInstance,
   HorizontalOrigin,
@@ -81,6 +82,8 @@ export class ParkingLayer implements LayerInstance {
   private readonly root = new PrimitiveCollection();
   private readonly kerbs = new PolylineCollection();
   private readonly labels = new LabelCollection();
+  /** Each drawn floor's id and free/capacity beside its slab. */
+  private readonly floorLabels = new LabelCollection();
   private readonly clusterPoints = new PointPrimitiveCollection({ blendOption: BlendOption.TRANSLUCENT });
   private readonly clusterLabels = new LabelCollection();
   private cellBillboards: BillboardCollection[] = [];
@@ -113,6 +116,7 @@ export class ParkingLayer implements LayerInstance {
     this.root.add(this.clusterPoints);
     this.root.add(this.clusterLabels);
     this.root.add(this.labels);
+    this.root.add(this.floorLabels);
     context.scene.primitives.add(this.root);
     this.ready = this.load();
   }
@@ -213,7 +217,8 @@ export class ParkingLayer implements LayerInstance {
           id,
           position,
           text: '',
-          font: '600 13px sans-serif',
+          font: `700 ${Math.round(13 * this.scale)}px sans-serif`,
+          pixelOffset: new Cartesian2(SYMBOL_PX * this.scale * 0.6 + 2, 0),
           fillColor: Color.WHITE,
           outlineColor: OUTLINE,
           outlineWidth: 3,
@@ -390,6 +395,7 @@ export class ParkingLayer implements LayerInstance {
     const selected = state.selection?.tileset === this.id ? parseFeatureId(state.selection.id) : undefined;
     const instances: GeometryInstance[] = [];
     const keys: string[] = [];
+    const texts: { position: Cartesian3; text: string; selected: boolean }[] = [];
     let outline: GeometryInstance | undefined;
     this.slots.forEach((slot, i) => {
       if (!slot.garage || !this.detailed[this.grid.cellOf[i]!] || Cartesian3.distance(camera, slot.position) > FLOORS_WITHIN_METRES) return;
@@ -404,7 +410,14 @@ export class ParkingLayer implements LayerInstance {
         const modelMatrix = Transforms.eastNorthUpToFixedFrame(centre);
         const dimensions = new Cartesian3(side, side, FLOOR_THICKNESS);
         const isSelected = selected?.siteId === site.id && selected.levelId === level.id;
-        keys.push(`${site.id}/${level.id}:${shown}${isSelected ? '*' : ''}`);
+        const text = `${level.id}  ${floor?.availableSpotNumber ?? '–'}/${level.capacity}`;
+        keys.push(`${site.id}/${level.id}:${shown}:${text}${isSelected ? '*' : ''}`);
+        // At the slab's east edge, so the stack reads floor by floor.
+        texts.push({
+          position: Cartesian3.fromDegrees(site.lon + (side / 2 + 2) / (111_320 * Math.cos((site.lat * Math.PI) / 180)), site.lat, floorHeight(level.storey)),
+          text,
+          selected: isSelected,
+        });
         instances.push(
           new GeometryInstance({
             geometry: BoxGeometry.fromDimensions({ dimensions, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
@@ -426,6 +439,21 @@ export class ParkingLayer implements LayerInstance {
     this.floorsKey = key;
     if (this.floors) this.root.remove(this.floors);
     if (this.floorOutline) this.root.remove(this.floorOutline);
+    this.floorLabels.removeAll();
+    for (const { position, text, selected: isSelected } of texts)
+      this.floorLabels.add({
+        position,
+        text,
+        font: `${isSelected ? 700 : 600} ${Math.round(12 * this.scale)}px sans-serif`,
+        fillColor: isSelected ? Color.YELLOW : Color.WHITE,
+        outlineColor: OUTLINE,
+        outlineWidth: 3,
+        style: LabelStyle.FILL_AND_OUTLINE,
+        horizontalOrigin: HorizontalOrigin.LEFT,
+        verticalOrigin: VerticalOrigin.CENTER,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        distanceDisplayCondition: new DistanceDisplayCondition(0, 1200),
+      });
     this.floors = instances.length
       ? (this.root.add(
           new Primitive({ geometryInstances: instances, appearance: new PerInstanceColorAppearance({ translucent: true, closed: true }), asynchronous: false }),

@@ -12,6 +12,7 @@ import { ParkingSource } from './ParkingSource.js';
 import { floorFeatureId, floorHeight, parseFeatureId } from './parkingGeometry.js';
 import { mountParkingDetail } from './ui/ParkingDetail.js';
 import { mountParkingLegend } from './ui/ParkingLegend.js';
+import './parking.css';
 import * as guidanceHooks from './guidance/guidanceHooks.js';
 
 export interface ParkingPluginState {
@@ -156,7 +157,13 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
         selectFloor: async (siteId, levelId) => {
           const site = state.model.site(siteId);
           if (!state.ui || !state.layerId || !site?.levels.some((l) => l.id === levelId)) return null;
-          return state.ui.commands.goToFeature({ tileset: state.layerId, id: floorFeatureId(siteId, levelId) }, { duration: 0 });
+          const { store, commands } = state.ui;
+          const level = site.levels.find((l) => l.id === levelId)!;
+          // Underground floors are seen in underground view; from 220 m, so the garage's floors and its street are in view.
+          if (level.storey < 0) store.getState().setUnderground(true);
+          await commands.flyTo({ lon: site.lon, lat: site.lat, height: floorHeight(level.storey), range: 220 }, { duration: 0 });
+          store.getState().select({ tileset: state.layerId, id: floorFeatureId(siteId, levelId) });
+          return (await commands.describeSelection())?.properties ?? null;
         },
       },
     };

@@ -31,6 +31,7 @@ export function demoViewerConfig(): ViewerConfig {
         },
       },
       { id: 'sensors', kind: 'sensors', group: 'live', label: { 'zh-CN': '物联网传感器', en: 'IoT sensors' }, visible: true },
+      { id: 'parking', kind: 'parking', group: 'live', label: { 'zh-CN': '智慧停车', en: 'Parking' }, visible: true, roads: '/data/nankai-roads.geojson' },
       { id: 'basemap', kind: 'basemap', group: 'ground', label: { 'zh-CN': '在线底图', en: 'Online basemap' }, visible: true },
       {
         id: 'areas',

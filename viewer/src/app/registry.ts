@@ -3,6 +3,7 @@ import { followPlugin } from '../../../layers/follow/followPlugin.js';
 import { groundPlugin } from '../../../layers/ground/groundPlugin.js';
 import { incidentsPlugin } from '../../../layers/incidents/incidentsPlugin.js';
 import { labelsPlugin } from '../../../layers/labels/labelsPlugin.js';
+import { parkingPlugin } from '../../../layers/parking/parkingPlugin.js';
 import { sensorsPlugin } from '../../../layers/sensors/sensorsPlugin.js';
 import { spawnSensorsWorker } from '../../../layers/sensors/spawnSensorsWorker.js';
 import { tilesetPartsPlugin, tilesetsPlugin } from '../../../layers/tilesets/tilesetsPlugin.js';
@@ -21,6 +22,7 @@ export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
   basemapPlugin,
   sensorsPlugin,
   incidentsPlugin,
+  parkingPlugin,
   followPlugin,
 ];
 

@@ -28,7 +28,7 @@ export function mountLayerPanel(parent: HTMLElement, ui: UiContext): { root: HTM
     );
     const items: HTMLElement[] = [label];
     // Parts share their tileset's opacity; they only toggle.
-    if (definition.kind !== 'tilesetPart' && definition.kind !== 'labels' && definition.kind !== 'sensors') {
+    if (definition.kind !== 'tilesetPart' && definition.kind !== 'labels' && definition.kind !== 'sensors' && definition.kind !== 'parking') {
       const slider = h('input', {
         attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': ui.t('layers.opacity'), 'data-opacity': definition.id },
         on: { input: () => store.getState().setLayerOpacity(definition.id, Number(slider.value)) },
