@@ -88,6 +88,7 @@ export function startParkingService(options: ParkingServiceOptions): ParkingServ
         for (const site of sites.slice(i, i + PROFILES_PER_TURN)) out.push(simulatedProfile(site, end, seed));
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (closed) throw new Error('the parking service closed while learning its profiles');
       profilesMs = performance.now() - started;
       return out;
     })());
@@ -108,7 +109,10 @@ export function startParkingService(options: ParkingServiceOptions): ParkingServ
         computing = undefined;
       }
     })());
-  const refresh = (): void => void recompute().catch((error: unknown) => log(`parking: forecast failed (${String(error)})`));
+  const refresh = (): void =>
+    void recompute().catch((error: unknown) => {
+      if (!closed) log(`parking: forecast failed (${String(error)})`);
+    });
   const profileTimer = setTimeout(refresh, options.profileDelayMs ?? PARKING_PROFILE_DELAY_MS);
   profileTimer.unref();
   const forecastTimer = setInterval(refresh, PARKING_FORECAST_INTERVAL_MS);
