@@ -7,14 +7,12 @@ import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
 import { ARRIVAL_CHOICES, type ParkingGuidance } from './ParkingGuidance.js';
 import './guidance.css';
 
-/** One ranked site's figures as the panel words them: chance %, free expected, walk, drive. */
-export function entryFigures(ui: UiContext, entry: ParkingGuidanceEntry): string {
-  return ui.t('parkingGuidance.figures', {
-    chance: Math.round(entry.probabilityFree * 100),
-    free: Math.round(entry.expectedFree),
-    walk: entry.walkMeters,
-    drive: Math.max(1, Math.round(entry.driveSeconds / 60)),
-  });
+/** One ranked site's figures as the panel words them: the chance % and free spaces expected; the walk and the drive. */
+export function entryFigures(ui: UiContext, entry: ParkingGuidanceEntry): [string, string] {
+  return [
+    ui.t('parkingGuidance.chance', { chance: Math.round(entry.probabilityFree * 100), free: Math.round(entry.expectedFree) }),
+    ui.t('parkingGuidance.distances', { walk: entry.walkMeters, drive: Math.max(1, Math.round(entry.driveSeconds / 60)) }),
+  ];
 }
 
 /**
@@ -47,8 +45,26 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
     void ui.commands.flyTo({ lon: (west + east) / 2, lat: (south + north) / 2, range: spanMetres * 1.6 }, { duration: 1.2 });
   }
 
+  let shown = '';
   function render(): void {
     const state = guidance.store.getState();
+    root.dataset['revision'] = String(state.revision);
+    // Re-rankings arrive every few seconds, mostly unchanged: the panel is rebuilt only when what
+    // it shows changes (a rebuild under the pointer would swallow a click).
+    const signature = JSON.stringify([
+      ui.store.getState().language,
+      state.destination,
+      state.arriveInMinutes,
+      state.status,
+      state.message,
+      state.picking,
+      state.selected,
+      state.entries.map((e) => [e.siteId, e.name, entryFigures(ui, e), e.probabilityFree >= 0.8, e.probabilityFree >= 0.5]),
+      hits.map((hit) => [hit.id, hit.name]),
+      query,
+    ]);
+    if (signature === shown) return;
+    shown = signature;
     const input = h('input', {
       attrs: {
         type: 'search',
@@ -139,7 +155,7 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
     else if (state.entries.length > 0)
       results = h(
         'ol',
-        { className: 'parking-ranked', attrs: { 'data-revision': String(state.revision) } },
+        { className: 'parking-ranked' },
         ...state.entries.map((entry) =>
           h(
             'li',
@@ -159,8 +175,9 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
               h(
                 'span',
                 { className: `parking-figures chance-${entry.probabilityFree >= 0.8 ? 'good' : entry.probabilityFree >= 0.5 ? 'fair' : 'poor'}` },
-                entryFigures(ui, entry),
+                entryFigures(ui, entry)[0],
               ),
+              h('span', { className: 'parking-figures' }, entryFigures(ui, entry)[1]),
             ),
           ),
         ),
@@ -170,7 +187,11 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
 
   render();
   const stops = [
-    watchAny(guidance.store, [(s) => s.entries, (s) => s.selected, (s) => s.status, (s) => s.destination, (s) => s.arriveInMinutes, (s) => s.picking], render),
+    watchAny(
+      guidance.store,
+      [(s) => s.entries, (s) => s.selected, (s) => s.status, (s) => s.destination, (s) => s.arriveInMinutes, (s) => s.picking, (s) => s.revision],
+      render,
+    ),
     watchAny(ui.store, [(s) => s.language], render),
   ];
   return () => {

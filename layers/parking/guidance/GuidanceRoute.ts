@@ -44,9 +44,16 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
   scene.primitives.add(root);
   let lines: GroundPolylinePrimitive[] = [];
   let poll: ReturnType<typeof setInterval> | undefined;
+  let drawnKey = '';
 
   const draw = (): void => {
     const { entries, selected, destination } = guidance.store.getState();
+    const entry = entries.find((e) => e.siteId === selected);
+    // A re-ranking (live counts) hands over new entries with the same routes: the line is built
+    // again only when what it shows changes, or it would never finish building.
+    const key = JSON.stringify([destination, entry?.siteId, entry?.route.coordinates, scene.canvas.clientWidth]);
+    if (key === drawnKey) return;
+    drawnKey = key;
     for (const line of lines) root.remove(line);
     lines = [];
     if (poll) clearInterval(poll);
@@ -62,7 +69,6 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
-    const entry = entries.find((e) => e.siteId === selected);
     if (!entry || entry.route.coordinates.length < 2) {
       report({ siteId: null, vertices: 0, ready: false });
       context.requestRender();
@@ -116,9 +122,13 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
   }, ScreenSpaceEventType.LEFT_CLICK);
 
   draw();
+  // The line's width follows the canvas (a window moved to the wall's screen).
+  const resized = new ResizeObserver(() => draw());
+  resized.observe(scene.canvas);
   const stop = watchAny(guidance.store, [(s) => s.entries, (s) => s.selected, (s) => s.destination], draw);
   return () => {
     stop();
+    resized.disconnect();
     if (poll) clearInterval(poll);
     handler.destroy();
     scene.primitives.remove(root);

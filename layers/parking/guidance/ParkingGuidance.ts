@@ -22,6 +22,8 @@ export interface GuidanceDestination {
 /** What the guidance panel and the route on the map show (plain data). */
 export interface GuidanceView {
   destination: GuidanceDestination | null;
+  /** Where the drive starts; null: from the destination's own street (the panel offers no start yet). */
+  from: { lon: number; lat: number } | null;
   arriveInMinutes: number;
   entries: ParkingGuidanceEntry[];
   /** The site whose route is drawn. */
@@ -67,6 +69,7 @@ export function roadGraphUrlOf(config: ViewerConfig): string | undefined {
 export class ParkingGuidance {
   readonly store: GuidanceStore = createStore<GuidanceView & { set(partial: Partial<GuidanceView>): void }>()((set) => ({
     destination: null,
+    from: null,
     arriveInMinutes: 15,
     entries: [],
     selected: null,
@@ -171,8 +174,8 @@ export class ParkingGuidance {
   }
 
   /** The panel's destination (a click, a search hit, an incident): ranks for it. */
-  async setDestination(destination: GuidanceDestination): Promise<void> {
-    this.store.getState().set({ destination, picking: false, selected: null, entries: [] });
+  async setDestination(destination: GuidanceDestination, from: { lon: number; lat: number } | null = null): Promise<void> {
+    this.store.getState().set({ destination, from, picking: false, selected: null, entries: [] });
     await this.rank(false);
   }
 
@@ -187,12 +190,12 @@ export class ParkingGuidance {
 
   /** Works the panel's ranking out (again); the selection is kept when its site is still offered. */
   private async rank(again: boolean): Promise<void> {
-    const { destination, arriveInMinutes } = this.store.getState();
+    const { destination, arriveInMinutes, from } = this.store.getState();
     if (!destination) return;
     const mine = ++this.generation;
     if (!again) this.store.getState().set({ status: 'loading', message: null });
     try {
-      const entries = await this.guide(destination, { arriveInMinutes });
+      const entries = await this.guide(destination, { arriveInMinutes, ...(from ? { from } : {}) });
       if (mine !== this.generation || this.destroyed) return;
       const { selected, revision } = this.store.getState();
       this.store.getState().set({

@@ -75,7 +75,7 @@ export interface GuidancePageApi {
   /** Shows a destination in the panel (as a click would), ranks for it and, with `select`, draws that site's route. */
   showGuidance(
     destination: { lon: number; lat: number; label?: string },
-    options?: { arriveInMinutes?: number; select?: string | 'first' },
+    options?: { arriveInMinutes?: number; from?: { lon: number; lat: number }; select?: string | 'first' },
   ): Promise<ParkingGuidanceEntry[]>;
   /** The district KPIs now (at the replay's time in a replay). */
   kpis(): ParkingKpis;
@@ -87,7 +87,10 @@ export function guidancePageApi(parts: GuidanceParts): GuidancePageApi {
     showGuidance: async (destination, options = {}) => {
       const { guidance } = parts;
       if (options.arriveInMinutes !== undefined) guidance.store.getState().set({ arriveInMinutes: options.arriveInMinutes });
-      await guidance.setDestination({ lon: destination.lon, lat: destination.lat, label: destination.label ?? '' });
+      await guidance.setDestination(
+        { lon: destination.lon, lat: destination.lat, label: destination.label ?? '' },
+        options.from ? { lon: options.from.lon, lat: options.from.lat } : null,
+      );
       const { entries, message, status } = guidance.store.getState();
       if (status === 'error') throw new Error(message ?? 'parking guidance failed');
       const select = options.select === 'first' ? entries[0]?.siteId : options.select;

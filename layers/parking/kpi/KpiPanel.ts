@@ -37,9 +37,16 @@ export function kpisOf(model: ParkingModel, turnover: ParkingTurnover): ParkingK
 
 const percent = (share: number | null): string => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
-function turnoverText(ui: UiContext, figures: TurnoverFigures | null): string {
-  if (!figures) return '—';
-  return ui.t('parkingKpi.turnoverValue', { perHour: figures.perSpacePerHour.toFixed(2), minutes: Math.max(1, Math.round(figures.hours * 60)) });
+/** Under this much observed time a rate per hour says little: the panel shows the count is under way. */
+const TURNOVER_MIN_HOURS = 5 / 60;
+
+/** The turnover figure and its line below: the rate over the minutes seen, or since when it is being counted. */
+function turnoverFigure(ui: UiContext, figures: TurnoverFigures | null, since: string): [string, string] {
+  if (!figures || figures.hours < TURNOVER_MIN_HOURS) return ['—', ui.t('parkingKpi.turnoverCollecting', { since })];
+  return [
+    ui.t('parkingKpi.turnoverValue', { perHour: figures.perSpacePerHour.toFixed(2) }),
+    ui.t('parkingKpi.turnoverDetail', { minutes: Math.round(figures.hours * 60) }),
+  ];
 }
 
 /**
@@ -49,9 +56,10 @@ function turnoverText(ui: UiContext, figures: TurnoverFigures | null): string {
  */
 export function mountKpiPanel(parent: HTMLElement, ui: UiContext, model: ParkingModel, turnover: ParkingTurnover): () => void {
   const root = h('aside', { id: 'parking-kpis', className: 'panel', attrs: { 'aria-live': 'off' } });
+  const mountedAt = Date.now();
   parent.append(root);
 
-  function figure(key: string, value: string, detail: string): HTMLElement {
+  function figure(key: string, ...[value, detail]: [string, string]): HTMLElement {
     return h(
       'div',
       { className: 'kpi', attrs: { 'data-kpi': key } },
@@ -64,7 +72,9 @@ export function mountKpiPanel(parent: HTMLElement, ui: UiContext, model: Parking
   function render(): void {
     const kpis = kpisOf(model, turnover);
     const { language } = ui.store.getState();
-    const time = new Date(kpis.at).toLocaleTimeString(language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
+    const clock = (ms: number): string =>
+      new Date(ms).toLocaleTimeString(language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
+    const time = clock(kpis.at);
     root.dataset['reporting'] = String(kpis.district.reporting);
     root.replaceChildren(
       h('h2', {}, ui.t('parkingKpi.title'), ' ', h('span', { className: 'parking-muted' }, time)),
@@ -74,7 +84,7 @@ export function mountKpiPanel(parent: HTMLElement, ui: UiContext, model: Parking
         figure('occupancy', percent(kpis.district.occupancy), ui.t('parkingKpi.reporting', { reporting: kpis.district.reporting, sites: kpis.district.sites })),
         figure('free', kpis.district.free.toLocaleString(language), ui.t('parkingKpi.ofSpaces', { capacity: kpis.district.capacity.toLocaleString(language) })),
         figure('berthsFree', kpis.berths.free.toLocaleString(language), ui.t('parkingKpi.berthsOccupied', { occupancy: percent(kpis.berths.occupancy) })),
-        figure('turnover', turnoverText(ui, kpis.turnover), ui.t('parkingKpi.turnoverDetail')),
+        figure('turnover', ...turnoverFigure(ui, kpis.turnover, clock(mountedAt))),
       ),
       h('h3', {}, ui.t('parkingKpi.byArea')),
       h(
