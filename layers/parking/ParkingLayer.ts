@@ -1,6 +1,5 @@
 import {
   BillboardCollection,
-  BlendOption,
   BoxGeometry,
   BoxOutlineGeometry,
   Cartesian2,
@@ -15,7 +14,6 @@ import {
   Material,
   NearFarScalar,
   PerInstanceColorAppearance,
-  PointPrimitiveCollection,
   PolylineCollection,
   Primitive,
   PrimitiveCollection,
@@ -24,7 +22,6 @@ import {
   VerticalOrigin,
   type Billboard,
   type Label,
-  type PointPrimitive,
   type Polyline,
 } from 'cesium';
 import type { ParkingLayerDefinition } from '../../workers/formats/viewerConfig.js';
@@ -51,6 +48,8 @@ const SYMBOL_PX = 18;
 const OUTLINE = Color.fromCssColorString('#0b1220');
 const SYMBOL_SCALE = new NearFarScalar(300, 1.25, 6000, 0.6);
 const CLUSTER_HEIGHT = 35;
+/** The cluster badge's bottom stands this far (CSS px) above its cell's centre. */
+const BADGE_LIFT_PX = 20;
 
 interface SiteSlot {
   siteId: string;
@@ -64,9 +63,12 @@ interface SiteSlot {
 }
 
 interface ClusterMarker {
-  point: PointPrimitive;
-  label: Label;
+  /** A badge 'P 81%' standing above the cell's centre (the sensors' cluster disc sits on it). */
+  badge: Billboard;
   members: number[];
+  /** Badge size in CSS px, for the map labels to keep clear of it. */
+  width: number;
+  height: number;
 }
 
 /**
@@ -84,8 +86,7 @@ export class ParkingLayer implements LayerInstance {
   private readonly labels = new LabelCollection();
   /** Each drawn floor's id and free/capacity beside its slab. */
   private readonly floorLabels = new LabelCollection();
-  private readonly clusterPoints = new PointPrimitiveCollection({ blendOption: BlendOption.TRANSLUCENT });
-  private readonly clusterLabels = new LabelCollection();
+  private clusterBadges: BillboardCollection;
   private cellBillboards: BillboardCollection[] = [];
   private slots: SiteSlot[] = [];
   private slotOf = new Map<string, number>();
@@ -113,8 +114,7 @@ export class ParkingLayer implements LayerInstance {
   ) {
     this.id = definition.id;
     this.root.add(this.kerbs);
-    this.root.add(this.clusterPoints);
-    this.root.add(this.clusterLabels);
+    this.clusterBadges = this.root.add(new BillboardCollection({ scene: context.scene })) as BillboardCollection;
     this.root.add(this.labels);
     this.root.add(this.floorLabels);
     context.scene.primitives.add(this.root);
@@ -173,8 +173,7 @@ export class ParkingLayer implements LayerInstance {
     for (const cell of this.cellBillboards) this.root.remove(cell);
     this.kerbs.removeAll();
     this.labels.removeAll();
-    this.clusterPoints.removeAll();
-    this.clusterLabels.removeAll();
+    this.clusterBadges.removeAll();
     const sites = this.model.sites();
     this.siteKey = sites.map((s) => s.id).join(',');
     this.grid = buildSensorGrid(
@@ -252,17 +251,12 @@ export class ParkingLayer implements LayerInstance {
     const position = Cartesian3.fromDegrees(cell.lon, cell.lat, CLUSTER_HEIGHT);
     return {
       members: cell.members,
-      point: this.clusterPoints.add({ id, position, outlineColor: OUTLINE, outlineWidth: 2, disableDepthTestDistance: Number.POSITIVE_INFINITY, show: false }),
-      label: this.clusterLabels.add({
+      width: 0,
+      height: 0,
+      badge: this.clusterBadges.add({
         id,
         position,
-        text: '',
-        fillColor: Color.WHITE,
-        outlineColor: OUTLINE,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
-        horizontalOrigin: HorizontalOrigin.CENTER,
-        verticalOrigin: VerticalOrigin.CENTER,
+        verticalOrigin: VerticalOrigin.BOTTOM,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
         show: false,
       }),
@@ -314,23 +308,27 @@ export class ParkingLayer implements LayerInstance {
     for (const marker of [...this.cellMarkers, ...this.groupMarkers]) {
       let capacity = 0;
       let free = 0;
-      let all = 0;
       for (const i of marker.members) {
         const site = this.model.site(this.slots[i]!.siteId);
         const view = this.model.statusOf(this.slots[i]!.siteId);
         if (!site) continue;
-        all += site.capacity;
         if (!view || view.availableSpotNumber === null || view.status === 'closed') continue;
         capacity += site.capacity;
         free += view.availableSpotNumber;
       }
       const occupancy = capacity > 0 ? 1 - free / capacity : null;
-      marker.point.color = Color.fromCssColorString(occupancyColor(occupancy)).withAlpha(0.92);
-      marker.point.pixelSize = this.scale * Math.min(46, 22 + 3 * Math.log2(1 + all / 50));
       // Numbers only on the map (nothing from the data): the share occupied.
-      marker.label.text = occupancy === null ? '?' : `${Math.round(occupancy * 100)}%`;
-      marker.label.font = `700 ${Math.round(11 * this.scale)}px sans-serif`;
-      (marker.point as PointPrimitive & { freeSpaces?: number }).freeSpaces = free;
+      const text = occupancy === null ? 'P ?' : `P ${Math.round(occupancy * 100)}%`;
+      const color = occupancyColor(occupancy);
+      const fontPx = Math.round(12 * this.scale);
+      marker.width = Math.ceil(estimateTextWidth(text, fontPx) + 12 * this.scale);
+      marker.height = Math.ceil(fontPx * 1.6);
+      const { width, height } = marker;
+      marker.badge.setImage(`parking-badge-${color}-${text}-${this.scale}`, () => drawBadge(text, color, width, height, fontPx, window.devicePixelRatio || 1));
+      marker.badge.width = width;
+      marker.badge.height = height;
+      // Above the cell's centre, clear of the sensors' cluster disc there.
+      marker.badge.pixelOffset = new Cartesian2(0, -BADGE_LIFT_PX * this.scale);
     }
   }
 
@@ -342,8 +340,8 @@ export class ParkingLayer implements LayerInstance {
     if (!groups && !cells && !force) return;
     const levelOf = (c: number): 'sites' | 'cell' | 'group' => (!this.groupNear[this.grid.groupOf[c]!] ? 'group' : this.detailed[c] ? 'sites' : 'cell');
     this.cellBillboards.forEach((collection, c) => (collection.show = levelOf(c) === 'sites'));
-    this.cellMarkers.forEach((marker, c) => (marker.point.show = marker.label.show = levelOf(c) === 'cell'));
-    this.groupMarkers.forEach((marker, g) => (marker.point.show = marker.label.show = this.groupNear[g] === 0));
+    this.cellMarkers.forEach((marker, c) => (marker.badge.show = levelOf(c) === 'cell'));
+    this.groupMarkers.forEach((marker, g) => (marker.badge.show = this.groupNear[g] === 0));
     this.slots.forEach((slot, i) => slot.kerb && (slot.kerb.show = levelOf(this.grid.cellOf[i]!) === 'sites'));
     this.drawFloors();
     this.context.obstacles.changed();
@@ -376,9 +374,9 @@ export class ParkingLayer implements LayerInstance {
     const boxes: ScreenBox[] = [];
     const scratch = new Cartesian2();
     for (const marker of [...this.cellMarkers, ...this.groupMarkers]) {
-      if (!marker.point.show) continue;
-      const at = SceneTransforms.worldToWindowCoordinates(this.context.scene, marker.point.position, scratch);
-      if (at) boxes.push({ x: at.x, y: at.y, width: marker.point.pixelSize, height: marker.point.pixelSize });
+      if (!marker.badge.show) continue;
+      const at = SceneTransforms.worldToWindowCoordinates(this.context.scene, marker.badge.position, scratch);
+      if (at) boxes.push({ x: at.x, y: at.y - BADGE_LIFT_PX * this.scale - marker.height / 2, width: marker.width, height: marker.height });
     }
     return boxes;
   }
@@ -533,6 +531,19 @@ export class ParkingLayer implements LayerInstance {
     };
   }
 
+  /** Where on screen (CSS px) a point of a floor's top face is — near its north-east corner, clear of what stands at its centre — or null when off screen or not drawn. */
+  floorOnScreen(siteId: string, levelId: string): { x: number; y: number } | null {
+    const site = this.model.site(siteId);
+    const level = site?.levels.find((l) => l.id === levelId);
+    if (!site || !level || !this.floorsKey.includes(`${siteId}/${levelId}:`)) return null;
+    const inset = slabSide(level.capacity) / 2 - 6;
+    const east = inset / (111_320 * Math.cos((site.lat * Math.PI) / 180));
+    const north = inset / 111_320;
+    const top = Cartesian3.fromDegrees(site.lon + east, site.lat + north, floorHeight(level.storey) + FLOOR_THICKNESS / 2);
+    const at = SceneTransforms.worldToWindowCoordinates(this.context.scene, top, new Cartesian2());
+    return at ? { x: at.x, y: at.y } : null;
+  }
+
   destroy(): void {
     this.destroyed = true;
     for (const stop of this.stops.splice(0)) stop();
@@ -547,4 +558,27 @@ function centresOf(cells: readonly { lon: number; lat: number }[], height: numbe
     centres.set([p.x, p.y, p.z], c * 3);
   });
   return centres;
+}
+
+/** A cluster badge: a rounded box in the occupancy's colour with the text on it, `width`×`height` CSS px. */
+function drawBadge(text: string, color: string, width: number, height: number, fontPx: number, pixelRatio: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * pixelRatio);
+  canvas.height = Math.round(height * pixelRatio);
+  const g = canvas.getContext('2d')!;
+  g.scale(pixelRatio, pixelRatio);
+  const r = height / 2 - 1;
+  g.beginPath();
+  g.roundRect(1, 1, width - 2, height - 2, r);
+  g.fillStyle = color;
+  g.fill();
+  g.lineWidth = 2;
+  g.strokeStyle = '#0b1220';
+  g.stroke();
+  g.fillStyle = color === STATUS_STYLES.almostFull.color ? '#1a1a1a' : '#ffffff';
+  g.font = `700 ${fontPx}px sans-serif`;
+  g.textAlign = 'center';
+  g.textBaseline = 'middle';
+  g.fillText(text, width / 2, height / 2 + 0.5);
+  return canvas;
 }

@@ -26,6 +26,8 @@ export interface ParkingPluginState {
   errorListeners: Set<() => void>;
   /** The UI's context once mounted: the page API's selectFloor goes through the viewer's commands. */
   ui: UiContext | undefined;
+  /** The layer drawn in the current scene (the page API's floorOnScreen asks it). */
+  layer: ParkingLayer | undefined;
   /** Guidance and district KPIs (layers/parking/guidance/guidanceHooks.ts). */
   guidance: guidanceHooks.GuidanceParts | undefined;
 }
@@ -37,6 +39,8 @@ export interface ParkingPageApi {
     sites(): ParkingSiteView[];
     /** Flies to a garage's floor and selects it; resolves to the info panel's properties (null: no such floor). */
     selectFloor(siteId: string, levelId: string): Promise<FeatureProperties | null>;
+    /** Where a drawn floor's top face is on screen (CSS px), for a test's click; null when not drawn or off screen. */
+    floorOnScreen(siteId: string, levelId: string): { x: number; y: number } | null;
   } & Partial<guidanceHooks.GuidancePageApi>;
 }
 
@@ -66,6 +70,7 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
       error: null,
       errorListeners: new Set(),
       ui: undefined,
+      layer: undefined,
       guidance: undefined,
     };
     if (!definition) return state;
@@ -90,12 +95,11 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
     state.source?.stop();
     state.guidance?.stop();
   },
-  createLayer: (definition, context, state) =>
-    definition.kind !== 'parking'
-      ? undefined
-      : state.guidance
-        ? guidanceHooks.withGuidanceRoute(new ParkingLayer(definition, context, state.model), context, state.guidance)
-        : new ParkingLayer(definition, context, state.model),
+  createLayer: (definition, context, state) => {
+    if (definition.kind !== 'parking') return undefined;
+    const layer = (state.layer = new ParkingLayer(definition, context, state.model));
+    return state.guidance ? guidanceHooks.withGuidanceRoute(layer, context, state.guidance) : layer;
+  },
   locate: async (state, _layerId, featureId) => {
     const { siteId, levelId } = parseFeatureId(featureId);
     const site = state.model.site(siteId);
@@ -118,7 +122,7 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
     if (!layerId) return () => undefined;
     state.ui = ui;
     const stop = mountParkingLegend(
-      slots.left,
+      slots,
       ui,
       state.model,
       layerId,
@@ -165,6 +169,7 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
           store.getState().select({ tileset: state.layerId, id: floorFeatureId(siteId, levelId) });
           return (await commands.describeSelection())?.properties ?? null;
         },
+        floorOnScreen: (siteId, levelId) => state.layer?.floorOnScreen(siteId, levelId) ?? null,
       },
     };
     return api as unknown as Record<string, never>;

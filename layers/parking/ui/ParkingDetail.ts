@@ -15,9 +15,14 @@ export function mountParkingDetail(container: HTMLElement, ui: UiContext, model:
   const root = h('section', { className: 'parking-detail' });
   container.append(root);
   const { siteId, levelId } = parseFeatureId(featureId);
+  let shownKey = '';
   const render = (): void => {
     const site = model.site(siteId);
     const view = model.view(siteId);
+    // The clock ticks every second: the panel is rebuilt only when what it says changes.
+    const key = `${ui.store.getState().language}|${JSON.stringify(view ?? null)}|${site?.name}`;
+    if (key === shownKey) return;
+    shownKey = key;
     if (!site || !view) return void root.replaceChildren();
     const shown = shownStatus(view.status, view.outdated);
     const words = (status: string): string => ui.t(`values.parkingStatus.${status}`, undefined, status);

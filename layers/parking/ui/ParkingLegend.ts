@@ -10,7 +10,7 @@ import { drawStatusSymbol, SHOWN_STATUSES, shownStatus, type ShownStatus } from 
  * and floors; shown while the layer is. A load error is said here in words.
  */
 export function mountParkingLegend(
-  parent: HTMLElement,
+  docks: { left: HTMLElement; right: HTMLElement },
   ui: UiContext,
   model: ParkingModel,
   layerId: string,
@@ -18,7 +18,9 @@ export function mountParkingLegend(
   onError: (listener: () => void) => () => void,
 ): () => void {
   const root = h('aside', { id: 'parking-legend', className: 'panel' });
-  parent.append(root);
+  // A planner's left dock; on a wall (no left dock) under the building legend on the right.
+  const place = (): void => void (ui.store.getState().mode === 'wall' ? docks.right : docks.left).append(root);
+  place();
   let counts = '';
   const render = (): void => {
     const visible = ui.store.getState().layers[layerId]?.visible ?? true;
@@ -54,7 +56,12 @@ export function mountParkingLegend(
     );
   };
   render();
-  const stops = [model.subscribe(render), watchAny(ui.store, [(s) => s.language, (s) => s.layers[layerId]], render), onError(render)];
+  const stops = [
+    model.subscribe(render),
+    watchAny(ui.store, [(s) => s.language, (s) => s.layers[layerId]], render),
+    watchAny(ui.store, [(s) => s.mode], place),
+    onError(render),
+  ];
   return () => {
     stops.forEach((stop) => stop());
     root.remove();
