@@ -67,6 +67,7 @@ describe('parking turnover', () => {
     turnover.observe(state('a', 7, 25), 20); // older than the last: ignored
     turnover.observe(state('b', 30, 20), 30);
     turnover.observe(state('b', 20, 10), 30); // 10
+    turnover.observe(state('c', 5, 90), 10); // heard once, long ago: does not stretch the window
     const figures = turnover.figures(NOW)!;
     expect(figures.arrivals).toBe(15);
     expect(figures.spaces).toBe(50);

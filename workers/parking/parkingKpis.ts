@@ -132,8 +132,10 @@ export class ParkingTurnover {
     const previous = this.last.get(state.siteId);
     if (previous && state.observedAt <= previous.observedAt) return;
     this.last.set(state.siteId, state);
-    this.firstAt = Math.min(this.firstAt, state.observedAt);
     if (!previous || state.observedAt - previous.observedAt > this.maxGapMs) return;
+    // The window starts at the earliest count compared, not the earliest heard (a stale count
+    // loaded at start would stretch it over time nothing was counted in).
+    this.firstAt = Math.min(this.firstAt, previous.observedAt);
     this.compared.set(state.siteId, capacity);
     const arrivals = previous.availableSpotNumber - state.availableSpotNumber;
     if (arrivals <= 0) return;

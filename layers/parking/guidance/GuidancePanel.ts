@@ -15,6 +15,8 @@ export function entryFigures(ui: UiContext, entry: ParkingGuidanceEntry): [strin
   ];
 }
 
+const chanceClass = (entry: ParkingGuidanceEntry): string => (entry.probabilityFree >= 0.8 ? 'good' : entry.probabilityFree >= 0.5 ? 'fair' : 'poor');
+
 /**
  * The guidance panel (left dock: planners; a wall has no mouse): the destination — a map click,
  * a search through the viewer's search command, or an incident's "Parking nearby" — the arrival
@@ -59,11 +61,24 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
       state.message,
       state.picking,
       state.selected,
-      state.entries.map((e) => [e.siteId, e.name, entryFigures(ui, e), e.probabilityFree >= 0.8, e.probabilityFree >= 0.5]),
+      state.entries.map((e) => [e.siteId, e.name]),
       hits.map((hit) => [hit.id, hit.name]),
       query,
     ]);
-    if (signature === shown) return;
+    // The same sites in the same order (a re-ranking that moved only the figures): the rows' text
+    // is updated in place, so the buttons stay under the pointer.
+    if (signature === shown) {
+      for (const entry of state.entries) {
+        const [chance, distances] = root.querySelectorAll<HTMLElement>(`li[data-site="${CSS.escape(entry.siteId)}"] .parking-figures`);
+        const [chanceText, distancesText] = entryFigures(ui, entry);
+        if (chance) {
+          chance.textContent = chanceText;
+          chance.className = `parking-figures chance-${chanceClass(entry)}`;
+        }
+        if (distances) distances.textContent = distancesText;
+      }
+      return;
+    }
     shown = signature;
     const input = h('input', {
       attrs: {
@@ -167,16 +182,12 @@ export function mountGuidancePanel(parent: HTMLElement, ui: UiContext, guidance:
                 on: {
                   click: () => {
                     guidance.select(entry.siteId);
-                    flyToRoute(entry);
+                    flyToRoute(guidance.store.getState().entries.find((e) => e.siteId === entry.siteId) ?? entry);
                   },
                 },
               },
               h('span', { className: 'parking-name' }, entry.name),
-              h(
-                'span',
-                { className: `parking-figures chance-${entry.probabilityFree >= 0.8 ? 'good' : entry.probabilityFree >= 0.5 ? 'fair' : 'poor'}` },
-                entryFigures(ui, entry)[0],
-              ),
+              h('span', { className: `parking-figures chance-${chanceClass(entry)}` }, entryFigures(ui, entry)[0]),
               h('span', { className: 'parking-figures' }, entryFigures(ui, entry)[1]),
             ),
           ),

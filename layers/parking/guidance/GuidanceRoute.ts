@@ -2,13 +2,10 @@ import {
   Cartesian3,
   Cartographic,
   Color,
-  ColorGeometryInstanceAttribute,
-  GeometryInstance,
-  GroundPolylineGeometry,
-  GroundPolylinePrimitive,
+  Material,
   Math as CesiumMath,
   PointPrimitiveCollection,
-  PolylineColorAppearance,
+  PolylineCollection,
   PrimitiveCollection,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
@@ -21,19 +18,21 @@ import type { ParkingGuidance } from './ParkingGuidance.js';
 const ROUTE = Color.fromCssColorString('#00e5ff');
 const CASING = Color.fromCssColorString('#06202a');
 const DESTINATION = Color.fromCssColorString('#ffd400');
+/** Metres above the ellipsoid the route is drawn at (see draw). */
+const ROUTE_HEIGHT = 1;
 
 /** What the route drawing reports (the page API's snapshot and the browser test read it). */
 export interface DrawnRoute {
   siteId: string | null;
   vertices: number;
-  /** The ground polyline has been built and is on screen. */
+  /** The line is in the scene. */
   ready: boolean;
 }
 
 /**
- * The selected site's drive on the map, in one scene: a cyan line over a dark casing, clamped to
- * the ground (it follows the terrain and drapes over tiles' roads), wide enough to read on a 4K
- * wall (its width grows with the canvas), the destination as a yellow dot; and, while the panel
+ * The selected site's drive on the map, in one scene: a cyan line over a dark casing on the
+ * ground, wide enough to read on a 4K screen (its width grows with the canvas), the site as a cyan
+ * dot and the destination as a yellow one (never hidden by buildings); and, while the panel
  * waits for a map click, the click's ground point as the destination. Returns its removal.
  */
 export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuidance, report: (drawn: DrawnRoute) => void): () => void {
@@ -42,8 +41,8 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
   const points = new PointPrimitiveCollection();
   root.add(points);
   scene.primitives.add(root);
-  let lines: GroundPolylinePrimitive[] = [];
-  let poll: ReturnType<typeof setInterval> | undefined;
+  const lines = new PolylineCollection();
+  root.add(lines);
   let drawnKey = '';
 
   const draw = (): void => {
@@ -54,10 +53,7 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
     const key = JSON.stringify([destination, entry?.siteId, entry?.route.coordinates, scene.canvas.clientWidth]);
     if (key === drawnKey) return;
     drawnKey = key;
-    for (const line of lines) root.remove(line);
-    lines = [];
-    if (poll) clearInterval(poll);
-    poll = undefined;
+    lines.removeAll();
     points.removeAll();
     const pixel = Math.max(6, Math.round(scene.canvas.clientWidth / 400));
     if (destination)
@@ -74,20 +70,15 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
       context.requestRender();
       return;
     }
-    const positions = entry.route.coordinates.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat));
+    // 1 m up: on the ground of a scene without terrain, above the ground layers' road and area
+    // polygons (drawn 0.2–0.4 m up), which hid a ground-classified polyline (those drape only
+    // over the globe and 3D Tiles).
+    const positions = entry.route.coordinates.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, ROUTE_HEIGHT));
     for (const [width, color] of [
       [pixel + 4, CASING],
       [pixel, ROUTE],
-    ] as const) {
-      const line = new GroundPolylinePrimitive({
-        geometryInstances: new GeometryInstance({
-          geometry: new GroundPolylineGeometry({ positions, width }),
-          attributes: { color: ColorGeometryInstanceAttribute.fromColor(color) },
-        }),
-        appearance: new PolylineColorAppearance(),
-      });
-      lines.push(root.add(line) as GroundPolylinePrimitive);
-    }
+    ] as const)
+      lines.add({ positions, width, material: Material.fromType('Color', { color }) });
     const [lon, lat] = entry.route.coordinates.at(-1)!;
     points.add({
       position: Cartesian3.fromDegrees(lon, lat, 2),
@@ -97,17 +88,7 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
       outlineWidth: 2,
       disableDepthTestDistance: Number.POSITIVE_INFINITY,
     });
-    report({ siteId: entry.siteId, vertices: positions.length, ready: false });
-    // Ground polylines build asynchronously, and the scene renders on demand: frames are asked for until they are built.
-    const built = lines;
-    poll = setInterval(() => {
-      context.requestRender();
-      if (built.every((l) => l.ready)) {
-        clearInterval(poll);
-        poll = undefined;
-        report({ siteId: entry.siteId, vertices: positions.length, ready: true });
-      }
-    }, 100);
+    report({ siteId: entry.siteId, vertices: positions.length, ready: true });
     context.requestRender();
   };
 
@@ -129,7 +110,6 @@ export function mountGuidanceRoute(context: LayerContext, guidance: ParkingGuida
   return () => {
     stop();
     resized.disconnect();
-    if (poll) clearInterval(poll);
     handler.destroy();
     scene.primitives.remove(root);
   };
