@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlarmsDocument } from '../workers/formats/alarms.js';
 import type { LiveStateDocument } from '../workers/formats/liveState.js';
 import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { SENSOR_MARKUP_CANARY_NAME } from '../seeds/generator/generatePointsOfInterest.js';
@@ -13,10 +14,15 @@ let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 let page: Page;
 let problems: string[];
+const OPERATOR_PASSWORD = 'sensors-operator-password';
+type SignInWin = Win & { cimTwin: { signIn(username: string, password: string): Promise<unknown> } };
 
 beforeAll(async () => {
   // The simulator runs (scripted anomalies off: the test injects its own alarm).
-  server = await startDemoServer({ live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } } });
+  server = await startDemoServer({
+    live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } },
+    incidents: { env: { CIM_OPERATOR_PASSWORD: OPERATOR_PASSWORD } },
+  });
   browser = await launchBrowser();
   ({ page, problems } = await openViewer(browser, server.url));
 }, 300_000);
@@ -68,6 +74,9 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     const cover = server.live!.catalog.find((e) => server.live!.simulator!.silent.has(e.id) && e.id > 1)!;
     const { direction, alarm, minDurationSeconds } = cover.type.thresholds;
     const reading = direction === 'above' ? alarm * 2 + 1 : 0;
+    // A second screen, live before the alarm (a page opened later raises it only after its readings held the minimum duration again).
+    const { page: other } = await openViewer(browser, server.url);
+    await other.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.state === 'live', null, { timeout: 30_000 });
     const alarmed = page.evaluate(
       (id) =>
         new Promise<number>((resolve) => {
@@ -106,10 +115,51 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
     );
     expect(await page.textContent('#info tr[data-field="value"] td')).toBe(String(reading + 1));
     await page.screenshot({ path: join(artifacts, 'sensors-alarm.png') });
-    // Acknowledge: it stays listed, marked.
-    await page.click(`#alarms li[data-datastream="${cover.id}"] .alarm-ack`);
-    await page.waitForSelector(`#alarms li.acknowledged[data-datastream="${cover.id}"]`);
-  }, 60_000);
+    const item = `#alarms li[data-datastream="${cover.id}"]`;
+    // Its start from the server: the reading that raised it (the second injected one).
+    const since = new Date(now).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
+    await page.waitForFunction(
+      ([selector, text]) => document.querySelector(`${selector} .alarm-since`)?.textContent === text,
+      [item, `始于 ${since}`] as const,
+      {
+        timeout: 10_000,
+      },
+    );
+    // Nobody signed in: the button says why it cannot acknowledge.
+    expect(await page.getAttribute(`${item} .alarm-ack`, 'disabled')).not.toBeNull();
+    expect(await page.getAttribute(`${item} .alarm-ack`, 'title')).toMatch(/登录/);
+    await expect(page.evaluate((id) => (window as unknown as Win).cimTwin.acknowledgeAlarm(id), cover.id)).rejects.toThrow(/operator/);
+    try {
+      // The second screen lists the same alarm, unacknowledged.
+      await other.waitForSelector(`${item}.open`, { timeout: 30_000 });
+      // An operator acknowledges on the first screen: it stays listed, marked with who and when, on both screens.
+      await page.evaluate((password) => (window as unknown as SignInWin).cimTwin.signIn('operator', password), OPERATOR_PASSWORD);
+      await page.waitForSelector(`${item} .alarm-ack:not([disabled])`);
+      const clicked = Date.now();
+      await page.click(`${item} .alarm-ack`);
+      await page.waitForSelector(`#alarms li.acknowledged[data-datastream="${cover.id}"]`);
+      const listed = (await (await fetch(`${server.url}/api/alarms`)).json()) as AlarmsDocument;
+      const acknowledged = listed.alarms.find((a) => a.datastream === cover.id)!.acknowledged!;
+      expect(acknowledged).toMatchObject({ by: 'operator', role: 'operator' });
+      const at = new Date(acknowledged.at).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
+      expect(await page.textContent(`${item} .alarm-acked`)).toBe(`operator 已于 ${at} 确认`);
+      await other.waitForSelector(`#alarms li.acknowledged[data-datastream="${cover.id}"]`, { timeout: 10_000 });
+      expect(await other.textContent(`${item} .alarm-acked`)).toBe(`operator 已于 ${at} 确认`);
+      console.log(`alarm acknowledgement: click → shown on the second screen in ${Date.now() - clicked} ms`);
+      // A replay to before the acknowledgement shows the alarm unacknowledged; after it, acknowledged.
+      const ackAt = Date.parse(acknowledged.at);
+      await other.evaluate((time) => (window as unknown as Win).cimTwin.clock.replay(time, { paused: true }), new Date(ackAt - 500).toISOString());
+      await other.waitForFunction((selector) => document.querySelector('#alarms.replay') && document.querySelector(`${selector}.open .alarm-since`), item, {
+        timeout: 30_000,
+      });
+      expect(await other.locator(`${item} .alarm-acked`).count()).toBe(0);
+      await other.evaluate((time) => (window as unknown as Win).cimTwin.clock.seek(time), new Date(ackAt + 100).toISOString());
+      await other.waitForSelector(`#alarms.replay li.acknowledged[data-datastream="${cover.id}"]`, { timeout: 30_000 });
+      expect(await other.textContent(`${item} .alarm-acked`)).toBe(`operator 已于 ${at} 确认`);
+    } finally {
+      await other.close();
+    }
+  }, 240_000);
 
   it('a sensor without data is offline (greyed out)', async () => {
     const state = (await (await fetch(`${server.url}/api/live/state`)).json()) as LiveStateDocument;

@@ -4,6 +4,7 @@ import en from './i18n.en.json';
 import zhCN from './i18n.zh-CN.json';
 import { SENSOR_TYPES } from '../../workers/live/sensorTypes.js';
 import { createLiveStore, liveSnapshot, type SensorsState } from './sensorsState.js';
+import { ServerAlarms } from './ServerAlarms.js';
 import { SensorsLayer } from './SensorsLayer.js';
 import { mountAlarmList } from './ui/AlarmList.js';
 import { mountLiveStatus } from './ui/LiveStatus.js';
@@ -32,7 +33,19 @@ export const sensorsPlugin = definePlugin<SensorsState>({
     'zh-CN': { ...zhCN, values: { ...zhCN.values, sensorType: typeNames('nameZh') } },
     en: { ...en, values: { ...en.values, sensorType: typeNames('nameEn') } },
   },
-  createState: ({ config }) => ({ live: createLiveStore(config.live ? 'connecting' : 'off'), catalogue: undefined }),
+  createState: ({ config, baseUrl, signIn, store }) => {
+    const live = createLiveStore(config.live ? 'connecting' : 'off');
+    const server = config.live
+      ? new ServerAlarms({
+          apiUrl: config.live.apiUrl || new URL(baseUrl).origin,
+          mqttUrl: absoluteMqttUrl(config.live.mqttUrl, baseUrl),
+          live,
+          signIn,
+          viewer: store,
+        })
+      : undefined;
+    return { live, catalogue: undefined, server };
+  },
   createLayer: (definition, context, state) => {
     const live = context.config.live;
     if (definition.kind !== 'sensors' || !live) return undefined;
@@ -46,7 +59,10 @@ export const sensorsPlugin = definePlugin<SensorsState>({
   mountUi: (ui, slots, state) => {
     const layer = firstSensorsLayer(ui);
     if (!layer) return () => undefined;
-    const stops = [mountAlarmList(slots.right, ui, state.live, layer), mountLiveStatus(slots.statusStrip, ui, state.live)];
+    const server = state.server;
+    if (!server) return mountLiveStatus(slots.statusStrip, ui, state.live);
+    server.start();
+    const stops = [mountAlarmList(slots.right, ui, state.live, layer, server), mountLiveStatus(slots.statusStrip, ui, state.live), () => server.stop()];
     return () => stops.forEach((stop) => stop());
   },
   mountDetail: (ui, container, feature, state) => {
@@ -123,8 +139,11 @@ export const sensorsPlugin = definePlugin<SensorsState>({
     };
   },
   pageApi: (state) => ({
-    acknowledgeAlarm: (datastream: number) => state.live.getState().acknowledgeAlarm(datastream),
+    // The signed-in operator's acknowledgement, stored and shown on every screen (a Promise of the server's record).
+    acknowledgeAlarm: (datastream: number) =>
+      state.server ? state.server.acknowledge(datastream) : Promise.reject(new Error('no live sensors in this viewer: no alarms to acknowledge')),
   }),
+  destroyState: (state) => state.server?.stop(),
 });
 
 function firstSensorsLayer(ui: UiContext): string | undefined {

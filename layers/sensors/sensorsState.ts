@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { SensorStateName } from '../../workers/live/alarmStateMachine.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
+import type { ServerAlarms } from './ServerAlarms.js';
 
 /** An alarm as the alarm list shows it (plain data). */
 export interface SensorAlarm {
@@ -17,8 +18,26 @@ export interface SensorAlarm {
   lat: number;
 }
 
-/** An alarm in the list, and whether an operator acknowledged it. */
-export type AlarmEntry = SensorAlarm & { acknowledged: boolean };
+/** Who acknowledged an alarm (the server's record, times in ms). */
+export interface AlarmAck {
+  by: string;
+  role: string;
+  at: number;
+  note?: string;
+}
+
+/**
+ * An alarm in the list: when it began (ms; the server's start of the alarm state, null until
+ * the server said) and who acknowledged it (null: nobody, or nobody by the replay's time).
+ */
+export type AlarmEntry = SensorAlarm & { since: number | null; acknowledged: AlarmAck | null };
+
+/** What the server says of an alarm (GET /api/alarms or the acknowledgements' topic), to annotate the list. */
+export interface AlarmAnnotation {
+  datastream: number;
+  since: number;
+  acknowledged: AlarmAck | null;
+}
 
 export interface SensorReading {
   datastream: number;
@@ -55,7 +74,14 @@ export interface LiveActions {
   setSelectedReading(reading: SensorReading | null): void;
   /** One frame's alarm changes at once (a seek raises and clears thousands: one update, one render). */
   changeAlarms(raised: readonly SensorAlarm[], cleared: readonly number[]): void;
-  acknowledgeAlarm(datastream: number): void;
+  /**
+   * The server's word on the listed alarms: each listed alarm of these datastreams takes its
+   * start and acknowledgement (`complete`: the list at that time, so a listed alarm it lacks
+   * has no known acknowledgement).
+   */
+  annotateAlarms(annotations: readonly AlarmAnnotation[], complete: boolean): void;
+  /** An acknowledgement pushed live: marks the listed alarm it names (same start, or a start not known yet). */
+  markAcknowledged(datastream: number, since: number, ack: AlarmAck): void;
 }
 
 export type LiveStore = StoreApi<LiveState & LiveActions>;
@@ -68,6 +94,8 @@ export interface SensorsState {
   live: LiveStore;
   /** The last state document's catalogue (names, types, positions), for locating and searching sensors. */
   catalogue: LiveStateDocument | undefined;
+  /** Alarms' starts and acknowledgements from the server; acknowledging (undefined without a live feed). */
+  server: ServerAlarms | undefined;
 }
 
 /** Alarms kept in the list (the newest; older ones are in the history API). */
@@ -91,10 +119,24 @@ export function createLiveStore(connection: LiveState['connection']): LiveStore 
       set((s) => {
         const gone = new Set([...cleared, ...raised.map((a) => a.datastream)]);
         // The newest first (raised later in the frame = read later).
-        const fresh = raised.map((a) => ({ ...a, acknowledged: false })).reverse();
+        const fresh = raised.map((a): AlarmEntry => ({ ...a, since: null, acknowledged: null })).reverse();
         return { alarms: [...fresh, ...s.alarms.filter((a) => !gone.has(a.datastream))].slice(0, MAX_ALARMS) };
       }),
-    acknowledgeAlarm: (datastream) => set((s) => ({ alarms: s.alarms.map((a) => (a.datastream === datastream ? { ...a, acknowledged: true } : a)) })),
+    annotateAlarms: (annotations, complete) =>
+      set((s) => {
+        const byDatastream = new Map(annotations.map((a) => [a.datastream, a]));
+        return {
+          alarms: s.alarms.map((alarm) => {
+            const annotation = byDatastream.get(alarm.datastream);
+            if (annotation) return { ...alarm, since: annotation.since, acknowledged: annotation.acknowledged };
+            return complete && alarm.acknowledged ? { ...alarm, acknowledged: null } : alarm;
+          }),
+        };
+      }),
+    markAcknowledged: (datastream, since, ack) =>
+      set((s) => ({
+        alarms: s.alarms.map((a) => (a.datastream === datastream && (a.since === null || a.since === since) ? { ...a, since, acknowledged: ack } : a)),
+      })),
   }));
 }
 

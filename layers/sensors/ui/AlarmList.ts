@@ -1,20 +1,26 @@
 import type { UiContext } from '../../../viewer/src/platform/UiContext.js';
 import { h } from '../../../viewer/src/platform/h.js';
 import { watchAny } from '../../../viewer/src/platform/ViewerStore.js';
+import type { ServerAlarms } from '../ServerAlarms.js';
 import type { AlarmEntry, LiveStore } from '../sensorsState.js';
 
 /**
- * Open alarms, unacknowledged first, newest first within each; acknowledge, or click to fly
- * there. Shown in planner and wall mode alike (on the wall, large, on the right). In a replay
- * it lists the alarms as they were at the replay's time, each with the time of its replayed
- * reading; nothing is acknowledged or opened from the past.
+ * Open alarms, unacknowledged first, newest first within each; each with its start ("since",
+ * from the server) and who acknowledged it; acknowledge (an operator or admin signed in; the
+ * button says why not otherwise), or click to fly there. Shown in planner and wall mode alike
+ * (on the wall, large, on the right). In a replay it lists the alarms as they were at the
+ * replay's time, each with the time of its replayed reading and the acknowledgements made by
+ * then; nothing is acknowledged or opened from the past.
  */
-export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveStore, layerId: string): () => void {
+export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveStore, layerId: string, server: ServerAlarms): () => void {
   const root = h('aside', { id: 'alarms', className: 'panel', attrs: { 'aria-live': 'assertive' } });
   parent.append(root);
 
   function item(alarm: AlarmEntry, language: string, replaying: boolean): HTMLElement {
-    const time = new Date(alarm.time).toLocaleTimeString(language === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+    const locale = language === 'en' ? 'en-GB' : 'zh-CN';
+    const time = new Date(alarm.time).toLocaleTimeString(locale, { hour12: false });
+    const hhmm = (ms: number): string => new Date(ms).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
+    const refusal = server.refusal();
     return h(
       'li',
       { className: alarm.acknowledged ? 'acknowledged' : 'open', attrs: { 'data-datastream': String(alarm.datastream) } },
@@ -27,22 +33,47 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveSto
         },
         h('span', { className: 'alarm-name' }, alarm.name),
         h('span', { className: 'alarm-detail' }, `${language === 'en' ? alarm.typeEn : alarm.typeZh} · ${alarm.value} ${alarm.unit} · ${time}`),
+        ...(alarm.since !== null ? [h('span', { className: 'alarm-since' }, ui.t('alarms.since', { time: hhmm(alarm.since) }))] : []),
       ),
       // What other plugins offer for this sensor (open an incident from it): not from a replay.
       ...(replaying ? [] : ui.actionsFor({ tileset: layerId, id: String(alarm.datastream) })).map((action) =>
         h('button', { className: 'alarm-action', attrs: { type: 'button', 'data-action': action.id }, on: { click: () => void action.run() } }, action.label),
       ),
-      ...(replaying
-        ? []
-        : [
-            alarm.acknowledged
-              ? h('span', { className: 'alarm-acked' }, ui.t('alarms.acked'))
-              : h(
-                  'button',
-                  { className: 'alarm-ack', attrs: { type: 'button' }, on: { click: () => live.getState().acknowledgeAlarm(alarm.datastream) } },
-                  ui.t('alarms.ack'),
-                ),
-          ]),
+      // Who acknowledged it (in a replay: by the replay's time), as text.
+      ...(alarm.acknowledged
+        ? [
+            h(
+              'span',
+              { className: 'alarm-acked', attrs: alarm.acknowledged.note ? { title: alarm.acknowledged.note } : {} },
+              ui.t('alarms.ackedBy', { user: alarm.acknowledged.by, time: hhmm(alarm.acknowledged.at) }),
+            ),
+          ]
+        : replaying
+          ? []
+          : [
+              h(
+                'button',
+                {
+                  className: 'alarm-ack',
+                  attrs: {
+                    type: 'button',
+                    ...(refusal ? { disabled: '', title: ui.t(`alarms.ackRefused.${refusal}`) } : { title: ui.t('alarms.ackTitle') }),
+                  },
+                  on: {
+                    click: (event) => {
+                      const button = event.currentTarget as HTMLButtonElement;
+                      button.disabled = true;
+                      server.acknowledge(alarm.datastream).catch((error: unknown) => {
+                        button.disabled = false;
+                        button.title = ui.t('alarms.ackFailed', { reason: error instanceof Error ? error.message : String(error) });
+                        button.classList.add('failed');
+                      });
+                    },
+                  },
+                },
+                ui.t('alarms.ack'),
+              ),
+            ]),
     );
   }
 
@@ -50,7 +81,7 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveSto
     const { alarms, connection, replay } = live.getState();
     const { language } = ui.store.getState();
     root.hidden = connection === 'off';
-    const sorted = [...alarms].sort((a, b) => Number(a.acknowledged) - Number(b.acknowledged) || b.time - a.time);
+    const sorted = [...alarms].sort((a, b) => Number(a.acknowledged !== null) - Number(b.acknowledged !== null) || b.time - a.time);
     const open = sorted.filter((a) => !a.acknowledged).length;
     root.classList.toggle('has-open', open > 0);
     root.classList.toggle('replay', replay !== null);
@@ -62,6 +93,7 @@ export function mountAlarmList(parent: HTMLElement, ui: UiContext, live: LiveSto
   render();
   const stops = [
     watchAny(live, [(s) => s.alarms, (s) => s.connection === 'off', (s) => s.replay === null], render),
+    watchAny(server.signIn, [(s) => s.session?.role], render),
     watchAny(ui.store, [(s) => s.language], render),
   ];
   return () => {

@@ -1,3 +1,4 @@
+import type { AlarmAcknowledgement } from '../../../workers/formats/alarms.js';
 import type { ClockReading } from '../../../workers/formats/history.js';
 import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
 import type { LiveState } from '../../../layers/sensors/sensorsState.js';
@@ -46,7 +47,12 @@ export interface CimTwinApi {
   getState(): ViewerState & { live?: LiveState };
   /** Scene figures, when `ready` resolved (ms since navigation start), and each plugin's (`live`). */
   stats(): SceneStats & { readyMs: number | null; live: LiveStats };
-  acknowledgeAlarm(datastream: number): void;
+  /**
+   * Acknowledges the sensor's active alarm as the signed-in operator or admin: stored on the
+   * server (audited) and shown on every screen; resolves with the stored acknowledgement, rejects
+   * when nobody with that role is signed in, in a replay, or when the alarm is not active.
+   */
+  acknowledgeAlarm(datastream: number): Promise<AlarmAcknowledgement>;
   /** Looks at a point and selects what is drawn there (tests, and "what is here?" tools). */
   pickAtLonLat(lon: number, lat: number, height: number, range?: number): Promise<FeatureProperties | null>;
   waitForTiles(): Promise<boolean>;
@@ -120,7 +126,7 @@ export function createPageApi(
       );
     },
     stats: () => Object.assign({ ...host.stats(), readyMs, live: NO_LIVE }, ...plugins.map((p) => p.statsOf())),
-    acknowledgeAlarm: (datastream) => extensions.acknowledgeAlarm?.(datastream),
+    acknowledgeAlarm: (datastream) => extensions.acknowledgeAlarm?.(datastream) ?? Promise.reject(new Error('no sensors layer in this viewer')),
     async pickAtLonLat(lon, lat, height, range = 650) {
       await host.flyTo(viewLookingAt(lon, lat, height, range, -50), 0);
       await host.waitForTiles();
