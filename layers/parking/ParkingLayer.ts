@@ -531,17 +531,29 @@ export class ParkingLayer implements LayerInstance {
     };
   }
 
-  /** Where on screen (CSS px) a point of a floor's top face is — near its north-east corner, clear of what stands at its centre — or null when off screen or not drawn. */
+  /**
+   * Where on screen (CSS px) a click would pick a floor: the first point of a 5 × 5 grid over its
+   * top face whose frontmost object is that floor (a building or pipe may stand in front of the
+   * rest); null when none is, or the floor is not drawn.
+   */
   floorOnScreen(siteId: string, levelId: string): { x: number; y: number } | null {
     const site = this.model.site(siteId);
     const level = site?.levels.find((l) => l.id === levelId);
     if (!site || !level || !this.floorsKey.includes(`${siteId}/${levelId}:`)) return null;
-    const inset = slabSide(level.capacity) / 2 - 6;
-    const east = inset / (111_320 * Math.cos((site.lat * Math.PI) / 180));
-    const north = inset / 111_320;
-    const top = Cartesian3.fromDegrees(site.lon + east, site.lat + north, floorHeight(level.storey) + FLOOR_THICKNESS / 2);
-    const at = SceneTransforms.worldToWindowCoordinates(this.context.scene, top, new Cartesian2());
-    return at ? { x: at.x, y: at.y } : null;
+    const { scene } = this.context;
+    const half = slabSide(level.capacity) / 2 - 4;
+    const metresEast = 111_320 * Math.cos((site.lat * Math.PI) / 180);
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) {
+        const east = (-half + (i * half) / 2) / metresEast;
+        const north = (-half + (j * half) / 2) / 111_320;
+        const top = Cartesian3.fromDegrees(site.lon + east, site.lat + north, floorHeight(level.storey) + FLOOR_THICKNESS / 2);
+        const at = SceneTransforms.worldToWindowCoordinates(scene, top, new Cartesian2());
+        if (!at) continue;
+        const id = (scene.pick(at) as { id?: { layer?: string; siteId?: string; levelId?: string } } | undefined)?.id;
+        if (id?.layer === 'parking-floor' && id.siteId === siteId && id.levelId === levelId) return { x: at.x, y: at.y };
+      }
+    return null;
   }
 
   destroy(): void {
