@@ -18,8 +18,9 @@ export async function openViewer(browser: Browser, url: string, viewport = { wid
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
-    // Cesium cancels tile requests the camera no longer needs: aborted, not failed.
-    if (request.failure()?.errorText === 'net::ERR_ABORTED' && request.url().includes('/tiles/')) return;
+    // Cancelled on purpose, not failed: tile requests the camera no longer needs (Cesium), and a
+    // replay's history read that a seek or the return to live made stale (ReplaySensorSource).
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && /\/tiles\/|\/api\/history\//.test(request.url())) return;
     problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('response', (response) => {
