@@ -100,6 +100,8 @@ export class ParkingLayer implements LayerInstance {
   private floors: Primitive | undefined;
   private floorOutline: Primitive | undefined;
   private floorsKey = '';
+  /** The slot of the selected site, drawn larger. */
+  private selectedSlot: number | undefined;
   private roads: number[][][] = [];
   private siteKey = '';
   private scale = 1;
@@ -149,7 +151,10 @@ export class ParkingLayer implements LayerInstance {
       watch(
         store,
         (s) => s.selection,
-        () => this.drawFloors(),
+        () => {
+          this.markSelected();
+          this.drawFloors();
+        },
       ),
       this.context.obstacles.add(() => (this.root.show ? this.clusterBoxes() : [])),
     );
@@ -242,8 +247,10 @@ export class ParkingLayer implements LayerInstance {
     this.groupNear = new Uint8Array(this.grid.groups.length);
     this.cellMarkers = this.grid.cells.map((cell, c) => this.addMarker(cell, { layer: 'parking-cluster', cell: c }));
     this.groupMarkers = this.grid.groups.map((group, g) => this.addMarker(group, { layer: 'parking-cluster', group: g }));
+    this.selectedSlot = undefined;
     this.restyle(undefined);
     this.chooseLevels(true);
+    this.markSelected();
     this.applyVisibility();
   }
 
@@ -362,7 +369,7 @@ export class ParkingLayer implements LayerInstance {
       if (!at || at.x < 0 || at.y < 0 || at.x > canvas.clientWidth || at.y > canvas.clientHeight - 3 * px) return undefined;
       const width = estimateTextWidth(slot.freeText, px);
       const symbol = SYMBOL_PX * this.scale * 0.6;
-      return { x: at.x + symbol + width / 2, y: at.y, width, height: px * 1.2, priority: slot.garage ? 2 : 1 };
+      return { x: at.x + symbol + width / 2, y: at.y, width, height: px * 1.2, priority: i === this.selectedSlot ? 10 : slot.garage ? 2 : 1 };
     });
     const obstacles = this.clusterBoxes().map((box) => ({ ...box, priority: Number.POSITIVE_INFINITY }));
     const shown = declutterLabels([...obstacles, ...boxes], 3);
@@ -467,6 +474,17 @@ export class ParkingLayer implements LayerInstance {
         ) as Primitive)
       : undefined;
     this.context.requestRender();
+  }
+
+  /** The selected site's (or floor's garage's) symbol stands larger, and its free count always shows. */
+  private markSelected(): void {
+    const selection = this.context.store.getState().selection;
+    const siteId = selection?.tileset === this.id ? parseFeatureId(selection.id).siteId : undefined;
+    const index = siteId === undefined ? undefined : this.slotOf.get(siteId);
+    if (this.selectedSlot !== undefined && this.selectedSlot !== index) this.slots[this.selectedSlot]!.billboard.scale = 1;
+    this.selectedSlot = index;
+    if (index !== undefined) this.slots[index]!.billboard.scale = 1.6;
+    this.placeLabels();
   }
 
   private applyVisibility(): void {
