@@ -10,7 +10,17 @@ import { defaultViewerState } from './defaultViewerState.js';
 
 const CONFIG: ViewerConfig = {
   ...EMPTY_VIEWER_CONFIG,
-  layers: [{ id: 'buildings', kind: 'tileset', group: 'buildings', label: { en: 'Buildings', 'zh-CN': '建筑' }, visible: true, url: 'x/tileset.json', styling: 'buildings' }],
+  layers: [
+    {
+      id: 'buildings',
+      kind: 'tileset',
+      group: 'buildings',
+      label: { en: 'Buildings', 'zh-CN': '建筑' },
+      visible: true,
+      url: 'x/tileset.json',
+      styling: 'buildings',
+    },
+  ],
 };
 
 /** The scene's camera as the commands see it: where it was last sent. */
