@@ -7,6 +7,7 @@ import { ALARM_ACKS_TOPIC, type AlarmAcknowledgement, type AlarmsDocument, parse
 import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { writeAccountsFile } from './support/accountsFile.js';
 import { startDemoServer } from './support/demoServer.js';
+import { apiCall } from './support/apiCall.js';
 
 /**
  * Sensor alarms and their acknowledgements against the running demo server (embedded broker,
@@ -45,15 +46,7 @@ afterAll(async () => {
   rmSync(accountsDir, { recursive: true, force: true });
 }, 30_000);
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${server.url}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
-  const text = await response.text();
-  const body: unknown = (response.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : text;
-  return { status: response.status, body };
-}
+const call = (method: string, path: string, options: Parameters<typeof apiCall>[3] = {}) => apiCall(server.url, method, path, options);
 
 /** Publishes A's readings [seconds after T0, value] as a device and waits until the history has them. */
 async function publish(readings: [number, number][]): Promise<void> {

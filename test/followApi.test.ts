@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FollowMessage, type FollowSessionSummary, type FollowUpdate, followTopic, parseFollowMessage } from '../workers/formats/followSession.js';
 import { writeAccountsFile } from './support/accountsFile.js';
 import { startDemoServer } from './support/demoServer.js';
+import { apiCall } from './support/apiCall.js';
 
 /**
  * Linked screens against the running demo server and its embedded broker: who may lead,
@@ -35,15 +36,7 @@ afterAll(async () => {
   rmSync(accountsDir, { recursive: true, force: true });
 }, 30_000);
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${server.url}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
-  const text = await response.text();
-  const body: unknown = (response.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : text;
-  return { status: response.status, body, headers: response.headers };
-}
+const call = (method: string, path: string, options: Parameters<typeof apiCall>[3] = {}) => apiCall(server.url, method, path, options);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const camera = (lon: number) => ({ lon, lat: 39.1, height: 800, heading: 10, pitch: -35 });

@@ -9,6 +9,7 @@ import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { validateCap } from './support/validateCap.js';
 import { writeAccountsFile } from './support/accountsFile.js';
 import { startDemoServer } from './support/demoServer.js';
+import { apiCall } from './support/apiCall.js';
 
 /**
  * The incidents API against the running demo server (DuckDB store in a temp folder, the
@@ -36,20 +37,7 @@ afterAll(async () => {
   rmSync(accountsDir, { recursive: true, force: true });
 }, 30_000);
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown; contentType?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  if ((response.headers.get('content-type') ?? '').startsWith('application/json')) body = JSON.parse(text);
-  return { status: response.status, body, headers: response.headers };
-}
+const call = (method: string, path: string, options: Parameters<typeof apiCall>[3] = {}) => apiCall(server.url, method, path, options);
 const login = (username: string, password: string) => call('POST', '/api/auth/login', { body: { username, password } });
 const operator = (): string => tokens['li.na']!;
 const draft: IncidentDraft = {
