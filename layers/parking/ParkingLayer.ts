@@ -136,15 +136,24 @@ export class ParkingLayer implements LayerInstance {
     if (this.destroyed) return;
     this.rebuild();
     const onChange = (change: ParkingModelChange): void => this.onModel(change);
-    const onCamera = (): void => this.placeLabels();
+    // While the camera moves, labels are placed again at most every 250 ms (1,354 projections and a
+    // declutter each time), and once more where it stops.
+    let lastPlaced = 0;
+    const onCamera = (): void => {
+      const now = performance.now();
+      if (now - lastPlaced < 250) return;
+      lastPlaced = now;
+      this.placeLabels();
+    };
+    const onMoveEnd = (): void => this.placeLabels();
     const onPreRender = (): void => this.chooseLevels();
     scene.camera.changed.addEventListener(onCamera);
-    scene.camera.moveEnd.addEventListener(onCamera);
+    scene.camera.moveEnd.addEventListener(onMoveEnd);
     scene.preRender.addEventListener(onPreRender);
     this.stops.push(
       this.model.subscribe(onChange),
       () => scene.camera.changed.removeEventListener(onCamera),
-      () => scene.camera.moveEnd.removeEventListener(onCamera),
+      () => scene.camera.moveEnd.removeEventListener(onMoveEnd),
       () => scene.preRender.removeEventListener(onPreRender),
       watchAny(store, [(s) => s.layers[this.id], (s) => s.underground, (s) => s.selection], () => this.applyVisibility()),
       watchAny(store, [(s) => s.mode, (s) => s.language], () => this.applyScale()),
