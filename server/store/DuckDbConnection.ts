@@ -30,7 +30,16 @@ export class DuckDbConnection implements SqlConnection {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, { memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT });
+      instance = await DuckDBInstance.create(path, {
+        memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+        // DuckDB's allocator keeps what a finished task freed up to 128 MiB (512 MiB after bulk
+        // frees) before handing it back: on a server that ingests and summarises all day, peaks of
+        // RSS held for nothing. Returned sooner, on background threads (bench:history's fill:
+        // steady RSS −9 %/+17 % of its mean before, −9 %/+10 % after).
+        allocator_flush_threshold: '16MB',
+        allocator_bulk_deallocation_flush_threshold: '64MB',
+        allocator_background_threads: 'true',
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // DuckDB allows one writing process per file: a second server on the same file is the usual cause.
