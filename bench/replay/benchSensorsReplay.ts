@@ -76,7 +76,8 @@ try {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();
-  await page.goto(`${url}?live=1`);
+  // EXTRA_QUERY (e.g. `&layers=-parking`) tells which other layer slows a seek down.
+  await page.goto(`${url}?live=1${process.env['EXTRA_QUERY'] ?? ''}`);
   await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.stats().live.sensors > 0, null, { timeout: 120_000 });
   for (const at of seekTimes) {
