@@ -9,6 +9,7 @@ import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
 import type { ParkingSiteView } from '../layers/parking/ParkingModel.js';
 import { STATUS_STYLES } from '../layers/parking/parkingStyle.js';
 import { startDemoServer } from './support/demoServer.js';
+import { countColours } from '../harness/countColours.js';
 
 /**
  * The parking layer in Chromium against the demo server (broker, store, parking service), with
@@ -99,33 +100,6 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 }, 30_000);
 
-/** Pixels of the page within `tolerance` (per channel) of each CSS colour, counted in the page from a screenshot. */
-async function countColours(colours: Record<string, string>, tolerance = 24): Promise<Record<string, number>> {
-  const png = (await page.screenshot()).toString('base64');
-  return page.evaluate(
-    async ({ png, colours, tolerance }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${png}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const g = canvas.getContext('2d')!;
-      g.drawImage(image, 0, 0);
-      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-      const wanted = Object.entries(colours).map(
-        ([name, hex]) => [name, parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)] as const,
-      );
-      const counts: Record<string, number> = Object.fromEntries(wanted.map(([name]) => [name, 0]));
-      for (let p = 0; p < data.length; p += 4)
-        for (const [name, r, gr, b] of wanted)
-          if (Math.abs(data[p]! - r) <= tolerance && Math.abs(data[p + 1]! - gr) <= tolerance && Math.abs(data[p + 2]! - b) <= tolerance) counts[name]!++;
-      return counts;
-    },
-    { png, colours, tolerance },
-  );
-}
-
 describe('parking layer (server, broker, Chromium)', () => {
   it('colours every site by its status: the page API and the pixels on screen agree with the counts published', async () => {
     const list = await sites();
@@ -155,7 +129,7 @@ describe('parking layer (server, broker, Chromium)', () => {
     await page.evaluate(() => (window as unknown as Win).cimTwin.flyTo({ lon: 117.1511, lat: 39.0981, range: 900 }, { duration: 0 }));
     await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const counts = await countColours({ free: STATUS_STYLES.free.color, almostFull: STATUS_STYLES.almostFull.color, full: STATUS_STYLES.full.color });
+    const counts = await countColours(page, { free: STATUS_STYLES.free.color, almostFull: STATUS_STYLES.almostFull.color, full: STATUS_STYLES.full.color });
     console.log(`parking pixels at street zoom: ${JSON.stringify(counts)}`);
     for (const status of WANTED) expect(counts[status]).toBeGreaterThan(40);
     await page.screenshot({ path: join(ARTIFACTS, 'parking-1280x720-street.png') });

@@ -10,6 +10,7 @@ import { launchBrowser } from '../harness/launchBrowser.js';
 import { ARTIFACTS, openViewer, overlaps, type Win } from '../harness/viewerPage.js';
 import type { ParkingSiteView } from '../layers/parking/ParkingModel.js';
 import { startDemoServer } from './support/demoServer.js';
+import { countColours } from '../harness/countColours.js';
 
 /**
  * Parking guidance and the district KPIs in Chromium against the demo server (broker, store,
@@ -48,29 +49,9 @@ const network = new RoadSnapper(roadGraphFromDocument(readFileSync(join(import.m
 const guidance = (): Promise<GuidanceSnapshot> =>
   page.evaluate(() => (window as unknown as Win).cimTwin.getState() as unknown as { parking: { guidance: GuidanceSnapshot } }).then((s) => s.parking.guidance);
 
-/** Pixels of `hex` (±tolerance per channel) in a clip of the page, counted in the page from a screenshot. */
-async function countColour(target: Page, hex: string, clip: { x: number; y: number; width: number; height: number }, tolerance = 40): Promise<number> {
-  const png = (await target.screenshot({ clip, timeout: 120_000 })).toString('base64');
-  return target.evaluate(
-    async ({ png, hex, tolerance }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${png}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const g = canvas.getContext('2d')!;
-      g.drawImage(image, 0, 0);
-      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-      const [r, gr, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-      let count = 0;
-      for (let p = 0; p < data.length; p += 4)
-        if (Math.abs(data[p]! - r) <= tolerance && Math.abs(data[p + 1]! - gr) <= tolerance && Math.abs(data[p + 2]! - b) <= tolerance) count++;
-      return count;
-    },
-    { png, hex, tolerance },
-  );
-}
+/** Pixels of `hex` (±40 per channel) in a clip of the page. */
+const countColour = async (target: Page, hex: string, clip: { x: number; y: number; width: number; height: number }): Promise<number> =>
+  (await countColours(target, { wanted: hex }, { clip, tolerance: 40 })).wanted;
 
 beforeAll(async () => {
   server = await startDemoServer({ live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } } });

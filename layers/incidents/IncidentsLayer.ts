@@ -4,7 +4,6 @@ import {
   Color,
   HorizontalOrigin,
   LabelCollection,
-  LabelStyle,
   Material,
   PointPrimitiveCollection,
   PolylineCollection,
@@ -21,9 +20,9 @@ import { footprintCentre, footprintRing } from './incidentGeometry.js';
 import { describeIncident } from './describeIncident.js';
 import { IMPACT_COLORS, pressureColor } from './impact/impactColors.js';
 import type { IncidentImpact, IncidentsStore } from './incidentsState.js';
+import { MAP_OUTLINE, OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
 
 const MARKER_HEIGHT = 45;
-const OUTLINE = Color.fromCssColorString('#0b1220');
 const VALVE_COLOR = Color.fromCssColorString('#ffd400');
 const FACILITY_COLOR = Color.fromCssColorString(IMPACT_COLORS.facilities);
 const ISOLATED_COLOR = Color.fromCssColorString(IMPACT_COLORS.isolated);
@@ -116,7 +115,7 @@ export class IncidentsLayer implements LayerInstance {
         position,
         pixelSize: 16 * scale,
         color,
-        outlineColor: unseen.includes(incident.id) ? Color.WHITE : OUTLINE,
+        outlineColor: unseen.includes(incident.id) ? Color.WHITE : MAP_OUTLINE,
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
@@ -128,13 +127,10 @@ export class IncidentsLayer implements LayerInstance {
         text: `${level?.numeral ?? ''} ${incident.event}${incident.overdue ? ' ⏰' : ''}`,
         font: `600 ${Math.round(13 * scale)}px sans-serif`,
         fillColor: Color.WHITE,
-        outlineColor: OUTLINE,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
+        ...OUTLINED_LABEL,
         horizontalOrigin: HorizontalOrigin.LEFT,
         verticalOrigin: VerticalOrigin.CENTER,
         pixelOffset: new Cartesian2(12 * scale, 0),
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
       const ring = footprintRing(incident.footprint);
       if (ring.length > 2)
@@ -166,13 +162,10 @@ export class IncidentsLayer implements LayerInstance {
         text,
         font: `700 ${Math.round(font * scale)}px sans-serif`,
         fillColor: color,
-        outlineColor: OUTLINE,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
+        ...OUTLINED_LABEL,
         pixelOffset: offset,
         verticalOrigin: VerticalOrigin.CENTER,
         horizontalOrigin: HorizontalOrigin.CENTER,
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
     };
     const segments = (flat: number[], color: Color, width: number): number => {
@@ -196,7 +189,7 @@ export class IncidentsLayer implements LayerInstance {
         position: Cartesian3.fromDegrees(node.lon, node.lat, 2),
         pixelSize: 7 * scale,
         color: Color.fromCssColorString(pressureColor(node.after, hydraulics!.minimumPressureMetres)),
-        outlineColor: OUTLINE,
+        outlineColor: MAP_OUTLINE,
         outlineWidth: 1,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
@@ -207,7 +200,7 @@ export class IncidentsLayer implements LayerInstance {
         position: Cartesian3.fromDegrees(valve.lon, valve.lat, 3),
         pixelSize: 16 * scale,
         color: VALVE_COLOR,
-        outlineColor: OUTLINE,
+        outlineColor: MAP_OUTLINE,
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });

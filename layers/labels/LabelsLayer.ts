@@ -1,10 +1,11 @@
-import { Cartesian2, Cartesian3, Color, HorizontalOrigin, LabelCollection, LabelStyle, SceneTransforms, VerticalOrigin, type Label } from 'cesium';
+import { Cartesian2, Cartesian3, Color, HorizontalOrigin, LabelCollection, SceneTransforms, VerticalOrigin, type Label } from 'cesium';
 import type { LabelsLayerDefinition, LabelSource } from '../../workers/formats/viewerConfig.js';
 import type { LayerContext, LayerInstance } from '../../viewer/src/platform/LayerPlugin.js';
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { fetchGeoJson, linesOf } from '../ground/groundData.js';
 import { declutterLabels, estimateTextWidth, type LabelBox } from './declutterLabels.js';
 import { labelPixelSize } from './labelPixelSize.js';
+import { OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
 
 interface PlacedLabel {
   label: Label;
@@ -90,12 +91,9 @@ export class LabelsLayer implements LayerInstance {
       position,
       text: nameZh,
       fillColor: Color.fromCssColorString(source.color),
-      outlineColor: Color.fromCssColorString('#0b1220'),
-      outlineWidth: 3,
-      style: LabelStyle.FILL_AND_OUTLINE,
+      ...OUTLINED_LABEL,
       horizontalOrigin: HorizontalOrigin.CENTER,
       verticalOrigin: VerticalOrigin.BOTTOM,
-      disableDepthTestDistance: Number.POSITIVE_INFINITY,
       show: false,
     });
     this.labels.push({

@@ -10,7 +10,6 @@ import {
   GeometryInstance,
   HorizontalOrigin,
   LabelCollection,
-  LabelStyle,
   Material,
   NearFarScalar,
   PerInstanceColorAppearance,
@@ -36,6 +35,7 @@ import { kerbLines } from './kerbLines.js';
 import type { ParkingModel, ParkingModelChange } from './ParkingModel.js';
 import { drawStatusSymbol, occupancyColor, shownStatus, STATUS_STYLES, type ShownStatus } from './parkingStyle.js';
 import { floorHeight, FLOOR_THICKNESS, parseFeatureId, slabSide } from './parkingGeometry.js';
+import { OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
 
 /** Cells nearer than this show their sites one by one; farther a cluster marker; groups beyond the second. */
 const DETAIL_WITHIN_METRES = 2500;
@@ -45,7 +45,6 @@ const LABELS_WITHIN_METRES = 1400;
 /** Garages' floors are drawn within this distance (a slab is a few pixels beyond). */
 const FLOORS_WITHIN_METRES = 4000;
 const SYMBOL_PX = 18;
-const OUTLINE = Color.fromCssColorString('#0b1220');
 const SYMBOL_SCALE = new NearFarScalar(300, 1.25, 6000, 0.6);
 const CLUSTER_HEIGHT = 35;
 /** The cluster badge's bottom stands this far (CSS px) above its cell's centre. */
@@ -233,12 +232,9 @@ export class ParkingLayer implements LayerInstance {
           font: `700 ${Math.round(13 * this.scale)}px sans-serif`,
           pixelOffset: new Cartesian2(SYMBOL_PX * this.scale * 0.6 + 2, 0),
           fillColor: Color.WHITE,
-          outlineColor: OUTLINE,
-          outlineWidth: 3,
-          style: LabelStyle.FILL_AND_OUTLINE,
+          ...OUTLINED_LABEL,
           horizontalOrigin: HorizontalOrigin.LEFT,
           verticalOrigin: VerticalOrigin.CENTER,
-          disableDepthTestDistance: Number.POSITIVE_INFINITY,
           show: false,
         }),
         kerb: line
@@ -460,12 +456,9 @@ export class ParkingLayer implements LayerInstance {
         text,
         font: `${isSelected ? 700 : 600} ${Math.round(12 * this.scale)}px sans-serif`,
         fillColor: isSelected ? Color.YELLOW : Color.WHITE,
-        outlineColor: OUTLINE,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
+        ...OUTLINED_LABEL,
         horizontalOrigin: HorizontalOrigin.LEFT,
         verticalOrigin: VerticalOrigin.CENTER,
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
         distanceDisplayCondition: new DistanceDisplayCondition(0, 1200),
       });
     this.floors = instances.length

@@ -6,7 +6,6 @@ import {
   HorizontalOrigin,
   type Label,
   LabelCollection,
-  LabelStyle,
   PointPrimitiveCollection,
   type PointPrimitive,
   type Scene,
@@ -14,6 +13,7 @@ import {
   VerticalOrigin,
 } from 'cesium';
 import { chooseDetailedCells, type SensorCell, type SensorGrid } from './sensorGrid.js';
+import { MAP_OUTLINE, OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
 
 /** Cells nearer the camera than this show their sensors one by one; farther ones a cluster marker… */
 const DETAIL_WITHIN_METRES = 2500;
@@ -21,7 +21,6 @@ const DETAIL_WITHIN_METRES = 2500;
 const GROUP_BEYOND_METRES = 7000;
 const CLUSTER_COLOR = Color.fromCssColorString('#2aa7d4').withAlpha(0.9);
 const CLUSTER_OFFLINE_COLOR = Color.fromCssColorString('#6b7280').withAlpha(0.9);
-const OUTLINE = Color.fromCssColorString('#0b1220');
 const MARKER_HEIGHT = 33;
 
 export type CellLevel = 'sensors' | 'cell' | 'group';
@@ -160,7 +159,7 @@ export class SensorClusters {
         id,
         position,
         color: CLUSTER_COLOR,
-        outlineColor: OUTLINE,
+        outlineColor: MAP_OUTLINE,
         outlineWidth: 1.5,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
         show: false,
@@ -170,12 +169,9 @@ export class SensorClusters {
         position,
         text: String(cluster.members.length),
         fillColor: Color.WHITE,
-        outlineColor: OUTLINE,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
+        ...OUTLINED_LABEL,
         horizontalOrigin: HorizontalOrigin.CENTER,
         verticalOrigin: VerticalOrigin.CENTER,
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
         show: false,
       }),
     };

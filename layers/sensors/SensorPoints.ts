@@ -3,10 +3,10 @@ import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import { SensorState } from '../../workers/live/alarmStateMachine.js';
 import type { CellLevel } from './SensorClusters.js';
 import type { SensorGrid } from './sensorGrid.js';
+import { MAP_OUTLINE } from '../../viewer/src/platform/mapLabels.js';
 
 /** Colours by state (normal uses the type's colour), parsed once: style() runs for every changed sensor. */
 const STATE_COLORS = [undefined, Color.fromCssColorString('#ffb000'), Color.fromCssColorString('#ff1744'), Color.fromCssColorString('#6b7280')];
-const OUTLINE = Color.fromCssColorString('#0b1220');
 /** Small far away so 20k sensors read as a density at district zoom; warnings and alarms keep their size. */
 const DISTANCE_SCALE = new NearFarScalar(300, 1.6, 8000, 0.45);
 const SENSOR_HEIGHT = 3;
@@ -54,7 +54,7 @@ export class SensorPoints {
         position: Cartesian3.fromDegrees(meta.lon[i]!, meta.lat[i]!, SENSOR_HEIGHT),
         pixelSize: SIZE.normal * this.scale,
         color: this.typeColors[meta.type[i]!],
-        outlineColor: OUTLINE,
+        outlineColor: MAP_OUTLINE,
         outlineWidth: 1,
         scaleByDistance: DISTANCE_SCALE,
         disableDepthTestDistance: 2000,
@@ -75,7 +75,7 @@ export class SensorPoints {
     const state = this.states[i]!;
     const color = STATE_COLORS[state] ?? this.typeColors[this.type[i]!]!;
     const size = this.sizeOf(state);
-    const outline = state === SensorState.alarm ? Color.WHITE : OUTLINE;
+    const outline = state === SensorState.alarm ? Color.WHITE : MAP_OUTLINE;
     point.color = color;
     point.pixelSize = size;
     const isRaised = state === SensorState.warning || state === SensorState.alarm;
