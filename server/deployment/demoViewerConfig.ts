@@ -123,6 +123,12 @@ export function demoViewerConfig(): ViewerConfig {
         styling: 'dataColors',
       },
     ],
+    tools: {
+      network: '/tiles/pipes/network.json',
+      networkLayer: 'pipes',
+      buildingsLayer: 'buildings',
+      buildReport: '/tiles/pipes/build-report.json',
+    },
     bookmarks: [
       { id: 'overview', label: { 'zh-CN': '全区总览', en: 'District overview' }, view: { lon: 117.158, lat: 39.035, height: 6500, heading: 0, pitch: -35 } },
       {

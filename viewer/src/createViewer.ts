@@ -10,7 +10,7 @@ import { LAYER_PLUGINS, TOOL_PLUGINS, WORKERS } from './app/registry.js';
 import { stateFromQuery, stateToQuery } from './app/urlState.js';
 import { Translator } from './i18n/translate.js';
 import type { RegisteredPlugin } from './platform/LayerPlugin.js';
-import type { ToolPlugin } from './platform/ToolPlugin.js';
+import type { RegisteredTool } from './platform/ToolPlugin.js';
 import type { UiContext } from './platform/UiContext.js';
 import { ViewerEvents } from './platform/ViewerEvents.js';
 import { createSignInStore } from './platform/SignInStore.js';
@@ -24,6 +24,7 @@ import { mountStatusBar } from './ui/StatusBar.js';
 import { mountStylePanel } from './ui/StylePanel.js';
 import { mountTimeline } from './ui/timeline/Timeline.js';
 import { mountToolbar } from './ui/Toolbar.js';
+import { mountToolPalette } from './ui/ToolPalette.js';
 import { WallTour } from './wall/WallTour.js';
 
 export interface ViewerOptions {
@@ -39,7 +40,7 @@ export interface ViewerOptions {
    */
   syncPage?: boolean;
   plugins?: readonly RegisteredPlugin[];
-  tools?: readonly ToolPlugin[];
+  tools?: readonly RegisteredTool[];
 }
 
 export interface CimTwinViewer {
@@ -70,12 +71,15 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const store = createViewerStore(initial);
   const events = new ViewerEvents();
   undo(() => events.clear());
-  const translator = new Translator(registered.map((p) => p.messages));
+  const registeredTools = options.tools ?? TOOL_PLUGINS;
+  const translator = new Translator([...registered.map((p) => p.messages), ...registeredTools.map((t) => t.messages)]);
   const workers = new WorkerHost(WORKERS);
   undo(() => workers.destroy());
   const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn: createSignInStore() };
   const plugins = registered.map((p) => p.start(pluginContext));
   undo(() => plugins.forEach((p) => p.destroy()));
+  const tools = registeredTools.map((t) => t.start(pluginContext));
+  undo(() => tools.forEach((t) => t.destroy()));
 
   const root = h('div', { className: 'cim-twin' });
   const globe = h('div', { className: 'cim-twin-globe' });
@@ -97,7 +101,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     workers,
     baseUrl,
     plugins,
-    tools: options.tools ?? TOOL_PLUGINS,
+    tools,
     onPick: (outcome) => {
       if (outcome && 'flyTo' in outcome) void host.flyTo(outcome.flyTo, 1.5);
       else store.getState().select(outcome?.select ?? null);
@@ -119,12 +123,15 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   };
   const layerPanel = mountLayerPanel(left, ui);
   const stylePanel = mountStylePanel(left, right, ui);
+  const toolPalette = mountToolPalette(left, ui, tools);
   undo(() => layerPanel.destroy());
   undo(() => stylePanel.destroy());
+  undo(() => toolPalette.destroy());
   undo(
     mountToolbar(overlay, ui, (panel) => {
       layerPanel.root.hidden = panel !== 'layers';
       stylePanel.root.hidden = panel !== 'style';
+      toolPalette.root.hidden = panel !== 'tools';
     }),
   );
   undo(mountInfoPanel(right, ui, (detail, feature) => plugins.map((p) => p.mountDetail(ui, detail, feature)).find((close) => close !== undefined)));
@@ -185,7 +192,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
       events.emit('ready', { seconds: (performance.now() - started) / 1000 });
       if (store.getState().selection) void commands?.describeSelection();
     });
-  const api = createPageApi(store, host, commands, plugins, events, config, ready);
+  const api = createPageApi(store, host, commands, plugins, tools, events, config, ready);
   return {
     api,
     ready,
@@ -210,10 +217,12 @@ function syncUrl(store: ReturnType<typeof createViewerStore>, config: ViewerConf
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastQuery = '';
   const stop = store.subscribe((state, previous) => {
-    const { camera, layers, style, mode, language, underground, selection, clock } = state;
+    const { camera, layers, style, mode, language, underground, selection, clock, tool, toolInput } = state;
     const p = previous;
     if (
       clock === p.clock &&
+      tool === p.tool &&
+      toolInput === p.toolInput &&
       camera === p.camera &&
       layers === p.layers &&
       style === p.style &&

@@ -27,6 +27,22 @@ export interface ViewerConfig {
   live?: LiveFeedConfig;
   /** Linked screens (needs `live`): which follow session a screen follows unless its URL says `?follow=`. */
   follow?: FollowConfig;
+  /** The data the planner's tools analyse (each optional: a tool without its data says so in its panel). */
+  tools?: ToolDataSources;
+}
+
+/** What the planner's tools (viewer/src/tools/) load into the planning worker, by URL. */
+export interface ToolDataSources {
+  /** network.json of the pipe tileset with every category: cross-sections, excavation, trace, pipe depths. */
+  network?: string;
+  /** The tileset layer drawing those pipes (traced and conflicting pipes are emphasised there). */
+  networkLayer?: string;
+  /** The buildings' footprint document: height limit, sunlight, viewshed. */
+  buildings?: string;
+  /** The buildings' tileset layer (buildings over a height limit are emphasised there). */
+  buildingsLayer?: string;
+  /** The pipes' build report (build-report.json): its GB 50289 clearance conflicts. */
+  buildReport?: string;
 }
 
 export interface FollowConfig {

@@ -74,6 +74,8 @@ export interface WorkerRequests {
   'parking.states': [ParkingState[], void];
   /** Sites ranked for a destination and an arrival time, with their routes. */
   'parking.guide': [ParkingGuideRequest, ParkingGuideAnswer];
+  /** The planning worker is up (sent when the first tool opens, so its modules load before the first analysis). */
+  'planning.ready': [void, true];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

@@ -3,6 +3,7 @@ import type { ClockReading } from '../../../workers/formats/history.js';
 import type { LatencySummary } from '../../../workers/live/LatencyHistogram.js';
 import type { LiveState } from '../../../layers/sensors/sensorsState.js';
 import type { PluginRuntime, SearchHit } from '../platform/LayerPlugin.js';
+import type { ToolPageApi, ToolRuntime } from '../platform/ToolPlugin.js';
 import type { FlyTarget, SceneStats, ViewerCommands } from '../platform/UiContext.js';
 import type { FeatureProperties, ViewerEventMap, ViewerEventName, ViewerEvents } from '../platform/ViewerEvents.js';
 import type { Language, StyleRule, ViewerMode, ViewerState } from '../platform/ViewerState.js';
@@ -41,8 +42,14 @@ export interface CimTwinApi {
   setMode(mode: ViewerMode, options?: { tour?: boolean }): void;
   setLanguage(language: Language): void;
   setUnderground(on: boolean): void;
-  /** Activates a tool by id (null: none). */
-  setTool(id: string | null): void;
+  /** Activates a tool by id (null: none), with its input as in a shared link's `input=`. */
+  setTool(id: string | null, input?: string): void;
+  /**
+   * The planner's tools run headlessly: plain data in, plain data out, `[lon, lat]` degrees and
+   * metres (`cimTwin.tools.crossSection([[lon, lat], [lon, lat]])`); docs/tools.md lists them.
+   * Bad input rejects with a message saying what is wrong.
+   */
+  tools: ToolPageApi;
   /** The core state, plus each plugin's slice (`live`). */
   getState(): ViewerState & { live?: LiveState };
   /** Scene figures, when `ready` resolved (ms since navigation start), and each plugin's (`live`). */
@@ -86,6 +93,7 @@ export function createPageApi(
   host: SceneHost,
   commands: ViewerCommands,
   plugins: readonly PluginRuntime[],
+  tools: readonly ToolRuntime[],
   events: ViewerEvents,
   config: ViewerConfig,
   ready: Promise<void>,
@@ -117,11 +125,12 @@ export function createPageApi(
     },
     setLanguage: (language) => store.getState().setLanguage(language),
     setUnderground: (on) => store.getState().setUnderground(on),
-    setTool: (id) => store.getState().setTool(id),
+    setTool: (id, input) => store.getState().setTool(id, input ?? null),
+    tools: Object.assign({}, ...tools.map((t) => t.pageApi())) as ToolPageApi,
     getState: () => {
-      const { camera, layers, selection, style, mode, language, underground, tool, tour, clock } = store.getState();
+      const { camera, layers, selection, style, mode, language, underground, tool, toolInput, tour, clock } = store.getState();
       return Object.assign(
-        structuredClone({ camera, layers, selection, style, mode, language, underground, tool, tour, clock }),
+        structuredClone({ camera, layers, selection, style, mode, language, underground, tool, toolInput, tour, clock }),
         ...plugins.map((p) => p.snapshot()),
       );
     },

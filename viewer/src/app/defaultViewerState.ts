@@ -16,6 +16,7 @@ export function defaultViewerState(config: ViewerConfig): ViewerState {
     language: 'zh-CN',
     underground: false,
     tool: null,
+    toolInput: null,
     tour: { running: false, index: -1 },
     clock: { mode: 'live' },
     emphasis: {},

@@ -9,7 +9,7 @@ import { spawnSensorsWorker } from '../../../layers/sensors/spawnSensorsWorker.j
 import { tilesetPartsPlugin, tilesetsPlugin } from '../../../layers/tilesets/tilesetsPlugin.js';
 import type { WorkerName } from '../../../workers/protocol/WorkerRequests.js';
 import type { RegisteredPlugin } from '../platform/LayerPlugin.js';
-import type { ToolPlugin } from '../platform/ToolPlugin.js';
+import type { RegisteredTool } from '../platform/ToolPlugin.js';
 import type { WorkerEndpoint } from '../platform/WorkerHost.js';
 import { undergroundTool } from '../tools/underground/UndergroundTool.js';
 
@@ -27,11 +27,12 @@ export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
 ];
 
 /** Every tool, in toolbar order. */
-export const TOOL_PLUGINS: readonly ToolPlugin[] = [undergroundTool];
+export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool];
 
 /** Every Web Worker, by the name its requests start with (workers/protocol/WorkerRequests.ts). */
 export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {
   sensors: spawnSensorsWorker,
   analysis: () => new Worker(new URL('../../../workers/analysis/analysisWorker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
   parking: () => new Worker(new URL('../../../workers/parking/parkingWorker.ts', import.meta.url), { type: 'module', name: 'parking' }),
+  planning: () => new Worker(new URL('../../../workers/planning/planningWorker.ts', import.meta.url), { type: 'module', name: 'planning' }),
 };

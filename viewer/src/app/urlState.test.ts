@@ -76,4 +76,17 @@ describe('URL state', () => {
     expect(stateToQuery(replay, catalogue, now + 10_000)).toContain('at=2026-11-30T14:15:10Z&speed=60');
     expect(stateToQuery(base, catalogue, now)).not.toContain('at=');
   });
+
+  it('carries the active tool and its input, and ignores a malformed tool id or an oversized input', () => {
+    const line = '117.16,39.10;117.17,39.11';
+    const query = stateToQuery({ ...base, tool: 'crossSection', toolInput: line }, catalogue);
+    expect(query).toContain(`tool=crossSection&input=${line}`);
+    const back = stateFromQuery(query, base);
+    expect([back.tool, back.toolInput]).toEqual(['crossSection', line]);
+    // Underground view has its own parameter; no tool, no input.
+    expect(stateToQuery({ ...base, tool: 'underground', toolInput: 'x' }, catalogue)).not.toContain('tool=');
+    expect(stateToQuery({ ...base, tool: null, toolInput: line }, catalogue)).not.toContain('input=');
+    expect(stateFromQuery('tool=<script>&input=1,2', base).tool).toBeNull();
+    expect(stateFromQuery(`tool=measure&input=${'1'.repeat(5000)}`, base)).toMatchObject({ tool: 'measure', toolInput: null });
+  });
 });

@@ -8,12 +8,14 @@ import { DEFAULT_REPLAY_SPEED, parseClockTime, replayAt } from './clock/clockTra
  * the config's layer defaults is written, so links stay short:
  *   ?cam=117.16,39.10,800,0,-35&layers=-roads,water-model,buildings@0.5&style=height,height>50
  *   &mode=wall&lang=en&underground=1&sel=buildings:B123&at=2026-11-30T14:05:10Z&speed=60
+ *   &tool=crossSection&input=117.16,39.10;117.17,39.11
  * `at` opens a replay at that time (playing at `speed`, paused without one; live when absent or in the future). The
  * link's `at` is the time the replay showed when the link was written.
  * Anything malformed is ignored (a shared link must never break the viewer).
  */
 export function stateToQuery(
-  state: Pick<ViewerState, 'camera' | 'layers' | 'mode' | 'language' | 'underground' | 'style' | 'selection'> & Partial<Pick<ViewerState, 'clock'>>,
+  state: Pick<ViewerState, 'camera' | 'layers' | 'mode' | 'language' | 'underground' | 'style' | 'selection'> &
+    Partial<Pick<ViewerState, 'clock' | 'tool' | 'toolInput'>>,
   catalogue: readonly LayerDefinition[],
   nowMs = Date.now(),
 ): string {
@@ -41,7 +43,12 @@ export function stateToQuery(
     params.set('at', new Date(Math.floor(clockTimeAt(state.clock, nowMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
     if (state.clock.playing) params.set('speed', String(state.clock.speed));
   }
-  return params.toString().replace(/%2C/g, ',').replace(/%40/g, '@').replace(/%3A/g, ':');
+  // Underground view has a parameter of its own.
+  if (state.tool && state.tool !== 'underground') {
+    params.set('tool', state.tool);
+    if (state.toolInput) params.set('input', state.toolInput);
+  }
+  return params.toString().replace(/%2C/g, ',').replace(/%40/g, '@').replace(/%3A/g, ':').replace(/%3B/g, ';');
 }
 
 export function defaultLayers(catalogue: readonly LayerDefinition[]): Record<string, LayerState> {
@@ -78,8 +85,19 @@ export function stateFromQuery(query: string, base: ViewerState, nowMs = Date.no
   if (selection && colon > 0) state.selection = { tileset: selection.slice(0, colon), id: selection.slice(colon + 1) };
   const clock = parseClock(params.get('at'), params.get('speed'), nowMs);
   if (clock) state.clock = clock;
+  const tool = params.get('tool');
+  const input = params.get('input');
+  if (tool && TOOL_ID.test(tool)) {
+    state.tool = tool;
+    state.toolInput = input && input.length <= MAX_TOOL_INPUT ? input : null;
+  }
   return state;
 }
+
+/** A tool's id as the URL may name it (the viewer ignores one it does not have). */
+const TOOL_ID = /^[a-zA-Z][\w-]{0,39}$/;
+/** Longer than any polygon a planner draws by hand (~100 vertices); a longer input is not a shared link's. */
+const MAX_TOOL_INPUT = 4000;
 
 /** `at` (ISO 8601, in the past) as a replay, playing at `speed` (1 … 3,600) or paused without a usable one; undefined for an unusable `at`. */
 function parseClock(at: string | null, speed: string | null, nowMs: number): ClockState | undefined {

@@ -54,6 +54,11 @@ export interface ViewerState {
   underground: boolean;
   /** The tool that receives pointer events first (see ToolPlugin), or none. */
   tool: string | null;
+  /**
+   * The active tool's input as a compact text the tool writes and parses itself (a section's
+   * line `117.16,39.10;117.17,39.11`), or null: in the URL, so a result can be shared.
+   */
+  toolInput: string | null;
   /** Wall mode's automatic tour: index of the current bookmark, or -1 when stopped. */
   tour: { running: boolean; index: number };
   /**

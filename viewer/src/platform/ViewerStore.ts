@@ -10,8 +10,10 @@ export interface ViewerActions {
   setMode(mode: ViewerMode): void;
   setLanguage(language: Language): void;
   setUnderground(on: boolean): void;
-  /** Activates a tool (null: none). */
-  setTool(id: string | null): void;
+  /** Activates a tool (null: none) with its input (none by default). */
+  setTool(id: string | null, input?: string | null): void;
+  /** The active tool's input changed (a new result to share). */
+  setToolInput(input: string | null): void;
   setTour(running: boolean, index?: number): void;
   /** Sets the clock (the clock commands, viewer/src/app/clock/, compute the next state). */
   setClock(clock: ClockState): void;
@@ -33,7 +35,8 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
     setMode: (mode) => set((s) => ({ mode, tour: mode === 'wall' ? s.tour : { running: false, index: -1 } })),
     setLanguage: (language) => set({ language }),
     setUnderground: (underground) => set({ underground }),
-    setTool: (tool) => set({ tool }),
+    setTool: (tool, input = null) => set({ tool, toolInput: tool === null ? null : input }),
+    setToolInput: (toolInput) => set({ toolInput }),
     setTour: (running, index) => set((s) => ({ tour: { running, index: index ?? s.tour.index } })),
     setClock: (clock) => set({ clock }),
     setEmphasis: (owner, list) =>

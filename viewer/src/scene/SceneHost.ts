@@ -13,7 +13,7 @@ import {
 import type { ViewerConfig } from '../../../workers/formats/viewerConfig.js';
 import { createScreenObstacles, type LayerContext, type LayerInstance, type PickOutcome, type PluginRuntime } from '../platform/LayerPlugin.js';
 import type { SceneStats } from '../platform/UiContext.js';
-import type { ToolInstance, ToolPlugin, ToolPointerEvent } from '../platform/ToolPlugin.js';
+import type { ToolInstance, ToolPointerEvent, ToolRuntime } from '../platform/ToolPlugin.js';
 import type { ViewerEvents } from '../platform/ViewerEvents.js';
 import type { CameraView } from '../platform/ViewerState.js';
 import { watch, type ViewerStore } from '../platform/ViewerStore.js';
@@ -34,7 +34,7 @@ export interface SceneHostOptions {
   workers: WorkerHost;
   baseUrl: string;
   plugins: readonly PluginRuntime[];
-  tools: readonly ToolPlugin[];
+  tools: readonly ToolRuntime[];
   /** A click (or tap) that no tool consumed: what it hit, if anything of a layer's. */
   onPick(outcome: PickOutcome | undefined): void;
 }
@@ -58,6 +58,8 @@ export class SceneHost {
   private generation = 0;
   private destroyed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private moveFrame: number | undefined;
+  private pendingMove: { x: number; y: number } | undefined;
   private removeCanvasListener: (() => void) | undefined;
 
   constructor(private readonly options: SceneHostOptions) {}
@@ -163,13 +165,39 @@ export class SceneHost {
     });
     this.handler = new ScreenSpaceEventHandler(scene.canvas);
     this.handler.setInputAction((event: { position: Cartesian2 }) => this.click(event.position.x, event.position.y), ScreenSpaceEventType.LEFT_CLICK);
+    this.handler.setInputAction(
+      (event: { position: Cartesian2 }) => this.toolPointer('double-click', event.position.x, event.position.y),
+      ScreenSpaceEventType.LEFT_DOUBLE_CLICK,
+    );
+    this.handler.setInputAction((event: { endPosition: Cartesian2 }) => this.move(event.endPosition.x, event.endPosition.y), ScreenSpaceEventType.MOUSE_MOVE);
     return Promise.all(this.layers.map((l) => l.ready)).then(() => undefined);
   }
 
   private click(x: number, y: number): void {
-    const tool = this.activeTool();
-    if (tool?.onPointer?.({ kind: 'click', x, y, position: this.positionAt(x, y) })) return;
+    if (this.toolPointer('click', x, y)) return;
     this.options.onPick(this.pickAt(x, y));
+  }
+
+  /** Offers a pointer event to the active tool, with the point and the feature under it (what it snaps to); true when consumed. */
+  private toolPointer(kind: ToolPointerEvent['kind'], x: number, y: number): boolean {
+    const tool = this.activeTool();
+    if (!tool?.onPointer) return false;
+    const picked = this.pickAt(x, y);
+    const feature = picked && 'select' in picked ? picked.select : undefined;
+    return tool.onPointer({ kind, x, y, position: this.positionAt(x, y), ...(feature ? { feature } : {}) });
+  }
+
+  /** Moves reach the active tool at most once a frame (a rubber band), without picking features: too slow per move. */
+  private move(x: number, y: number): void {
+    if (!this.activeTool()?.onPointer) return;
+    this.pendingMove = { x, y };
+    if (this.moveFrame !== undefined) return;
+    this.moveFrame = requestAnimationFrame(() => {
+      this.moveFrame = undefined;
+      const at = this.pendingMove;
+      this.pendingMove = undefined;
+      if (at) this.activeTool()?.onPointer?.({ kind: 'move', x: at.x, y: at.y, position: this.positionAt(at.x, at.y) });
+    });
   }
 
   private activeTool(): ToolInstance | undefined {
@@ -216,6 +244,8 @@ export class SceneHost {
     this.removeCanvasListener = undefined;
     this.handler?.destroy();
     this.handler = undefined;
+    if (this.moveFrame !== undefined) cancelAnimationFrame(this.moveFrame);
+    this.moveFrame = undefined;
     for (const owner of [...this.tools, ...this.layers]) {
       try {
         owner.destroy();

@@ -3,10 +3,10 @@ import type { UiContext } from '../platform/UiContext.js';
 import { h } from '../platform/h.js';
 import { watchAny } from '../platform/ViewerStore.js';
 
-export type PanelName = 'layers' | 'style' | null;
+export type PanelName = 'layers' | 'style' | 'tools' | null;
 
 /**
- * The planner's toolbar: search, bookmarks, panels, underground, language and wall mode.
+ * The planner's toolbar: search, bookmarks, panels (layers, style, the tool palette), underground, language and wall mode.
  * Hidden in wall mode (no editing controls on a kiosk).
  */
 export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel: PanelName) => void): () => void {
@@ -87,6 +87,7 @@ export function mountToolbar(parent: HTMLElement, ui: UiContext, onPanel: (panel
     buttons.replaceChildren(
       button('toggle-layers', ui.t('panels.layers'), openPanel === 'layers', () => togglePanel('layers')),
       button('toggle-style', ui.t('panels.style'), openPanel === 'style', () => togglePanel('style')),
+      button('toggle-tools', ui.t('panels.tools'), openPanel === 'tools', () => togglePanel('tools')),
       button('toggle-underground', ui.t(state.underground ? 'underground.off' : 'underground.on'), state.underground, () =>
         state.setUnderground(!store.getState().underground),
       ),

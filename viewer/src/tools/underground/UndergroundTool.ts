@@ -14,7 +14,7 @@ import {
   Math as CesiumMath,
 } from 'cesium';
 import type { LayerContext } from '../../platform/LayerPlugin.js';
-import type { ToolInstance, ToolPlugin, ToolPointerEvent } from '../../platform/ToolPlugin.js';
+import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { watchAny } from '../../platform/ViewerStore.js';
 import { depthLabelStep } from './depthTicks.js';
 
@@ -28,11 +28,13 @@ const METRE_IN_DEGREES = 1 / 111_320;
  * metre, labels as far apart as the view allows) stands where the view centre meets the
  * ground — or, once clicked, where the user clicked.
  */
-export const undergroundTool: ToolPlugin = {
+export const undergroundTool = defineTool({
   id: 'underground',
   label: 'underground.on',
+  // The toolbar's own underground button switches it.
+  palette: false,
   create: (context) => new UndergroundTool(context),
-};
+});
 
 class UndergroundTool implements ToolInstance {
   readonly id = 'underground';
