@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
+import type { NetworkDocument } from '../workers/formats/networkDocument.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeshoptDecoder } from 'meshoptimizer';
@@ -126,6 +127,41 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(report.topology.byCode['LINE_END_WITHOUT_POINT']).toBe(2);
   });
 
+  it('network.json gives each pipe its crown and invert depths at both ends, section, material, owner and bends', () => {
+    const edges = (result.network as unknown as NetworkDocument).edges;
+    const edge = (id: string): Record<string, unknown> => {
+      const e = edges.id.indexOf(id);
+      return Object.fromEntries(
+        (
+          [
+            'depthTopFrom',
+            'depthTopTo',
+            'depthBottomFrom',
+            'depthBottomTo',
+            'groundFrom',
+            'heightFrom',
+            'diameter',
+            'width',
+            'height',
+            'material',
+            'owner',
+            'bends',
+          ] as const
+        ).map((field) => [field, edges[field]![e]]),
+      );
+    };
+    // Water is surveyed at the crown: 1.2 → 1.3 m, DN300; its invert 0.3 m lower. Flat ground: the centre at −1.35 m.
+    expect(edge('JS-L1')).toMatchObject({ depthTopFrom: 1.2, depthTopTo: 1.3, depthBottomFrom: 1.5, depthBottomTo: 1.6, groundFrom: 0, heightFrom: -1.35 });
+    expect(edge('JS-L1')).toMatchObject({ diameter: 0.3, width: null, height: null, material: '球墨铸铁', owner: '天津水务', bends: null });
+    // A sewer is surveyed at the invert (起点埋深 2.6 → 终点埋深 2.9, DN600): the crown 0.6 m above it.
+    expect(edge('WS-L1')).toMatchObject({ depthTopFrom: 2, depthTopTo: 2.3, depthBottomFrom: 2.6, depthBottomTo: 2.9, owner: '排水公司' });
+    // A duct bank 800×500 at 0.8 m (crown): no diameter, its invert 0.5 m lower.
+    expect(edge('DL-L1')).toMatchObject({ diameter: null, width: 0.8, height: 0.5, depthTopFrom: 0.8, depthBottomTo: 1.3, owner: '国网天津' });
+    // A line of three vertices keeps its middle one; no owner in the survey is null.
+    expect(edge('JS-L3')).toMatchObject({ owner: null, material: 'PE' });
+    expect((edge('JS-L3')['bends'] as number[]).length).toBe(2);
+  });
+
   it('draws wells, hydrants and valves as instances of one cylinder, checked against the regions', async () => {
     const glb = readGlb(new Uint8Array(readFileSync(glbPaths(result.out)[0]!)));
     const instanced = (glb.json.nodes ?? []).filter((n) => n.extensions?.['EXT_mesh_gpu_instancing']);
@@ -150,6 +186,12 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(maxHeight).toBeGreaterThan(3.2 + 0.9);
     expect(minHeight).toBeGreaterThan(0); // nothing deeper than ~2.5 m below a 3 m ground (region margin included)
     expect(await checkContentInRegions(join(absolute.out, 'tileset.json'))).toEqual([]);
+    // network.json: the ground at each end is the point's 地面高程, the crown still 1.2 m below it.
+    const edges = (absolute.network as unknown as NetworkDocument).edges;
+    const e = edges.id.indexOf('JS-L1');
+    expect(edges.groundFrom![e]).toBeGreaterThanOrEqual(3.0);
+    expect(edges.groundFrom![e]).toBeLessThanOrEqual(3.2);
+    expect(edges.groundFrom![e]! - edges.depthTopFrom![e]! - 0.15).toBeCloseTo(edges.heightFrom![e]!, 1);
   });
 
   it('finds the GB 50289 conflict in the survey: the duct bank crosses the water branch too close', () => {

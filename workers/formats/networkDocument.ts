@@ -2,7 +2,7 @@
  * network.json: the pipe network as a graph, columnar (one array per field, same order), ids
  * shared with the tiles' `id` property. Written by the pipeline beside the pipe tileset, read
  * by the analysis kernels (workers/network) and the viewer's network layer. Version 1 grows by
- * optional fields only (`services`, `facilities`): a reader of the first version ignores them.
+ * optional fields only (`services`, `facilities`, the edges' depths, sections, owners and bends): a reader of the first version ignores them.
  */
 export const NETWORK_FORMAT = 'cim-twin-network';
 export const NETWORK_VERSION = 1;
@@ -43,6 +43,34 @@ export interface NetworkDocument {
      */
     heightFrom?: number[];
     heightTo?: number[];
+    /**
+     * Depth below the ground (metres, positive down) of the crown (管顶) and of the invert (管底)
+     * at the from and to ends: the surveyed 起点埋深/终点埋深 kept at the category's reference
+     * (crown for pressure pipes and cables, invert for gravity drainage — cjj61Categories'
+     * depthReference) and the other face a section's height (or diameter) away. What the
+     * planner tools report and check clearances with. Absent in documents written before them.
+     */
+    depthTopFrom?: number[];
+    depthTopTo?: number[];
+    depthBottomFrom?: number[];
+    depthBottomTo?: number[];
+    /**
+     * Ground height (m, in the tiles' frame: 0 on a flat ground, the points' 地面高程 with
+     * `--ground points`) at the from and to ends: an invert's elevation is ground − depthBottom.
+     */
+    groundFrom?: number[];
+    groundTo?: number[];
+    /** Box sections (断面 宽×高): width and height in metres; null for round pipes (their `diameter`). */
+    width?: (number | null)[];
+    height?: (number | null)[];
+    /** 材质 and 权属单位 (owner) as the survey gives them, or null. */
+    material?: (string | null)[];
+    owner?: (string | null)[];
+    /**
+     * The line's interior vertices (lon, lat pairs, degrees) between its from and to nodes, or
+     * null for a straight pipe: the pipe in plan is from node, bends…, to node.
+     */
+    bends?: (number[] | null)[];
   };
   /** Valves as network elements: on a node (survey points 阀门) or an edge (EPANET valves). */
   valves: { id: string; node?: number; edge?: number }[];

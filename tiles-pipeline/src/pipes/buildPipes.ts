@@ -40,7 +40,7 @@ import { parseEpanet } from './parseEpanet.js';
 import type { PipeBuildOptions } from './PipeBuildOptions.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { pipeItemsFrom } from './pipeItemsFrom.js';
-import { segmentCentreDepths } from './segmentCentreDepths.js';
+import { segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
 import { buildServiceConnections, DEFAULT_SERVICE_REACH, type WaterMain } from './buildServiceConnections.js';
 import { matchCriticalFacilities } from './matchCriticalFacilities.js';
 import { readBuildingIndex } from './readBuildingIndex.js';
@@ -231,7 +231,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
 
     const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
     // Read before the paths travel to the tile workers (transferred, not copied).
-    const edgeHeights = centreLineEndHeights(items, network.edges.length);
+    const edgeHeights = centreLineEndHeights(items, network, centreDepths);
     phase('features');
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
@@ -319,7 +319,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
     const networkJson = JSON.stringify({
-      ...networkDocument(network, segments, points, edgeHeights),
+      ...networkDocument(network, segments, points, edgeHeights, centreDepths, options.mapping.candidates.owner),
       ...(services ? { services } : {}),
       ...(facilities ? { facilities } : {}),
     });
@@ -383,25 +383,43 @@ function pipeSearchIndex(items: readonly PipeItem[]): SearchIndex {
   return search;
 }
 
-/** network.json: columnar, ids shared with the tiles' `id` property. Documented in the README. */
-/** Height of each edge's centre line at its two ends (m): pipeItemsFrom makes one item per edge first, in edge order. */
-function centreLineEndHeights(items: readonly PipeItem[], edgeCount: number): { from: number[]; to: number[] } {
-  const from: number[] = [];
-  const to: number[] = [];
-  for (let e = 0; e < edgeCount; e++) {
+/**
+ * Height of each edge's centre line at its two ends (m), and the ground there: pipeItemsFrom makes
+ * one item per edge first, in edge order, its path at the centre depth less the ground's height.
+ */
+function centreLineEndHeights(
+  items: readonly PipeItem[],
+  network: PipeNetwork,
+  centreDepths: readonly Float64Array[],
+): { from: number[]; to: number[]; groundFrom: number[]; groundTo: number[] } {
+  const heights = { from: [] as number[], to: [] as number[], groundFrom: [] as number[], groundTo: [] as number[] };
+  network.edges.forEach((edge, e) => {
     const path = items[e]!.solids[0]!.path;
-    from.push(-Math.round(path[2]! * 100) / 100 || 0);
-    to.push(-Math.round(path[path.length - 1]! * 100) / 100 || 0);
-  }
-  return { from, to };
+    const depths = centreDepths[edge.segment]!;
+    heights.from.push(-Math.round(path[2]! * 100) / 100 || 0);
+    heights.to.push(-Math.round(path[path.length - 1]! * 100) / 100 || 0);
+    heights.groundFrom.push(Math.round((depths[0]! - path[2]!) * 1000) / 1000 || 0);
+    heights.groundTo.push(Math.round((depths[depths.length - 1]! - path[path.length - 1]!) * 1000) / 1000 || 0);
+  });
+  return heights;
 }
 
+/** network.json: columnar, ids shared with the tiles' `id` property (workers/formats/networkDocument.ts). */
 function networkDocument(
   network: PipeNetwork,
   segments: readonly PipeSegment[],
   points: readonly PipePoint[],
-  heights: { from: number[]; to: number[] },
+  heights: ReturnType<typeof centreLineEndHeights>,
+  centreDepths: readonly Float64Array[],
+  ownerColumns: readonly string[],
 ): NetworkDocument {
+  const millimetres = (metres: number): number => Math.round(metres * 1000) / 1000 || 0;
+  // Crown and invert: the centre line's depth (the surveyed depth moved from its reference) ∓ half the section's height.
+  const faceDepth = (face: -1 | 1, end: 'from' | 'to') =>
+    network.edges.map((e) => {
+      const depths = centreDepths[e.segment]!;
+      return millimetres(depths[end === 'from' ? 0 : depths.length - 1]! + face * verticalHalfSize(segments[e.segment]!));
+    });
   return {
     format: NETWORK_FORMAT,
     version: NETWORK_VERSION,
@@ -425,6 +443,20 @@ function networkDocument(
       type: network.edges.map((e) => String(segments[e.segment]!.attributes['epanetType'] ?? 'pipe')),
       heightFrom: heights.from,
       heightTo: heights.to,
+      depthTopFrom: faceDepth(-1, 'from'),
+      depthTopTo: faceDepth(-1, 'to'),
+      depthBottomFrom: faceDepth(1, 'from'),
+      depthBottomTo: faceDepth(1, 'to'),
+      groundFrom: heights.groundFrom,
+      groundTo: heights.groundTo,
+      width: network.edges.map((e) => segments[e.segment]!.width ?? null),
+      height: network.edges.map((e) => segments[e.segment]!.height ?? null),
+      material: network.edges.map((e) => segments[e.segment]!.material ?? null),
+      owner: network.edges.map((e) => placeValue(segments[e.segment]!.attributes, ownerColumns) ?? null),
+      bends: network.edges.map((e) => {
+        const line = segments[e.segment]!.lonLat;
+        return line.length > 4 ? Array.from(line.subarray(2, line.length - 2), (degrees) => Math.round(degrees * 1e8) / 1e8) : null;
+      }),
     },
     valves: [
       ...network.nodes.flatMap((n, i) => (n.point !== undefined && isSurveyedValve(points[n.point]!) ? [{ id: n.id, node: i }] : [])),
