@@ -6,7 +6,7 @@ import { MQTT_WEBSOCKET_PATH } from './live/mqttWebSocketPath.js';
 import type { DemoPaths } from './prepareDemo.js';
 import type { UserTileset } from './deployment/userTilesets.js';
 import { publicBaseFromEnv } from './publicBaseFromEnv.js';
-import { securityHeaders } from './securityHeaders.js';
+import { frameAncestorsFor, securityHeaders } from './securityHeaders.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
 
@@ -54,7 +54,7 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
   ];
   return createBoundedServer(
     {
-      headers: securityHeaders(hosts),
+      headers: securityHeaders(hosts, frameAncestorsFor(config.embed?.origins ?? [])),
       upgradePaths: new Set(options.upgradePaths ?? [MQTT_WEBSOCKET_PATH]),
       publicBase: publicBaseFromEnv(env),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),

@@ -1,9 +1,16 @@
 /**
- * Who may show our pages in a frame: the one list the CSP's frame-ancestors and
- * X-Frame-Options are derived from. Only our own origin for now; an embedding cockpit's
- * origin is added here (from configuration) when there is one.
+ * Who may show our pages in a frame by default: our own origin only. A deployment's embedding
+ * origins (config `embed.origins`, CIM_EMBED_ORIGINS) are added with `frameAncestorsFor`.
  */
 export const FRAME_ANCESTORS: readonly string[] = ["'self'"];
+
+/**
+ * The one list the CSP's frame-ancestors and X-Frame-Options are derived from: our own origin
+ * and the origins allowed to embed (the same list the iframe bridge checks messages against).
+ */
+export function frameAncestorsFor(embedOrigins: readonly string[]): readonly string[] {
+  return [...FRAME_ANCESTORS, ...embedOrigins];
+}
 
 /**
  * Content-Security-Policy of the viewer page: everything from our own origin (Cesium's

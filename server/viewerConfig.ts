@@ -2,6 +2,7 @@ import { StartupError } from './StartupError.js';
 import { readFileSync } from 'node:fs';
 import { OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
 import { viewerConfigProblems, type BasemapConfig, type LiveFeedConfig, type ViewerConfig } from '../workers/formats/viewerConfig.js';
+import { embedOriginProblem, normalizeEmbedOrigin } from '../workers/formats/embedOrigins.js';
 import { demoViewerConfig } from './deployment/demoViewerConfig.js';
 import type { UserTileset } from './deployment/userTilesets.js';
 
@@ -15,6 +16,7 @@ export class ConfigError extends StartupError {}
  *   CIM_CONFIG=<file.json>   a ViewerConfig document (format "cim-twin-viewer-config", version 1)
  *   CIM_BASEMAP=tianditu TIANDITU_KEY=<key> [TIANDITU_LAYER=vec|img]
  *   CIM_BASEMAP=xyz CIM_BASEMAP_URL=https://host/{z}/{x}/{y}.png [CIM_BASEMAP_CREDIT=…]
+ *   CIM_EMBED_ORIGINS=https://cockpit.example.gov.cn,http://10.0.0.5:8081   (added to the file's embed.origins)
  */
 export function viewerConfigFromEnv(
   env: Record<string, string | undefined>,
@@ -31,9 +33,30 @@ export function viewerConfigFromEnv(
     ...(basemap ? { basemap } : {}),
     ...(live ? { live } : {}),
   };
+  const embedOrigins = embedOriginsFromEnv(env, base.embed?.origins ?? []);
+  if (embedOrigins.length) config.embed = { origins: embedOrigins };
+  else delete config.embed;
   const problems = viewerConfigProblems(config);
   if (problems.length) throw new ConfigError(`the viewer config is not usable: ${problems.join('; ')}`);
   return { config, hosts: [...hosts, ...liveHosts] };
+}
+
+/**
+ * The origins allowed to embed the viewer: the config file's `embed.origins` and
+ * CIM_EMBED_ORIGINS (comma-separated), each a full origin, normalised as browsers write them.
+ * A wildcard, a path or anything but an origin stops the server: a typo must not open the
+ * viewer to more sites than intended (or silently to none).
+ */
+export function embedOriginsFromEnv(env: Record<string, string | undefined>, fromFile: readonly string[] = []): string[] {
+  const listed = (env['CIM_EMBED_ORIGINS'] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of listed) {
+    const problem = embedOriginProblem(origin);
+    if (problem) throw new ConfigError(`CIM_EMBED_ORIGINS: ${problem}`);
+  }
+  return [...new Set([...fromFile, ...listed].map(normalizeEmbedOrigin))];
 }
 
 function readConfigFile(path: string): ViewerConfig {

@@ -1,3 +1,5 @@
+import { embedOriginProblem, type EmbedConfig } from './embedOrigins.js';
+
 /**
  * The viewer's deployment config (`/config.json`): which layers, where their data lives, the
  * named views, the optional basemap and live feed. The server writes it (the demo's, a
@@ -29,6 +31,8 @@ export interface ViewerConfig {
   follow?: FollowConfig;
   /** The data the planner's tools analyse (each optional: a tool without its data says so in its panel). */
   tools?: ToolDataSources;
+  /** Who may embed the viewer (a cockpit on another origin): denied to every other origin when absent. */
+  embed?: EmbedConfig;
 }
 
 /** What the planner's tools (viewer/src/tools/) load into the planning worker, by URL. */
@@ -269,6 +273,14 @@ export function viewerConfigProblems(value: unknown): string[] {
   for (const bookmark of config.bookmarks!) {
     const v = bookmark?.view;
     if (!v || ![v.lon, v.lat, v.height, v.heading, v.pitch].every(Number.isFinite)) problems.push(`bookmark "${bookmark?.id}" has no valid view`);
+  }
+  if (config.embed !== undefined) {
+    if (!Array.isArray(config.embed?.origins)) problems.push('"embed.origins" must be an array of origins');
+    else
+      for (const origin of config.embed.origins as unknown[]) {
+        const problem = typeof origin === 'string' ? embedOriginProblem(origin) : 'an entry is not a string';
+        if (problem) problems.push(`"embed.origins": ${problem}`);
+      }
   }
   return problems;
 }
