@@ -1,30 +1,15 @@
 import Flatbush from 'flatbush';
 import { metresPerDegree } from '../../../workers/geometry/geodesy.js';
-import { clearanceRule, type ClearanceRule, GB50289_SOURCE, HORIZONTAL_CLEARANCES, VERTICAL_CLEARANCES } from '../../../workers/standards/gb50289Clearances.js';
+import { GB50289_SOURCE } from '../../../workers/standards/gb50289Clearances.js';
+import { type ClearancePipe, GAS_PRESSURES, gasPressureOf, pieceClearance } from '../../../workers/standards/gb50289PieceCheck.js';
+import type { ClearanceConflict } from '../../../workers/formats/pipeAnalyses.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
 import type { PipePoint, PipeSegment } from './PipeFeatures.js';
 import { horizontalHalfSize, segmentCentreDepths, verticalHalfSize } from './segmentCentreDepths.js';
 
-export interface ClearanceConflict {
-  type: 'horizontal' | 'vertical';
-  a: string;
-  b: string;
-  categories: [string, string];
-  /** Required and actual clear distance (outer wall to outer wall), metres. */
-  required: number;
-  actual: number;
-  lon: number;
-  lat: number;
-}
+export type { ClearanceConflict };
 
-/** Pipes closer to parallel than this angle are checked side by side, steeper ones as crossings. */
-const PARALLEL_COS = Math.cos((30 * Math.PI) / 180);
-/** Side-by-side runs shorter than this are not "parallel" (they are passing near a crossing). */
-const MIN_PARALLEL_RUN = 2;
 const SEARCH = 3; // metres: more than any rule plus rounding
-
-/** Gas pressure classes of ClearanceContext, by index (ClearanceInput.gasPressure). */
-const GAS_PRESSURES = ['low', 'medium', 'subHighB', 'subHighA'] as const;
 
 /**
  * What the clearance check needs of the segments, in columns: built on the main thread, checked
@@ -103,7 +88,7 @@ export function clearanceInputOf(
     sizes[s * 3] = verticalHalfSize(segment);
     sizes[s * 3 + 1] = horizontalHalfSize(segment);
     sizes[s * 3 + 2] = segment.diameter ?? 0;
-    if (segment.category === 'RQ') gasPressure[s] = GAS_PRESSURES.indexOf(gasPressureOf(segment));
+    if (segment.category === 'RQ') gasPressure[s] = GAS_PRESSURES.indexOf(gasPressureOf(pressureText(segment)));
     const depths = centreDepths[s]!;
     const line = segment.lonLat;
     for (let i = 0; i + 1 < depths.length; i++, k++) {
@@ -192,12 +177,14 @@ export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
     if (!existing || conflict.actual < existing.actual) ofCurrent.set(key, conflict);
   };
   const toLonLat = (x: number, y: number): [number, number] => [input.lon0 + x / scale.lon, input.lat0 + y / scale.lat];
-  const required = (rule: ClearanceRule, a: number, b: number): number => {
-    if (typeof rule.metres === 'number') return rule.metres;
-    const [first, second] = categories[a] === rule.between[0] ? [a, b] : [b, a];
-    const gas = categories[first] === 'RQ' ? first : categories[second] === 'RQ' ? second : -1;
-    return rule.metres({ diameters: [sizes[first * 3 + 2]!, sizes[second * 3 + 2]!], gasPressure: GAS_PRESSURES[gas >= 0 ? input.gasPressure[gas]! : 1] });
-  };
+  // What the rules need of each segment (gb50289PieceCheck: one home for the rule logic).
+  const pipes: ClearancePipe[] = ids.map((_, s) => ({
+    category: categories[s]!,
+    verticalHalf: sizes[s * 3]!,
+    horizontalHalf: sizes[s * 3 + 1]!,
+    diameter: sizes[s * 3 + 2]!,
+    gasPressure: GAS_PRESSURES[categories[s] === 'RQ' ? input.gasPressure[s]! : 1]!,
+  }));
 
   for (let ia = 0; ia < pieceCount; ia++) {
     if (pieceSegment[ia] !== current) {
@@ -218,39 +205,10 @@ export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
       const sb = pieceSegment[ib]!;
       // One pipeline (a segment, or pipes joined into one network) has no clearance to itself.
       if (pipeline[sa] === pipeline[sb]) continue;
-      const categoryA = categories[sa]!;
-      const categoryB = categories[sb]!;
       pairsChecked++;
       a ??= piece(ia);
-      const b = piece(ib);
-      const ax = a.x1 - a.x0,
-        ay = a.y1 - a.y0,
-        bx = b.x1 - b.x0,
-        by = b.y1 - b.y0;
-      const la = Math.hypot(ax, ay),
-        lb = Math.hypot(bx, by);
-      if (la < 1e-6 || lb < 1e-6) continue;
-      const cos = Math.abs(ax * bx + ay * by) / (la * lb);
-      const crossing = intersection(a, b);
-      if (crossing && cos < PARALLEL_COS) {
-        const rule = clearanceRule(VERTICAL_CLEARANCES, categoryA, categoryB);
-        if (!rule) continue;
-        const za = a.z0 + (a.z1 - a.z0) * crossing.t;
-        const zb = b.z0 + (b.z1 - b.z0) * crossing.u;
-        const actual = Math.abs(za - zb) - sizes[sa * 3]! - sizes[sb * 3]!;
-        const metres = required(rule, sa, sb);
-        if (actual < metres) record('vertical', sa, sb, metres, actual, toLonLat(a.x0 + ax * crossing.t, a.y0 + ay * crossing.t));
-      } else if (!crossing && cos >= PARALLEL_COS && categoryA !== categoryB) {
-        const rule = clearanceRule(HORIZONTAL_CLEARANCES, categoryA, categoryB);
-        if (!rule) continue;
-        // Side by side only where their projections overlap over a real run.
-        const overlap = projectedOverlap(a, b);
-        if (overlap < MIN_PARALLEL_RUN) continue;
-        const { distance, x, y } = segmentDistance(a, b);
-        const actual = distance - sizes[sa * 3 + 1]! - sizes[sb * 3 + 1]!;
-        const metres = required(rule, sa, sb);
-        if (actual < metres) record('horizontal', sa, sb, metres, actual, toLonLat(x, y));
-      }
+      const measured = pieceClearance(a, pipes[sa]!, piece(ib), pipes[sb]!);
+      if (measured && measured.actual < measured.required) record(measured.type, sa, sb, measured.required, measured.actual, toLonLat(measured.x, measured.y));
     }
   }
   flush();
@@ -258,58 +216,12 @@ export function findClearanceConflicts(input: ClearanceInput): ClearanceReport {
   return { conflicts: sorted, found, source: GB50289_SOURCE, pairsChecked };
 }
 
-/** The pressure class a gas pipe's 压力 (or pressure) column gives; medium when it says nothing. */
-function gasPressureOf(segment: PipeSegment): (typeof GAS_PRESSURES)[number] {
-  const pressure = String(segment.attributes['压力'] ?? segment.attributes['pressure'] ?? '');
-  return /次高压A|subHighA/i.test(pressure) ? 'subHighA' : /次高压|subHigh/i.test(pressure) ? 'subHighB' : /低压|low/i.test(pressure) ? 'low' : 'medium';
+/** A gas pipe's 压力 (pressure) column. */
+function pressureText(segment: PipeSegment): string {
+  return String(segment.attributes['压力'] ?? segment.attributes['pressure'] ?? '');
 }
 
 type Piece = { x0: number; y0: number; z0: number; x1: number; y1: number; z1: number };
-type Piece2 = { x0: number; y0: number; x1: number; y1: number };
-
-function intersection(a: Piece2, b: Piece2): { t: number; u: number } | undefined {
-  const rx = a.x1 - a.x0,
-    ry = a.y1 - a.y0,
-    sx = b.x1 - b.x0,
-    sy = b.y1 - b.y0;
-  const denominator = rx * sy - ry * sx;
-  if (Math.abs(denominator) < 1e-12) return undefined;
-  const qx = b.x0 - a.x0,
-    qy = b.y0 - a.y0;
-  const t = (qx * sy - qy * sx) / denominator;
-  const u = (qx * ry - qy * rx) / denominator;
-  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? { t, u } : undefined;
-}
-
-// No closures inside these two: they run once per candidate pair (4.5M times for 3,000
-// coincident pipes), and a closure per call costs more than the arithmetic.
-function projectedOverlap(a: Piece2, b: Piece2): number {
-  const dx = a.x1 - a.x0,
-    dy = a.y1 - a.y0;
-  const length = Math.hypot(dx, dy);
-  const p0 = ((b.x0 - a.x0) * dx + (b.y0 - a.y0) * dy) / length,
-    p1 = ((b.x1 - a.x0) * dx + (b.y1 - a.y0) * dy) / length;
-  return Math.min(length, Math.max(p0, p1)) - Math.max(0, Math.min(p0, p1));
-}
-
-function segmentDistance(a: Piece2, b: Piece2): { distance: number; x: number; y: number } {
-  const d0 = pointToPiece(a.x0, a.y0, b),
-    d1 = pointToPiece(a.x1, a.y1, b),
-    d2 = pointToPiece(b.x0, b.y0, a),
-    d3 = pointToPiece(b.x1, b.y1, a);
-  // The first of the four end points at the least distance, as before.
-  if (d0 <= d1 && d0 <= d2 && d0 <= d3) return { distance: d0, x: a.x0, y: a.y0 };
-  if (d1 <= d2 && d1 <= d3) return { distance: d1, x: a.x1, y: a.y1 };
-  if (d2 <= d3) return { distance: d2, x: b.x0, y: b.y0 };
-  return { distance: d3, x: b.x1, y: b.y1 };
-}
-
-function pointToPiece(px: number, py: number, s: Piece2): number {
-  const dx = s.x1 - s.x0,
-    dy = s.y1 - s.y0;
-  const t = Math.max(0, Math.min(1, ((px - s.x0) * dx + (py - s.y0) * dy) / (dx * dx + dy * dy)));
-  return Math.hypot(px - (s.x0 + t * dx), py - (s.y0 + t * dy));
-}
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
