@@ -1,4 +1,5 @@
 import { serveWorkerRequests } from '../protocol/serveWorkerRequests.js';
+import { pipeToolHandlers } from './pipeToolHandlers.js';
 
 /**
  * The planning worker: the planner's analyses (cross-section, excavation, trace, measure,
@@ -8,4 +9,5 @@ import { serveWorkerRequests } from '../protocol/serveWorkerRequests.js';
  */
 serveWorkerRequests<'planning'>({
   'planning.ready': () => true,
+  ...pipeToolHandlers(),
 });

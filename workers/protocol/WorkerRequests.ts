@@ -14,6 +14,8 @@ import type { Criticality } from '../network/criticality.js';
 import type { BurstImpactRequest, NetworkHandleRequest, SupplyNetworkLoaded } from '../network/networkRequests.js';
 import type { SupplyNetwork } from '../network/SupplyNetwork.js';
 import type { ParkingForecastsDocument, ParkingState } from '../formats/parking.js';
+import type { CrossSection, ExcavationPipes, LongitudinalProfile, PipesLoaded, TraceResult } from '../formats/pipeAnalyses.js';
+import type { CrossSectionRequest, ExcavationPipesRequest, LoadPipesRequest, ProfileRequest, TraceRequest } from '../planning/pipeRequests.js';
 import type { ParkingGuidanceLoad, ParkingGuidanceLoaded, ParkingGuideAnswer, ParkingGuideRequest } from '../parking/guidanceKernel.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
@@ -76,6 +78,16 @@ export interface WorkerRequests {
   'parking.guide': [ParkingGuideRequest, ParkingGuideAnswer];
   /** The planning worker is up (sent when the first tool opens, so its modules load before the first analysis). */
   'planning.ready': [void, true];
+  /** network.json (its bytes) for the pipe tools, parsed and indexed in the worker and kept (workers/planning/pipeToolHandlers.ts). */
+  'planning.loadPipes': [LoadPipesRequest, PipesLoaded];
+  /** The pipes a line cuts, with GB 50289 clearances between neighbours (workers/planning/crossSection.ts). */
+  'planning.crossSection': [CrossSectionRequest, CrossSection];
+  /** The longitudinal profile of the run through a pipe (workers/planning/longitudinalProfile.ts). */
+  'planning.profile': [ProfileRequest, LongitudinalProfile];
+  /** The pipes an excavation pit meets above its floor, with GB 50289 checks among them (workers/planning/excavationPipes.ts). */
+  'planning.excavationPipes': [ExcavationPipesRequest, ExcavationPipes];
+  /** Connected, upstream or downstream pipes and the valves to close (workers/planning/trace.ts). */
+  'planning.trace': [TraceRequest, TraceResult];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
