@@ -126,6 +126,7 @@ export function demoViewerConfig(): ViewerConfig {
     tools: {
       network: '/tiles/pipes/network.json',
       networkLayer: 'pipes',
+      buildings: '/tiles/buildings/footprints.json',
       buildingsLayer: 'buildings',
       buildReport: '/tiles/pipes/build-report.json',
     },

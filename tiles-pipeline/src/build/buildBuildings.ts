@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
 import { normalizeBuilding } from '../buildings/normalizeBuilding.js';
+import { BuildingFootprintsWriter } from '../buildings/BuildingFootprintsWriter.js';
+import { BUILDING_FOOTPRINTS_FILE } from '../../../workers/formats/buildingFootprints.js';
 import { AttributeSchema } from '../metadata/AttributeSchema.js';
 import { annotateDefinitions } from '../metadata/annotateDefinitions.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
@@ -85,6 +87,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     };
     const ids = new UniqueIds();
     const search = new SearchIndex(BUILDING_CLASS.id);
+    const footprints = new BuildingFootprintsWriter();
     const skip = (issue: FeatureIssue): void => {
       report.skipped.push(issue);
       report.skippedByCode[issue.code] = (report.skippedByCode[issue.code] ?? 0) + 1;
@@ -162,6 +165,7 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
         columns.id.push(record.id);
         columns.input.push(inputIndex);
         search.add(record.id, record.attributes, (record.bbox[0] + record.bbox[2]) / 2, (record.bbox[1] + record.bbox[3]) / 2, record.height);
+        footprints.add(record);
         if (count % 1000 === 0) options.onProgress?.('read', report.features.read, undefined);
       }
       options.onProgress?.('read', report.features.read, undefined); // the file's last features too
@@ -266,7 +270,10 @@ export async function buildBuildings(options: BuildOptions): Promise<BuildReport
     writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
     const searchJson = search.toJson(failedFeatures);
     writeFileSync(join(output.staging, 'search-index.json'), searchJson);
-    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson);
+    // The planner's building tools read the footprints, not the tiles' geometry (workers/formats/buildingFootprints.ts).
+    const footprintsJson = footprints.toJson(failedFeatures);
+    writeFileSync(join(output.staging, BUILDING_FOOTPRINTS_FILE), footprintsJson);
+    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson) + Buffer.byteLength(footprintsJson);
     report.seconds = Math.round((performance.now() - started) / 10) / 100;
     writeFileSync(join(output.staging, 'build-report.json'), JSON.stringify(report, null, 2));
     rmSync(spool.path, { force: true });
