@@ -12,6 +12,9 @@ import type { RegisteredPlugin } from '../platform/LayerPlugin.js';
 import type { RegisteredTool } from '../platform/ToolPlugin.js';
 import type { WorkerEndpoint } from '../platform/WorkerHost.js';
 import { undergroundTool } from '../tools/underground/UndergroundTool.js';
+import { crossSectionTool } from '../tools/crossSection/crossSectionTool.js';
+import { traceTool } from '../tools/trace/traceTool.js';
+import { clearanceTool } from '../tools/clearance/clearanceTool.js';
 
 /** Every kind of layer the viewer can draw: one line each. */
 export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
@@ -27,7 +30,7 @@ export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
 ];
 
 /** Every tool, in toolbar order. */
-export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool];
+export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool, crossSectionTool, traceTool, clearanceTool];
 
 /** Every Web Worker, by the name its requests start with (workers/protocol/WorkerRequests.ts). */
 export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {
