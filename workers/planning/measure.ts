@@ -72,7 +72,7 @@ export function measureArea(input: MeasurePoint[]): AreaMeasure {
   // sign = true: counter-clockwise positive, clockwise negative (unsigned, a clockwise ring
   // would be the rest of the Earth); the area enclosed is its magnitude.
   const { area, perimeter } = polygon.Compute(false, true);
-  return { kind: 'area', points, area: Math.abs(area), perimeter };
+  return { kind: 'area', points, area: Math.abs(area ?? 0), perimeter };
 }
 
 export function measureHeight(points: MeasurePoint[]): HeightMeasure {
