@@ -22,6 +22,8 @@ const FILL_MINUTES = Number(process.env['FILL_MINUTES'] ?? 40);
 const SEEKS = Number(process.env['SEEKS'] ?? 5);
 /** PART=seek measures the seeks only (a few minutes; the playback leg takes longer). */
 const RUNS = process.env['PART'] === 'seek' ? 0 : Number(process.env['RUNS'] ?? 2);
+/** Quiet time after each seek is on screen (its trailing work — the alarm list's annotation, other layers' loads — is traced, and does not overlap the next seek). */
+const SETTLE_MS = Number(process.env['SETTLE_MS'] ?? 2000);
 const root = join(import.meta.dirname, '../..');
 
 await prepareDemo(demoPaths(root), () => undefined);
@@ -72,6 +74,7 @@ for (const at of seekTimes) {
 
 const browser = await launchBrowser();
 const seekMs: number[] = [];
+const traces: SeekTrace[] = [];
 try {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript('globalThis.__name = (f) => f;');
@@ -80,26 +83,61 @@ try {
   await page.goto(`${url}?live=1${process.env['EXTRA_QUERY'] ?? ''}`);
   await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.stats().live.sensors > 0, null, { timeout: 120_000 });
+  const sensorsWorker = page.workers().find((w) => w.url().includes('sensorsWorker'));
   for (const at of seekTimes) {
-    seekMs.push(
-      await page.evaluate(
-        (time) =>
-          new Promise<number>((resolve) => {
-            const api = (window as unknown as { cimTwin: CimTwinApi }).cimTwin;
-            const started = performance.now();
-            api.clock.replay(new Date(time).toISOString(), { paused: true });
-            const frame = (): void => {
-              const replay = api.getState().live?.replay;
-              // Shown: the sensors hold T, nothing loading; the frame after this one draws them.
-              if (replay && !replay.loading && replay.time === time) requestAnimationFrame(() => resolve(performance.now() - started));
-              else requestAnimationFrame(frame);
-            };
-            requestAnimationFrame(frame);
-          }),
-        at,
-      ),
+    await sensorsWorker?.evaluate(() => performance.clearMarks());
+    const trace = await page.evaluate(
+      ({ time, settleMs }) =>
+        new Promise<SeekTrace>((resolve) => {
+          const api = (window as unknown as { cimTwin: CimTwinApi }).cimTwin;
+          performance.clearMarks();
+          performance.clearResourceTimings();
+          const frames: number[] = [];
+          const longTasks: [number, number][] = [];
+          const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push([e.startTime, e.duration])));
+          observer.observe({ type: 'longtask' });
+          const started = performance.now();
+          api.clock.replay(new Date(time).toISOString(), { paused: true });
+          let onScreen = Number.NaN;
+          const frame = (now: number): void => {
+            frames.push(now);
+            const replay = api.getState().live?.replay;
+            // Shown: the sensors hold T, nothing loading; the frame after this one draws them.
+            if (replay && !replay.loading && replay.time === time)
+              requestAnimationFrame(() => {
+                onScreen = performance.now();
+                // What the seek set off after it was on screen (the alarm list's annotation, other layers) is traced too, then the next seek.
+                setTimeout(() => {
+                  observer.disconnect();
+                  const since = (t: number): number => Math.round(t - started);
+                  resolve({
+                    ms: onScreen - started,
+                    origin: performance.timeOrigin + started,
+                    marks: performance.getEntriesByType('mark').map((m) => [m.name, since(m.startTime)]),
+                    requests: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+                      .filter((r) => r.name.includes('/api/'))
+                      .map((r) => [new URL(r.name).pathname + new URL(r.name).search.replace(/=[^&]*/g, '='), since(r.startTime), since(r.responseEnd)]),
+                    frames: frames.map(since),
+                    longTasks: longTasks.map(([start, duration]) => [since(start), Math.round(duration)]),
+                  });
+                }, settleMs);
+              });
+            else requestAnimationFrame(frame);
+          };
+          requestAnimationFrame(frame);
+        }),
+      { time: at, settleMs: SETTLE_MS },
     );
-    process.stderr.write(`seek to ${iso(at)}: ${seekMs.at(-1)!.toFixed(0)} ms\n`);
+    // The worker's marks, on the seek's time line.
+    const workerMarks = (await sensorsWorker?.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as [string, number]),
+    }))) ?? { origin: 0, marks: [] };
+    trace.marks.push(...workerMarks.marks.map(([name, t]): [string, number] => [`worker ${name}`, Math.round(workerMarks.origin + t - trace.origin)]));
+    trace.marks.sort((a, b) => a[1] - b[1]);
+    traces.push(trace);
+    seekMs.push(trace.ms);
+    process.stderr.write(`seek to ${iso(at)}: ${trace.ms.toFixed(0)} ms\n${describeTrace(trace)}\n`);
   }
   await context.close();
 
@@ -125,6 +163,7 @@ try {
   console.log(
     `| server: GET /api/history/state (ms, ${(median(server_.map((s) => s.bytes)) / 1024).toFixed(0)} kB) | ${median(serverMs).toFixed(0)} | ${Math.max(...serverMs).toFixed(0)} | < 200 ${Math.max(...serverMs) < 200 ? '✓' : '✗'} |`,
   );
+  printSeekSteps(traces);
   if (RUNS > 0) {
     console.log(`\nPlayback at 60× (from ${playFrom}): the same viewer and path, sensors layer on vs off\n`);
     printLiveLayerCost(runs);
@@ -134,4 +173,52 @@ try {
   await live.close();
   server.closeAllConnections();
   server.close();
+}
+
+/** One seek, traced in the page: times in ms since `clock.replay` was called (marks of the page and of the sensors worker). */
+interface SeekTrace {
+  ms: number;
+  /** The seek's start on the wall clock (performance.timeOrigin based), to place the worker's marks. */
+  origin: number;
+  marks: [name: string, at: number][];
+  /** The API requests made during the seek and its settling (path with the query's values blanked, start, end). */
+  requests: [path: string, start: number, end: number][];
+  /** Animation frames until on screen. */
+  frames: number[];
+  longTasks: [start: number, duration: number][];
+}
+
+function describeTrace(trace: SeekTrace): string {
+  const marks = trace.marks.map(([name, at]) => `${name.replace('seek: ', '')} ${at}`).join(' · ');
+  const requests = trace.requests.map(([path, start, end]) => `${path} ${start}–${end}`).join(' · ');
+  const tasks = trace.longTasks.map(([start, duration]) => `${start}+${duration}`).join(' ');
+  return `  marks: ${marks}\n  requests: ${requests}\n  frames: ${trace.frames.join(' ')}\n  long tasks (start+ms): ${tasks}`;
+}
+
+/** The median time of each step since the seek (the first mark of each name per seek), in the order they happen. */
+function printSeekSteps(traces: SeekTrace[]): void {
+  const steps = new Map<string, number[]>();
+  for (const trace of traces) {
+    const seen = new Set<string>();
+    for (const [name, at] of trace.marks) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      steps.set(name, [...(steps.get(name) ?? []), at]);
+    }
+    for (const [path, start, end] of trace.requests) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      steps.set(`request ${path} start`, [...(steps.get(`request ${path} start`) ?? []), start]);
+      steps.set(`request ${path} end`, [...(steps.get(`request ${path} end`) ?? []), end]);
+    }
+  }
+  const onScreen = traces.map((t) => t.ms);
+  console.log(
+    `\nWhere a seek's time goes (ms since clock.replay, median of ${traces.length}; marks of the sensors layer and its worker; main-thread long tasks ${median(traces.map((t) => t.longTasks.filter(([s]) => s < t.ms).reduce((sum, [, d]) => sum + d, 0))).toFixed(0)} ms before on screen)\n`,
+  );
+  console.log('| step | median | seeks |');
+  console.log('|---|---:|---:|');
+  const rows = [...steps].map(([name, times]) => [name, median(times), times.length] as const).sort((a, b) => a[1] - b[1]);
+  for (const [name, at, count] of rows) console.log(`| ${name.replace('seek: ', '')} | ${at.toFixed(0)} | ${count} |`);
+  console.log(`| on screen (the frame after the state is shown) | ${median(onScreen).toFixed(0)} | ${onScreen.length} |`);
 }

@@ -1,6 +1,7 @@
 import { clockTimeAt, type ClockState } from '../../workers/formats/history.js';
 import type { Incident } from '../../workers/formats/incident.js';
 import { fetchHistoryTimeline } from '../../viewer/src/platform/historyApi.js';
+import { afterSeekShown } from '../../viewer/src/platform/seekFirst.js';
 import { watch, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
 import type { IncidentClient } from './IncidentClient.js';
 import type { IncidentsStore } from './incidentsState.js';
@@ -65,7 +66,10 @@ export function followClock(viewer: ViewerStore, incidents: IncidentsStore, clie
     // Taken now, not when the state answers: of two quick seeks only the later one's list and marks apply.
     const mine = ++generation;
     ahead = [];
-    void loadAt(time, mine).then(() => loadMarksAfter(time, mine));
+    // After the seek's sensors are on screen (seekFirst); a later seek meanwhile asks instead.
+    void afterSeekShown(viewer).then(async () => {
+      if (mine === generation) await loadAt(time, mine).then(() => loadMarksAfter(time, mine));
+    });
   };
   const stop = watch(viewer, (s) => s.clock, follow);
   if (viewer.getState().clock.mode === 'replay') follow(viewer.getState().clock, undefined); // opened on a replay link

@@ -3,6 +3,7 @@ import { PARKING_SITES_PATH, PARKING_TOPIC, type ParkingUpdate } from '../../wor
 import type { NgsiEntity } from '../../workers/parking/fiware.js';
 import { serverApiRequest } from '../../viewer/src/platform/serverApi.js';
 import { TopicFeed, type TopicFeedConnection } from '../../viewer/src/platform/TopicFeed.js';
+import { afterSeekShown } from '../../viewer/src/platform/seekFirst.js';
 import { watch, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
 import { parkingEntriesFromFiware, type ParkingModel } from './ParkingModel.js';
 
@@ -31,6 +32,8 @@ export interface ParkingSourceOptions {
 export class ParkingSource {
   private feed: TopicFeed | undefined;
   private generation = 0;
+  /** Seeks and returns to live so far: a seek's load that waited for the sensors goes ahead only if it is still the latest. */
+  private clockChanges = 0;
   /** The replay time last loaded (NaN live). */
   private loadedAt = Number.NaN;
   private readonly stops: (() => void)[] = [];
@@ -56,6 +59,7 @@ export class ParkingSource {
     const follow = (clock: ClockState, previous: ClockState | undefined): void => {
       if (clock.mode === 'live') {
         if (previous?.mode !== 'replay') return;
+        this.clockChanges++; // a replay's load still waiting is not wanted any more
         this.loadedAt = Number.NaN;
         model.setTime(Date.now());
         void this.load(undefined);
@@ -65,7 +69,12 @@ export class ParkingSource {
       // A pause or a new speed leaves the time where it was: nothing to load.
       if (previous?.mode === 'replay' && Math.abs(clockTimeAt(previous, Date.now()) - time) < 1000) return;
       this.options.onConnection('replay');
-      void this.load(time);
+      // After the seek's sensors are on screen (seekFirst); a later clock change meanwhile loads instead.
+      const mine = ++this.clockChanges;
+      this.loadedAt = time; // the playing replay's reload counts from here, not from the previous seek
+      void afterSeekShown(viewer).then(async () => {
+        if (mine === this.clockChanges) await this.load(time);
+      });
     };
     this.stops.push(watch(viewer, (s) => s.clock, follow));
     if (viewer.getState().clock.mode === 'replay') follow(viewer.getState().clock, undefined);

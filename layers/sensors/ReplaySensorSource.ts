@@ -54,7 +54,10 @@ export class ReplaySensorSource {
   follow(clock: ReplayClock, wallNow: number): Promise<void> {
     this.settle();
     const time = clockTimeAt(clock, wallNow);
-    if (!this.clock || !this.playback.continues(time, speedOf(clock))) this.seek(time);
+    if (!this.clock || !this.playback.continues(time, speedOf(clock))) {
+      markSeek('clock in worker');
+      this.seek(time);
+    }
     this.clock = clock;
     const settled = new Promise<void>((resolve) => (this.settled = resolve));
     this.pump(wallNow);
@@ -110,10 +113,14 @@ export class ReplaySensorSource {
     let rows: ReplayRows & { sentAt: number };
     const controller = new AbortController();
     this.inFlight = controller;
+    const seeking = request.kind === 'state';
+    if (seeking) markSeek('state requested');
     try {
       const response = await (this.options.fetch ?? fetch)(url, { signal: controller.signal });
       if (!response.ok) throw new HttpError(url, response);
-      const batch = decodeObservationBatch(new Uint8Array(await response.arrayBuffer()));
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (seeking) markSeek('state received');
+      const batch = decodeObservationBatch(body);
       if (!batch.state) throw new Error(`${url}: the document has no state column`);
       rows = { count: batch.count, datastream: batch.datastream, time: batch.time, result: batch.result, state: batch.state, sentAt: batch.sentAt };
     } catch (error) {
@@ -137,7 +144,10 @@ export class ReplaySensorSource {
     this.requests++;
     this.attempt = 0;
     if (request.kind === 'state') {
-      if (this.playback.acceptState(request, rows, sink)) this.lastSweep = request.at;
+      if (this.playback.acceptState(request, rows, sink)) {
+        this.lastSweep = request.at;
+        markSeek('state replaced');
+      }
     } else this.playback.acceptChanges(request, rows, rows.sentAt);
     this.pump(Date.now());
   }
@@ -167,6 +177,11 @@ class HttpError extends Error {
     const seconds = Number(response.headers.get('Retry-After'));
     this.retryAfterMs = response.status === 503 && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
   }
+}
+
+/** A seek's steps on the worker's performance timeline (bench:replay reads them; a few per seek, never per frame). */
+function markSeek(step: string): void {
+  performance.mark(`seek: ${step}`);
 }
 
 function speedOf(clock: ReplayClock): number {

@@ -8,11 +8,17 @@ import type { SensorFrameMessage } from '../../workers/protocol/WorkerRequests.j
 import type { FeatureDescription, LayerContext, LayerInstance, PickOutcome } from '../../viewer/src/platform/LayerPlugin.js';
 import { viewLookingAt } from '../../viewer/src/platform/viewLookingAt.js';
 import { watch } from '../../viewer/src/platform/ViewerStore.js';
+import { holdSeek } from '../../viewer/src/platform/seekFirst.js';
 import { labelPixelSize } from '../labels/labelPixelSize.js';
 import { SensorClusters } from './SensorClusters.js';
 import { SensorPoints } from './SensorPoints.js';
 import { buildSensorGrid, type SensorGrid } from './sensorGrid.js';
 import type { SensorAlarm, SensorsState } from './sensorsState.js';
+
+/** A seek's steps on the page's performance timeline (bench:replay reads them; a few per seek, never per frame). */
+function markSeek(step: string): void {
+  performance.mark(`seek: ${step}`);
+}
 
 /**
  * Live sensors: the worker does the per-message work (MQTT, ordering, thresholds, staleness);
@@ -44,6 +50,12 @@ export class SensorsLayer implements LayerInstance {
   private lastSummary = 0;
   /** The worker's generation last applied (see SensorFrameMessage). */
   private generation = 0;
+  /** A frame that replaced every sensor (a seek) is applied and not drawn yet. */
+  private restartUndrawn = false;
+  /** Clock changes followed so far: only the latest one's answer ends the seek's hold. */
+  private clockChanges = 0;
+  /** Ends this layer's hold on the other plugins' seek work (while a seek's state is on its way or not drawn yet). */
+  private releaseSeek: (() => void) | undefined;
   private animationFrame = 0;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stops: (() => void)[] = [];
@@ -63,12 +75,24 @@ export class SensorsLayer implements LayerInstance {
     scene.primitives.add(this.root);
     void workers.request('sensors.start', feed);
     // The worker follows the viewer's clock (live feed, or the history at a replay's time).
-    // Answered when a seek's state is in the worker: pulled then, not at the next animation frame.
-    const followClock = (): void =>
+    const followClock = (): void => {
+      const clock = store.getState().clock;
+      const mine = ++this.clockChanges;
+      // Other plugins' seek work waits for this seek's frame (viewer/src/platform/seekFirst.ts); hidden, nothing is shown first.
+      if (clock.mode === 'replay' && this.root.show) this.releaseSeek ??= holdSeek(store);
+      else this.seekShown();
+      markSeek('clock to worker');
       void workers
-        .request('sensors.clock', store.getState().clock)
-        .then(() => this.pull())
-        .catch(() => undefined);
+        .request('sensors.clock', clock)
+        .then(async (frame) => {
+          markSeek('clock answered');
+          // Answered when a seek's state is in the worker, with its frame: applied in this task, drawn in the next frame.
+          if (frame) await this.apply(frame);
+          // A seek's frame is applied: released when it is drawn (`drawn`); a pause, a new speed or a superseded clock shows nothing new.
+          if (mine === this.clockChanges && !(this.restartUndrawn && this.root.show)) this.seekShown();
+        })
+        .catch(() => mine === this.clockChanges && this.seekShown());
+    };
     if (store.getState().clock.mode === 'replay') followClock(); // opened on a replay link
     const onPreRender = (): void => this.beforeRender();
     const onPostRender = (): void => this.drawn();
@@ -82,8 +106,9 @@ export class SensorsLayer implements LayerInstance {
       this.animationFrame = requestAnimationFrame(pull);
     };
     this.animationFrame = requestAnimationFrame(pull);
-    // Pulsing alarms need frames while the camera is still (the scene renders on demand).
-    this.ticker = setInterval(() => this.alarming.size && context.requestRender(), 250);
+    // Pulsing alarms need frames while the camera is still (the scene renders on demand); not while a
+    // seek's state is on its way: a frame of the old state then would only delay the new one.
+    this.ticker = setInterval(() => this.alarming.size && !this.releaseSeek && context.requestRender(), 250);
     const applyVisibility = (): void => {
       this.root.show = store.getState().layers[this.id]?.visible ?? definition.visible;
       context.requestRender();
@@ -135,6 +160,14 @@ export class SensorsLayer implements LayerInstance {
 
   /** After a frame is drawn: what it showed for the first time is now on screen. */
   private drawn(): void {
+    if (this.restartUndrawn) {
+      this.restartUndrawn = false;
+      markSeek('frame drawn');
+      // Released when that frame is presented (the next animation frame): under software GL it is drawn after this
+      // event, and the other plugins' loads (the server's queries, their frames) would compete with it for the CPU.
+      const changes = this.clockChanges;
+      requestAnimationFrame(() => changes === this.clockChanges && this.seekShown());
+    }
     if (this.undrawn.length === 0) return;
     const now = Date.now();
     for (const time of this.undrawn) this.ageAtRender.add(now - time, now);
@@ -154,6 +187,7 @@ export class SensorsLayer implements LayerInstance {
     // Every sensor replaced (a seek, back to live): an alarm that holds is raised again with its reading then.
     const restarted = frame.generation !== this.generation;
     this.generation = frame.generation;
+    if (restarted) markSeek('frame pulled');
     const raised: SensorAlarm[] = [];
     const cleared: number[] = [];
     for (let k = 0; k < changes.count; k++) {
@@ -192,7 +226,12 @@ export class SensorsLayer implements LayerInstance {
         cleared.push(meta.ids[i]!);
       }
     }
+    if (restarted) markSeek('points styled');
     if (raised.length || cleared.length) live.changeAlarms(raised, cleared);
+    if (restarted) {
+      markSeek('frame applied');
+      this.restartUndrawn = true;
+    }
     // New readings are drawn at once (and their age at render measured); a hidden layer asks for nothing.
     if (changes.count && this.root.show) this.context.requestRender();
     const now = performance.now();
@@ -283,8 +322,15 @@ export class SensorsLayer implements LayerInstance {
     };
   }
 
+  /** The seek is on screen (or shows nothing new): the other plugins' seek work goes ahead. */
+  private seekShown(): void {
+    this.releaseSeek?.();
+    this.releaseSeek = undefined;
+  }
+
   destroy(): void {
     this.destroyed = true;
+    this.seekShown();
     clearInterval(this.ticker);
     cancelAnimationFrame(this.animationFrame);
     for (const stop of this.stops.splice(0)) stop();

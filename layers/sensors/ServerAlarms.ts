@@ -9,6 +9,7 @@ import {
 import { serverApiRequest } from '../../viewer/src/platform/serverApi.js';
 import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import { TopicFeed } from '../../viewer/src/platform/TopicFeed.js';
+import { afterSeekShown } from '../../viewer/src/platform/seekFirst.js';
 import { watch, watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
 import { clockTimeAt } from '../../workers/formats/history.js';
 import type { AlarmAck, LiveStore } from './sensorsState.js';
@@ -154,9 +155,11 @@ export class ServerAlarms {
   /** The server's list at the shown time (now, or the replay's) annotates the alarms listed. */
   private async annotate(): Promise<void> {
     const { live } = this.options;
-    const state = live.getState();
-    if (state.alarms.length === 0 || state.replay?.loading) return;
     const seq = ++this.requestSeq;
+    // A seek's sensors first (seekFirst): the list is annotated after they are on screen.
+    await afterSeekShown(this.options.viewer);
+    const state = live.getState();
+    if (seq !== this.requestSeq || state.alarms.length === 0 || state.replay?.loading) return;
     const clock = this.options.viewer.getState().clock;
     const at = clock.mode === 'replay' ? clockTimeAt(clock, Date.now()) : undefined;
     const document = await this.fetchAlarms(at);

@@ -67,8 +67,8 @@ serveWorkerRequests<'sensors'>({
         if (!feed) throw new Error('sensors.clock before sensors.start');
         replay = new ReplaySensorSource({ apiUrl: feed.apiUrl, sink: model });
       }
-      // Answered once the seek's state is in the model: the layer pulls that frame at once.
-      return replay.follow(clock, Date.now());
+      // Answered once the seek's state is in the model, with its frame: the layer applies it in the task the answer arrives in.
+      return replay.follow(clock, Date.now()).then(takeFrame);
     }
     if (!replay) return;
     replay.stop();
@@ -77,16 +77,19 @@ serveWorkerRequests<'sensors'>({
     source?.reload();
   },
   'sensors.metadata': () => metadata,
-  'sensors.takeFrame': () => {
-    replay?.pump(Date.now());
-    const progress = replay?.progress();
-    return {
-      buffer: model.takeFrame(),
-      generation: model.generation,
-      connection,
-      messagesPerSecond: rate,
-      malformed: source?.malformed ?? 0,
-      ...(progress ? { replay: { time: progress.time, loading: progress.loading } } : {}),
-    };
-  },
+  'sensors.takeFrame': () => takeFrame(),
 });
+
+/** The changes since the last frame taken, with the feed's status and the replay's progress. */
+function takeFrame(): SensorFrameMessage {
+  replay?.pump(Date.now());
+  const progress = replay?.progress();
+  return {
+    buffer: model.takeFrame(),
+    generation: model.generation,
+    connection,
+    messagesPerSecond: rate,
+    malformed: source?.malformed ?? 0,
+    ...(progress ? { replay: { time: progress.time, loading: progress.loading } } : {}),
+  };
+}

@@ -46,8 +46,11 @@ export interface WorkerRequests {
   'sensors.metadata': [void, LiveStateDocument | undefined];
   /** The changes since the previous call. */
   'sensors.takeFrame': [void, SensorFrameMessage];
-  /** The viewer's clock changed: live, or replay from the history API (seek, play, pause, speed); answered once a seek's state is in. */
-  'sensors.clock': [clock: ClockState, void];
+  /**
+   * The viewer's clock changed: live, or replay from the history API (seek, play, pause, speed). A replay is answered once a
+   * seek's state is in, with the frame that holds it (applied at once, not at the next pull); live, with nothing.
+   */
+  'sensors.clock': [clock: ClockState, SensorFrameMessage | undefined];
   /** Valves to close around a burst pipe, and the pipes that lose supply. */
   'analysis.isolateBurst': [{ graph: NetworkGraph; burstEdge: number }, BurstIsolation];
   /** The road graph (its file's bytes) and the resources (stations) to rank; kept in the worker. */
