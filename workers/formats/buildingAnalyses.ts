@@ -90,6 +90,8 @@ export interface SunlightResult {
 
 /** One façade sample: a point on a wall, just outside it. */
 export interface FacadeSample {
+  /** The wall it is on: its index along the building's outer rings (`wall` option of facadeSunlight). */
+  wall: number;
   lon: number;
   lat: number;
   height: number;

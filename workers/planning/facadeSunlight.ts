@@ -14,6 +14,8 @@ export const DEFAULT_FACADE_SPACING = 3;
 export interface FacadeSunlightOptions {
   /** Grid spacing along the wall and up it, metres (default 3: about a floor). */
   spacing?: number;
+  /** One wall only (its index, as each sample's `wall` gives it): a single façade. Default: every wall. */
+  wall?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
   const b = buildings.indexOfId.get(buildingId);
   if (b === undefined) throw new Error(`no building "${buildingId}" among the ${buildings.count} footprints loaded`);
   const spacingOption = (options as FacadeSunlightOptions | undefined)?.spacing ?? DEFAULT_FACADE_SPACING;
+  const wallOption = (options as FacadeSunlightOptions | undefined)?.wall;
   if (typeof spacingOption !== 'number' || !(spacingOption >= 0.5 && spacingOption <= 50))
     throw new Error(`the façade grid spacing is ${JSON.stringify(spacingOption)} m: 0.5…50`);
   const bbox = buildings.bbox.subarray(b * 4, b * 4 + 4);
@@ -41,7 +44,7 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
   const top = buildings.top[b]!;
 
   // The walls of its outer rings, each with its outward normal.
-  const walls: { ax: number; ay: number; ex: number; ey: number; length: number; nx: number; ny: number }[] = [];
+  const walls: { index: number; ax: number; ay: number; ex: number; ey: number; length: number; nx: number; ny: number }[] = [];
   self.rings.forEach((ring, r) => {
     if (self.holes[r]) return;
     const n = ring.length / 2;
@@ -54,19 +57,24 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
       const ey = ring[k * 2 + 1]! - ring[i * 2 + 1]!;
       const length = Math.hypot(ex, ey);
       if (length < 0.5) continue;
-      walls.push({ ax: ring[i * 2]!, ay: ring[i * 2 + 1]!, ex, ey, length, nx: (outward * ey) / length, ny: (-outward * ex) / length });
+      walls.push({ index: walls.length, ax: ring[i * 2]!, ay: ring[i * 2 + 1]!, ex, ey, length, nx: (outward * ey) / length, ny: (-outward * ex) / length });
     }
   });
-  const perimeter = walls.reduce((sum, w) => sum + w.length, 0);
+  if (wallOption !== undefined && (typeof wallOption !== 'number' || !Number.isInteger(wallOption) || wallOption < 0 || wallOption >= walls.length))
+    throw new Error(`wall ${JSON.stringify(wallOption)} of building "${buildingId}": it has walls 0…${walls.length - 1}`);
+  const chosen = wallOption === undefined ? walls : [walls[wallOption]!];
+  const perimeter = chosen.reduce((sum, w) => sum + w.length, 0);
   const wallHeight = top - base;
   let spacing = spacingOption;
-  while ((perimeter / spacing + walls.length) * Math.max(1, Math.round(wallHeight / spacing)) > MAX_FACADE_SAMPLES) spacing *= 1.25;
+  while ((perimeter / spacing + chosen.length) * Math.max(1, Math.round(wallHeight / spacing)) > MAX_FACADE_SAMPLES) spacing *= 1.25;
   const rows = Math.max(1, Math.round(wallHeight / spacing));
   const rowHeight = wallHeight / rows;
 
   const sunlit = new Uint8Array(path.steps);
   const samples: FacadeSample[] = [];
-  for (const wall of walls) {
+  for (const wall of chosen) {
+    // Only what stands in front of the wall can shade it (behind it, the wall itself does).
+    const inFront = around.filter((c) => c === self || c.rings.some((r) => frontOf(r, wall)));
     const columns = Math.max(1, Math.round(wall.length / spacing));
     const facing = Math.atan2(wall.nx, wall.ny);
     for (let c = 0; c < columns; c++) {
@@ -76,7 +84,7 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
       const [lon, lat] = toLonLatOf(frame, x, y);
       for (let row = 0; row < rows; row++) {
         const z = row === 0 ? base + Math.min(1.5, rowHeight / 2) : base + (row + 0.5) * rowHeight;
-        sunlitSteps(around, x, y, z, path, sunlit, facing);
+        sunlitSteps(inFront, x, y, z, path, sunlit, facing);
         let hours = 0;
         let effective = 0;
         for (let k = 0; k < path.steps; k++) {
@@ -85,6 +93,7 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
           if (path.inWindow[k]) effective += path.hours[k]!;
         }
         samples.push({
+          wall: wall.index,
           lon: round(lon, 7),
           lat: round(lat, 7),
           height: round(z),
@@ -111,4 +120,9 @@ export function facadeSunlight(buildings: PlanningBuildings, buildingId: unknown
     maxEffectiveHours: effective.length ? Math.max(...effective) : 0,
     minEffectiveHours: effective.length ? Math.min(...effective) : 0,
   };
+}
+
+function frontOf(ring: Float64Array, wall: { ax: number; ay: number; nx: number; ny: number }): boolean {
+  for (let i = 0; i < ring.length; i += 2) if ((ring[i]! - wall.ax) * wall.nx + (ring[i + 1]! - wall.ay) * wall.ny > 0.01) return true;
+  return false;
 }

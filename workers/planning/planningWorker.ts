@@ -1,4 +1,5 @@
 import { serveWorkerRequests } from '../protocol/serveWorkerRequests.js';
+import { buildingToolHandlers } from './buildingToolHandlers.js';
 import { pipeToolHandlers } from './pipeToolHandlers.js';
 
 /**
@@ -10,4 +11,5 @@ import { pipeToolHandlers } from './pipeToolHandlers.js';
 serveWorkerRequests<'planning'>({
   'planning.ready': () => true,
   ...pipeToolHandlers(),
+  ...buildingToolHandlers(),
 });

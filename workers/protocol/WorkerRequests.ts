@@ -16,6 +16,8 @@ import type { SupplyNetwork } from '../network/SupplyNetwork.js';
 import type { ParkingForecastsDocument, ParkingState } from '../formats/parking.js';
 import type { CrossSection, ExcavationPipes, LongitudinalProfile, PipesLoaded, TraceResult } from '../formats/pipeAnalyses.js';
 import type { CrossSectionRequest, ExcavationPipesRequest, LoadPipesRequest, ProfileRequest, TraceRequest } from '../planning/pipeRequests.js';
+import type { BuildingsLoaded, FacadeSunlightResult, HeightLimitResult, SunlightResult, ViewshedResult } from '../formats/buildingAnalyses.js';
+import type { FacadeSunlightRequest, HeightLimitRequest, LoadBuildingsRequest, SunlightRequest, ViewshedRequest } from '../planning/buildingRequests.js';
 import type { ParkingGuidanceLoad, ParkingGuidanceLoaded, ParkingGuideAnswer, ParkingGuideRequest } from '../parking/guidanceKernel.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
@@ -91,6 +93,16 @@ export interface WorkerRequests {
   'planning.excavationPipes': [ExcavationPipesRequest, ExcavationPipes];
   /** Connected, upstream or downstream pipes and the valves to close (workers/planning/trace.ts). */
   'planning.trace': [TraceRequest, TraceResult];
+  /** footprints.json (its bytes) for the building tools, parsed and indexed in the worker and kept (workers/planning/buildingToolHandlers.ts). */
+  'planning.loadBuildings': [LoadBuildingsRequest, BuildingsLoaded];
+  /** The buildings partly inside a polygon whose top is over a limit (workers/planning/heightLimit.ts). */
+  'planning.heightLimit': [HeightLimitRequest, HeightLimitResult];
+  /** Hours of sun at a point over 大寒日, 冬至日 or a date, against GB 50180 (workers/planning/sunlight.ts). */
+  'planning.sunlight': [SunlightRequest, SunlightResult];
+  /** Hours of sun on a building's walls, sampled on a grid (workers/planning/facadeSunlight.ts). */
+  'planning.facadeSunlight': [FacadeSunlightRequest, FacadeSunlightResult];
+  /** What an eye sees of the ground and the walls around it (workers/planning/viewshed.ts). */
+  'planning.viewshed': [ViewshedRequest, ViewshedResult];
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
