@@ -16,6 +16,7 @@ import { crossSectionTool } from '../tools/crossSection/crossSectionTool.js';
 import { traceTool } from '../tools/trace/traceTool.js';
 import { clearanceTool } from '../tools/clearance/clearanceTool.js';
 import { measureTool } from '../tools/measure/measureTool.js';
+import { excavationTool } from '../tools/excavation/excavationTool.js';
 
 /** Every kind of layer the viewer can draw: one line each. */
 export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
@@ -31,7 +32,7 @@ export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
 ];
 
 /** Every tool, in toolbar order. */
-export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool, measureTool, crossSectionTool, traceTool, clearanceTool];
+export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool, measureTool, excavationTool, crossSectionTool, traceTool, clearanceTool];
 
 /** Every Web Worker, by the name its requests start with (workers/protocol/WorkerRequests.ts). */
 export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {

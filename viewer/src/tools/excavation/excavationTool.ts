@@ -1,0 +1,461 @@
+import {
+  Cartesian2,
+  Cartesian3,
+  Cesium3DTileset,
+  ClippingPolygon,
+  ClippingPolygonCollection,
+  Color,
+  GeometryInstance,
+  HorizontalOrigin,
+  LabelCollection,
+  LabelStyle,
+  Material,
+  MaterialAppearance,
+  PointPrimitiveCollection,
+  PolygonGeometry,
+  PolygonHierarchy,
+  PolylineCollection,
+  Primitive,
+  SceneTransforms,
+  VerticalOrigin,
+  WallGeometry,
+} from 'cesium';
+import type { LonLat } from '../../../../workers/formats/pipeAnalyses.js';
+import { pipeCategoryOf } from '../../../../workers/standards/cjj61Categories.js';
+import { csvText, exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
+import { h } from '../../platform/h.js';
+import type { LayerContext } from '../../platform/LayerPlugin.js';
+import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
+import { toolPanel } from '../../platform/toolPanel.js';
+import type { UiContext } from '../../platform/UiContext.js';
+import { depthLabelStep } from '../underground/depthTicks.js';
+import { earthTexture } from './earthTexture.js';
+import { EXCAVATION_TOOL, ExcavationModel, type Pit } from './ExcavationModel.js';
+import { excavationMessages } from './excavationMessages.js';
+
+const OUTLINE_COLOUR = Color.fromCssColorString('#ffd400');
+const FLOOR_COLOUR = Color.fromCssColorString('#5e4630');
+const RULER_COLOUR = Color.WHITE;
+const EMPHASIS_OWNER = 'excavation';
+const PIT_PIPE_COLOUR = '#ffd400';
+const CONFLICT_COLOUR = '#ff0000';
+const METRE_IN_DEGREES = 1 / 111_320;
+
+/**
+ * Excavation pit (开挖): a polygon clicked on the ground and a depth → the ground (the globe) and
+ * the above-ground tiles are cut away inside the polygon with Cesium's ClippingPolygonCollection
+ * (its signed-distance texture follows the polygon's own edges, so the cut is exact where
+ * clipping planes drift), the pit's walls drawn in a soil texture and its floor shaded, a depth
+ * ruler at its first corner, and the pipes above the floor listed from the planning worker
+ * (workers/planning/excavationPipes.ts) with the GB 50289 checks among them. Underground
+ * tilesets (the pipes) are not cut: they are what the pit is dug to see.
+ */
+export const excavationTool = defineTool({
+  id: EXCAVATION_TOOL,
+  label: 'excavation.label',
+  messages: excavationMessages,
+  createState: (context) => new ExcavationModel(context),
+  create: (context, model) => new ExcavationInstance(context, model),
+  pageApi: (model) => ({
+    excavate: async (polygon: unknown, depth: unknown) => {
+      const { pipes, conflicts } = await model.excavate(polygon, depth);
+      return { pipes, conflicts };
+    },
+  }),
+  mountPanel: (ui, container, model) => mountExcavationPanel(ui, container, model),
+  destroyState: (model) => model.destroy(),
+});
+
+class ExcavationInstance implements ToolInstance {
+  readonly id = EXCAVATION_TOOL;
+  private readonly lines = new PolylineCollection();
+  private readonly points = new PointPrimitiveCollection();
+  private readonly labels = new LabelCollection();
+  private walls: Primitive | undefined;
+  private floor: Primitive | undefined;
+  /** The cut now applied (the pit it was made for), and the collections this tool gave the globe and each tileset. */
+  private cutFor: Pit | undefined;
+  private globeCut: ClippingPolygonCollection | undefined;
+  private readonly tilesetCuts = new Map<Cesium3DTileset, ClippingPolygonCollection>();
+  private depthTestBefore: boolean | undefined;
+  private active = false;
+  private pointer: LonLat | undefined;
+  private texture: string | undefined;
+  private readonly stop: (() => void)[] = [];
+  private stopKeys: (() => void) | undefined;
+  private readonly undergroundUrls: Set<string>;
+
+  constructor(
+    private readonly context: LayerContext,
+    private readonly model: ExcavationModel,
+  ) {
+    for (const collection of [this.lines, this.points, this.labels]) context.scene.primitives.add(collection);
+    this.undergroundUrls = new Set(
+      context.config.layers.filter((l) => l.kind === 'tileset' && l.underground).map((l) => new URL((l as { url: string }).url, context.baseUrl).href),
+    );
+    this.stop.push(model.onChange(() => this.draw()));
+    // A tileset that loads after the cut (a shared link opens before the tiles) is cut as it arrives.
+    const onPreRender = (): void => {
+      if (this.cutFor) this.cutTilesets(this.cutFor);
+    };
+    context.scene.preRender.addEventListener(onPreRender);
+    this.stop.push(() => context.scene.preRender.removeEventListener(onPreRender));
+    const onMoveEnd = (): void => {
+      if (this.cutFor) this.drawRuler(this.cutFor);
+    };
+    context.scene.camera.moveEnd.addEventListener(onMoveEnd);
+    this.stop.push(() => context.scene.camera.moveEnd.removeEventListener(onMoveEnd));
+  }
+
+  activate(): void {
+    this.active = true;
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement | null;
+      if (event.key === 'Enter' && target?.tagName !== 'INPUT' && target?.tagName !== 'BUTTON') this.model.finish();
+    };
+    document.addEventListener('keydown', onKey);
+    this.stopKeys = () => document.removeEventListener('keydown', onKey);
+    this.draw();
+  }
+
+  deactivate(): void {
+    this.active = false;
+    this.pointer = undefined;
+    this.stopKeys?.();
+    this.stopKeys = undefined;
+    this.model.drawing = [];
+    this.draw();
+  }
+
+  onPointer(event: ToolPointerEvent): boolean {
+    if (event.kind === 'move') {
+      if (this.model.drawing.length === 0 || !event.position) return false;
+      this.pointer = [event.position.lon, event.position.lat];
+      this.drawOutline();
+      return true;
+    }
+    if (event.kind === 'double-click') {
+      this.pointer = undefined;
+      this.model.finish();
+      return true;
+    }
+    if (!event.position) return true;
+    const corner: LonLat = [event.position.lon, event.position.lat];
+    const last = this.model.drawing[this.model.drawing.length - 1];
+    // The second click of a double-click lands on the first's spot: one corner.
+    if (last && Math.hypot((last[0] - corner[0]) / METRE_IN_DEGREES, (last[1] - corner[1]) / METRE_IN_DEGREES) < 0.05) return true;
+    this.model.click(corner);
+    return true;
+  }
+
+  destroy(): void {
+    for (const stop of this.stop.splice(0)) stop();
+    this.stopKeys?.();
+    this.context.store.getState().setEmphasis(EMPHASIS_OWNER, []);
+    this.uncut();
+    for (const collection of [this.lines, this.points, this.labels]) this.context.scene.primitives.remove(collection);
+  }
+
+  private draw(): void {
+    const pit = this.active ? this.model.pit : undefined;
+    if (pit !== this.cutFor) {
+      this.uncut();
+      if (pit) this.cut(pit);
+    }
+    this.drawOutline();
+    if (pit) this.drawRuler(pit);
+    const layer = this.context.config.tools?.networkLayer;
+    if (layer) {
+      const conflicting = new Set(pit?.pipes.conflicts.flatMap((c) => [c.a, c.b]) ?? []);
+      this.context.store.getState().setEmphasis(
+        EMPHASIS_OWNER,
+        pit
+          ? [
+              { layer, ids: pit.pipes.pipes.map((p) => p.id).filter((id) => !conflicting.has(id)), color: PIT_PIPE_COLOUR },
+              { layer, ids: [...conflicting], color: CONFLICT_COLOUR },
+            ]
+          : [],
+      );
+    }
+    this.context.requestRender();
+  }
+
+  /** The corners clicked so far and the rubber band (the pit's own edge is the cut: nothing is drawn over it). */
+  private drawOutline(): void {
+    this.lines.removeAll();
+    this.points.removeAll();
+    const corners = [...this.model.drawing, ...(this.pointer ? [this.pointer] : [])];
+    if (this.active && corners.length > 0) {
+      for (const [lon, lat] of this.model.drawing)
+        this.points.add({
+          position: Cartesian3.fromDegrees(lon, lat, 0.5),
+          pixelSize: 8,
+          color: OUTLINE_COLOUR,
+          outlineColor: Color.BLACK,
+          outlineWidth: 1.5,
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        });
+      if (corners.length > 1)
+        this.lines.add({
+          positions: [...corners, ...(corners.length > 2 ? [corners[0]!] : [])].map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0.5)),
+          width: 3,
+          material: Material.fromType('Color', { color: OUTLINE_COLOUR }),
+        });
+    }
+    this.context.requestRender();
+  }
+
+  /** Cuts the globe and the above-ground tilesets at the polygon, and draws the walls and floor. */
+  private cut(pit: Pit): void {
+    const { scene } = this.context;
+    if (!ClippingPolygonCollection.isSupported(scene)) {
+      console.warn('excavation: clipping polygons need WebGL 2; the pit is listed but not cut');
+      return;
+    }
+    this.cutFor = pit;
+    const positions = pit.polygon.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
+    this.globeCut = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions })] });
+    scene.globe.clippingPolygons = this.globeCut;
+    // Below the ground the walls must hide behind it (Cesium draws through the globe by default).
+    this.depthTestBefore = scene.globe.depthTestAgainstTerrain;
+    scene.globe.depthTestAgainstTerrain = true;
+    this.cutTilesets(pit);
+
+    this.texture ??= earthTexture().toDataURL();
+    const ring = [...pit.polygon, pit.polygon[0]!];
+    const perimeter = ring.slice(1).reduce((sum, [lon, lat], i) => {
+      const [lon0, lat0] = ring[i]!;
+      return sum + Math.hypot(((lon - lon0) * Math.cos((lat * Math.PI) / 180)) / METRE_IN_DEGREES, (lat - lat0) / METRE_IN_DEGREES);
+    }, 0);
+    this.walls = scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({
+          geometry: new WallGeometry({
+            positions: ring.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0)),
+            maximumHeights: ring.map(() => 0),
+            minimumHeights: ring.map(() => -pit.depth),
+            vertexFormat: MaterialAppearance.MaterialSupport.TEXTURED.vertexFormat,
+          }),
+        }),
+        appearance: new MaterialAppearance({
+          // Square texture cells on the wall: as many across its length as it is deep.
+          material: Material.fromType('Image', { image: this.texture, repeat: new Cartesian2(Math.max(1, perimeter / pit.depth), 1) }),
+          materialSupport: MaterialAppearance.MaterialSupport.TEXTURED,
+          faceForward: true,
+          closed: false,
+        }),
+        asynchronous: false,
+      }),
+    ) as Primitive;
+    this.floor = scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(pit.polygon.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, -pit.depth))),
+            height: -pit.depth,
+            vertexFormat: MaterialAppearance.MaterialSupport.BASIC.vertexFormat,
+          }),
+        }),
+        appearance: new MaterialAppearance({
+          material: Material.fromType('Color', { color: FLOOR_COLOUR }),
+          materialSupport: MaterialAppearance.MaterialSupport.BASIC,
+          faceForward: true,
+          closed: false,
+        }),
+        asynchronous: false,
+      }),
+    ) as Primitive;
+  }
+
+  private cutTilesets(pit: Pit): void {
+    const { primitives } = this.context.scene;
+    for (let i = 0; i < primitives.length; i++) {
+      const primitive: unknown = primitives.get(i);
+      if (!(primitive instanceof Cesium3DTileset) || this.tilesetCuts.has(primitive)) continue;
+      if (this.undergroundUrls.has(primitive.resource.url.split('?')[0]!)) continue;
+      const collection = new ClippingPolygonCollection({
+        polygons: [new ClippingPolygon({ positions: pit.polygon.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0)) })],
+      });
+      primitive.clippingPolygons = collection;
+      this.tilesetCuts.set(primitive, collection);
+    }
+  }
+
+  /** Ground and tiles whole again; only what this tool set is taken back (and so destroyed by its owner's setter). */
+  private uncut(): void {
+    const { scene } = this.context;
+    if (this.globeCut && scene.globe.clippingPolygons === this.globeCut) scene.globe.clippingPolygons = undefined as unknown as ClippingPolygonCollection;
+    this.globeCut = undefined;
+    for (const [tileset, collection] of this.tilesetCuts)
+      if (!tileset.isDestroyed() && tileset.clippingPolygons === collection) tileset.clippingPolygons = undefined as unknown as ClippingPolygonCollection;
+    this.tilesetCuts.clear();
+    if (this.depthTestBefore !== undefined) scene.globe.depthTestAgainstTerrain = this.depthTestBefore;
+    this.depthTestBefore = undefined;
+    for (const primitive of [this.walls, this.floor]) if (primitive) scene.primitives.remove(primitive);
+    this.walls = this.floor = undefined;
+    this.labels.removeAll();
+    this.cutFor = undefined;
+  }
+
+  /** A ruler down the pit's first corner: a tick every metre, labels as dense as the view allows. */
+  private drawRuler(pit: Pit): void {
+    this.labels.removeAll();
+    const { scene, store } = this.context;
+    const [lon, lat] = pit.polygon[0]!;
+    const top = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, 0));
+    const bottom = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, -pit.depth));
+    const fontPx = store.getState().mode === 'wall' ? 22 : 13;
+    const step = depthLabelStep(top && bottom ? Cartesian2.distance(top, bottom) / pit.depth : 0, fontPx * 1.5);
+    const line = (from: [number, number, number], to: [number, number, number], width: number): void => {
+      this.lines.add({
+        positions: [Cartesian3.fromDegrees(...from), Cartesian3.fromDegrees(...to)],
+        width,
+        material: Material.fromType('Color', { color: RULER_COLOUR }),
+      });
+    };
+    line([lon, lat, 0], [lon, lat, -pit.depth], 3);
+    const metres = Math.floor(pit.depth);
+    for (let depth = 0; depth <= metres; depth++) {
+      const labelled = depth % step === 0;
+      line([lon, lat, -depth], [lon + (labelled ? 0.8 : 0.4) * METRE_IN_DEGREES, lat, -depth], 2);
+      if (labelled) this.rulerLabel(lon, lat, -depth, `−${depth} m`, fontPx);
+    }
+    if (pit.depth !== metres) this.rulerLabel(lon, lat, -pit.depth, `−${pit.depth} m`, fontPx);
+    this.context.requestRender();
+  }
+
+  private rulerLabel(lon: number, lat: number, height: number, text: string, fontPx: number): void {
+    this.labels.add({
+      position: Cartesian3.fromDegrees(lon + METRE_IN_DEGREES, lat, height),
+      text,
+      font: `${fontPx}px sans-serif`,
+      fillColor: Color.WHITE,
+      outlineColor: Color.BLACK,
+      outlineWidth: 3,
+      style: LabelStyle.FILL_AND_OUTLINE,
+      horizontalOrigin: HorizontalOrigin.LEFT,
+      verticalOrigin: VerticalOrigin.CENTER,
+      pixelOffset: new Cartesian2(4, 0),
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+    });
+  }
+}
+
+/** The result panel: the depth, the prompt or what is wrong, the pipes and conflicts, the exports. */
+function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: ExcavationModel): () => void {
+  const t = (key: string, params?: Record<string, string | number>): string => ui.t(`excavation.${key}`, params);
+  const frame = toolPanel(ui, container, { id: 'excavation-panel', title: t('title') });
+  const depthInput = h('input', { attrs: { type: 'number', min: '0.1', max: '50', step: '0.5', 'aria-label': t('depth') } });
+  depthInput.addEventListener('change', () => model.setDepth(Number(depthInput.value)));
+  const depthRow = h('label', { className: 'tool-choice' }, t('depth'), depthInput);
+  const button = (label: string, onClick: () => void): HTMLButtonElement => h('button', { attrs: { type: 'button' }, on: { click: onClick } }, label);
+
+  function render(): void {
+    const { pit, error, drawing, busy } = model;
+    if (document.activeElement !== depthInput) depthInput.value = String(model.depth);
+    const body: HTMLElement[] = [depthRow];
+    if (error) body.push(h('p', { className: 'tool-message tool-error', attrs: { role: 'alert' } }, error));
+    if (drawing.length > 0) body.push(h('p', { className: 'tool-message tool-hint' }, t('more', { count: drawing.length })));
+    else if (busy) body.push(h('p', { className: 'tool-message tool-hint' }, t('loading')));
+    else if (pit) {
+      const { pipes } = pit;
+      const conflicting = new Set(pipes.conflicts.flatMap((c) => [c.a, c.b]));
+      body.push(
+        h(
+          'p',
+          { className: 'tool-summary' },
+          t('summary', { area: pipes.area.toFixed(1), depth: pit.depth, pipes: pipes.pipes.length, conflicts: pipes.conflicts.length }),
+        ),
+      );
+      if (pipes.pipes.length === 0) body.push(h('p', { className: 'tool-message tool-hint' }, t('none')));
+      else
+        body.push(
+          h(
+            'table',
+            { className: 'tool-table', attrs: { 'data-result': 'excavation' } },
+            h('tr', {}, ...['pipe', 'category', 'size', 'crown', 'invert', 'owner'].map((k) => h('th', {}, t(`column.${k}`)))),
+            ...pipes.pipes.map((pipe) =>
+              h(
+                'tr',
+                { className: conflicting.has(pipe.id) ? 'tool-conflict' : '' },
+                h('td', {}, pipe.id),
+                h(
+                  'td',
+                  {},
+                  `${pipe.category} ${ui.store.getState().language === 'en' ? (pipeCategoryOf(pipe.category)?.nameEn ?? '') : (pipeCategoryOf(pipe.category)?.nameZh ?? '')}`,
+                ),
+                h(
+                  'td',
+                  {},
+                  pipe.diameter === null
+                    ? `${Math.round((pipe.width ?? 0) * 1000)}×${Math.round((pipe.height ?? 0) * 1000)}`
+                    : `DN${Math.round(pipe.diameter * 1000)}`,
+                ),
+                h('td', {}, pipe.depthTop.toFixed(2)),
+                h('td', {}, pipe.depthBottom.toFixed(2)),
+                h('td', {}, pipe.owner ?? ''),
+              ),
+            ),
+          ),
+          ...pipes.conflicts.map((c) =>
+            h(
+              'p',
+              { className: 'tool-conflict' },
+              t('conflict', { a: c.a, b: c.b, type: t(c.type), actual: c.actual.toFixed(2), required: c.required.toFixed(2) }),
+              h('br'),
+              h('small', {}, c.rule ?? ''),
+            ),
+          ),
+        );
+    } else if (!error) body.push(h('p', { className: 'tool-message tool-hint' }, t('prompt')));
+    frame.body.replaceChildren(...body);
+    frame.actions.replaceChildren();
+    if (pit && !busy)
+      frame.actions.append(
+        button('GeoJSON', () => saveFile(exportFileName('excavation', 'geojson'), 'application/geo+json', geoJsonText(pitGeoJson(pit)))),
+        button('CSV', () => saveFile(exportFileName('excavation', 'csv'), 'text/csv', pitCsv(pit))),
+        button(t('clear'), () => model.clear()),
+      );
+  }
+  render();
+  const stop = model.onChange(render);
+  return () => {
+    stop();
+    frame.root.remove();
+  };
+}
+
+function pitGeoJson(pit: Pit): object {
+  return {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        geometry: { type: 'Polygon', coordinates: [[...pit.polygon, pit.polygon[0]]] },
+        properties: { depth: pit.depth, area: pit.pipes.area, pipes: pit.pipes.pipes, conflicts: pit.pipes.conflicts, source: pit.pipes.source },
+      },
+    ],
+  };
+}
+
+function pitCsv(pit: Pit): string {
+  const { pipes } = pit;
+  return csvText([
+    ['pipe', 'category', 'depth_top_m', 'depth_bottom_m', 'diameter_m', 'width_m', 'height_m', 'material', 'owner', 'length_inside_m'],
+    ...pipes.pipes.map((p) => [
+      p.id,
+      p.category,
+      p.depthTop,
+      p.depthBottom,
+      p.diameter ?? '',
+      p.width ?? '',
+      p.height ?? '',
+      p.material ?? '',
+      p.owner ?? '',
+      p.lengthInside,
+    ]),
+    [],
+    ['conflict', 'pipe_a', 'pipe_b', 'required_m', 'actual_m', 'rule'],
+    ...pipes.conflicts.map((c) => [c.type, c.a, c.b, c.required, c.actual, c.rule ?? '']),
+  ]);
+}
