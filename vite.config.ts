@@ -1,7 +1,8 @@
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import type { OutputAsset } from 'rolldown';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const cesiumBuild = join(root, 'node_modules/cesium/Build/Cesium');
@@ -38,4 +39,52 @@ export function cesiumPageConfig(pageRoot: string, outDir: string): UserConfig {
   };
 }
 
-export default defineConfig(cesiumPageConfig('viewer', 'dist/viewer'));
+/**
+ * The viewer's stylesheet again at a fixed address, /embed/cim-twin.css: the <cim-twin> element
+ * adopts it into its shadow root (styles on the host page's document would not reach in, and
+ * ours must not leak out).
+ */
+function embedStylesheet(): Plugin {
+  return {
+    name: 'cim-twin-embed-stylesheet',
+    apply: 'build',
+    // After Vite's own CSS step has put the stylesheet in the bundle.
+    writeBundle(options, bundle) {
+      const css = Object.values(bundle).filter((file): file is OutputAsset => file.type === 'asset' && file.fileName.endsWith('.css'));
+      if (css.length !== 1) this.error(`expected the viewer's CSS in one file (cssCodeSplit off), found ${css.length}`);
+      mkdirSync(join(options.dir!, 'embed'), { recursive: true });
+      writeFileSync(join(options.dir!, 'embed', 'cim-twin.css'), css[0]!.source);
+    },
+  };
+}
+
+/**
+ * The viewer's build: the standalone page (index.html), the page an iframe embeds
+ * (embed.html) and the <cim-twin> web component, one ES module at a fixed address
+ * (/embed/cim-twin.js) that hosts load from our server. One stylesheet for all (the element
+ * adopts it), and no module-preload links: those would be injected into a host's document and
+ * resolved against the host's origin.
+ */
+function viewerBuildConfig(): UserConfig {
+  const page = cesiumPageConfig('viewer', 'dist/viewer');
+  return {
+    ...page,
+    build: {
+      ...page.build,
+      cssCodeSplit: false,
+      modulePreload: false,
+      rolldownOptions: {
+        ...page.build!.rolldownOptions,
+        input: {
+          index: join(root, 'viewer/index.html'),
+          embed: join(root, 'viewer/embed.html'),
+          'cim-twin': join(root, 'viewer/src/embed/cimTwinElement.ts'),
+        },
+        output: { entryFileNames: (chunk) => (chunk.name === 'cim-twin' ? 'embed/cim-twin.js' : 'assets/[name]-[hash].js') },
+      },
+    },
+    plugins: [...(page.plugins ?? []), embedStylesheet()],
+  };
+}
+
+export default defineConfig(viewerBuildConfig());

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { CompressedFiles } from './CompressedFiles.js';
 import { createBoundedServer, type ServerTimeouts } from './createBoundedServer.js';
 import { HttpError } from './HttpError.js';
@@ -34,6 +35,7 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
   const env = options.env ?? {};
   const { config, hosts } = viewerConfigFromEnv(env, options.userTilesets);
   const configJson = JSON.stringify(config);
+  const embedOrigins = new Set(config.embed?.origins ?? []);
   const compressed = options.compressedFiles ?? new CompressedFiles();
   const mounts: StaticMount[] = [
     ...(options.userTilesets ?? []).map((tileset): StaticMount => ({
@@ -45,6 +47,14 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
     // Tiles are content-addressed: cache them for good; tileset.json is revalidated.
     { prefix: '/tiles/', root: paths.tilesDir, cors: true, cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache') },
     { prefix: '/data/', root: paths.groundDir, cors: true, cacheControl: () => 'no-cache' },
+    // The viewer's code, styles and Cesium's assets, which <cim-twin> on a host's origin loads
+    // as module scripts, workers and fetches (CORS-mode requests): public files, like tiles.
+    ...['/assets/', '/cesium/', '/embed/'].map((prefix): StaticMount => ({
+      prefix,
+      root: join(paths.viewerDist, prefix.slice(1)),
+      cors: true,
+      cacheControl: () => (prefix === '/assets/' ? 'public, max-age=31536000, immutable' : prefix === '/cesium/' ? 'public, max-age=86400' : 'no-cache'),
+    })),
     {
       prefix: '/',
       root: paths.viewerDist,
@@ -65,8 +75,25 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
         response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"ok":true}');
         return;
       }
+      // The embedding origins' pages (<cim-twin>) read /config.json and call the API: allowed by
+      // name, with the sign-in token in Authorization (no cookies: nothing ambient to borrow).
+      const origin = request.headers.origin;
+      if (origin && embedOrigins.has(origin)) {
+        response.setHeader('Access-Control-Allow-Origin', origin);
+        response.setHeader('Vary', 'Origin');
+        if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+          response
+            .writeHead(204, {
+              'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
+              'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+              'Access-Control-Max-Age': '600',
+            })
+            .end();
+          return;
+        }
+      }
       if (target.path === '/config.json') {
-        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(configJson);
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', Vary: 'Origin' }).end(configJson);
         return;
       }
       if (await options.api?.(request, response)) return;

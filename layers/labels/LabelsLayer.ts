@@ -4,7 +4,7 @@ import type { LayerContext, LayerInstance } from '../../viewer/src/platform/Laye
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { fetchGeoJson, linesOf } from '../ground/groundData.js';
 import { declutterLabels, estimateTextWidth, type LabelBox } from './declutterLabels.js';
-import { labelPixelSize } from './labelPixelSize.js';
+import { labelBudget, labelPixelSize } from './labelPixelSize.js';
 import { OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
 
 interface PlacedLabel {
@@ -141,7 +141,17 @@ export class LabelsLayer implements LayerInstance {
     // Markers of other layers (sensor clusters) are placed first: a label never sits on one.
     const obstacles = this.context.obstacles.boxes().map((box) => ({ ...box, priority: Number.POSITIVE_INFINITY }));
     const shown = declutterLabels([...obstacles, ...boxes]);
-    this.labels.forEach((placed, i) => (placed.label.show = shown[obstacles.length + i]!));
+    // A cockpit tile shows only its budget of labels, the highest priorities among those placed.
+    const budget = labelBudget(state.mode);
+    const kept = new Set(
+      this.labels
+        .map((placed, i) => ({ i, priority: placed.priority }))
+        .filter(({ i }) => shown[obstacles.length + i])
+        .sort((a, b) => b.priority - a.priority)
+        .slice(0, budget)
+        .map(({ i }) => i),
+    );
+    this.labels.forEach((placed, i) => (placed.label.show = kept.has(i)));
     this.context.requestRender();
   }
 

@@ -5,6 +5,7 @@ import { EMPTY_VIEWER_CONFIG, viewerConfigProblems, type ViewerConfig } from '..
 import { followClock } from './app/clock/followClock.js';
 import { createCommands } from './app/createCommands.js';
 import { createPageApi, type CimTwinApi } from './app/createPageApi.js';
+import { sessionFromToken } from './app/sessionFromToken.js';
 import { defaultViewerState } from './app/defaultViewerState.js';
 import { LAYER_PLUGINS, TOOL_PLUGINS, WORKERS } from './app/registry.js';
 import { stateFromQuery, stateToQuery } from './app/urlState.js';
@@ -26,6 +27,7 @@ import { mountTimeline } from './ui/timeline/Timeline.js';
 import { mountToolbar } from './ui/Toolbar.js';
 import { mountToolPalette } from './ui/ToolPalette.js';
 import { WallTour } from './wall/WallTour.js';
+import { mountCockpitKpis } from './embed/CockpitKpis.js';
 
 export interface ViewerOptions {
   /** The deployment config, or the URL of its JSON (default: `config.json` beside the page). */
@@ -41,6 +43,8 @@ export interface ViewerOptions {
   syncPage?: boolean;
   plugins?: readonly RegisteredPlugin[];
   tools?: readonly RegisteredTool[];
+  /** A bearer token an embedding host signs the viewer in with (kept in the sign-in store, never in state or URL). */
+  token?: string;
 }
 
 export interface CimTwinViewer {
@@ -75,7 +79,11 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const translator = new Translator([...registered.map((p) => p.messages), ...registeredTools.map((t) => t.messages)]);
   const workers = new WorkerHost(WORKERS);
   undo(() => workers.destroy());
-  const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn: createSignInStore() };
+  const signIn = createSignInStore();
+  const handedOver = options.token ? sessionFromToken(options.token) : undefined;
+  if (options.token && !handedOver) console.warn('the token handed to the viewer is not a sign-in token; continuing signed out');
+  if (handedOver) signIn.setState({ session: handedOver });
+  const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn };
   const plugins = registered.map((p) => p.start(pluginContext));
   undo(() => plugins.forEach((p) => p.destroy()));
   const tools = registeredTools.map((t) => t.start(pluginContext));
@@ -156,6 +164,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const applyChrome = (): void => {
     const state = store.getState();
     root.classList.toggle('mode-wall', state.mode === 'wall');
+    root.classList.toggle('mode-cockpit', state.mode === 'cockpit');
     root.classList.toggle('underground', state.underground);
     root.lang = state.language;
     if (options.syncPage) {
@@ -193,6 +202,8 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
       if (store.getState().selection) void commands?.describeSelection();
     });
   const api = createPageApi(store, host, commands, plugins, tools, events, config, ready);
+  // The leadership cockpit's KPI strip, shown in cockpit mode (embedded tiles).
+  undo(mountCockpitKpis(overlay, ui, api));
   return {
     api,
     ready,

@@ -76,7 +76,7 @@ export function stateFromQuery(query: string, base: ViewerState, nowMs = Date.no
   const style = parseStyle(params.get('style'));
   if (style) state.style = style;
   const mode = params.get('mode');
-  if (mode === 'wall' || mode === 'planner') state.mode = mode;
+  if (mode === 'wall' || mode === 'planner' || mode === 'cockpit') state.mode = mode;
   const lang = params.get('lang');
   if (lang === 'en' || lang === 'zh-CN') state.language = lang;
   if (params.has('underground')) state.underground = params.get('underground') !== '0';

@@ -1,5 +1,5 @@
 import type { ClockReading } from '../../../workers/formats/history.js';
-import type { FeatureRef } from './ViewerState.js';
+import type { CameraView, FeatureRef } from './ViewerState.js';
 
 /** A feature's properties by the source's own field names (名称, 管径, height …). */
 export type FeatureProperties = Record<string, string | number | boolean | null>;
@@ -17,6 +17,8 @@ export interface ViewerEventMap {
   alarm: { datastream: number; name: string; type: string; value: number; unit: string; time: string; lon: number; lat: number };
   /** The clock changed mode, time (a seek or step), speed or play state — not on every tick. */
   clock: ClockReading;
+  /** The camera after a rendered frame, only while someone listens (the embed bridge's viewChanged; unthrottled). */
+  view: CameraView;
 }
 
 export type ViewerEventName = keyof ViewerEventMap;
@@ -39,6 +41,11 @@ export class ViewerEvents {
         console.error(`a "${name}" listener failed`, error);
       }
     }
+  }
+
+  /** Whether anyone listens to `name` (lets per-frame events cost nothing when unheard). */
+  listening(name: ViewerEventName): boolean {
+    return (this.listeners.get(name)?.size ?? 0) > 0;
   }
 
   /** Forgets every listener (the viewer was destroyed). */

@@ -29,7 +29,8 @@ export interface StyleRule {
   filter?: { attribute: 'height' | 'year' | 'floors'; op: '>' | '>=' | '<' | '<='; value: number };
 }
 
-export type ViewerMode = 'planner' | 'wall';
+/** The planner's desk, the video wall, the compact leadership-cockpit tile (embedded). */
+export type ViewerMode = 'planner' | 'wall' | 'cockpit';
 
 /**
  * Features of a layer drawn in a colour of their own (buildings that lose water, the pipes a

@@ -122,7 +122,10 @@ export class SceneHost {
       this.recover(generation, 'render error');
     });
     scene.preRender.addEventListener(() => this.frames.beginFrame(performance.now()));
-    scene.postRender.addEventListener(() => this.frames.endFrame(performance.now()));
+    scene.postRender.addEventListener(() => {
+      this.frames.endFrame(performance.now());
+      if (events.listening('view')) events.emit('view', viewOf(widget.camera));
+    });
     const firstFrame = new Promise<void>((resolve) => {
       const once = (): void => {
         scene.postRender.removeEventListener(once);
@@ -277,8 +280,10 @@ export class SceneHost {
   private applyResolution(): void {
     const widget = this.widget;
     if (!widget) return;
-    const wall = this.options.store.getState().mode === 'wall';
+    const mode = this.options.store.getState().mode;
+    const wall = mode === 'wall';
     // Planner: Cesium's recommended resolution (CSS pixels, cheap). Wall: physical pixels, capped.
+    // Cockpit (a small tile among charts): below CSS pixels, the lightest render budget.
     widget.useBrowserRecommendedResolution = !wall;
     if (wall) {
       const gl = (widget.scene as unknown as { context: { _gl?: WebGLRenderingContext } }).context;
@@ -287,7 +292,7 @@ export class SceneHost {
         : 4096;
       const canvas = widget.canvas;
       widget.resolutionScale = resolutionScaleFor(canvas.clientWidth, canvas.clientHeight, window.devicePixelRatio, Math.min(WALL_MAX_DRAWING_BUFFER, glLimit));
-    } else widget.resolutionScale = 1;
+    } else widget.resolutionScale = mode === 'cockpit' ? COCKPIT_RESOLUTION_SCALE : 1;
     widget.scene.requestRender();
   }
 
@@ -440,6 +445,9 @@ function terrainIndexArrays(widget: CesiumWidget): { indexBuffers?: Record<strin
   }
   return [...found];
 }
+
+/** The cockpit tile's drawing buffer against its CSS size (measured in docs/embedding.md). */
+const COCKPIT_RESOLUTION_SCALE = 0.75;
 
 function viewOf(camera: Camera): CameraView {
   const position = camera.positionCartographic;
