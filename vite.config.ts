@@ -1,5 +1,5 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import type { OutputAsset } from 'rolldown';
@@ -12,6 +12,10 @@ function copyCesiumAssets(outDir: string): Plugin {
   return {
     name: 'cim-twin-copy-cesium-assets',
     apply: 'build',
+    // Into the build's real output folder (a caller may build elsewhere, e.g. a staging folder).
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
       for (const folder of ['Workers', 'ThirdParty', 'Assets', 'Widgets']) {
         cpSync(join(cesiumBuild, folder), join(outDir, 'cesium', folder), { recursive: true });

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runCli as tilesCli } from '../tiles-pipeline/src/index.js';
 import { generateSeeds, GENERATED_DIR, generatorVersion } from '../seeds/generator/main.js';
 import { hashSources } from './hashSources.js';
@@ -80,7 +80,14 @@ async function prepareUnlocked(paths: DemoPaths, log: (line: string) => void): P
   if (stamps['viewer'] !== viewerVersion || !existsSync(join(paths.viewerDist, 'index.html'))) {
     log('Building the viewer…');
     const { build } = await import('vite');
-    await build({ configFile: join(paths.root, 'vite.config.ts'), logLevel: 'warn' });
+    // Built beside and swapped in whole: a server of another run on this machine keeps serving
+    // a complete viewer (a build in place empties the folder and copies Cesium's assets last).
+    const staging = join(dirname(paths.viewerDist), `.viewer-staging-${process.pid}`);
+    await build({ configFile: join(paths.root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+    const previous = join(dirname(paths.viewerDist), `.viewer-previous-${process.pid}`);
+    if (existsSync(paths.viewerDist)) renameSync(paths.viewerDist, previous);
+    renameSync(staging, paths.viewerDist);
+    rmSync(previous, { recursive: true, force: true });
     stamps['viewer'] = viewerVersion;
     save();
   }
