@@ -211,11 +211,9 @@ class ClearanceInstance implements ToolInstance {
 function mountClearancePanel(ui: UiContext, container: HTMLElement, model: ClearanceModel): () => void {
   const t = (key: string, params?: Record<string, string | number>): string => ui.t(`clearance.${key}`, params);
   const frame = toolPanel(ui, container, { id: 'clearance-panel', title: t('title') });
-  const go = (index: number): void => {
-    model.show(index);
-    const c = model.conflicts?.[model.current];
-    if (c) void ui.commands.flyTo({ lon: c.lon, lat: c.lat, range: 60 }).catch(() => undefined);
-  };
+  const go = (index: number): void => model.show(index);
+  /** The camera goes to each conflict shown (stepped to, picked, or from a link). */
+  let flownTo = -1;
   const button = (label: string, onClick: () => void): HTMLButtonElement => h('button', { attrs: { type: 'button' }, on: { click: onClick } }, label);
   function render(): void {
     const conflicts = model.conflicts;
@@ -224,6 +222,10 @@ function mountClearancePanel(ui: UiContext, container: HTMLElement, model: Clear
     if (!conflicts) return frame.message(t('loading'));
     if (conflicts.length === 0) return frame.message(t('none'));
     const current = conflicts[model.current];
+    if (current && flownTo !== model.current) {
+      flownTo = model.current;
+      void ui.commands.flyTo({ lon: current.lon, lat: current.lat, range: 60 }).catch(() => undefined);
+    }
     frame.body.replaceChildren(
       h('p', { className: 'tool-summary' }, t('summary', { found: model.found, listed: conflicts.length })),
       h(

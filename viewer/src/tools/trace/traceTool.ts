@@ -187,7 +187,16 @@ function mountTracePanel(ui: UiContext, container: HTMLElement, model: TraceMode
           { className: 'tool-summary' },
           t('summary', { id: result.pipeId, pipes: result.pipes.length, length: result.length.toFixed(0), direction: t(result.direction) }),
         ),
-        h('p', {}, result.valves.length ? t('valves', { valves: result.valves.join(', ') }) : result.unbounded ? t('noValves') : ''),
+        // Gravity sewers have no valves to close: nothing to say about them.
+        h(
+          'p',
+          {},
+          result.valves.length
+            ? t('valves', { valves: result.valves.join(', ') })
+            : result.direction === 'connected' && result.category !== 'PS'
+              ? t('noValves')
+              : '',
+        ),
         h('p', {}, t('ends', { ends: result.ends.slice(0, 20).join(', ') + (result.ends.length > 20 ? ' …' : '') })),
         h('ol', { className: 'tool-list' }, ...result.pipes.slice(0, LISTED).map((id) => h('li', {}, id))),
       );
