@@ -19,6 +19,9 @@ export interface BuildingOverLimit {
   height: number;
   /** How far the top is above the limit, metres (> 0). */
   excess: number;
+  /** The middle of its footprint's bounding box, degrees (where the tool labels it). */
+  lon: number;
+  lat: number;
 }
 
 export interface HeightLimitResult {

@@ -155,10 +155,11 @@ describe('height limit', () => {
 
   it('lists the buildings inside (or partly inside) whose top is above the limit, with their excess', () => {
     const result = heightLimit(buildings, polygon, 24);
-    expect(result.buildings).toEqual([
+    expect(result.buildings.map(({ id, height, excess }) => ({ id, height, excess }))).toEqual([
       { id: 'tall', height: 60, excess: 36 },
       { id: 'straddling', height: 45, excess: 21 },
     ]);
+    expect(result.buildings[0]!.lon).toBeCloseTo(LON + 40 / scale.lon, 6);
     expect(result.inside).toBe(3);
     expect(result.areaSquareMetres).toBeCloseTo(110 * 40, -1);
     expect(heightLimit(buildings, polygon, 100).buildings).toEqual([]);

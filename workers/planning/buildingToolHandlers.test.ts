@@ -33,7 +33,9 @@ describe('buildingToolHandlers', () => {
       [117.172, 39.102],
       [117.169, 39.102],
     ];
-    expect((await handlers['planning.heightLimit']({ polygon, limitMeters: 30 })).buildings).toEqual([{ id: 'A', height: 50, excess: 20 }]);
+    expect((await handlers['planning.heightLimit']({ polygon, limitMeters: 30 })).buildings).toEqual([
+      { id: 'A', height: 50, excess: 20, lon: 117.1705, lat: 39.1005 },
+    ]);
     expect(
       (await handlers['planning.sunlight']({ point: { lon: 117.1705, lat: 39.0995, height: 1 }, options: { date: '2027-01-01' } })).effectiveHours,
     ).toBeCloseTo(8, 2);

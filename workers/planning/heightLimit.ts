@@ -33,7 +33,11 @@ export function heightLimit(buildings: PlanningBuildings, polygon: unknown, limi
     if (!overlaps(footprint.rings, polygonRings)) continue;
     result.inside++;
     const top = buildings.top[b]!;
-    if (top > limit) result.buildings.push({ id: buildings.ids[b]!, height: top, excess: round(top - limit) });
+    if (top > limit) {
+      const lon = round((buildings.bbox[b * 4]! + buildings.bbox[b * 4 + 2]!) / 2, 7);
+      const lat = round((buildings.bbox[b * 4 + 1]! + buildings.bbox[b * 4 + 3]!) / 2, 7);
+      result.buildings.push({ id: buildings.ids[b]!, height: top, excess: round(top - limit), lon, lat });
+    }
   }
   result.buildings.sort((a, b) => b.excess - a.excess || (a.id < b.id ? -1 : 1));
   return result;

@@ -16,6 +16,9 @@ import { crossSectionTool } from '../tools/crossSection/crossSectionTool.js';
 import { traceTool } from '../tools/trace/traceTool.js';
 import { clearanceTool } from '../tools/clearance/clearanceTool.js';
 import { measureTool } from '../tools/measure/measureTool.js';
+import { heightLimitTool } from '../tools/heightLimit/heightLimitTool.js';
+import { sunlightTool } from '../tools/sunlight/sunlightTool.js';
+import { viewshedTool } from '../tools/viewshed/viewshedTool.js';
 import { excavationTool } from '../tools/excavation/excavationTool.js';
 
 /** Every kind of layer the viewer can draw: one line each. */
@@ -32,7 +35,17 @@ export const LAYER_PLUGINS: readonly RegisteredPlugin[] = [
 ];
 
 /** Every tool, in toolbar order. */
-export const TOOL_PLUGINS: readonly RegisteredTool[] = [undergroundTool, measureTool, excavationTool, crossSectionTool, traceTool, clearanceTool];
+export const TOOL_PLUGINS: readonly RegisteredTool[] = [
+  undergroundTool,
+  measureTool,
+  excavationTool,
+  crossSectionTool,
+  traceTool,
+  clearanceTool,
+  heightLimitTool,
+  sunlightTool,
+  viewshedTool,
+];
 
 /** Every Web Worker, by the name its requests start with (workers/protocol/WorkerRequests.ts). */
 export const WORKERS: Record<WorkerName, () => WorkerEndpoint> = {

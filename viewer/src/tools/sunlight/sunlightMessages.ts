@@ -1,0 +1,43 @@
+/** The sunlight tool's strings (under `sunlight.`). */
+export const sunlightMessages = {
+  'zh-CN': {
+    sunlight: {
+      label: '日照分析',
+      title: '日照分析',
+      pick: '单击地面上的一点或一栋建筑（建筑：逐面日照）。',
+      loading: '正在计算…',
+      day: '日期',
+      dahan: '大寒日',
+      dongzhi: '冬至日',
+      date: '指定日期',
+      year: '年份 / 日期',
+      time: '太阳时刻（真太阳时）',
+      summary: '{date}：日出至日落 {day} h，日照 {sunlit} h，有效日照 {effective} h。',
+      meets: '满足 {required} h 的要求。',
+      fails: '不满足 {required} h 的要求。',
+      noRule: '标准未规定此日的要求。',
+      facade: '建筑 {id}：{samples} 个采样点，{meeting} 个满足要求；有效日照 {min}–{max} h。',
+      legend: '颜色：有效日照 0 h（深蓝）→ {hours} h 及以上（黄）',
+    },
+  },
+  en: {
+    sunlight: {
+      label: 'Sunlight',
+      title: 'Sunlight',
+      pick: 'Click a point on the ground or a building (a building: its façade, wall by wall).',
+      loading: 'Computing…',
+      day: 'Day',
+      dahan: 'Dahan (Major Cold)',
+      dongzhi: 'Winter solstice',
+      date: 'A date',
+      year: 'Year / date',
+      time: 'Sun at (true solar time)',
+      summary: '{date}: {day} h sunrise to sunset, {sunlit} h of sun, {effective} h effective.',
+      meets: 'Meets the {required} h minimum.',
+      fails: 'Below the {required} h minimum.',
+      noRule: 'The standard sets no minimum for this day.',
+      facade: 'Building {id}: {samples} samples, {meeting} meet the minimum; {min}–{max} h effective.',
+      legend: 'Colour: effective sun 0 h (dark blue) → {hours} h or more (yellow)',
+    },
+  },
+};
