@@ -1,4 +1,5 @@
 import {
+  ArcType,
   BillboardCollection,
   BoxGeometry,
   BoxOutlineGeometry,
@@ -10,18 +11,19 @@ import {
   GeometryInstance,
   HorizontalOrigin,
   LabelCollection,
-  Material,
+  Matrix4,
   NearFarScalar,
   PerInstanceColorAppearance,
-  PolylineCollection,
+  PolylineColorAppearance,
+  PolylineGeometry,
   Primitive,
   PrimitiveCollection,
   SceneTransforms,
+  ShowGeometryInstanceAttribute,
   Transforms,
   VerticalOrigin,
   type Billboard,
   type Label,
-  type Polyline,
 } from 'cesium';
 import type { ParkingLayerDefinition } from '../../workers/formats/viewerConfig.js';
 import type { FeatureDescription, LayerContext, LayerInstance, PickOutcome, ScreenBox } from '../../viewer/src/platform/LayerPlugin.js';
@@ -36,6 +38,7 @@ import type { ParkingModel, ParkingModelChange } from './ParkingModel.js';
 import { drawStatusSymbol, occupancyColor, shownStatus, STATUS_STYLES, type ShownStatus } from './parkingStyle.js';
 import { floorHeight, FLOOR_THICKNESS, parseFeatureId, slabSide } from './parkingGeometry.js';
 import { OUTLINED_LABEL } from '../../viewer/src/platform/mapLabels.js';
+import { InstanceAttributes } from './instanceAttributes.js';
 
 /** Cells nearer than this show their sites one by one; farther a cluster marker; groups beyond the second. */
 const DETAIL_WITHIN_METRES = 2500;
@@ -52,13 +55,27 @@ const BADGE_LIFT_PX = 20;
 
 interface SiteSlot {
   siteId: string;
+  /** The site's id object (the same for its symbol, kerb line and label: picking reads it). */
+  id: { layer: string; siteId: string };
   billboard: Billboard;
-  label: Label;
-  kerb: Polyline | undefined;
+  /** The free count, only while it is shown (a label per site would keep 1,354 labels' glyphs). */
+  label: Label | undefined;
+  /** Its instance in the kerb lines' primitive (berth groups beside a road). */
+  kerb: number | undefined;
   position: Cartesian3;
   shown: ShownStatus | undefined;
   freeText: string;
   garage: boolean;
+}
+
+/** A garage floor: its instance in the slabs' primitive and its label. */
+interface FloorSlot {
+  slot: number;
+  levelId: string;
+  storey: number;
+  label: Label;
+  /** What the floor shows now (status, count, selected): its colour and label change only when this does. */
+  key: string;
 }
 
 interface ClusterMarker {
@@ -81,7 +98,8 @@ export class ParkingLayer implements LayerInstance {
   readonly id: string;
   readonly ready: Promise<void>;
   private readonly root = new PrimitiveCollection();
-  private readonly kerbs = new PolylineCollection();
+  /** Berth groups' kerb lines: one static primitive, colour and show per line set in place. */
+  private kerbs: InstanceAttributes | undefined;
   private readonly labels = new LabelCollection();
   /** Each drawn floor's id and free/capacity beside its slab. */
   private readonly floorLabels = new LabelCollection();
@@ -96,16 +114,22 @@ export class ParkingLayer implements LayerInstance {
   private groupNear = new Uint8Array(0);
   private cellMarkers: ClusterMarker[] = [];
   private groupMarkers: ClusterMarker[] = [];
-  private floors: Primitive | undefined;
+  /** Every garage floor's slab: one static primitive, colour and show per floor set in place. */
+  private floors: InstanceAttributes | undefined;
+  private floorSlots: FloorSlot[] = [];
   private floorOutline: Primitive | undefined;
-  private floorsKey = '';
+  private outlineKey = '';
+  /** `siteId/levelId` of the floors drawn now. */
+  private readonly drawnFloors = new Set<string>();
+  /** The cluster badges' screen boxes for the camera they were projected with. */
+  private clusterBoxCache: { view: Matrix4; width: number; height: number; version: number; boxes: ScreenBox[] } | undefined;
+  private markersVersion = 0;
   /** The slot of the selected site, drawn larger. */
   private selectedSlot: number | undefined;
   private roads: number[][][] = [];
   private siteKey = '';
   private scale = 1;
   private destroyed = false;
-  private readonly kerbMaterials = new Map<ShownStatus, Material>();
   private readonly stops: (() => void)[] = [];
 
   constructor(
@@ -114,7 +138,6 @@ export class ParkingLayer implements LayerInstance {
     private readonly model: ParkingModel,
   ) {
     this.id = definition.id;
-    this.root.add(this.kerbs);
     this.clusterBadges = this.root.add(new BillboardCollection({ scene: context.scene })) as BillboardCollection;
     this.root.add(this.labels);
     this.root.add(this.floorLabels);
@@ -145,7 +168,12 @@ export class ParkingLayer implements LayerInstance {
       this.placeLabels();
     };
     const onMoveEnd = (): void => this.placeLabels();
-    const onPreRender = (): void => this.chooseLevels();
+    const onPreRender = (): void => {
+      this.chooseLevels();
+      const kerbsChanged = this.kerbs?.flush() ?? false;
+      const floorsChanged = this.floors?.flush() ?? false;
+      if (kerbsChanged || floorsChanged) this.context.requestRender();
+    };
     scene.camera.changed.addEventListener(onCamera);
     scene.camera.moveEnd.addEventListener(onMoveEnd);
     scene.preRender.addEventListener(onPreRender);
@@ -184,9 +212,14 @@ export class ParkingLayer implements LayerInstance {
   /** Every site's primitives from the model's sites (the first load, or a different set of sites). */
   private rebuild(): void {
     for (const cell of this.cellBillboards) this.root.remove(cell);
-    this.kerbs.removeAll();
+    if (this.kerbs) this.root.remove(this.kerbs.primitive);
+    if (this.floors) this.root.remove(this.floors.primitive);
+    this.kerbs = undefined;
+    this.floors = undefined;
     this.labels.removeAll();
+    this.floorLabels.removeAll();
     this.clusterBadges.removeAll();
+    this.drawnFloors.clear();
     const sites = this.model.sites();
     this.siteKey = sites.map((s) => s.id).join(',');
     this.grid = buildSensorGrid(
@@ -205,6 +238,8 @@ export class ParkingLayer implements LayerInstance {
       onStreet.map(({ s }) => s),
     );
     const kerbOf = new Map(onStreet.map(({ i }, k) => [i, kerb[k]]));
+    const kerbInstances: GeometryInstance[] = [];
+    const kerbIds: object[] = [];
     this.slotOf = new Map();
     this.slots = sites.map((site, i) => {
       const garage = site.levels.length > 1 || site.kind === 'multiStorey' || site.kind === 'underground';
@@ -213,8 +248,26 @@ export class ParkingLayer implements LayerInstance {
       const id = { layer: 'parking', siteId: site.id };
       const line = kerbOf.get(i);
       this.slotOf.set(site.id, i);
+      let kerbIndex: number | undefined;
+      if (line) {
+        kerbIndex = kerbInstances.length;
+        kerbIds.push(id);
+        kerbInstances.push(
+          new GeometryInstance({
+            geometry: new PolylineGeometry({
+              positions: Cartesian3.fromDegreesArrayHeights([line.from[0], line.from[1], 1.2, line.to[0], line.to[1], 1.2]),
+              width: 5,
+              arcType: ArcType.NONE,
+              vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
+            }),
+            id,
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.GRAY), show: new ShowGeometryInstanceAttribute(false) },
+          }),
+        );
+      }
       return {
         siteId: site.id,
+        id,
         garage,
         position,
         shown: undefined,
@@ -225,27 +278,19 @@ export class ParkingLayer implements LayerInstance {
           scaleByDistance: SYMBOL_SCALE,
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
         }),
-        label: this.labels.add({
-          id,
-          position,
-          text: '',
-          font: `700 ${Math.round(13 * this.scale)}px sans-serif`,
-          pixelOffset: new Cartesian2(SYMBOL_PX * this.scale * 0.6 + 2, 0),
-          fillColor: Color.WHITE,
-          ...OUTLINED_LABEL,
-          horizontalOrigin: HorizontalOrigin.LEFT,
-          verticalOrigin: VerticalOrigin.CENTER,
-          show: false,
-        }),
-        kerb: line
-          ? this.kerbs.add({
-              id,
-              positions: Cartesian3.fromDegreesArrayHeights([line.from[0], line.from[1], 1.2, line.to[0], line.to[1], 1.2]),
-              width: 5,
-            })
-          : undefined,
+        label: undefined,
+        kerb: kerbIndex,
       };
     });
+    if (kerbInstances.length)
+      this.kerbs = new InstanceAttributes(
+        this.root.add(
+          new Primitive({ geometryInstances: kerbInstances, appearance: new PolylineColorAppearance({ translucent: false }), asynchronous: false }),
+        ) as Primitive,
+        kerbIds,
+        false,
+      );
+    this.buildFloors(sites);
     this.cellCentres = centresOf(this.grid.cells, CLUSTER_HEIGHT);
     this.groupCentres = centresOf(this.grid.groups, CLUSTER_HEIGHT);
     this.detailed = new Uint8Array(this.grid.cells.length);
@@ -257,6 +302,60 @@ export class ParkingLayer implements LayerInstance {
     this.chooseLevels(true);
     this.markSelected();
     this.applyVisibility();
+  }
+
+  /**
+   * Every garage floor as a slab in one static primitive (an instance per floor, hidden until
+   * drawFloors shows it) and a label beside each — built once per set of sites, restyled in place.
+   */
+  private buildFloors(sites: readonly { id: string; lon: number; lat: number; levels: readonly { id: string; storey: number; capacity: number }[] }[]): void {
+    const instances: GeometryInstance[] = [];
+    const ids: object[] = [];
+    this.floorSlots = [];
+    sites.forEach((site, i) => {
+      if (!this.slots[i]!.garage) return;
+      for (const level of site.levels) {
+        const side = slabSide(level.capacity);
+        const id = { layer: 'parking-floor', siteId: site.id, levelId: level.id };
+        ids.push(id);
+        instances.push(
+          new GeometryInstance({
+            geometry: BoxGeometry.fromDimensions({
+              dimensions: new Cartesian3(side, side, FLOOR_THICKNESS),
+              vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT,
+            }),
+            modelMatrix: Transforms.eastNorthUpToFixedFrame(Cartesian3.fromDegrees(site.lon, site.lat, floorHeight(level.storey))),
+            id,
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.GRAY), show: new ShowGeometryInstanceAttribute(false) },
+          }),
+        );
+        this.floorSlots.push({
+          slot: i,
+          levelId: level.id,
+          storey: level.storey,
+          key: '',
+          // At the slab's east edge, so the stack reads floor by floor.
+          label: this.floorLabels.add({
+            position: Cartesian3.fromDegrees(site.lon + (side / 2 + 2) / (111_320 * Math.cos((site.lat * Math.PI) / 180)), site.lat, floorHeight(level.storey)),
+            text: '',
+            fillColor: Color.WHITE,
+            ...OUTLINED_LABEL,
+            horizontalOrigin: HorizontalOrigin.LEFT,
+            verticalOrigin: VerticalOrigin.CENTER,
+            distanceDisplayCondition: new DistanceDisplayCondition(0, 1200),
+            show: false,
+          }),
+        });
+      }
+    });
+    if (instances.length)
+      this.floors = new InstanceAttributes(
+        this.root.add(
+          new Primitive({ geometryInstances: instances, appearance: new PerInstanceColorAppearance({ translucent: true, closed: true }), asynchronous: false }),
+        ) as Primitive,
+        ids,
+        false,
+      );
   }
 
   private addMarker(cell: { lon: number; lat: number; members: number[] }, id: object): ClusterMarker {
@@ -278,46 +377,58 @@ export class ParkingLayer implements LayerInstance {
   /** Restyles the given sites (all when undefined): only a changed status or count touches a primitive. */
   private restyle(siteIds: readonly string[] | undefined): void {
     const indices = siteIds ? siteIds.flatMap((id) => this.slotOf.get(id) ?? []) : this.slots.map((_, i) => i);
-    let changed = false;
+    const changedCells = new Set<number>();
+    let visible = false;
     for (const i of indices) {
       const slot = this.slots[i]!;
       const view = this.model.statusOf(slot.siteId);
       if (!view) continue;
       const shown = shownStatus(view.status, view.outdated);
       const freeText = shown === 'closed' || view.availableSpotNumber === null ? '' : String(view.availableSpotNumber);
+      if (shown === slot.shown && freeText === slot.freeText) continue;
       if (shown !== slot.shown) {
         slot.shown = shown;
         slot.billboard.setImage(`parking-${shown}-${this.scale}`, () => drawStatusSymbol(shown, SYMBOL_PX * this.scale, window.devicePixelRatio || 1));
         slot.billboard.width = SYMBOL_PX * this.scale;
         slot.billboard.height = SYMBOL_PX * this.scale;
-        if (slot.kerb) slot.kerb.material = this.kerbMaterial(shown);
-        changed = true;
+        if (slot.kerb !== undefined) this.kerbs?.set(slot.kerb, this.kerbs.shown(slot.kerb), this.statusColor(shown));
       }
       if (freeText !== slot.freeText) {
         slot.freeText = freeText;
-        slot.label.text = freeText;
-        changed = true;
+        if (slot.label) slot.label.text = freeText;
       }
+      const cell = this.grid.cellOf[i]!;
+      changedCells.add(cell);
+      // On screen only as a symbol in a detailed cell or inside a shown cluster badge: a change
+      // anywhere else asks for no new frame.
+      visible ||= this.detailed[cell] === 1 || this.cellMarkers[cell]?.badge.show === true || this.groupMarkers[this.grid.groupOf[cell]!]?.badge.show === true;
     }
-    if (!changed) return;
-    this.styleClusters();
+    if (changedCells.size === 0) return;
+    this.styleClusters(siteIds ? changedCells : undefined);
     this.drawFloors();
+    if (siteIds && !visible) return;
     this.placeLabels();
     this.context.requestRender();
   }
 
-  private kerbMaterial(shown: ShownStatus): Material {
-    let material = this.kerbMaterials.get(shown);
-    if (!material) {
-      material = Material.fromType('Color', { color: Color.fromCssColorString(STATUS_STYLES[shown].color) });
-      this.kerbMaterials.set(shown, material);
-    }
-    return material;
+  private readonly statusColors = new Map<ShownStatus, Color>();
+
+  private statusColor(shown: ShownStatus): Color {
+    let color = this.statusColors.get(shown);
+    if (!color) this.statusColors.set(shown, (color = Color.fromCssColorString(STATUS_STYLES[shown].color)));
+    return color;
   }
 
-  /** Cluster markers: the share occupied of the sites with a current count, coloured by it, sized by capacity. */
-  private styleClusters(): void {
-    for (const marker of [...this.cellMarkers, ...this.groupMarkers]) {
+  /**
+   * Cluster markers — of the given cells and their groups, all when undefined: the share occupied
+   * of the sites with a current count, coloured by it, sized by capacity.
+   */
+  private styleClusters(cells?: ReadonlySet<number>): void {
+    const markers = cells
+      ? [...[...cells].map((c) => this.cellMarkers[c]!), ...[...new Set([...cells].map((c) => this.grid.groupOf[c]!))].map((g) => this.groupMarkers[g]!)]
+      : [...this.cellMarkers, ...this.groupMarkers];
+    this.markersVersion++;
+    for (const marker of markers) {
       let capacity = 0;
       let free = 0;
       for (const i of marker.members) {
@@ -354,13 +465,19 @@ export class ParkingLayer implements LayerInstance {
     this.cellBillboards.forEach((collection, c) => (collection.show = levelOf(c) === 'sites'));
     this.cellMarkers.forEach((marker, c) => (marker.badge.show = levelOf(c) === 'cell'));
     this.groupMarkers.forEach((marker, g) => (marker.badge.show = this.groupNear[g] === 0));
-    this.slots.forEach((slot, i) => slot.kerb && (slot.kerb.show = levelOf(this.grid.cellOf[i]!) === 'sites'));
+    this.markersVersion++;
+    const kerbs = this.kerbs;
+    if (kerbs) this.slots.forEach((slot, i) => slot.kerb !== undefined && kerbs.set(slot.kerb, levelOf(this.grid.cellOf[i]!) === 'sites'));
     this.drawFloors();
     this.context.obstacles.changed();
     this.placeLabels();
   }
 
-  /** Free counts at street zoom, decluttered against each other and the map's markers. */
+  /**
+   * Free counts at street zoom, decluttered against each other and the map's markers. Only the
+   * candidates (a count, a detailed cell, near the camera) are projected, and only the shown ones
+   * have a label.
+   */
   private placeLabels(): void {
     const { scene } = this.context;
     if (!this.root.show) return;
@@ -368,114 +485,136 @@ export class ParkingLayer implements LayerInstance {
     const camera = scene.camera.positionWC;
     const px = Math.round(13 * this.scale);
     const scratch = new Cartesian2();
-    const boxes: (LabelBox | undefined)[] = this.slots.map((slot, i) => {
-      if (!slot.freeText || !this.detailed[this.grid.cellOf[i]!] || Cartesian3.distance(camera, slot.position) > LABELS_WITHIN_METRES) return undefined;
+    const candidates: number[] = [];
+    const boxes: LabelBox[] = [];
+    this.slots.forEach((slot, i) => {
+      if (!slot.freeText || !this.detailed[this.grid.cellOf[i]!] || Cartesian3.distance(camera, slot.position) > LABELS_WITHIN_METRES) return;
       const at = SceneTransforms.worldToWindowCoordinates(scene, slot.position, scratch);
-      if (!at || at.x < 0 || at.y < 0 || at.x > canvas.clientWidth || at.y > canvas.clientHeight - 3 * px) return undefined;
+      if (!at || at.x < 0 || at.y < 0 || at.x > canvas.clientWidth || at.y > canvas.clientHeight - 3 * px) return;
       const width = estimateTextWidth(slot.freeText, px);
       const symbol = SYMBOL_PX * this.scale * 0.6;
-      return { x: at.x + symbol + width / 2, y: at.y, width, height: px * 1.2, priority: i === this.selectedSlot ? 10 : slot.garage ? 2 : 1 };
+      candidates.push(i);
+      boxes.push({ x: at.x + symbol + width / 2, y: at.y, width, height: px * 1.2, priority: i === this.selectedSlot ? 10 : slot.garage ? 2 : 1 });
     });
     const obstacles = this.clusterBoxes().map((box) => ({ ...box, priority: Number.POSITIVE_INFINITY }));
     const shown = declutterLabels([...obstacles, ...boxes], 3);
-    this.slots.forEach((slot, i) => (slot.label.show = shown[obstacles.length + i]!));
+    const wanted = new Set(candidates.filter((_, k) => shown[obstacles.length + k]));
+    this.slots.forEach((slot, i) => {
+      if (wanted.has(i)) slot.label ??= this.addFreeLabel(slot);
+      else if (slot.label) {
+        this.labels.remove(slot.label);
+        slot.label = undefined;
+      }
+    });
     this.context.requestRender();
   }
 
+  private addFreeLabel(slot: SiteSlot): Label {
+    return this.labels.add({
+      id: slot.id,
+      position: slot.position,
+      text: slot.freeText,
+      font: `700 ${Math.round(13 * this.scale)}px sans-serif`,
+      pixelOffset: new Cartesian2(SYMBOL_PX * this.scale * 0.6 + 2, 0),
+      fillColor: Color.WHITE,
+      ...OUTLINED_LABEL,
+      horizontalOrigin: HorizontalOrigin.LEFT,
+      verticalOrigin: VerticalOrigin.CENTER,
+    });
+  }
+
+  /** The shown cluster badges' screen boxes, projected once per camera view (the map labels ask too). */
   private clusterBoxes(): ScreenBox[] {
+    const { scene } = this.context;
+    const cache = this.clusterBoxCache;
+    const width = scene.canvas.clientWidth;
+    const height = scene.canvas.clientHeight;
+    if (
+      cache &&
+      cache.version === this.markersVersion &&
+      cache.width === width &&
+      cache.height === height &&
+      Matrix4.equals(cache.view, scene.camera.viewMatrix)
+    )
+      return cache.boxes;
     const boxes: ScreenBox[] = [];
     const scratch = new Cartesian2();
     for (const marker of [...this.cellMarkers, ...this.groupMarkers]) {
       if (!marker.badge.show) continue;
-      const at = SceneTransforms.worldToWindowCoordinates(this.context.scene, marker.badge.position, scratch);
+      const at = SceneTransforms.worldToWindowCoordinates(scene, marker.badge.position, scratch);
       if (at) boxes.push({ x: at.x, y: at.y - BADGE_LIFT_PX * this.scale - marker.height / 2, width: marker.width, height: marker.height });
     }
+    this.clusterBoxCache = { view: Matrix4.clone(scene.camera.viewMatrix), width, height, version: this.markersVersion, boxes };
     return boxes;
   }
 
   /**
-   * Garages' floors as slabs (one primitive, an instance per floor, coloured by the floor's
-   * status) — those of detailed cells near the camera; underground floors only in underground
-   * view. Rebuilt only when what is drawn changes (a floor's status, the cells shown, the selection).
+   * Garages' floors (slabs in one static primitive, coloured by each floor's status) shown for
+   * detailed cells near the camera, underground floors only in underground view; a floor's colour
+   * and label change only when its status, count or selection does. The selected floor's outline
+   * is its own small primitive, rebuilt when the selection moves.
    */
   private drawFloors(): void {
     const { store, scene } = this.context;
     const state = store.getState();
     const camera = scene.camera.positionWC;
     const selected = state.selection?.tileset === this.id ? parseFeatureId(state.selection.id) : undefined;
-    const instances: GeometryInstance[] = [];
-    const keys: string[] = [];
-    const texts: { position: Cartesian3; text: string; selected: boolean }[] = [];
-    let outline: GeometryInstance | undefined;
-    this.slots.forEach((slot, i) => {
-      if (!slot.garage || !this.detailed[this.grid.cellOf[i]!] || Cartesian3.distance(camera, slot.position) > FLOORS_WITHIN_METRES) return;
-      const site = this.model.site(slot.siteId);
-      if (!site) return;
-      for (const level of site.levels) {
-        if (level.storey < 0 && !state.underground) continue;
-        const floor = this.model.levelStatusOf(site.id, level.id);
-        const shown = floor ? shownStatus(floor.status, floor.outdated) : 'outdated';
-        const side = slabSide(level.capacity);
-        const centre = Cartesian3.fromDegrees(site.lon, site.lat, floorHeight(level.storey));
-        const modelMatrix = Transforms.eastNorthUpToFixedFrame(centre);
-        const dimensions = new Cartesian3(side, side, FLOOR_THICKNESS);
-        const isSelected = selected?.siteId === site.id && selected.levelId === level.id;
-        const text = `${level.id}  ${floor?.availableSpotNumber ?? '–'}/${level.capacity}`;
-        keys.push(`${site.id}/${level.id}:${shown}:${text}${isSelected ? '*' : ''}`);
-        // At the slab's east edge, so the stack reads floor by floor.
-        texts.push({
-          position: Cartesian3.fromDegrees(site.lon + (side / 2 + 2) / (111_320 * Math.cos((site.lat * Math.PI) / 180)), site.lat, floorHeight(level.storey)),
-          text,
-          selected: isSelected,
-        });
-        instances.push(
-          new GeometryInstance({
-            geometry: BoxGeometry.fromDimensions({ dimensions, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
-            modelMatrix,
-            id: { layer: 'parking-floor', siteId: site.id, levelId: level.id },
-            attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.fromCssColorString(STATUS_STYLES[shown].color).withAlpha(0.88)) },
-          }),
-        );
-        if (isSelected)
-          outline = new GeometryInstance({
-            geometry: BoxOutlineGeometry.fromDimensions({ dimensions: new Cartesian3(side + 2, side + 2, FLOOR_THICKNESS + 1) }),
-            modelMatrix,
-            attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.WHITE) },
-          });
+    const floors = this.floors;
+    let outline: { siteId: string; levelId: string; lon: number; lat: number; storey: number; capacity: number } | undefined;
+    let changed = false;
+    this.drawnFloors.clear();
+    this.floorSlots.forEach((floorSlot, f) => {
+      const slot = this.slots[floorSlot.slot]!;
+      const near = this.detailed[this.grid.cellOf[floorSlot.slot]!] === 1 && Cartesian3.distance(camera, slot.position) <= FLOORS_WITHIN_METRES;
+      const show = near && (floorSlot.storey >= 0 || state.underground);
+      const site = show ? this.model.site(slot.siteId) : undefined;
+      const level = site?.levels.find((l) => l.id === floorSlot.levelId);
+      if (!site || !level) {
+        changed = (floors?.set(f, false) ?? false) || changed;
+        floorSlot.label.show = false;
+        return;
+      }
+      this.drawnFloors.add(`${site.id}/${level.id}`);
+      const floor = this.model.levelStatusOf(site.id, level.id);
+      const shown = floor ? shownStatus(floor.status, floor.outdated) : 'outdated';
+      const isSelected = selected?.siteId === site.id && selected.levelId === level.id;
+      if (isSelected) outline = { siteId: site.id, levelId: level.id, lon: site.lon, lat: site.lat, storey: level.storey, capacity: level.capacity };
+      const text = `${level.id}  ${floor?.availableSpotNumber ?? '–'}/${level.capacity}`;
+      const key = `${shown}:${text}${isSelected ? '*' : ''}:${this.scale}`;
+      if (key !== floorSlot.key) {
+        floorSlot.key = key;
+        floorSlot.label.text = text;
+        floorSlot.label.font = `${isSelected ? 700 : 600} ${Math.round(12 * this.scale)}px sans-serif`;
+        floorSlot.label.fillColor = isSelected ? Color.YELLOW : Color.WHITE;
+        changed = (floors?.set(f, true, this.statusColor(shown).withAlpha(0.88)) ?? false) || changed;
+      } else changed = (floors?.set(f, true) ?? false) || changed;
+      if (!floorSlot.label.show) {
+        floorSlot.label.show = true;
+        changed = true;
       }
     });
-    const key = keys.join('|');
-    if (key === this.floorsKey) return;
-    this.floorsKey = key;
-    if (this.floors) this.root.remove(this.floors);
-    if (this.floorOutline) this.root.remove(this.floorOutline);
-    this.floorLabels.removeAll();
-    for (const { position, text, selected: isSelected } of texts)
-      this.floorLabels.add({
-        position,
-        text,
-        font: `${isSelected ? 700 : 600} ${Math.round(12 * this.scale)}px sans-serif`,
-        fillColor: isSelected ? Color.YELLOW : Color.WHITE,
-        ...OUTLINED_LABEL,
-        horizontalOrigin: HorizontalOrigin.LEFT,
-        verticalOrigin: VerticalOrigin.CENTER,
-        distanceDisplayCondition: new DistanceDisplayCondition(0, 1200),
-      });
-    this.floors = instances.length
-      ? (this.root.add(
-          new Primitive({ geometryInstances: instances, appearance: new PerInstanceColorAppearance({ translucent: true, closed: true }), asynchronous: false }),
-        ) as Primitive)
-      : undefined;
-    this.floorOutline = outline
-      ? (this.root.add(
-          new Primitive({
-            geometryInstances: outline,
-            appearance: new PerInstanceColorAppearance({ flat: true, translucent: false, renderState: { lineWidth: 1 } }),
-            asynchronous: false,
-          }),
-        ) as Primitive)
-      : undefined;
-    this.context.requestRender();
+    const outlineKey = outline ? `${outline.siteId}/${outline.levelId}` : '';
+    if (outlineKey !== this.outlineKey) {
+      this.outlineKey = outlineKey;
+      if (this.floorOutline) this.root.remove(this.floorOutline);
+      this.floorOutline = outline
+        ? (this.root.add(
+            new Primitive({
+              geometryInstances: new GeometryInstance({
+                geometry: BoxOutlineGeometry.fromDimensions({
+                  dimensions: new Cartesian3(slabSide(outline.capacity) + 2, slabSide(outline.capacity) + 2, FLOOR_THICKNESS + 1),
+                }),
+                modelMatrix: Transforms.eastNorthUpToFixedFrame(Cartesian3.fromDegrees(outline.lon, outline.lat, floorHeight(outline.storey))),
+                attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.WHITE) },
+              }),
+              appearance: new PerInstanceColorAppearance({ flat: true, translucent: false, renderState: { lineWidth: 1 } }),
+              asynchronous: false,
+            }),
+          ) as Primitive)
+        : undefined;
+      changed = true;
+    }
+    if (changed) this.context.requestRender();
   }
 
   /** The selected site's (or floor's garage's) symbol stands larger, and its free count always shows. */
@@ -505,9 +644,10 @@ export class ParkingLayer implements LayerInstance {
       for (const slot of this.slots) slot.shown = undefined; // new symbol images at the new size
       this.restyle(undefined);
     }
-    for (const slot of this.slots) {
-      slot.label.font = `700 ${Math.round(13 * scale)}px sans-serif`;
-      slot.label.pixelOffset = new Cartesian2(SYMBOL_PX * scale * 0.6 + 2, 0);
+    for (const { label } of this.slots) {
+      if (!label) continue;
+      label.font = `700 ${Math.round(13 * scale)}px sans-serif`;
+      label.pixelOffset = new Cartesian2(SYMBOL_PX * scale * 0.6 + 2, 0);
     }
     this.styleClusters();
     this.placeLabels();
@@ -559,7 +699,7 @@ export class ParkingLayer implements LayerInstance {
   floorOnScreen(siteId: string, levelId: string): { x: number; y: number } | null {
     const site = this.model.site(siteId);
     const level = site?.levels.find((l) => l.id === levelId);
-    if (!site || !level || !this.floorsKey.includes(`${siteId}/${levelId}:`)) return null;
+    if (!site || !level || !this.drawnFloors.has(`${siteId}/${levelId}`)) return null;
     const { scene } = this.context;
     const half = slabSide(level.capacity) / 2 - 4;
     const metresEast = 111_320 * Math.cos((site.lat * Math.PI) / 180);
