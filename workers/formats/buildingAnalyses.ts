@@ -40,7 +40,7 @@ export type SunlightDay = 'dahan' | 'dongzhi' | 'date';
 export interface SunlightOptions {
   /**
    * A date (`2027-01-20`, an ISO time or a Date): with `day: 'date'` the day analysed, else the
-   * year whose 大寒 (or 冬至) is analysed. Default: now.
+   * year whose 大寒 (or 冬至) is analysed (a year alone, `'2027'`, will do). Default: now.
    */
   date?: string | number | Date;
   /** 大寒日 (default: GB 50180's day for most of China), 冬至日, or the date itself. */

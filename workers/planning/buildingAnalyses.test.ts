@@ -136,6 +136,8 @@ describe('sunlight', () => {
     expect(() => sunlight(empty, point, { date: 'yesterday' })).toThrow(/the date "yesterday" is not a date/);
     expect(() => sunlight(empty, point, { date: '2027-02-30' })).toThrow(/not a date: no such day/);
     expect(() => sunlight(empty, point, { date: new Date(NaN) })).toThrow(/is not a date/);
+    expect(sunlight(empty, point, { date: '2027', day: 'dongzhi' }).date).toBe('2027-12-22');
+    expect(() => sunlight(empty, point, { date: '2027', day: 'date' })).toThrow(/is a year: give the day itself/);
     expect(() => sunlight(empty, point, { day: 'solstice' })).toThrow(/'dahan' \(大寒日\), 'dongzhi' \(冬至日\) or 'date'/);
     expect(() => sunlight(empty, { lon: 'east', lat: LAT }, {})).toThrow(/lon, lat is "east"/);
     expect(() => sunlight(empty, { lon: LON, lat: LAT, height: Infinity }, {})).toThrow(/height is null/);

@@ -45,7 +45,10 @@ export function sunlightDayPlan(options: unknown, lon: number): SunlightDayPlan 
     throw new Error(`the time step is ${JSON.stringify(stepMinutes)} minutes: more than 0, at most ${MAX_STEP_MINUTES}`);
   // The place's civil time zone by its longitude (China Standard Time, UTC+8, at Tianjin's 117° E).
   const utcOffsetHours = Math.round(lon / 15);
-  const civil = civilDate(o.date, utcOffsetHours);
+  // A year alone names the year whose solar term is analysed.
+  const yearOnly = typeof o.date === 'string' && /^\d{4}$/.test(o.date);
+  if (yearOnly && day === 'date') throw new Error(`the date "${String(o.date)}" is a year: give the day itself (YYYY-MM-DD) with day 'date'`);
+  const civil = yearOnly ? `${String(o.date)}-01-01` : civilDate(o.date, utcOffsetHours);
   const date = day === 'date' ? civil : solarTermDate(Number(civil.slice(0, 4)), day, utcOffsetHours);
   const rule = sunlightRuleFor(zone, citySize);
   const ruleApplies = day === rule.day;

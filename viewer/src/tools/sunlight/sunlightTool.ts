@@ -63,7 +63,7 @@ class SunlightModel extends AnalysisModel<SunlightResult> {
   }
 
   options(): { day: SunlightDay; date?: string } {
-    return { day: this.day, ...(this.date ? { date: /^\d{4}$/.test(this.date) ? `${this.date}-06-01` : this.date } : {}) };
+    return { day: this.day, ...(this.date ? { date: this.date } : {}) };
   }
 
   /** The page API's call: the point alone (the façade of a clicked building stays as it was). */
