@@ -34,6 +34,8 @@ export class ParkingSource {
   private generation = 0;
   /** Seeks and returns to live so far: a seek's load that waited for the sensors goes ahead only if it is still the latest. */
   private clockChanges = 0;
+  /** The seek (its clockChanges) whose counts are still to load. */
+  private seekLoading: number | undefined;
   /** The replay time last loaded (NaN live). */
   private loadedAt = Number.NaN;
   private readonly stops: (() => void)[] = [];
@@ -60,6 +62,7 @@ export class ParkingSource {
       if (clock.mode === 'live') {
         if (previous?.mode !== 'replay') return;
         this.clockChanges++; // a replay's load still waiting is not wanted any more
+        this.seekLoading = undefined;
         this.loadedAt = Number.NaN;
         model.setTime(Date.now());
         void this.load(undefined);
@@ -72,9 +75,12 @@ export class ParkingSource {
       // After the seek's sensors are on screen (seekFirst); a later clock change meanwhile loads instead.
       const mine = ++this.clockChanges;
       this.loadedAt = time; // the playing replay's reload counts from here, not from the previous seek
-      void afterSeekShown(viewer).then(async () => {
-        if (mine === this.clockChanges) await this.load(time);
-      });
+      this.seekLoading = mine;
+      void afterSeekShown(viewer)
+        .then(async () => {
+          if (mine === this.clockChanges) await this.load(time);
+        })
+        .finally(() => this.seekLoading === mine && (this.seekLoading = undefined));
     };
     this.stops.push(watch(viewer, (s) => s.clock, follow));
     if (viewer.getState().clock.mode === 'replay') follow(viewer.getState().clock, undefined);
@@ -82,7 +88,8 @@ export class ParkingSource {
     const timer = setInterval(() => {
       const clock = viewer.getState().clock;
       const time = clockTimeAt(clock, Date.now());
-      model.setTime(time);
+      // Not while a seek's counts are on their way: the old counts judged at the new time would be drawn for nothing.
+      if (this.seekLoading === undefined) model.setTime(time);
       if (clock.mode === 'replay' && clock.playing && Math.abs(time - this.loadedAt) >= REPLAY_RELOAD_MS) void this.load(time);
     }, TICK_MS);
     this.stops.push(() => clearInterval(timer));

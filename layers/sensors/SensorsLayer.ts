@@ -148,6 +148,8 @@ export class SensorsLayer implements LayerInstance {
 
   /** Per rendered frame: levels of detail for the camera; alarms pulse. */
   private beforeRender(): void {
+    // A frame drawn while a seek's state is on its way shows the old state and delays the new one (bench:replay counts them).
+    if (this.releaseSeek && !this.restartUndrawn) markSeek('frame of the old state');
     const changed = this.clusters.update(this.context.scene.camera.positionWC);
     if (changed || this.levelsStale) {
       this.levelsStale = false;
