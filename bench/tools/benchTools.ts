@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import type { BenchLeg, BenchRow } from './benchLeg.js';
 import { buildingToolLegs } from './buildingToolLegs.js';
+import { excavationFrameLeg } from './excavationFrameLeg.js';
 import { pipeToolLegs } from './pipeToolLegs.js';
 
 /**
@@ -10,7 +11,7 @@ import { pipeToolLegs } from './pipeToolLegs.js';
  * (judged on the 95th percentile). Each tool adds a leg module and one line to LEGS.
  * RUNS=200 cases per timed row.
  */
-const LEGS: readonly BenchLeg[] = [pipeToolLegs, buildingToolLegs];
+const LEGS: readonly BenchLeg[] = [pipeToolLegs, buildingToolLegs, excavationFrameLeg];
 
 const root = join(import.meta.dirname, '../..');
 const runs = Number(process.env['RUNS'] ?? 200);

@@ -5,12 +5,14 @@ import {
   ClippingPolygon,
   ClippingPolygonCollection,
   Color,
+  ColorGeometryInstanceAttribute,
   GeometryInstance,
   HorizontalOrigin,
   LabelCollection,
   LabelStyle,
   Material,
   MaterialAppearance,
+  PerInstanceColorAppearance,
   PointPrimitiveCollection,
   PolygonGeometry,
   PolygonHierarchy,
@@ -40,6 +42,17 @@ const EMPHASIS_OWNER = 'excavation';
 const PIT_PIPE_COLOUR = '#ffd400';
 const CONFLICT_COLOUR = '#ff0000';
 const METRE_IN_DEGREES = 1 / 111_320;
+/**
+ * Cesium cuts the globe by a position each vertex computes in 32-bit floats (spherical
+ * coordinates of a world position ~6,400 km long: half-metre steps), interpolated across the
+ * globe's triangles: the cut's edge wanders up to ~0.9 m from the polygon (measured by the
+ * browser test without what follows). So the globe is cut this much wider, and a collar in the
+ * ground's colour — a polygon with exact edges, from the pit's outline to twice as far out —
+ * covers the ragged margin: the ground seen ends exactly at the polygon.
+ */
+const GLOBE_CUT_MARGIN = 1.5;
+/** The collar stands this far above the ground (no z-fighting with the globe where it is not cut). */
+const COLLAR_LIFT = 0.01;
 
 /**
  * Excavation pit (开挖): a polygon clicked on the ground and a depth → the ground (the globe) and
@@ -72,6 +85,7 @@ class ExcavationInstance implements ToolInstance {
   private readonly points = new PointPrimitiveCollection();
   private readonly labels = new LabelCollection();
   private walls: Primitive | undefined;
+  private collar: Primitive | undefined;
   private floor: Primitive | undefined;
   /** The cut now applied (the pit it was made for), and the collections this tool gave the globe and each tileset. */
   private cutFor: Pit | undefined;
@@ -213,8 +227,8 @@ class ExcavationInstance implements ToolInstance {
       return;
     }
     this.cutFor = pit;
-    const positions = pit.polygon.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
-    this.globeCut = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions })] });
+    const widened = offsetRing(pit.polygon, GLOBE_CUT_MARGIN).map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
+    this.globeCut = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions: widened })] });
     scene.globe.clippingPolygons = this.globeCut;
     // Below the ground the walls must hide behind it (Cesium draws through the globe by default).
     this.depthTestBefore = scene.globe.depthTestAgainstTerrain;
@@ -244,6 +258,23 @@ class ExcavationInstance implements ToolInstance {
           faceForward: true,
           closed: false,
         }),
+        asynchronous: false,
+      }),
+    ) as Primitive;
+    this.collar = scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(
+              offsetRing(pit.polygon, 2 * GLOBE_CUT_MARGIN).map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, COLLAR_LIFT)),
+              [new PolygonHierarchy(pit.polygon.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, COLLAR_LIFT)))],
+            ),
+            height: COLLAR_LIFT,
+            vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+          }),
+          attributes: { color: ColorGeometryInstanceAttribute.fromColor(scene.globe.baseColor) },
+        }),
+        appearance: new PerInstanceColorAppearance({ flat: true, translucent: false }),
         asynchronous: false,
       }),
     ) as Primitive;
@@ -291,8 +322,8 @@ class ExcavationInstance implements ToolInstance {
     this.tilesetCuts.clear();
     if (this.depthTestBefore !== undefined) scene.globe.depthTestAgainstTerrain = this.depthTestBefore;
     this.depthTestBefore = undefined;
-    for (const primitive of [this.walls, this.floor]) if (primitive) scene.primitives.remove(primitive);
-    this.walls = this.floor = undefined;
+    for (const primitive of [this.walls, this.collar, this.floor]) if (primitive) scene.primitives.remove(primitive);
+    this.walls = this.collar = this.floor = undefined;
     this.labels.removeAll();
     this.cutFor = undefined;
   }
@@ -318,7 +349,7 @@ class ExcavationInstance implements ToolInstance {
     for (let depth = 0; depth <= metres; depth++) {
       const labelled = depth % step === 0;
       line([lon, lat, -depth], [lon + (labelled ? 0.8 : 0.4) * METRE_IN_DEGREES, lat, -depth], 2);
-      if (labelled) this.rulerLabel(lon, lat, -depth, `−${depth} m`, fontPx);
+      if (labelled) this.rulerLabel(lon, lat, -depth, depth === 0 ? '0 m' : `−${depth} m`, fontPx);
     }
     if (pit.depth !== metres) this.rulerLabel(lon, lat, -pit.depth, `−${pit.depth} m`, fontPx);
     this.context.requestRender();
@@ -423,6 +454,38 @@ function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: Exca
     stop();
     frame.root.remove();
   };
+}
+
+/**
+ * The ring moved `metres` outward (edges parallel, corners mitred; a miter longer than four
+ * times the offset is cut short), in a local plane at the ring's first corner.
+ */
+export function offsetRing(ring: readonly LonLat[], metres: number): [number, number][] {
+  const [lon0, lat0] = ring[0]!;
+  const kx = Math.cos((lat0 * Math.PI) / 180) / METRE_IN_DEGREES;
+  const ky = 1 / METRE_IN_DEGREES;
+  const xy = ring.map(([lon, lat]) => [(lon - lon0) * kx, (lat - lat0) * ky] as const);
+  let twiceArea = 0;
+  for (let i = 0, j = xy.length - 1; i < xy.length; j = i++) twiceArea += xy[j]![0] * xy[i]![1] - xy[i]![0] * xy[j]![1];
+  // Outward is to the right of a counter-clockwise ring's edges.
+  const side = twiceArea > 0 ? 1 : -1;
+  const n = xy.length;
+  return xy.map(([x, y], i) => {
+    const [px, py] = xy[(i + n - 1) % n]!;
+    const [qx, qy] = xy[(i + 1) % n]!;
+    const normal = (ax: number, ay: number, bx: number, by: number): [number, number] => {
+      const length = Math.hypot(bx - ax, by - ay) || 1;
+      return [(side * (by - ay)) / length, (-side * (bx - ax)) / length];
+    };
+    const [n1x, n1y] = normal(px, py, x, y);
+    const [n2x, n2y] = normal(x, y, qx, qy);
+    let [mx, my] = [n1x + n2x, n1y + n2y];
+    const m = Math.hypot(mx, my) || 1;
+    [mx, my] = [mx / m, my / m];
+    const cos = mx * n1x + my * n1y;
+    const reach = Math.min(metres / Math.max(cos, 1e-6), 4 * metres);
+    return [lon0 + (x + mx * reach) / kx, lat0 + (y + my * reach) / ky];
+  });
 }
 
 function pitGeoJson(pit: Pit): object {

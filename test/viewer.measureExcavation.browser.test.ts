@@ -1,0 +1,304 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeasureResult } from '../workers/formats/measure.js';
+import type { ClearanceConflict, ExcavationPipe } from '../workers/formats/pipeAnalyses.js';
+import { launchBrowser } from '../harness/launchBrowser.js';
+import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
+import { GENERATED_DIR } from '../seeds/generator/main.js';
+import { startDemoServer } from './support/demoServer.js';
+
+/**
+ * The measure and excavation tools in Chromium on the seed district. Measure: the page API's
+ * distances and area against figures computed here from local metres (WGS84 radii of
+ * curvature), bad input, the URL round trip, a screenshot. Excavation: a skewed pentagon across
+ * 王顶堤路 dug 4 m deep — the pipes listed against the seed GeoJSON (the lines that run inside
+ * the polygon with their surveyed crown above the floor), bad input changing nothing, the URL
+ * round trip, and the cut's edge on screen: looking straight down, the polygon's edges are
+ * projected to pixels here (a pinhole camera, not Cesium's transforms) and the boundary between
+ * the ground and the pit is found in the screenshot along each edge's normal; it must lie
+ * within 0.5 m of the polygon.
+ */
+type Tools = {
+  measure(request: unknown): Promise<MeasureResult>;
+  excavate(polygon: unknown, depth: unknown): Promise<{ pipes: ExcavationPipe[]; conflicts: ClearanceConflict[] }>;
+};
+type ToolsWin = Win & { cimTwin: { tools: Tools } };
+
+// WGS84 radii of curvature at the site: metres per degree of latitude and longitude.
+const A = 6_378_137;
+const E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
+const CENTRE: [number, number] = [117.170775, 39.137671];
+const PHI = (CENTRE[1] * Math.PI) / 180;
+const W = Math.sqrt(1 - E2 * Math.sin(PHI) ** 2);
+const PER_LAT = ((A * (1 - E2)) / W ** 3) * (Math.PI / 180);
+const PER_LON = (A / W) * Math.cos(PHI) * (Math.PI / 180);
+const lonLat = ([east, north]: readonly [number, number]): [number, number] => [CENTRE[0] + east / PER_LON, CENTRE[1] + north / PER_LAT];
+const metres = ([lon, lat]: readonly [number, number]): [number, number] => [(lon - CENTRE[0]) * PER_LON, (lat - CENTRE[1]) * PER_LAT];
+
+/** The pit: a skewed pentagon (no edge along a parallel or meridian) across the street, metres east and north of CENTRE. */
+const PIT_METRES: [number, number][] = [
+  [-6, -3],
+  [5, -4.5],
+  [7, 1.5],
+  [1, 4.5],
+  [-5.5, 3],
+];
+const PIT = PIT_METRES.map(lonLat);
+const PIT_DEPTH = 4;
+
+interface SeedLine {
+  properties: Record<string, string | number | null>;
+  geometry: { coordinates: [number, number][] };
+}
+const seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as { features: SeedLine[] }).features;
+
+function inside([x, y]: readonly [number, number], ring: readonly (readonly [number, number])[]): boolean {
+  let result = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) result = !result;
+  }
+  return result;
+}
+
+function crosses(a: readonly [number, number], b: readonly [number, number], c: readonly [number, number], d: readonly [number, number]): boolean {
+  const cross = (p: readonly [number, number], q: readonly [number, number], r: readonly [number, number]): number =>
+    (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+  return cross(a, b, c) * cross(a, b, d) < 0 && cross(c, d, a) * cross(c, d, b) < 0;
+}
+
+/** Seed lines with a part inside the pit in plan, and whether their surveyed crown (both ends) is above the floor for sure. */
+function seedLinesInPit(): { id: string; shallow: boolean }[] {
+  const found = [];
+  for (const feature of seeds) {
+    const points = feature.geometry.coordinates.map(metres);
+    let meets = points.some((p) => inside(p, PIT_METRES));
+    for (let i = 0; !meets && i + 1 < points.length; i++)
+      for (let k = 0; k < PIT_METRES.length; k++)
+        if (crosses(points[i]!, points[i + 1]!, PIT_METRES[k]!, PIT_METRES[(k + 1) % PIT_METRES.length]!)) meets = true;
+    if (!meets) continue;
+    const p = feature.properties;
+    const size = (p['管径'] !== null ? Number(p['管径']) : Number(String(p['断面尺寸']).split('×')[1])) / 1000;
+    const atInvert = p['类别'] === 'PS';
+    const crown = (depth: number): number => (atInvert ? depth - size : depth);
+    found.push({ id: String(p['管线编号']), shallow: Math.max(crown(Number(p['起点埋深'])), crown(Number(p['终点埋深']))) < PIT_DEPTH - 0.05 });
+  }
+  return found;
+}
+
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+const api = <T>(page: Page, run: string): Promise<T> => page.evaluate(`(async (cimTwin) => ${run})(window.cimTwin)`) as Promise<T>;
+const refusal = (call: string): Promise<string> =>
+  api<string>(
+    page,
+    `${call}.then(
+      () => 'accepted',
+      (error) => error.message,
+    )`,
+  );
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startDemoServer();
+  browser = await launchBrowser();
+  ({ page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 }));
+  // What would cover the pit or the measured line on screen: ground vectors, labels, live markers.
+  for (const id of ['roads', 'areas', 'labels', 'sensors', 'parking', 'incidents'])
+    await page.evaluate((id) => (window as unknown as Win).cimTwin.setLayerVisible(id, false), id);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('measure in Chromium', () => {
+  const points: [number, number, number][] = [
+    [...lonLat([0, 0]), 0],
+    [...lonLat([30, 0]), 0],
+    [...lonLat([30, 40]), 12],
+  ];
+
+  it('distance: legs over the ground and in 3D; area and height; the panel and the URL carry the result', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('measure'));
+    const distance = await page.evaluate((points) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'distance', points }), points);
+    if (distance.kind !== 'distance') throw new Error(distance.kind);
+    expect(distance.legs.map((l) => l.ground)).toEqual([expect.closeTo(30, 2), expect.closeTo(40, 2)]);
+    expect(distance.ground).toBeCloseTo(70, 2);
+    expect(distance.spatial).toBeCloseTo(30 + Math.hypot(40, 12), 2);
+    expect(distance.legs[1]!.rise).toBe(12);
+
+    const area = await page.evaluate((pit) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'area', points: pit }), PIT);
+    let twice = 0;
+    for (let i = 0, j = PIT_METRES.length - 1; i < PIT_METRES.length; j = i++)
+      twice += PIT_METRES[j]![0] * PIT_METRES[i]![1] - PIT_METRES[i]![0] * PIT_METRES[j]![1];
+    expect(area.kind === 'area' && area.area).toBeCloseTo(Math.abs(twice) / 2, 1);
+
+    const height = await page.evaluate(
+      (at) =>
+        (window as unknown as ToolsWin).cimTwin.tools.measure({
+          kind: 'height',
+          points: [
+            [...at, 1.5],
+            [...at, 36.5],
+          ],
+        }),
+      lonLat([0, 0]),
+    );
+    expect(height).toMatchObject({ kind: 'height', height: 35, ground: 0 });
+
+    // The distance again, shown: its total in the panel and its input in the URL.
+    await page.evaluate((points) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'distance', points }), points);
+    await expect.poll(() => page.locator('#measure-panel .measure-value').first().textContent()).toBe('70.00 m');
+    await page.evaluate(
+      ([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat: lat - 0.0006, height: 70, heading: 0, pitch: -40 }, { duration: 0 }),
+      lonLat([15, 20]),
+    );
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-measure.png') });
+    await expect.poll(() => new URL(page.url()).searchParams.get('tool')).toBe('measure');
+    const link = page.url();
+    expect(new URL(link).searchParams.get('input')).toMatch(/^distance:117\.\d{7},39\.\d{7},0\.00;/);
+    const { page: shared } = await openViewer(browser, link, { width: 1280, height: 720 });
+    await expect.poll(() => shared.locator('#measure-panel .measure-value').first().textContent(), { timeout: 30_000 }).toBe('70.00 m');
+    expect(await shared.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput)).toBe(new URL(link).searchParams.get('input'));
+    await shared.close();
+  }, 300_000);
+
+  it('bad input is refused with a clear message and changes nothing', async () => {
+    const before = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
+    const panel = await page.locator('#measure-panel').textContent();
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'distance', points: [[117.17, 39.13, 0]] })`)).toMatch(/two points or more; got 1/);
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'area', points: [[117.17, 39.13], [117.171, 39.131], [117.171, 39.13], [117.17, 39.131]] })`)).toMatch(
+      /crosses itself/,
+    );
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'volume', points: [] })`)).toMatch(/kind is "volume"/);
+    expect(await refusal(`cimTwin.tools.measure('1,2;3,4')`)).toMatch(/\{kind, points\}/);
+    expect(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput)).toBe(before);
+    expect(await page.locator('#measure-panel').textContent()).toBe(panel);
+  });
+});
+
+describe('excavation pit in Chromium', () => {
+  it('lists the pipes that run inside the pit above its floor, as the seed GeoJSON has them', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
+    const result = await page.evaluate(([pit, depth]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, depth), [PIT, PIT_DEPTH] as const);
+    const seeded = seedLinesInPit();
+    const listed = result.pipes.filter((p) => p.category !== 'RQ').map((p) => p.id);
+    // Every pipe listed runs inside the pit; every seed line inside whose crown is above the floor is listed.
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    for (const id of listed) expect(seeded.map((s) => s.id)).toContain(id);
+    for (const line of seeded.filter((s) => s.shallow)) expect(listed).toContain(line.id);
+    for (const pipe of result.pipes) {
+      expect(pipe.depthTop).toBeLessThan(PIT_DEPTH);
+      expect(pipe.depthBottom).toBeGreaterThan(pipe.depthTop);
+    }
+    console.log(
+      `pit: ${result.pipes.length} pipes (${result.pipes.map((p) => `${p.id} ${p.depthTop}–${p.depthBottom} m`).join(', ')}), ${result.conflicts.length} conflicts`,
+    );
+    await expect.poll(() => page.locator('#excavation-panel [data-result="excavation"] tr').count()).toBe(result.pipes.length + 1);
+    expect(problems).toEqual([]);
+  });
+
+  it('cuts the ground exactly at the polygon: the boundary on screen within 0.5 m of every edge', async () => {
+    const altitude = 60;
+    await page.evaluate(([lon, lat, height]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height, heading: 0, pitch: -90 }, { duration: 0 }), [
+      ...CENTRE,
+      altitude,
+    ] as const);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const canvas = (await page.locator('.scene canvas').boundingBox())!;
+    const png = await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-edge.png') });
+    // A pinhole camera straight down: Cesium's 60° field of view spans the wider side (the width).
+    const pixelsPerMetre = canvas.width / 2 / (altitude * Math.tan(Math.PI / 6));
+    const toScreen = ([east, north]: readonly [number, number]): [number, number] => [
+      canvas.x + canvas.width / 2 + east * pixelsPerMetre,
+      canvas.y + canvas.height / 2 - north * pixelsPerMetre,
+    ];
+    const offsets = await page.evaluate(
+      async ({ png, edges, pixelsPerMetre }) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${png}`;
+        await image.decode();
+        const c = document.createElement('canvas');
+        c.width = image.width;
+        c.height = image.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(image, 0, 0);
+        const data = g.getImageData(0, 0, c.width, c.height).data;
+        const rgb = (x: number, y: number): number[] => {
+          const i = (Math.round(y) * c.width + Math.round(x)) * 4;
+          return [data[i]!, data[i + 1]!, data[i + 2]!];
+        };
+        const found: number[] = [];
+        const reach = Math.ceil(pixelsPerMetre * 1.5);
+        for (const [[ax, ay], [bx, by]] of edges) {
+          const length = Math.hypot(bx - ax, by - ay);
+          // Inward normal: the ring runs counter-clockwise in metres (north up), so with y down on screen the inside is on the left.
+          const [nx, ny] = [(by - ay) / length, -(bx - ax) / length];
+          for (let k = 1; k < 10; k++) {
+            const t = k / 10;
+            const [px, py] = [ax + (bx - ax) * t, ay + (by - ay) * t];
+            const ground = rgb(px - nx * (reach + 6), py - ny * (reach + 6));
+            let boundary = Number.NaN;
+            for (let s = -reach; s <= reach; s++) {
+              const [r, gr, b] = rgb(px + nx * s, py + ny * s);
+              if (Math.abs(r! - ground[0]!) > 10 || Math.abs(gr! - ground[1]!) > 10 || Math.abs(b! - ground[2]!) > 10) {
+                boundary = s;
+                break;
+              }
+            }
+            found.push(boundary / pixelsPerMetre);
+          }
+        }
+        return found;
+      },
+      {
+        png: png.toString('base64'),
+        edges: PIT_METRES.map((corner, i): [[number, number], [number, number]] => [toScreen(corner), toScreen(PIT_METRES[(i + 1) % PIT_METRES.length]!)]),
+        pixelsPerMetre,
+      },
+    );
+    console.log(`pit edge offsets (m, + inward): ${offsets.map((o) => o.toFixed(2)).join(' ')}`);
+    expect(offsets).toHaveLength(45);
+    for (const offset of offsets) expect(Math.abs(offset)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('draws the pit (walls, floor, ruler) and carries it in the URL', async () => {
+    await page.evaluate(
+      ([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat: lat - 0.00025, height: 22, heading: 0, pitch: -40 }, { duration: 0 }),
+      CENTRE,
+    );
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation.png') });
+    await expect.poll(() => new URL(page.url()).searchParams.get('tool')).toBe('excavation');
+    const link = page.url();
+    expect(new URL(link).searchParams.get('input')).toMatch(/@4$/);
+    const summary = await page.locator('#excavation-panel .tool-summary').textContent();
+    const { page: shared } = await openViewer(browser, link, { width: 1280, height: 720 });
+    await expect.poll(() => shared.locator('#excavation-panel .tool-summary').textContent(), { timeout: 60_000 }).toBe(summary);
+    await shared.close();
+  }, 300_000);
+
+  it('bad input is refused with a clear message and the pit stays as it was', async () => {
+    const before = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
+    const panel = await page.locator('#excavation-panel').textContent();
+    const bowTie = JSON.stringify([lonLat([-5, -5]), lonLat([5, 5]), lonLat([5, -5]), lonLat([-5, 5])]);
+    expect(await refusal(`cimTwin.tools.excavate(${bowTie}, 3)`)).toMatch(/crosses itself/);
+    expect(await refusal(`cimTwin.tools.excavate(${JSON.stringify(PIT)}, 0)`)).toMatch(/depth is 0 m: it must be more than 0/);
+    expect(await refusal(`cimTwin.tools.excavate(${JSON.stringify(PIT)}, 1e6)`)).toMatch(/1000000 m: an open-cut pit is at most 50 m/);
+    expect(await refusal(`cimTwin.tools.excavate(${JSON.stringify(PIT.slice(0, 2))}, 3)`)).toMatch(/three corners or more; got 2/);
+    expect(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput)).toBe(before);
+    expect(await page.locator('#excavation-panel').textContent()).toBe(panel);
+    expect(problems).toEqual([]);
+  });
+});
