@@ -328,11 +328,17 @@ class ExcavationInstance implements ToolInstance {
     this.cutFor = undefined;
   }
 
-  /** A ruler down the pit's first corner: a tick every metre, labels as dense as the view allows. */
+  /** A ruler down the pit's far corner (as seen): a tick every metre, labels as dense as the view allows. */
   private drawRuler(pit: Pit): void {
     this.labels.removeAll();
     const { scene, store } = this.context;
-    const [lon, lat] = pit.polygon[0]!;
+    // At the corner farthest up the screen: the far wall, where the ruler is seen in the pit rather than hidden by the near rim.
+    let [lon, lat] = pit.polygon[0]!;
+    let highest = Infinity;
+    for (const [cornerLon, cornerLat] of pit.polygon) {
+      const y = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(cornerLon, cornerLat, 0))?.y ?? Infinity;
+      if (y < highest) [highest, lon, lat] = [y, cornerLon, cornerLat];
+    }
     const top = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, 0));
     const bottom = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lon, lat, -pit.depth));
     const fontPx = store.getState().mode === 'wall' ? 22 : 13;
