@@ -73,6 +73,10 @@ function viewerBuildConfig(): UserConfig {
   const page = cesiumPageConfig('viewer', 'dist/viewer');
   return {
     ...page,
+    // Not CESIUM_BASE_URL itself: define would write '/cesium/' into Cesium's own lookup, which
+    // then resolves against the page — the host's origin for <cim-twin>. app/cesiumBaseUrl.ts
+    // sets the global from this path and its module's address instead.
+    define: { __CIM_TWIN_CESIUM_PATH__: JSON.stringify('/cesium/') },
     build: {
       ...page.build,
       cssCodeSplit: false,

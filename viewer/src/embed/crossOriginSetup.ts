@@ -3,8 +3,8 @@
  * another server than the host page (a cockpit on its own origin): imported first by
  * cimTwinElement.ts.
  *
- * - Cesium's workers and assets are on the viewer's server: CESIUM_BASE_URL is set to its
- *   absolute `/cesium/`.
+ * - (Cesium's workers and assets: app/cesiumBaseUrl.ts resolves their base against its own
+ *   module's address, the viewer's server.)
  * - A module worker cannot be constructed from another origin's URL. Our workers
  *   (`new Worker(new URL(…, import.meta.url))`) are started through a same-origin blob that
  *   imports the real script, as Cesium does for its own; the page's `Worker` is wrapped for
@@ -13,8 +13,6 @@
 export const VIEWER_SERVER_ROOT = new URL(/* @vite-ignore */ '../', import.meta.url).href;
 
 const crossOrigin = new URL(VIEWER_SERVER_ROOT).origin !== location.origin;
-// Set outright: the bundler may run the viewer's chunk (and its '/cesium/') first; Cesium reads it at first use.
-(window as unknown as { CESIUM_BASE_URL?: string }).CESIUM_BASE_URL = new URL('cesium/', VIEWER_SERVER_ROOT).href;
 
 const WRAPPED = Symbol.for('cim-twin.crossOriginWorker');
 if (crossOrigin && !(WRAPPED in window.Worker)) {
