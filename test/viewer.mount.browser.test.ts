@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CimTwinViewer, ViewerOptions } from '../viewer/src/createViewer.js';
 import { startDemoServer } from './support/demoServer.js';
 import { launchBrowser } from '../harness/launchBrowser.js';
+import { heapProbe } from '../harness/heapAfterGc.js';
 
 type Win = {
   CimTwin: { createViewer(container: HTMLElement, options?: ViewerOptions): Promise<CimTwinViewer>; viewer: CimTwinViewer };
@@ -47,27 +48,9 @@ describe('the viewer is mountable', () => {
       w.CimTwin.viewer.destroy();
       w.CimTwin.viewer.destroy(); // twice is safe
     });
-    const cdp = await page.context().newCDPSession(page);
-    const heapAfterGc = async (): Promise<number> => {
-      await cdp.send('HeapProfiler.collectGarbage');
-      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-    };
-    /** The heap's objects without compiled code (V8 keeps optimising code for a while: not ours to keep). */
-    const objectsAfterGc = async (): Promise<number> => {
-      await cdp.send('HeapProfiler.collectGarbage');
-      const chunks: string[] = [];
-      const onChunk = (event: { chunk: string }): number => chunks.push(event.chunk);
-      cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-      await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-      const snapshot = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
-      const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
-      const typeAt = fields.indexOf('type');
-      const sizeAt = fields.indexOf('self_size');
-      let bytes = 0;
-      for (let i = 0; i < snapshot.nodes.length; i += fields.length) if (types[0][snapshot.nodes[i + typeAt]!] !== 'code') bytes += snapshot.nodes[i + sizeAt]!;
-      return bytes;
-    };
+    const heap = await heapProbe(page);
+    const heapAfterGc = (): Promise<number> => heap.usedAfterGc();
+    const objectsAfterGc = (): Promise<number> => heap.objectsAfterGc();
     const liveContexts = (): Promise<number> =>
       page.evaluate(() => (window as unknown as Win).__contexts.filter((ref) => ref.deref() && !ref.deref()!.isContextLost()).length);
     const heaps: number[] = [];

@@ -73,7 +73,8 @@ export const parkingPlugin = definePlugin<ParkingPluginState>({
       layer: undefined,
       guidance: undefined,
     };
-    if (!definition) return state;
+    // The parking API and topic are the live backbone's: a deployment without one has no parking to show.
+    if (!definition || !config.live) return state;
     state.source = new ParkingSource({
       apiBase: serverApiBase(config, baseUrl),
       mqttUrl: config.live ? absoluteMqttUrl(config.live.mqttUrl, baseUrl) : undefined,

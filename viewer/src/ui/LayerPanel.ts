@@ -8,8 +8,8 @@ export function mountLayerPanel(parent: HTMLElement, ui: UiContext): { root: HTM
   const { store, config } = ui;
   const root = h('aside', { id: 'layers-panel', className: 'panel', attrs: { hidden: '' } });
   parent.append(root);
-  // The basemap row only when the deployment has one; sensors only with a live feed.
-  const listed = config.layers.filter((d) => (d.kind !== 'basemap' || config.basemap) && (d.kind !== 'sensors' || config.live));
+  // The basemap row only when the deployment has one; sensors and parking only with a live backbone.
+  const listed = config.layers.filter((d) => (d.kind !== 'basemap' || config.basemap) && ((d.kind !== 'sensors' && d.kind !== 'parking') || config.live));
 
   function row(definition: LayerDefinition): HTMLElement {
     const layer = store.getState().layers[definition.id] ?? { visible: definition.visible, opacity: definition.opacity ?? 1 };
