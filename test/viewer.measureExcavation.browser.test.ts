@@ -240,6 +240,9 @@ describe('excavation pit in Chromium', () => {
         };
         const found: number[] = [];
         const reach = Math.ceil(pixelsPerMetre * 1.5);
+        // The depth ruler stands at the corner highest on screen, its 0 m tick and label lying over
+        // the rim there: samples within 2 m of that corner would find the ruler, not the cut.
+        const rulerCorner = edges.map(([a]) => a).reduce((highest, corner) => (corner[1] < highest[1] ? corner : highest));
         for (const [[ax, ay], [bx, by]] of edges) {
           const length = Math.hypot(bx - ax, by - ay);
           // Inward normal: the ring runs counter-clockwise in metres (north up), so with y down on screen the inside is on the left.
@@ -247,6 +250,7 @@ describe('excavation pit in Chromium', () => {
           for (let k = 1; k < 10; k++) {
             const t = k / 10;
             const [px, py] = [ax + (bx - ax) * t, ay + (by - ay) * t];
+            if (Math.hypot(px - rulerCorner[0], py - rulerCorner[1]) < 2 * pixelsPerMetre) continue;
             const ground = rgb(px - nx * (reach + 6), py - ny * (reach + 6));
             let boundary = Number.NaN;
             for (let s = -reach; s <= reach; s++) {
@@ -268,7 +272,8 @@ describe('excavation pit in Chromium', () => {
       },
     );
     console.log(`pit edge offsets (m, + inward): ${offsets.map((o) => o.toFixed(2)).join(' ')}`);
-    expect(offsets).toHaveLength(45);
+    // 9 samples on each of 5 edges, less the few beside the ruler.
+    expect(offsets.length).toBeGreaterThanOrEqual(40);
     for (const offset of offsets) expect(Math.abs(offset)).toBeLessThanOrEqual(0.5);
   });
 
