@@ -18,6 +18,7 @@ import type { HeightLimitResult } from '../../../../workers/formats/buildingAnal
 import { csvText, exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
 import type { LayerContext, PluginContext } from '../../platform/LayerPlugin.js';
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
@@ -49,23 +50,15 @@ class HeightLimitModel extends AnalysisModel<HeightLimitResult> {
   drawing: [number, number, number][] = [];
   polygon: [number, number][] = [];
   limit = DEFAULT_LIMIT;
-  private written: string | null = null;
-  private readonly unsubscribe: () => void;
+  private readonly link: ToolInputLink;
 
   constructor(context: PluginContext) {
     super(context);
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== HEIGHT_LIMIT_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const { polygon, limit } = parseInput(toolInput);
+    this.link = new ToolInputLink(context.store, HEIGHT_LIMIT_TOOL, (input) => {
+      const { polygon, limit } = parseInput(input);
       this.heightLimit(polygon, limit).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
     });
-    follow();
+    this.link.follow();
   }
 
   /** Bad input (a crossing polygon, a limit that is not a number) rejects with the kernel's message and changes nothing. */
@@ -76,17 +69,13 @@ class HeightLimitModel extends AnalysisModel<HeightLimitResult> {
       this.polygon = (polygon as [number, number][]).map(([lon, lat]) => [lon, lat]);
       this.limit = result.limitMeters;
       this.drawing = [];
-      const { store } = this.context;
-      if (store.getState().tool === HEIGHT_LIMIT_TOOL) {
-        this.written = inputText(this.polygon, this.limit);
-        store.getState().setToolInput(this.written);
-      }
+      this.link.write(inputText(this.polygon, this.limit));
       return result;
     });
   }
 
   override destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     super.destroy();
   }
 }

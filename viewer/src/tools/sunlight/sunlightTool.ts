@@ -4,6 +4,7 @@ import type { FacadeSunlightResult, SunlightDay, SunlightResult } from '../../..
 import { csvText, exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
 import type { LayerContext, PluginContext } from '../../platform/LayerPlugin.js';
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
@@ -43,23 +44,12 @@ class SunlightModel extends AnalysisModel<SunlightResult> {
   date = String(new Date().getFullYear());
   /** The hour of true solar time the scene's sun stands at. */
   hour = 12;
-  private written: string | null = null;
-  private readonly unsubscribe: () => void;
+  private readonly link: ToolInputLink;
 
   constructor(context: PluginContext) {
     super(context);
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== SUNLIGHT_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const input = parseInput(toolInput);
-      this.analyse(input).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
-    });
-    follow();
+    this.link = new ToolInputLink(context.store, SUNLIGHT_TOOL, (input) => this.analyse(parseInput(input)).catch((error: unknown) => this.fail(error)));
+    this.link.follow();
   }
 
   options(): { day: SunlightDay; date?: string } {
@@ -107,14 +97,11 @@ class SunlightModel extends AnalysisModel<SunlightResult> {
   }
 
   private wrote(): void {
-    const { store } = this.context;
-    if (store.getState().tool !== SUNLIGHT_TOOL || !this.input) return;
-    this.written = inputText(this.input);
-    store.getState().setToolInput(this.written);
+    if (this.input) this.link.write(inputText(this.input));
   }
 
   override destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     super.destroy();
   }
 }

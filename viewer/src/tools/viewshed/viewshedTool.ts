@@ -14,6 +14,7 @@ import type { ViewshedResult } from '../../../../workers/formats/buildingAnalyse
 import { exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
 import type { LayerContext, PluginContext } from '../../platform/LayerPlugin.js';
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
@@ -48,23 +49,15 @@ class ViewshedModel extends AnalysisModel<ViewshedResult> {
   eyeHeight = DEFAULT_EYE_HEIGHT;
   radius = DEFAULT_RADIUS;
   point: ViewshedInput['point'] | undefined;
-  private written: string | null = null;
-  private readonly unsubscribe: () => void;
+  private readonly link: ToolInputLink;
 
   constructor(context: PluginContext) {
     super(context);
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== VIEWSHED_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const { point, eyeHeight, radius } = parseInput(toolInput);
+    this.link = new ToolInputLink(context.store, VIEWSHED_TOOL, (input) => {
+      const { point, eyeHeight, radius } = parseInput(input);
       this.viewshed(point, eyeHeight, radius).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
     });
-    follow();
+    this.link.follow();
   }
 
   /** Bad input (a point off the Earth, an eye height or radius out of range) rejects with the kernel's message and changes nothing. */
@@ -76,17 +69,13 @@ class ViewshedModel extends AnalysisModel<ViewshedResult> {
       this.point = { lon: p.lon, lat: p.lat, height: p.height ?? 0 };
       this.eyeHeight = eyeHeight as number;
       this.radius = result.radius;
-      const { store } = this.context;
-      if (store.getState().tool === VIEWSHED_TOOL) {
-        this.written = inputText({ point: this.point, eyeHeight: this.eyeHeight, radius: this.radius });
-        store.getState().setToolInput(this.written);
-      }
+      this.link.write(inputText({ point: this.point, eyeHeight: this.eyeHeight, radius: this.radius }));
       return result;
     });
   }
 
   override destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     super.destroy();
   }
 }
