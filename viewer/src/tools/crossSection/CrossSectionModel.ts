@@ -1,3 +1,4 @@
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import type { CrossSection, LonLat, LongitudinalProfile } from '../../../../workers/formats/pipeAnalyses.js';
 import type { PluginContext } from '../../platform/LayerPlugin.js';
 import { pipesInWorker } from '../pipeData/pipesInWorker.js';
@@ -22,22 +23,12 @@ export class CrossSectionModel {
   firstPoint: LonLat | undefined;
   private lastSection: Extract<SectionResult, { kind: 'section' }> | undefined;
   private readonly listeners = new Set<() => void>();
-  private readonly unsubscribe: () => void;
+  private readonly link: ToolInputLink;
   /** The input this model wrote last: a store change to anything else is a link to run. */
-  private written: string | null = null;
 
   constructor(readonly context: PluginContext) {
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== CROSS_SECTION_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      this.runInput(toolInput);
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
-    });
-    follow();
+    this.link = new ToolInputLink(context.store, CROSS_SECTION_TOOL, (input) => this.runInput(input));
+    this.link.follow();
   }
 
   onChange(listener: () => void): () => void {
@@ -79,7 +70,7 @@ export class CrossSectionModel {
   }
 
   destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     this.listeners.clear();
   }
 
@@ -106,11 +97,7 @@ export class CrossSectionModel {
     this.result = result;
     if (result.kind === 'section') this.lastSection = result;
     this.error = undefined;
-    const { store } = this.context;
-    if (store.getState().tool === CROSS_SECTION_TOOL) {
-      this.written = input;
-      store.getState().setToolInput(input);
-    }
+    this.link.write(input);
     this.changed();
   }
 

@@ -1,3 +1,4 @@
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import { TRACE_DIRECTIONS, type TraceDirection, type TraceResult } from '../../../../workers/formats/pipeAnalyses.js';
 import { csvText, exportFileName, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
@@ -28,22 +29,14 @@ class TraceModel {
   busy = false;
   direction: TraceDirection = 'connected';
   private readonly listeners = new Set<() => void>();
-  private readonly unsubscribe: () => void;
-  private written: string | null = null;
+  private readonly link: ToolInputLink;
 
   constructor(readonly context: PluginContext) {
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== TRACE_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const [pipeId, direction] = toolInput.split(';');
+    this.link = new ToolInputLink(context.store, TRACE_TOOL, (input) => {
+      const [pipeId, direction] = input.split(';');
       this.trace(pipeId, { direction: direction || 'connected' }).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
     });
-    follow();
+    this.link.follow();
   }
 
   onChange(listener: () => void): () => void {
@@ -61,11 +54,7 @@ class TraceModel {
       this.result = result;
       this.direction = result.direction;
       this.error = undefined;
-      const { store } = this.context;
-      if (store.getState().tool === TRACE_TOOL) {
-        this.written = `${result.pipeId};${result.direction}`;
-        store.getState().setToolInput(this.written);
-      }
+      this.link.write(`${result.pipeId};${result.direction}`);
       return result;
     } finally {
       this.busy = false;
@@ -79,7 +68,7 @@ class TraceModel {
   }
 
   destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     this.listeners.clear();
   }
 
