@@ -27,8 +27,8 @@ export class ToolInputLink {
     this.run(toolInput);
   }
 
-  /** The tool's latest input: into the URL while the tool is the active one. */
-  write(text: string): void {
+  /** The tool's latest input (null: cleared): into the URL while the tool is the active one. */
+  write(text: string | null): void {
     if (this.store.getState().tool !== this.toolId) return;
     this.written = text;
     this.store.getState().setToolInput(text);

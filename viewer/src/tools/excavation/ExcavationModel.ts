@@ -1,3 +1,4 @@
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import type { ExcavationPipes, LonLat } from '../../../../workers/formats/pipeAnalyses.js';
 import { checkPitDepth, checkPitPolygon } from '../../../../workers/planning/excavationPipes.js';
 import { ringSelfIntersects } from '../../../../workers/geometry/ringSelfIntersects.js';
@@ -29,24 +30,16 @@ export class ExcavationModel {
   error: string | undefined;
   busy = false;
   private readonly listeners = new Set<() => void>();
-  private readonly unsubscribe: () => void;
-  private written: string | null = null;
+  private readonly link: ToolInputLink;
   private run = 0;
 
   constructor(readonly context: PluginContext) {
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== EXCAVATION_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const parsed = parsePitInput(toolInput);
+    this.link = new ToolInputLink(context.store, EXCAVATION_TOOL, (input) => {
+      const parsed = parsePitInput(input);
       if (typeof parsed === 'string') return this.fail(new Error(parsed));
       this.excavate(parsed.polygon, parsed.depth).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
     });
-    follow();
+    this.link.follow();
   }
 
   onChange(listener: () => void): () => void {
@@ -111,15 +104,12 @@ export class ExcavationModel {
     this.drawing = [];
     this.pit = undefined;
     this.error = undefined;
-    if (this.context.store.getState().tool === EXCAVATION_TOOL) {
-      this.written = null;
-      this.context.store.getState().setToolInput(null);
-    }
+    this.link.write(null);
     this.changed();
   }
 
   destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     this.listeners.clear();
   }
 
@@ -127,11 +117,7 @@ export class ExcavationModel {
     this.pit = pit;
     this.depth = pit.depth;
     this.error = undefined;
-    const { store } = this.context;
-    if (store.getState().tool === EXCAVATION_TOOL) {
-      this.written = pitInput(pit.polygon, pit.depth);
-      store.getState().setToolInput(this.written);
-    }
+    this.link.write(pitInput(pit.polygon, pit.depth));
     this.changed();
   }
 

@@ -1,3 +1,4 @@
+import { ToolInputLink } from '../../platform/ToolInputLink.js';
 import { MEASURE_KINDS, type MeasureKind, type MeasurePoint, type MeasureResult } from '../../../../workers/formats/measure.js';
 import { checkMeasurePoints, measure } from '../../../../workers/planning/measure.js';
 import type { PluginContext } from '../../platform/LayerPlugin.js';
@@ -30,24 +31,16 @@ export class MeasureModel {
   result: MeasureResult | undefined;
   error: string | undefined;
   private readonly listeners = new Set<() => void>();
-  private readonly unsubscribe: () => void;
+  private readonly link: ToolInputLink;
   /** The input this model wrote last: a store change to anything else is a link to run. */
-  private written: string | null = null;
 
   constructor(readonly context: PluginContext) {
-    const { store } = context;
-    const follow = (): void => {
-      const { tool, toolInput } = store.getState();
-      if (tool !== MEASURE_TOOL || toolInput === null || toolInput === this.written) return;
-      this.written = toolInput;
-      const parsed = parseMeasureInput(toolInput);
+    this.link = new ToolInputLink(context.store, MEASURE_TOOL, (input) => {
+      const parsed = parseMeasureInput(input);
       if (typeof parsed === 'string') return this.fail(new Error(parsed));
       this.measure(parsed).catch((error: unknown) => this.fail(error));
-    };
-    this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.tool !== previous.tool || state.toolInput !== previous.toolInput) follow();
     });
-    follow();
+    this.link.follow();
   }
 
   onChange(listener: () => void): () => void {
@@ -107,15 +100,12 @@ export class MeasureModel {
     this.result = undefined;
     this.snapped = undefined;
     this.error = undefined;
-    if (this.context.store.getState().tool === MEASURE_TOOL) {
-      this.written = null;
-      this.context.store.getState().setToolInput(null);
-    }
+    this.link.write(null);
     this.changed();
   }
 
   destroy(): void {
-    this.unsubscribe();
+    this.link.destroy();
     this.listeners.clear();
   }
 
@@ -123,11 +113,7 @@ export class MeasureModel {
     this.result = result;
     this.snapped = snapped;
     this.error = undefined;
-    const { store } = this.context;
-    if (store.getState().tool === MEASURE_TOOL) {
-      this.written = measureInput(result);
-      store.getState().setToolInput(this.written);
-    }
+    this.link.write(measureInput(result));
     this.changed();
   }
 
