@@ -1,3 +1,4 @@
+import { mayActAs } from '../../workers/formats/dataAccess.js';
 import { FOLLOW_MAX_UPDATES_PER_SECOND, FOLLOW_SESSION_PATTERN, type FollowMessage } from '../../workers/formats/followSession.js';
 import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import type { ViewerCommands } from '../../viewer/src/platform/UiContext.js';
@@ -77,7 +78,7 @@ export class FollowController {
   async lead(session: string): Promise<void> {
     checkSession(session);
     const signedIn = this.options.signIn.getState().session;
-    if (!signedIn || signedIn.role === 'viewer') throw new Error('leading screens needs an operator or admin signed in');
+    if (!signedIn || !mayActAs(signedIn.role, 'operator')) throw new Error('leading screens needs an operator or admin signed in');
     if (this.options.follow.getState().following === session) this.unfollow();
     this.stopLeading();
     this.options.follow.setState({ leading: session, sent: null, error: null });

@@ -1,10 +1,11 @@
+import type { Role } from '../../workers/formats/dataAccess.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Incident, ResourceKind } from '../../workers/formats/incident.js';
 
 /** Who is signed in (an operator may write; a viewer only reads). The token is a bearer token of the server. */
 export interface Session {
   username: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: Role;
   token: string;
   expiresAt: string;
 }

@@ -1,3 +1,4 @@
+import { mayActAs } from '../../workers/formats/dataAccess.js';
 import {
   ALARM_ACKS_TOPIC,
   type AlarmAcknowledgement,
@@ -97,7 +98,7 @@ export class ServerAlarms {
   refusal(): AckRefusal | undefined {
     const session = this.options.signIn.getState().session;
     if (!session) return 'signed-out';
-    if (session.role === 'viewer') return 'viewer-role';
+    if (!mayActAs(session.role, 'operator')) return 'viewer-role';
     if (this.options.viewer.getState().clock.mode === 'replay') return 'replay';
     return undefined;
   }

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { LoginThrottle } from '../live/LoginThrottle.js';
 import { StartupError } from '../StartupError.js';
-import { type Account, ROLES, type Role } from './accountsFromEnv.js';
+import { mayActAs } from '../../workers/formats/dataAccess.js';
+import type { Account, Role } from './accountsFromEnv.js';
 import { hashPassword, verifyPassword } from './passwordHash.js';
 
 /** Who made a request: the account's name and its role now (a changed role applies to tokens already given). */
@@ -121,7 +122,7 @@ export class Authenticator {
   }
 }
 
-/** Whether `role` may do what `needed` may (viewer < operator < admin). */
-export function hasRole(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+/** Whether `role` may do what `needed` may (data roles < operator < admin; workers/formats/dataAccess.ts). */
+export function hasRole(role: Role, needed: 'operator' | 'admin'): boolean {
+  return mayActAs(role, needed);
 }

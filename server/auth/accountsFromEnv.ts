@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { StartupError } from '../StartupError.js';
 import { hashPassword, isPasswordHash } from './passwordHash.js';
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-/** viewer: reads (as anonymous does today; data-access roles build on it); operator: opens and runs incidents; admin: also reads the audit log. */
-export type Role = (typeof ROLES)[number];
+import { isRole, ROLES, type Role } from '../../workers/formats/dataAccess.js';
+
+export { ROLES, type Role };
 
 export interface Account {
   username: string;
@@ -64,9 +64,11 @@ export function readAccountsFile(file: string): Account[] {
     if (typeof username !== 'string' || !/^[A-Za-z0-9._@-]{1,64}$/.test(username)) throw new StartupError(`${where}.username: 1–64 letters, digits, . _ @ -`);
     if (seen.has(username)) throw new StartupError(`${where}.username: "${username}" is listed twice`);
     seen.add(username);
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new StartupError(`${where}.role: one of ${ROLES.join(', ')}`);
+    // 'viewer' was the read-only role before the data roles: it reads as internal did.
+    const known = role === 'viewer' ? 'internal' : role;
+    if (!isRole(known) || known === 'public') throw new StartupError(`${where}.role: one of ${ROLES.filter((r) => r !== 'public').join(', ')}`);
     if (typeof passwordHash !== 'string' || !isPasswordHash(passwordHash))
       throw new StartupError(`${where}.passwordHash: a scrypt hash from \`npx tsx server/auth/hashPasswordCli.ts\`, never a plain password`);
-    return { username, role: role as Role, passwordHash };
+    return { username, role: known, passwordHash };
   });
 }

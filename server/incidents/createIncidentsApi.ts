@@ -10,7 +10,6 @@ import {
   parseTransitionRequest,
 } from '../../workers/incidents/parseIncidentDraft.js';
 import { parseIsoTime } from '../../workers/history/parseHistoryQuery.js';
-import type { Role } from '../auth/accountsFromEnv.js';
 import { type Authenticator, hasRole, type Principal } from '../auth/Authenticator.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
@@ -40,7 +39,7 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
     let match: RegExpExecArray | null;
 
     /** The requester when they hold `role`; otherwise the refusal is sent and undefined returned. */
-    const requireRole = async (role: Role): Promise<Requester | undefined> => {
+    const requireRole = async (role: 'operator' | 'admin'): Promise<Requester | undefined> => {
       const principal = await auth.principalOf(request);
       if (principal === undefined || principal === 'invalid') {
         response.setHeader('WWW-Authenticate', `Bearer realm="cim-twin"${principal === 'invalid' ? ', error="invalid_token"' : ''}`);

@@ -1,3 +1,4 @@
+import { isRole } from '../../../workers/formats/dataAccess.js';
 import type { SignedIn } from '../platform/SignInStore.js';
 
 /**
@@ -12,7 +13,7 @@ export function sessionFromToken(token: string): SignedIn | undefined {
   try {
     const claims = JSON.parse(atob(body.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; role?: unknown; exp?: unknown };
     const role = claims.role;
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || (role !== 'viewer' && role !== 'operator' && role !== 'admin')) return undefined;
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || !isRole(role)) return undefined;
     return { username: claims.sub, role, token, expiresAt: new Date(claims.exp * 1000).toISOString() };
   } catch {
     return undefined;

@@ -1,9 +1,10 @@
+import type { Role } from '../../../workers/formats/dataAccess.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /** Who is signed in on this viewer: the account, its role and the server's bearer token. */
 export interface SignedIn {
   username: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: Role;
   token: string;
   expiresAt: string;
 }
