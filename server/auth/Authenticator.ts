@@ -96,10 +96,19 @@ export class Authenticator {
   async principalOf(request: IncomingMessage): Promise<Principal | undefined | 'invalid'> {
     const header = request.headers.authorization;
     if (header === undefined) return undefined;
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header.trim());
-    if (!match) return 'invalid';
+    const match = /^Bearer (\S+)$/.exec(header.trim());
+    return match ? this.principalOfToken(match[1]!) : 'invalid';
+  }
+
+  /**
+   * A bearer token's principal (an HTTP header's, or the password an MQTT client connects with):
+   * 'invalid' for a token that is malformed, forged, signed with another algorithm (`alg: none`
+   * included), expired, from another issuer, or names an account that no longer exists.
+   */
+  async principalOfToken(token: string): Promise<Principal | 'invalid'> {
+    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) return 'invalid';
     try {
-      const { payload } = await jwtVerify(match[1]!, this.key, { algorithms: ['HS256'], issuer: ISSUER });
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
       const account = payload.sub === undefined ? undefined : this.accounts.get(payload.sub);
       return account ? { username: account.username, role: account.role } : 'invalid';
     } catch (error) {
