@@ -109,6 +109,10 @@ describe('the <cim-twin> web component on another origin', () => {
         mode: state.mode,
         language: state.language,
         roads: state.layers['roads']?.visible,
+        // The deployment's cockpit defaults (config `cockpit`) under the host's own `layers`.
+        parking: state.layers['parking']?.visible,
+        sensors: state.layers['sensors']?.visible,
+        heading: state.camera.heading,
         canvasSize: [canvas.clientWidth, canvas.clientHeight],
         // CesiumWidget.css adopted into the shadow root: the widget's canvas fills it.
         widgetPosition: getComputedStyle(widget).position,
@@ -119,7 +123,17 @@ describe('the <cim-twin> web component on another origin', () => {
     }, server.url);
     expect(result.seconds).toBeGreaterThan(0);
     expect(result.events).toContain('ready');
-    expect(result).toMatchObject({ mode: 'cockpit', language: 'en', roads: false, canvasSize: [480, 270], inDocument: 0, toolbarShown: false });
+    expect(result).toMatchObject({
+      mode: 'cockpit',
+      language: 'en',
+      roads: false,
+      parking: false,
+      sensors: false,
+      canvasSize: [480, 270],
+      inDocument: 0,
+      toolbarShown: false,
+    });
+    expect(Math.abs(result.heading - 90)).toBeLessThan(1);
     expect(result.widgetPosition).not.toBe('static');
     expect(result.kpis).toMatch(/Alarms \d+/);
     // Commands from the host's script.

@@ -149,6 +149,10 @@ export function demoViewerConfig(): ViewerConfig {
         view: { lon: 117.1735, lat: 39.0654, height: 900, heading: 0, pitch: -25 },
       },
     ],
+    // A 480×270 cockpit tile: the district (8 km north–south, 4 km across) seen from the west so
+    // its long side fills the wide tile; parking's cluster badges hidden (the KPI strip gives the
+    // occupancy), alarms and incidents kept.
+    cockpit: { view: { lon: 117.1, lat: 39.103, height: 6200, heading: 90, pitch: -52 }, layers: '-parking,-sensors' },
     // The walls follow what an operator leads on the "wall" session (docs/emergency.md, Linked screens).
     follow: { wallSession: 'wall' },
   };

@@ -7,6 +7,7 @@ import { createCommands } from './app/createCommands.js';
 import { createPageApi, type CimTwinApi } from './app/createPageApi.js';
 import { sessionFromToken } from './app/sessionFromToken.js';
 import { defaultViewerState } from './app/defaultViewerState.js';
+import type { ViewerState } from './platform/ViewerState.js';
 import { LAYER_PLUGINS, TOOL_PLUGINS, WORKERS } from './app/registry.js';
 import { stateFromQuery, stateToQuery } from './app/urlState.js';
 import { Translator } from './i18n/translate.js';
@@ -70,7 +71,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const cleanups: (() => void)[] = [];
   const undo = (run: () => void): void => void cleanups.push(run);
 
-  const initial = stateFromQuery(options.query ?? '', defaultViewerState(config));
+  const initial = stateFromQuery(options.query ?? '', startState(config, options.query ?? ''));
   if (initial.mode === 'wall') initial.tour = { running: true, index: -1 };
   const store = createViewerStore(initial);
   const events = new ViewerEvents();
@@ -267,4 +268,12 @@ async function loadConfig(url: string): Promise<ViewerConfig> {
     console.error(`the viewer config ${url} is unusable, showing an empty globe:`, error);
     return EMPTY_VIEWER_CONFIG;
   }
+}
+
+/** The state before the query's settings: the config's defaults, and in cockpit mode the deployment's cockpit view and layers. */
+function startState(config: ViewerConfig, query: string): ViewerState {
+  const base = defaultViewerState(config);
+  if (new URLSearchParams(query).get('mode') !== 'cockpit' || !config.cockpit) return base;
+  const cockpit = stateFromQuery(config.cockpit.layers ? `layers=${encodeURIComponent(config.cockpit.layers)}` : '', base);
+  return config.cockpit.view ? { ...cockpit, camera: config.cockpit.view } : cockpit;
 }

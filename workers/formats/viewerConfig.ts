@@ -33,6 +33,20 @@ export interface ViewerConfig {
   tools?: ToolDataSources;
   /** Who may embed the viewer (a cockpit on another origin): denied to every other origin when absent. */
   embed?: EmbedConfig;
+  /** The leadership cockpit's tile (mode `cockpit`) where the host does not choose: its own view and layers. */
+  cockpit?: CockpitDefaults;
+}
+
+/**
+ * A cockpit tile is 480×270 among charts: the planner's start view and every cluster marker do
+ * not read at that size, so a deployment frames the district for it and hides what its KPI strip
+ * already says. A host's `view` and `layers` still win.
+ */
+export interface CockpitDefaults {
+  /** The start view (not a bookmark: the wall tour visits every bookmark). */
+  view?: CameraView;
+  /** Layers as a shared link writes them (`-parking,-sensors.clusters`): applied before the host's. */
+  layers?: string;
 }
 
 /** What the planner's tools (viewer/src/tools/) load into the planning worker, by URL. */
@@ -273,6 +287,11 @@ export function viewerConfigProblems(value: unknown): string[] {
   for (const bookmark of config.bookmarks!) {
     const v = bookmark?.view;
     if (!v || ![v.lon, v.lat, v.height, v.heading, v.pitch].every(Number.isFinite)) problems.push(`bookmark "${bookmark?.id}" has no valid view`);
+  }
+  if (config.cockpit !== undefined) {
+    const v = config.cockpit?.view;
+    if (v !== undefined && !(v && [v.lon, v.lat, v.height, v.heading, v.pitch].every(Number.isFinite))) problems.push('"cockpit.view" is not a valid view');
+    if (config.cockpit?.layers !== undefined && typeof config.cockpit.layers !== 'string') problems.push('"cockpit.layers" must be a string like "-parking"');
   }
   if (config.embed !== undefined) {
     if (!Array.isArray(config.embed?.origins)) problems.push('"embed.origins" must be an array of origins');
