@@ -165,10 +165,12 @@ export class SensorsLayer implements LayerInstance {
     if (this.restartUndrawn) {
       this.restartUndrawn = false;
       markSeek('frame drawn');
-      // Released when that frame is presented (the next animation frame): under software GL it is drawn after this
-      // event, and the other plugins' loads (the server's queries, their frames) would compete with it for the CPU.
+      // Released once that frame is surely presented: the animation frame after the next (Chrome may begin the next
+      // frame while the GPU process still draws this one, under software GL for 100 ms or more), and after that
+      // frame's callbacks (a task, not a microtask), so the other plugins' loads — the server's queries, their
+      // restyling — neither compete with the drawing for the CPU nor delay the frame that shows it.
       const changes = this.clockChanges;
-      requestAnimationFrame(() => changes === this.clockChanges && this.seekShown());
+      requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => changes === this.clockChanges && this.seekShown(), 0)));
     }
     if (this.undrawn.length === 0) return;
     const now = Date.now();
