@@ -115,6 +115,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     streams: parkingStreams,
     history,
     publish: (topic, payload) => broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, () => undefined),
+    // The demo's counts come from the simulator's model: a week of it stands in until the store holds a week.
+    standIn: options.simulator === false ? 'persistence' : 'simulated',
   });
   observationListeners.add(parking.observe);
   const parkingApi = createParkingApi({ service: parking, history });

@@ -10,6 +10,7 @@ import type { ObservationHistory } from '../history/ObservationHistory.js';
 import { observationsPage } from '../live/sensorThingsObservations.js';
 import { requestTarget } from '../requestTarget.js';
 import type { ParkingService } from './startParkingService.js';
+import { levelSeries } from './levelSeries.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -21,8 +22,6 @@ const CLOCK_SLACK_MS = 60_000;
 const LIVE_WINDOW_MS = 1000;
 /** A history window when none is asked for: the last day. */
 const DEFAULT_HISTORY_MS = 24 * 3_600_000;
-/** Raw readings per level in one history answer at most (a day of a level reporting every 10 s is 8,640). */
-const MAX_LEVEL_READINGS = 50_000;
 
 export interface ParkingApiOptions {
   service: ParkingService;
@@ -149,40 +148,6 @@ export function createParkingApi(options: ParkingApiOptions): (request: Incoming
     });
     return true;
   };
-}
-
-/**
- * One level's counts in [from, to] oldest first: the count held at `from` (its last reading
- * before, placed at `from`), the aggregates' means where raw readings are no longer kept, the
- * raw readings after.
- */
-async function levelSeries(
-  history: ParkingApiOptions['history'],
-  datastream: number,
-  from: number,
-  to: number,
-  rawFrom: number | null,
-): Promise<{ time: number; result: number }[]> {
-  const out: { time: number; result: number }[] = [];
-  const rawStart = rawFrom === null ? Number.POSITIVE_INFINITY : Math.max(from, rawFrom);
-  if (from < rawStart) {
-    for (const bucket of await history.aggregates(datastream, from, Math.min(to, rawStart)))
-      if (bucket.time >= from && bucket.time < rawStart) out.push({ time: bucket.time, result: bucket.mean });
-  } else {
-    const [held] = await history.series({ datastream, to: { time: from, inclusive: false }, newestFirst: true, limit: 1 });
-    if (held) out.push({ time: from, result: held.result });
-  }
-  if (rawStart <= to)
-    out.push(
-      ...(await history.series({
-        datastream,
-        from: { time: rawStart, inclusive: true },
-        to: { time: to, inclusive: true },
-        newestFirst: false,
-        limit: MAX_LEVEL_READINGS,
-      })),
-    );
-  return out;
 }
 
 /** The sites document: 2.7 MB of JSON for the 1,354 seed sites, 94 kB gzipped at level 1 (~0.1 s, off the event loop; level 6 saves 25 kB for twice the time). */

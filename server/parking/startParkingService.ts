@@ -1,34 +1,51 @@
 import { PARKING_TOPIC, type ParkingForecastsDocument, type ParkingSite, type ParkingState, type ParkingUpdate } from '../../workers/formats/parking.js';
-import type { ParkingProfile } from '../../workers/parking/forecast.js';
+import { persistenceProfile, type ParkingProfile } from '../../workers/parking/forecast.js';
 import { ParkingDatastreams, ParkingLiveState } from '../../workers/parking/parkingLiveState.js';
 import { PARKING_MODEL_SEED, parkingForecastsDocument, simulatedProfile } from '../../workers/parking/simulatedParking.js';
 import type { ObservationHistory } from '../history/ObservationHistory.js';
 import type { Observation } from '../live/LiveObservations.js';
+import { type ProfileHistory, storedProfiles } from './storedProfiles.js';
 
 /** The live feed's pace: one ParkingUpdate a second at most, with the sites changed since the last. */
 export const PARKING_UPDATE_INTERVAL_MS = 1000;
 /** Forecasts are recomputed this often at most (off the request path). */
 export const PARKING_FORECAST_INTERVAL_MS = 5 * 60_000;
 /**
- * The profiles (a simulated week per site, ~3 s of CPU for 1,354 sites) are learnt this long
- * after start, or at the first forecast request if that comes sooner: `npm start` and short
- * test servers never pay for them.
+ * The profiles are learnt this long after start, or at the first forecast request if that comes
+ * sooner: `npm start` and short test servers never pay for them (a simulated week per site is
+ * ~3 s of CPU for 1,354 sites; reading four weeks of the store, ~2,000 level reads).
  */
 export const PARKING_PROFILE_DELAY_MS = 30_000;
+/** Profiles are learnt again this often: a store that has come to hold a week is used from then on, and the profiles follow the season. */
+export const PARKING_PROFILE_RELEARN_MS = 24 * 3_600_000;
 /** Sites whose profile is learnt per turn of the event loop (~2.5 ms each): requests keep flowing meanwhile. */
 const PROFILES_PER_TURN = 20;
 
 export interface ParkingServiceOptions {
   sites: readonly ParkingSite[];
   streams: ParkingDatastreams;
-  history: Pick<ObservationHistory, 'stateAt'>;
+  history: Pick<ObservationHistory, 'stateAt'> & ProfileHistory;
   /** Publishes on the broker as the server (PARKING_TOPIC). */
   publish: (topic: string, payload: Buffer) => void;
   now?: () => number;
-  /** The occupancy model's seed the profiles learn from (the simulator's). */
+  /**
+   * What stands in for a site's profile while the store holds less than a week of its history:
+   * `simulated` — a week of the simulator's occupancy model (the demo, whose counts come from
+   * that model); `persistence` (default) — the last count with a wide band, for a deployment
+   * whose counts are real.
+   */
+  standIn?: 'simulated' | 'persistence';
+  /** The occupancy model's seed the simulated stand-in learns from (the simulator's). */
   seed?: number;
   profileDelayMs?: number;
   log?: (line: string) => void;
+}
+
+/** Where the current profiles came from, sites each. */
+export interface ProfileSources {
+  store: number;
+  simulated: number;
+  persistence: number;
 }
 
 export interface ParkingService {
@@ -41,7 +58,7 @@ export interface ParkingService {
   readonly restored: Promise<void>;
   /** The latest forecasts (learning the profiles first if that has not happened yet). */
   forecasts(): Promise<ParkingForecastsDocument>;
-  counters(): { updates: number; refused: number; forecastMs: number | null; profilesMs: number | null };
+  counters(): { updates: number; refused: number; forecastMs: number | null; profilesMs: number | null; profileSources: ProfileSources };
   close(): void;
 }
 
@@ -79,19 +96,38 @@ export function startParkingService(options: ParkingServiceOptions): ParkingServ
   updateTimer.unref();
 
   let profiles: Promise<ParkingProfile[]> | undefined;
+  const profileSources: ProfileSources = { store: 0, simulated: 0, persistence: 0 };
+  const standIn = options.standIn ?? 'persistence';
+  // Each site's own stored occupancy once the store holds a week of it; the stand-in before.
   const learnProfiles = (): Promise<ParkingProfile[]> =>
     (profiles ??= (async () => {
       const started = performance.now();
       const end = now();
+      const stored = await storedProfiles(options.history, sites, streams, end, { isClosed: () => closed });
       const out: ParkingProfile[] = [];
+      const sources: ProfileSources = { store: 0, simulated: 0, persistence: 0 };
       for (let i = 0; i < sites.length && !closed; i += PROFILES_PER_TURN) {
-        for (const site of sites.slice(i, i + PROFILES_PER_TURN)) out.push(simulatedProfile(site, end, seed));
+        for (let k = i; k < Math.min(sites.length, i + PROFILES_PER_TURN); k++) {
+          const site = sites[k]!;
+          const learnt = stored[k];
+          const source = learnt ? 'store' : standIn;
+          sources[source]++;
+          out.push(learnt ?? (standIn === 'simulated' ? simulatedProfile(site, end, seed) : persistenceProfile(site.capacity)));
+        }
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (closed) throw new Error('the parking service closed while learning its profiles');
       profilesMs = performance.now() - started;
+      Object.assign(profileSources, sources);
+      log(
+        `parking: forecast profiles — ${sources.store} site(s) from their stored occupancy, ${sources.simulated} from a simulated week, ` +
+          `${sources.persistence} persistence (under a week of stored history), in ${(profilesMs / 1000).toFixed(1)} s`,
+      );
       return out;
-    })());
+    })().catch((error: unknown) => {
+      profiles = undefined; // the next forecast tries again
+      throw error;
+    }));
 
   let latest: { document: ParkingForecastsDocument; at: number } | undefined;
   let computing: Promise<ParkingForecastsDocument> | undefined;
@@ -117,6 +153,12 @@ export function startParkingService(options: ParkingServiceOptions): ParkingServ
   profileTimer.unref();
   const forecastTimer = setInterval(refresh, PARKING_FORECAST_INTERVAL_MS);
   forecastTimer.unref();
+  // The next forecast learns the profiles again (until then the current ones serve).
+  const relearnTimer = setInterval(() => {
+    const current = profiles;
+    void current?.then(() => profiles === current && (profiles = undefined)).catch(() => undefined);
+  }, PARKING_PROFILE_RELEARN_MS);
+  relearnTimer.unref();
 
   return {
     sites,
@@ -126,12 +168,13 @@ export function startParkingService(options: ParkingServiceOptions): ParkingServ
     restored,
     // The timer keeps the forecasts fresh; only the very first is waited for.
     forecasts: async () => latest?.document ?? recompute(),
-    counters: () => ({ updates, refused: live.refused, forecastMs, profilesMs }),
+    counters: () => ({ updates, refused: live.refused, forecastMs, profilesMs, profileSources: { ...profileSources } }),
     close: () => {
       closed = true;
       clearInterval(updateTimer);
       clearTimeout(profileTimer);
       clearInterval(forecastTimer);
+      clearInterval(relearnTimer);
     },
   };
 }

@@ -54,6 +54,22 @@ function weekMinute(t: number): number {
   return minutes - Math.floor(minutes / 10080) * 10080;
 }
 
+/**
+ * A site with no history to learn from: persistence with an honest band. The profile is flat at
+ * half the capacity and every lag carries the deviation in full (β = 1), so the forecast is the
+ * last count; σ is a quarter of the capacity (the band spans most of the site).
+ */
+export function persistenceProfile(capacity: number): ParkingProfile {
+  if (!(capacity > 0)) throw new RangeError(`parking forecast: capacity must be positive, got ${capacity}`);
+  return {
+    capacity,
+    slots: new Float32Array(WEEK_SLOTS).fill(capacity / 2),
+    beta: new Float32Array(MAX_LAG + 1).fill(1),
+    sigma: new Float32Array(MAX_LAG + 1).fill(capacity / 4),
+    profileSigma: capacity / 4,
+  };
+}
+
 /** The profile's occupied spaces at t: linear between slot centres, round the week. */
 export function profileAt(profile: ParkingProfile, t: number): number {
   const position = weekMinute(t) / SLOT_MINUTES - 0.5;
