@@ -1,6 +1,7 @@
 import {
   ArcType,
   BillboardCollection,
+  BlendOption,
   BoxGeometry,
   BoxOutlineGeometry,
   Cartesian2,
@@ -100,9 +101,11 @@ export class ParkingLayer implements LayerInstance {
   private readonly root = new PrimitiveCollection();
   /** Berth groups' kerb lines: one static primitive, colour and show per line set in place. */
   private kerbs: InstanceAttributes | undefined;
-  private readonly labels = new LabelCollection();
+  // Symbols, badges and text have antialiased edges: drawn once, in the translucent pass, instead of in both passes
+  // (Cesium's default draws every collection twice; on software GL the layer's cost is in drawing, not in script).
+  private readonly labels = new LabelCollection({ blendOption: BlendOption.TRANSLUCENT });
   /** Each drawn floor's id and free/capacity beside its slab. */
-  private readonly floorLabels = new LabelCollection();
+  private readonly floorLabels = new LabelCollection({ blendOption: BlendOption.TRANSLUCENT });
   private clusterBadges: BillboardCollection;
   private cellBillboards: BillboardCollection[] = [];
   private slots: SiteSlot[] = [];
@@ -138,7 +141,7 @@ export class ParkingLayer implements LayerInstance {
     private readonly model: ParkingModel,
   ) {
     this.id = definition.id;
-    this.clusterBadges = this.root.add(new BillboardCollection({ scene: context.scene })) as BillboardCollection;
+    this.clusterBadges = this.root.add(new BillboardCollection({ scene: context.scene, blendOption: BlendOption.TRANSLUCENT })) as BillboardCollection;
     this.root.add(this.labels);
     this.root.add(this.floorLabels);
     context.scene.primitives.add(this.root);
@@ -228,7 +231,7 @@ export class ParkingLayer implements LayerInstance {
       sites.length,
     );
     this.cellBillboards = this.grid.cells.map(() => {
-      const collection = this.root.add(new BillboardCollection({ scene: this.context.scene })) as BillboardCollection;
+      const collection = this.root.add(new BillboardCollection({ scene: this.context.scene, blendOption: BlendOption.TRANSLUCENT })) as BillboardCollection;
       collection.show = false;
       return collection;
     });
