@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parkingSite } from './support/parkingSite.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, postgresForTests, startPostgresServer } from '../harness/postgresServer.js';
 import { DEFAULT_HISTORY_SETTINGS } from '../server/history/historySettingsFromEnv.js';
@@ -32,18 +33,7 @@ const occupiedAt = (t: number): number => {
   return hour >= 8 && hour < 18 ? 45 : 5;
 };
 
-const site = (id: string, capacities: number[]): ParkingSite => ({
-  id,
-  name: id,
-  kind: capacities.length > 1 ? 'multiStorey' : 'onStreet',
-  lon: 117.15,
-  lat: 39.1,
-  capacity: capacities.reduce((a, b) => a + b, 0),
-  levels: capacities.map((capacity, i) => ({ id: `F${i + 1}`, name: `F${i + 1}`, storey: i, capacity })),
-  tariff: { freeMinutes: 15, firstHourYuan: 5, perHourAfterYuan: 2 },
-  pattern: 'office',
-  occupancyDetectionType: capacities.length > 1 ? 'balancing' : 'singleSpaceDetection',
-});
+const site = (id: string, capacities: number[]): ParkingSite => parkingSite(id, capacities, 'office');
 
 let postgres: PostgresServer | undefined;
 const hasPostgres = postgresForTests('parkingProfiles.test: no PostgreSQL binaries (initdb): the PostgreSQL engine is skipped; apt-get install postgresql');

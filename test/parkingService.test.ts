@@ -1,3 +1,4 @@
+import { parkingSite } from './support/parkingSite.js';
 import { describe, expect, it } from 'vitest';
 import { PARKING_TOPIC, type ParkingSite, type ParkingUpdate } from '../workers/formats/parking.js';
 import { ParkingDatastreams } from '../workers/parking/parkingLiveState.js';
@@ -5,18 +6,7 @@ import { SqlObservationHistory } from '../server/history/SqlObservationHistory.j
 import { startParkingService } from '../server/parking/startParkingService.js';
 import { DuckDbConnection } from '../server/store/DuckDbConnection.js';
 
-const site = (id: string, capacities: number[]): ParkingSite => ({
-  id,
-  name: id,
-  kind: capacities.length > 1 ? 'multiStorey' : 'onStreet',
-  lon: 117.15,
-  lat: 39.1,
-  capacity: capacities.reduce((a, b) => a + b, 0),
-  levels: capacities.map((capacity, i) => ({ id: `F${i + 1}`, name: `F${i + 1}`, storey: i, capacity })),
-  tariff: { freeMinutes: 15, firstHourYuan: 5, perHourAfterYuan: 2 },
-  pattern: 'mall',
-  occupancyDetectionType: capacities.length > 1 ? 'balancing' : 'singleSpaceDetection',
-});
+const site = (id: string, capacities: number[]): ParkingSite => parkingSite(id, capacities, 'mall');
 
 /**
  * The parking service over a real store (DuckDB in memory): a restart reads the sites' last
