@@ -57,6 +57,8 @@ export async function startDemoServer(
       mqttPort: 0,
       database: incidents.database,
       incidents: incidents.store,
+      auth: incidents.auth,
+      audit: incidents.store,
       ...options.live,
     });
   await incidents.service.publishOpen();
