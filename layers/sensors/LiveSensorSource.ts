@@ -48,8 +48,8 @@ export class LiveSensorSource {
   private readonly lastSequence = new Map<string, number>();
   /** Topics subscribed on this connection. */
   private subscribed = new Set<string>();
-  /** The feed topics the last state document named (undefined: none named yet). */
-  private feeds: readonly string[] | undefined;
+  /** The topics to read, once a state document said (its feeds, or the configured topic): undefined before. */
+  private topics: readonly string[] | undefined;
   resyncs = 0;
   malformed = 0;
   /** Batches missed on the feed (each one reloads the state). */
@@ -86,7 +86,9 @@ export class LiveSensorSource {
       this.attempt = 0;
       this.lastSequence.clear();
       this.subscribed = new Set();
-      void this.subscribeFeeds(client).then((ok) => {
+      // The first time, the state document says what to read: resync subscribes, then loads it again.
+      if (!this.topics) return void this.resync();
+      void this.subscribeTo(client, this.topics).then((ok) => {
         if (ok) void this.resync();
         else client.end(true);
       });
@@ -114,26 +116,25 @@ export class LiveSensorSource {
     });
   }
 
-  /** The topics to read: the state document's feeds, else the configured feed (or every datastream's topic). */
-  private wantedTopics(): string[] {
-    return this.feeds ? [...this.feeds] : [this.options.feedTopic ?? 'v1.1/+/Observations'];
+  /** The topics a state document says to read: its feeds, else the configured feed (or every datastream's topic). */
+  private topicsOf(state: LiveStateDocument): string[] {
+    return state.feeds ?? [this.options.feedTopic ?? 'v1.1/+/Observations'];
   }
 
-  /** Subscribes to the wanted topics not subscribed yet and leaves the others; false when the broker failed the request. */
-  private async subscribeFeeds(client: MqttClient): Promise<boolean> {
-    const wanted = this.wantedTopics();
+  /** Subscribes to the topics not subscribed yet and leaves the others; false when the request failed. */
+  private async subscribeTo(client: MqttClient, wanted: readonly string[]): Promise<boolean> {
     const gone = [...this.subscribed].filter((topic) => !wanted.includes(topic));
     const added = wanted.filter((topic) => !this.subscribed.has(topic));
     try {
       if (gone.length > 0) await client.unsubscribeAsync(gone);
       for (const topic of gone) this.subscribed.delete(topic);
       if (added.length > 0) await client.subscribeAsync(added, { qos: 1 });
-      // A topic refused in the SUBACK (0x80) is not read: the next state document says what is.
-      for (const topic of added) this.subscribed.add(topic);
-      return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // A topic refused in the SUBACK (0x80; the role changed meanwhile) is not read, the others are.
+      if ((error as { code?: unknown }).code !== 0x80) return false;
     }
+    for (const topic of added) this.subscribed.add(topic);
+    return true;
   }
 
   /** The server refused the token: no retries (a new sign-in starts a new source). */
@@ -190,9 +191,10 @@ export class LiveSensorSource {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const state = (await response.json()) as LiveStateDocument;
       const client = this.client;
-      if (state.feeds && client && again && !sameTopics(state.feeds, this.feeds)) {
-        this.feeds = state.feeds;
-        if (!(await this.subscribeFeeds(client))) throw new Error('subscribing to the feeds failed');
+      const wanted = this.topicsOf(state);
+      if (client && again && !sameTopics(wanted, [...this.subscribed])) {
+        this.topics = wanted;
+        if (!(await this.subscribeTo(client, wanted))) throw new Error('subscribing to the feeds failed');
         return this.resync(false);
       }
       this.options.onState(state);
@@ -213,6 +215,6 @@ export class LiveSensorSource {
   }
 }
 
-function sameTopics(a: readonly string[], b: readonly string[] | undefined): boolean {
-  return b !== undefined && a.length === b.length && a.every((topic) => b.includes(topic));
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((topic) => b.includes(topic));
 }
