@@ -131,7 +131,8 @@ export class LiveSensorSource {
       if (added.length > 0) await client.subscribeAsync(added, { qos: 1 });
     } catch (error) {
       // A topic refused in the SUBACK (0x80; the role changed meanwhile) is not read, the others are.
-      if ((error as { code?: unknown }).code !== 0x80) return false;
+      const granted = (error as { packet?: { granted?: unknown } }).packet?.granted;
+      if (!Array.isArray(granted) || !granted.includes(0x80)) return false;
     }
     for (const topic of added) this.subscribed.add(topic);
     return true;
