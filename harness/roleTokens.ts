@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { Authenticator } from '../server/auth/Authenticator.js';
 import { hashPassword } from '../server/auth/passwordHash.js';
 import { ROLES, type Role } from '../workers/formats/dataAccess.js';
 
@@ -51,4 +52,17 @@ export function unsignedToken(role: Role): string {
   const now = Math.floor(Date.now() / 1000);
   // A signature part that is there but signs nothing, so the token reaches the algorithm check.
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ role, sub: role, iss: 'cim-twin', iat: now, exp: now + 3600 })}.${part({ none: true })}`;
+}
+
+/**
+ * An Authenticator for benchmarks and tests that start the live backbone themselves: one
+ * account per role named after it, signing with TEST_AUTH_SECRET (no passwords: nobody logs in,
+ * tokens come from `signTestToken`).
+ */
+export async function roleAuthenticator(): Promise<Authenticator> {
+  return Authenticator.create({
+    accounts: ACCOUNT_ROLES.map((role) => ({ username: role, role, passwordHash: 'none: sign in with a test token' })),
+    secret: TEST_AUTH_SECRET,
+    log: () => undefined,
+  });
 }

@@ -37,9 +37,12 @@ export class SensorAccess {
     return feed === OPEN_FEED || maySeeCategory(role, feed);
   }
 
-  /** Whether the role reads every datastream there may ever be (wildcard subscriptions, unfiltered queries). */
+  /**
+   * Whether the role reads every datastream of this catalogue (wildcard subscriptions, unfiltered
+   * queries): it sees every category, or the catalogue has no sensor on a pipe asset.
+   */
   seesAll(role: Role): boolean {
-    return pipeAccessOf(role).allCategories;
+    return pipeAccessOf(role).allCategories || this.usedFeeds.every((feed) => feed === OPEN_FEED);
   }
 
   /** The feeds a role may subscribe to that carry this catalogue's sensors (what a viewer subscribes to). */
