@@ -173,7 +173,8 @@ describe('live backbone: embedded broker, SensorThings API', () => {
       token,
       // A server that names no feeds in its state document (an external SensorThings server).
       fetch: async (url, init) => {
-        const { feeds: _feeds, ...state } = (await (await fetch(url, init)).json()) as LiveStateDocument;
+        const state = (await (await fetch(url, init)).json()) as LiveStateDocument;
+        delete state.feeds;
         return Response.json(state);
       },
       onObservation: (id, _time, result) => values.set(id, result),
@@ -208,7 +209,14 @@ describe('live backbone: embedded broker, SensorThings API', () => {
       new Promise((resolve) => {
         const bytes = encodeObservationBatch(sequence, Date.now(), [datastream], [Date.now()], [result], 1);
         server.live!.broker.broker.publish(
-          { cmd: 'publish', topic: observationFeedTopic(server.live!.access.feedOf(datastream)), payload: Buffer.from(bytes), qos: 1, retain: false, dup: false },
+          {
+            cmd: 'publish',
+            topic: observationFeedTopic(server.live!.access.feedOf(datastream)),
+            payload: Buffer.from(bytes),
+            qos: 1,
+            retain: false,
+            dup: false,
+          },
           () => resolve(),
         );
       });

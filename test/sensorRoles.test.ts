@@ -150,9 +150,7 @@ describe.each(engines)('data roles on the live data, on $name', (engine) => {
   it.each(ROLES)('%s: the history (state at T, changes, timeline) and the alarm list (now and at T) hold only its sensors', async (role) => {
     const at = T0 + 5 * 60_000;
     const state = decodeObservationBatch(new Uint8Array(await (await get(`/api/history/state?at=${iso(at)}`, role)).arrayBuffer()));
-    const changes = decodeObservationBatch(
-      new Uint8Array(await (await get(`/api/history/changes?from=${iso(T0 - 1)}&to=${iso(at)}`, role)).arrayBuffer()),
-    );
+    const changes = decodeObservationBatch(new Uint8Array(await (await get(`/api/history/changes?from=${iso(T0 - 1)}&to=${iso(at)}`, role)).arrayBuffer()));
     const timeline = await json<HistoryTimeline>(await get(`/api/history/timeline?from=${iso(T0)}&to=${iso(at)}&buckets=1`, role));
     const alarmsNow = await json<AlarmsDocument>(await get('/api/alarms', role));
     const alarmsAt = await json<AlarmsDocument>(await get(`/api/alarms?at=${encodeURIComponent(iso(at))}`, role));
@@ -215,7 +213,12 @@ describe.each(engines)('data roles on the live data, on $name', (engine) => {
     expect(of('drainage', `datastream:${ps}`)[0]).toMatchObject({ role: 'drainage', source: expect.stringContaining('127.0.0.1') as unknown });
     // Each role that may read it, once; a refused read (403) and open sensors are not logged, nor the public's reads.
     const readers = ROLES.filter((role) => sees(role, 'PS') && role !== 'public');
-    expect(entries.filter((e) => e.target === `datastream:${ps}`).map((e) => e.actor).sort()).toEqual([...readers].sort());
+    expect(
+      entries
+        .filter((e) => e.target === `datastream:${ps}`)
+        .map((e) => e.actor)
+        .sort(),
+    ).toEqual([...readers].sort());
     expect(entries.filter((e) => e.target === `datastream:${open}`)).toEqual([]);
     expect(entries.filter((e) => e.actor === 'anonymous')).toEqual([]);
     // A replay is logged for the roles whose replay held pipe sensors (drainage's, water's…; not telecom's: it has none).
@@ -237,7 +240,8 @@ describe.each(engines)('data roles on the live data, on $name', (engine) => {
       );
       answers.set(topic, answer);
     }
-    for (const feed of ALL_FEEDS) expect(answers.get(observationFeedTopic(feed)), `${role} ${feed}`).toBe(sees(role, feed === OPEN_FEED ? null : feed) ? 1 : 0x80);
+    for (const feed of ALL_FEEDS)
+      expect(answers.get(observationFeedTopic(feed)), `${role} ${feed}`).toBe(sees(role, feed === OPEN_FEED ? null : feed) ? 1 : 0x80);
     const refusals = ALL_FEEDS.filter((feed) => !sees(role, feed === OPEN_FEED ? null : feed)).length;
     expect(server.live!.broker.counters.subscriptionsRefused - refusedBefore).toBe(refusals);
 
@@ -292,7 +296,14 @@ describe.each(engines)('data roles on the live data, on $name', (engine) => {
       }
       for (const datastream of [ps, js])
         server.live!.broker.broker.publish(
-          { cmd: 'publish', topic: ALARM_ACKS_TOPIC, payload: Buffer.from(JSON.stringify({ datastream, since: iso(T0), by: 'operator', role: 'operator', at: iso(Date.now()) })), qos: 1, retain: false, dup: false },
+          {
+            cmd: 'publish',
+            topic: ALARM_ACKS_TOPIC,
+            payload: Buffer.from(JSON.stringify({ datastream, since: iso(T0), by: 'operator', role: 'operator', at: iso(Date.now()) })),
+            qos: 1,
+            retain: false,
+            dup: false,
+          },
           () => undefined,
         );
       await waitFor(() => acks.internal.length === 2 && acks.water.length === 1);

@@ -138,7 +138,9 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
       const clicked = Date.now();
       await page.click(`${item} .alarm-ack`);
       await page.waitForSelector(`#alarms li.acknowledged[data-datastream="${cover.id}"]`);
-      const listed = (await (await fetch(`${server.url}/api/alarms`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })).json()) as AlarmsDocument;
+      const listed = (await (
+        await fetch(`${server.url}/api/alarms`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+      ).json()) as AlarmsDocument;
       const acknowledged = listed.alarms.find((a) => a.datastream === cover.id)!.acknowledged!;
       expect(acknowledged).toMatchObject({ by: 'operator', role: 'operator' });
       const at = new Date(acknowledged.at).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
@@ -162,7 +164,9 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
   }, 240_000);
 
   it('a sensor without data is offline (greyed out)', async () => {
-    const state = (await (await fetch(`${server.url}/api/live/state`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })).json()) as LiveStateDocument;
+    const state = (await (
+      await fetch(`${server.url}/api/live/state`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+    ).json()) as LiveStateDocument;
     const silent = state.ids.find((id, i) => state.result[i] === null && server.live!.simulator!.silent.has(id))!;
     expect(silent).toBeDefined();
     const properties = await page.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), silent);
@@ -181,7 +185,8 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
       await waterPage.waitForFunction((n) => (window as unknown as Win).cimTwin.stats().live.sensors === n, water, { timeout: 60_000 });
       await publicPage.waitForFunction((n) => (window as unknown as Win).cimTwin.stats().live.sensors === n, open, { timeout: 60_000 });
       // A drainage well's cover (datastream 1) is not there to select for either.
-      for (const p of [waterPage, publicPage]) expect(await p.evaluate(() => (window as unknown as Win).cimTwin.select('1', 'sensors').catch(() => null))).toBeFalsy();
+      for (const p of [waterPage, publicPage])
+        expect(await p.evaluate(() => (window as unknown as Win).cimTwin.select('1', 'sensors').catch(() => null))).toBeFalsy();
       // Live readings keep coming on the feeds they may read.
       await waterPage.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.messagesPerSecond > 0, null, { timeout: 30_000 });
       // The operator signs in on the water screen: it reconnects and shows every sensor.

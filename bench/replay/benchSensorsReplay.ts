@@ -35,7 +35,14 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 // Read as `internal` (every sensor): the viewer gets its token in the fragment, the server's reads below send it.
 const auth = await roleAuthenticator();
 const token = await signTestToken('internal', { expiresInSeconds: 6 * 3600 });
-const live = (backbone.live = await startLiveBackbone({ http: server, generatedDir: demoPaths(root).groundDir, mqttPort: 0, sensors: SENSORS, simulator: {}, auth }));
+const live = (backbone.live = await startLiveBackbone({
+  http: server,
+  generatedDir: demoPaths(root).groundDir,
+  mqttPort: 0,
+  sensors: SENSORS,
+  simulator: {},
+  auth,
+}));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
 // The history: every sensor at its period from FILL_MINUTES ago until a minute ago, in time order.

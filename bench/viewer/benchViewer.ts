@@ -31,7 +31,14 @@ async function serve(viewerDist: string, liveSensors = 0): Promise<{ url: string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The viewer reads as `internal` (every sensor), its token handed over in the fragment.
   if (liveSensors)
-    live = await startLiveBackbone({ http: server, generatedDir: demoPaths(root).groundDir, mqttPort: 0, sensors: liveSensors, simulator: {}, auth: await roleAuthenticator() });
+    live = await startLiveBackbone({
+      http: server,
+      generatedDir: demoPaths(root).groundDir,
+      mqttPort: 0,
+      sensors: liveSensors,
+      simulator: {},
+      auth: await roleAuthenticator(),
+    });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     signIn: liveSensors ? `#token=${await signTestToken('internal', { expiresInSeconds: 6 * 3600 })}` : '',

@@ -187,7 +187,10 @@ export class LiveSensorSource {
   private async resync(again = true): Promise<void> {
     try {
       const { token } = this.options;
-      const response = await (this.options.fetch ?? fetch)(`${this.options.apiUrl}/api/live/state`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+      const response = await (this.options.fetch ?? fetch)(
+        `${this.options.apiUrl}/api/live/state`,
+        token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+      );
       if (response.status === 401) return this.refuse();
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const state = (await response.json()) as LiveStateDocument;

@@ -119,7 +119,10 @@ export class ReplaySensorSource {
     if (seeking) markSeek('state requested');
     try {
       const token = this.options.token?.();
-      const response = await (this.options.fetch ?? fetch)(url, { signal: controller.signal, ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}) });
+      const response = await (this.options.fetch ?? fetch)(url, {
+        signal: controller.signal,
+        ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+      });
       if (!response.ok) throw new HttpError(url, response);
       const body = new Uint8Array(await response.arrayBuffer());
       if (seeking) markSeek('state received');

@@ -189,7 +189,10 @@ export class SensorsLayer implements LayerInstance {
       if (!metadata || this.destroyed) return;
       if (this.metadata && this.alarming.size > 0) {
         const old = this.metadata;
-        this.state.live.getState().changeAlarms([], [...this.alarming].map((i) => old.ids[i]!));
+        this.state.live.getState().changeAlarms(
+          [],
+          [...this.alarming].map((i) => old.ids[i]!),
+        );
         this.alarming.clear();
       }
       this.catalogue = frame.catalogue;

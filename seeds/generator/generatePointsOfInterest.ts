@@ -113,7 +113,15 @@ export function generatePointsOfInterest(
   const sensorId = (): string => `S${String(++s).padStart(5, '0')}`;
   const every = <T>(items: readonly T[], step: number): T[] => items.filter((_, i) => i % step === 0);
   /** A sensor on pipe point `p`: named after it, in its network's category. */
-  const onPoint = (p: SeedPipePoint, type: string, name: string): SensorSite => ({ id: sensorId(), type, name, x: p.x, y: p.y, feature: p.id, category: p.category });
+  const onPoint = (p: SeedPipePoint, type: string, name: string): SensorSite => ({
+    id: sensorId(),
+    type,
+    name,
+    x: p.x,
+    y: p.y,
+    feature: p.id,
+    category: p.category,
+  });
   const manholes = pipePoints.filter((p) => p.appurtenance === '检修井' && p.category === 'PS');
   for (const p of every(manholes, 12)) sensors.push(onPoint(p, 'manhole_cover', `井盖 ${p.id}`));
   for (const p of every(manholes, 25)) sensors.push(onPoint(p, 'well_water_level', `井内水位 ${p.id}`));

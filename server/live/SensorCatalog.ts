@@ -93,7 +93,13 @@ export function datastreamJson(entry: CatalogEntry, base: string): object {
     observationType: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement',
     unitOfMeasurement: entry.type.unit,
     ObservedProperty: { name: entry.type.observedProperty, definition: `urn:cim-twin:property:${entry.type.id}` },
-    properties: { sensorType: entry.type.id, thresholds: entry.type.thresholds, periodSeconds: entry.type.periodSeconds, feature: entry.feature, pipeCategory: entry.category },
+    properties: {
+      sensorType: entry.type.id,
+      thresholds: entry.type.thresholds,
+      periodSeconds: entry.type.periodSeconds,
+      feature: entry.feature,
+      pipeCategory: entry.category,
+    },
     'Thing@iot.navigationLink': `${base}/v1.1/Things('${entry.thingId}')`,
     'Observations@iot.navigationLink': `${base}/v1.1/Datastreams(${entry.id})/Observations`,
   };

@@ -139,7 +139,10 @@ export function createSensorThingsApi(
   /** A pipe sensor's observations read: who, which sensor, which window (once per user and sensor in the audit's window). */
   async function auditRead(requester: DataRequester, entry: CatalogEntry, query: URLSearchParams): Promise<void> {
     const filter = query.get('$filter');
-    await options.audit?.record(requester, `datastream:${entry.id}`, { category: entry.category, ...(filter !== null ? { filter: filter.slice(0, 200) } : {}) });
+    await options.audit?.record(requester, `datastream:${entry.id}`, {
+      category: entry.category,
+      ...(filter !== null ? { filter: filter.slice(0, 200) } : {}),
+    });
   }
 }
 
