@@ -84,16 +84,15 @@ export function createSensorThingsApi(
         // Under the history's read cap like the history API: deep paging must not starve the ingest.
         const done = admitReadOr503(options.history, response);
         if (!done) return true;
+        let answer: Awaited<ReturnType<typeof observationsPage>>;
         try {
-          // Beside the read, not before it: the audit's write does not lengthen the hold on the history.
-          const [answer] = await Promise.all([
-            observationsPage(options.history, id, query, base),
-            entry.category !== null && auditRead(requester, entry, query),
-          ]);
-          return (send(response, answer.status, answer.body), true);
+          answer = await observationsPage(options.history, id, query, base);
         } finally {
           done();
         }
+        // Rows read from a pipe sensor are recorded before they are sent (after the history's read slot is free).
+        if (answer.status === 200 && entry.category !== null) await auditRead(requester, entry, query);
+        return (send(response, answer.status, answer.body), true);
       }
       send(response, 503, { error: 'no history store on this server' });
     } else if (path === '/v1.1/Things' || path === '/v1.1/Locations') {
