@@ -1,12 +1,16 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
+import { OPEN_FEED, observationFeedTopic } from '../workers/live/ObservationBatch.js';
 import { connectPacket, publishHeader, subscribePacket } from './rawMqttPackets.js';
 
 /** Clients that attack a broker the way issue 18 probed it (the limits test and bench:live share them). */
 
-/** Every topic a read-only client may read: the per-datastream observations and the viewers' batched feed. */
-const EVERYTHING_READABLE = ['v1.1/+/Observations', OBSERVATION_BATCH_TOPIC];
+/**
+ * Every observation topic a read-only client may ask for: the per-datastream observations and
+ * every batched feed (the broker grants an anonymous client what `public` may read: all of a
+ * broker without pipe sensors, the open feed of one with them).
+ */
+const EVERYTHING_READABLE = ['v1.1/+/Observations', observationFeedTopic('+'), observationFeedTopic(OPEN_FEED)];
 
 export interface NonReaders {
   /** Closes their sockets (the broker has usually cut them off by then). */

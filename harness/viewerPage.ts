@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { CimTwinApi } from '../viewer/src/app/createPageApi.js';
+import type { Role } from '../workers/formats/dataAccess.js';
+import { signTestToken } from './roleTokens.js';
 
 export type { CimTwinApi };
 
@@ -9,8 +11,21 @@ export type Win = { cimTwin: CimTwinApi; __cimTwinInjected?: number };
 /** Where browser tests leave screenshots. */
 export const ARTIFACTS = join(import.meta.dirname, '../test-results');
 
+/**
+ * How a test's viewer signs in: a role (a token for the account named after it on a test server,
+ * harness/roleTokens.ts), a token, or `null` for none (public). The default, `internal`, sees
+ * every pipe category and sensor and may not act (acknowledge, lead), as the demo viewer's
+ * start-up sign-in: tests not about roles keep their meaning.
+ */
+export type ViewerSignIn = { role: Role } | { token: string } | null;
+
 /** A viewer page with its console problems collected (errors, failed requests, HTTP errors). */
-export async function openViewer(browser: Browser, url: string, viewport = { width: 800, height: 500 }): Promise<{ page: Page; problems: string[] }> {
+export async function openViewer(
+  browser: Browser,
+  url: string,
+  viewport = { width: 800, height: 500 },
+  signIn: ViewerSignIn = { role: 'internal' },
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -26,7 +41,9 @@ export async function openViewer(browser: Browser, url: string, viewport = { wid
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
-  await page.goto(url);
+  // Handed over in the fragment, as a host hands it to the embed: never in a request line.
+  const token = signIn === null ? undefined : 'token' in signIn ? signIn.token : signIn.role === 'public' ? undefined : await signTestToken(signIn.role);
+  await page.goto(token ? `${url.split('#')[0]}#token=${encodeURIComponent(token)}` : url);
   await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
   await page.evaluate(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.ready);
   return { page, problems };

@@ -112,6 +112,9 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       mqttHost: mqtt.host,
       database: incidents.database,
       incidents: incidents.store,
+      // Viewers read sensors with their sign-in's data role; reads of pipe sensors are audit-logged.
+      auth: incidents.auth,
+      audit: incidents.store,
       history,
       ...(publisher ? { publisher } : {}),
       ...(sensors ? { sensors: Number(sensors) } : {}),

@@ -62,7 +62,8 @@ async function publish(readings: [number, number][]): Promise<void> {
 }
 
 async function alarmsAt(at?: number): Promise<AlarmsDocument['alarms']> {
-  const answer = await call('GET', `/api/alarms${at === undefined ? '' : `?at=${iso(at)}`}`);
+  // Read as the viewer account (internal: every sensor); test/sensorRoles.test.ts tries each role.
+  const answer = await call('GET', `/api/alarms${at === undefined ? '' : `?at=${iso(at)}`}`, { token: tokens['zhao.viewer']! });
   expect(answer.status).toBe(200);
   return (answer.body as AlarmsDocument).alarms.filter((a) => a.datastream === A);
 }
@@ -109,7 +110,12 @@ describe('sensor alarms and acknowledgements', () => {
   });
 
   it('stores an operator’s acknowledgement, audits it and pushes it on the topic clients read but cannot write', async () => {
-    const listener = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, { reconnectPeriod: 0 });
+    // A signed-in screen (the broker withholds acknowledgements of sensors a role may not see; this one sees all).
+    const listener = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, {
+      reconnectPeriod: 0,
+      username: 'bearer',
+      password: tokens['zhao.viewer']!,
+    });
     const received: unknown[] = [];
     listener.on('message', (_topic, payload) => received.push(JSON.parse(payload.toString())));
     const granted = await listener.subscribeAsync(ALARM_ACKS_TOPIC, { qos: 1 });

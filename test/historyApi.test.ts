@@ -17,6 +17,10 @@ import { startDemoServer } from './support/demoServer.js';
  * and 400s that name the parameter — on DuckDB and on a real PostgreSQL server.
  */
 let server: Awaited<ReturnType<typeof startDemoServer>>;
+/** These tests read as `internal` (every sensor): test/sensorRoles.test.ts tries each role. */
+let token = '';
+const fetch = (url: string | URL, init: RequestInit = {}): Promise<Response> =>
+  globalThis.fetch(url, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
 const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
 const S = 1000;
 /** Two hours ago, on a whole minute: inside the raw retention, behind the broker's future limit. */
@@ -53,6 +57,7 @@ describe.each(engines)('on $name', (engine) => {
     if (engine.name === 'PostgreSQL') postgres = await startPostgresServer();
     const storeLocation = engine.location();
     server = await startDemoServer({ live: { simulator: false, publisher }, ...(storeLocation ? { incidents: { storeLocation } } : {}) });
+    token = await server.token('internal');
     const catalog = server.live!.catalog;
     const ofType = (type: string) => catalog.filter((e) => e.type.id === type);
     const pressure = ofType('network_pressure');

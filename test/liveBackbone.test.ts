@@ -3,14 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSensorSource } from '../layers/sensors/LiveSensorSource.js';
 import type { LiveStateDocument } from '../workers/formats/liveState.js';
 import { observationsTopic } from '../workers/live/sensorTypes.js';
-import { decodeObservationBatch, encodeObservationBatch, OBSERVATION_BATCH_TOPIC, type ObservationBatch } from '../workers/live/ObservationBatch.js';
+import {
+  decodeObservationBatch,
+  encodeObservationBatch,
+  OBSERVATION_BATCH_TOPIC,
+  observationFeedTopic,
+  type ObservationBatch,
+} from '../workers/live/ObservationBatch.js';
 import { startDemoServer } from './support/demoServer.js';
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
+/** These tests read as a role that sees every sensor (test/sensorRoles.test.ts tries each role). */
+let token = '';
+const asViewer = (): { username: string; password: string } => ({ username: 'bearer', password: token });
+const get = (path: string): Promise<Response> => fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   server = await startDemoServer({ live: { simulator: false, publisher } });
+  token = await server.token('internal');
 }, 300_000);
 
 afterAll(async () => {
@@ -28,25 +39,25 @@ const waitFor = async (check: () => boolean, timeoutMs = 5000): Promise<void> =>
   }
 };
 async function history(datastream: number): Promise<{ phenomenonTime: string; result: number }[]> {
-  const response = await fetch(`${server.url}/v1.1/Datastreams(${datastream})/Observations?$top=10&$orderby=phenomenonTime desc`);
+  const response = await get(`/v1.1/Datastreams(${datastream})/Observations?$top=10&$orderby=phenomenonTime desc`);
   return ((await response.json()) as { value: { phenomenonTime: string; result: number }[] }).value;
 }
 
 describe('live backbone: embedded broker, SensorThings API', () => {
   it('serves the catalogue as SensorThings Things and Datastreams (thresholds in properties)', async () => {
-    const datastreams = (await (await fetch(`${server.url}/v1.1/Datastreams?$top=2`)).json()) as { '@iot.count': number; value: Record<string, unknown>[] };
+    const datastreams = (await (await get('/v1.1/Datastreams?$top=2')).json()) as { '@iot.count': number; value: Record<string, unknown>[] };
     expect(datastreams['@iot.count']).toBe(server.live!.catalog.length);
     expect(datastreams.value[0]).toMatchObject({
       '@iot.id': 1,
       unitOfMeasurement: { symbol: expect.any(String) },
       properties: { thresholds: expect.any(Object) },
     });
-    const thing = (await (await fetch(`${server.url}/v1.1/Things('S00001')`)).json()) as { Locations: { location: { coordinates: number[] } }[] };
+    const thing = (await (await get("/v1.1/Things('S00001')")).json()) as { Locations: { location: { coordinates: number[] } }[] };
     expect(thing.Locations[0]!.location.coordinates[0]).toBeCloseTo(117.16, 1);
   });
 
-  it('accepts observations only from the publisher; browsers (WebSocket, no credentials) read but cannot publish', async () => {
-    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+  it('accepts observations only from the publisher; browsers (WebSocket, a sign-in token) read but cannot publish', async () => {
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0, ...asViewer() });
     const received: string[] = [];
     reader.on('message', (_topic, payload) => received.push(payload.toString()));
     await reader.subscribeAsync('v1.1/+/Observations', { qos: 1 });
@@ -78,7 +89,7 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const counters = server.live!.broker.counters;
     const { malformed, oversized } = counters;
     const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
-    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0, ...asViewer() });
     const received: string[] = [];
     reader.on('message', (_topic, payload) => received.push(payload.toString()));
     await reader.subscribeAsync(observationsTopic(3), { qos: 1 });
@@ -101,9 +112,9 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await device.publishAsync(observationsTopic(4), observation(10, new Date(now)), { qos: 1 });
     await device.publishAsync(observationsTopic(4), observation(5, new Date(now - 60_000)), { qos: 1 });
     await device.publishAsync(observationsTopic(4), observation(10, new Date(now)), { qos: 1 }); // duplicate
-    const state = (await (await fetch(`${server.url}/api/live/state`)).json()) as LiveStateDocument;
-    expect(state.result[3]).toBe(10);
-    expect(state.time[3]).toBe(now);
+    const state = (await (await get('/api/live/state')).json()) as LiveStateDocument;
+    expect(state.result[state.ids.indexOf(4)]).toBe(10);
+    expect(state.time[state.ids.indexOf(4)]).toBe(now);
     expect((await history(4)).map((o) => o.result)).toEqual([10, 5]);
     const stats = (await (await fetch(`${server.url}/api/live/stats`)).json()) as { history: { rows: number; bytes: number } };
     expect(stats.history.rows).toBeGreaterThanOrEqual(2); // the duplicate is not stored twice
@@ -129,10 +140,13 @@ describe('live backbone: embedded broker, SensorThings API', () => {
   });
 
   it('viewers read one batched message per window on the feed topic; nobody but the broker publishes there', async () => {
-    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0 });
+    const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0, ...asViewer() });
     const batches: ObservationBatch[] = [];
     reader.on('message', (_topic, payload) => batches.push(decodeObservationBatch(payload)));
-    await reader.subscribeAsync(OBSERVATION_BATCH_TOPIC, { qos: 1 });
+    // 6, 7 and 8 are on one feed (the catalogue's first sensors: drainage wells' covers).
+    const feed = observationFeedTopic(server.live!.access.feedOf(6));
+    expect([7, 8].map((id) => server.live!.access.feedOf(id))).toEqual([server.live!.access.feedOf(6), server.live!.access.feedOf(6)]);
+    await reader.subscribeAsync(feed, { qos: 1 });
     const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
     const time = new Date();
     await Promise.all([6, 7, 8].map((id) => device.publishAsync(observationsTopic(id), observation(id / 10, time), { qos: 1 })));
@@ -145,7 +159,7 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     expect(ours().length).toBeLessThanOrEqual(2); // one window (two if it straddled a window's end)
     // The device may not publish on the feed, a browser neither.
     const before = server.live!.broker.counters.unauthorised;
-    await device.publishAsync(OBSERVATION_BATCH_TOPIC, Buffer.from(batches[0]!.datastream.buffer)).catch(() => undefined);
+    await device.publishAsync(feed, Buffer.from(batches[0]!.datastream.buffer)).catch(() => undefined);
     await waitFor(() => server.live!.broker.counters.unauthorised > before);
     await device.endAsync();
     await reader.endAsync();
@@ -156,6 +170,13 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const source = new LiveSensorSource({
       mqttUrl: wsUrl(),
       apiUrl: server.url,
+      token,
+      // A server that names no feeds in its state document (an external SensorThings server).
+      fetch: async (url, init) => {
+        const state = (await (await fetch(url, init)).json()) as LiveStateDocument;
+        delete state.feeds;
+        return Response.json(state);
+      },
       onObservation: (id, _time, result) => values.set(id, result),
       onState: () => undefined,
       onConnection: () => undefined,
@@ -175,6 +196,7 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const source = new LiveSensorSource({
       mqttUrl: wsUrl(),
       apiUrl: server.url,
+      token,
       feedTopic: OBSERVATION_BATCH_TOPIC,
       onObservation: (id, _time, result) => values.set(id, result),
       onState: () => undefined,
@@ -187,7 +209,14 @@ describe('live backbone: embedded broker, SensorThings API', () => {
       new Promise((resolve) => {
         const bytes = encodeObservationBatch(sequence, Date.now(), [datastream], [Date.now()], [result], 1);
         server.live!.broker.broker.publish(
-          { cmd: 'publish', topic: OBSERVATION_BATCH_TOPIC, payload: Buffer.from(bytes), qos: 1, retain: false, dup: false },
+          {
+            cmd: 'publish',
+            topic: observationFeedTopic(server.live!.access.feedOf(datastream)),
+            payload: Buffer.from(bytes),
+            qos: 1,
+            retain: false,
+            dup: false,
+          },
           () => resolve(),
         );
       });
@@ -209,6 +238,7 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const source = new LiveSensorSource({
       mqttUrl: wsUrl(),
       apiUrl: server.url,
+      token,
       feedTopic: OBSERVATION_BATCH_TOPIC,
       onObservation: (id, _time, result) => values.set(id, result),
       onState: (state) => state.ids.forEach((id, i) => state.result[i] !== null && values.set(id, state.result[i]!)),

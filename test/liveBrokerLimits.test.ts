@@ -9,7 +9,7 @@ import { ANONYMOUS_CLIENT_ID_PREFIX, createLiveBroker, type LiveBroker } from '.
 import { LiveObservations } from '../server/live/LiveObservations.js';
 import { SqlObservationHistory } from '../server/history/SqlObservationHistory.js';
 import { DuckDbConnection } from '../server/store/DuckDbConnection.js';
-import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../workers/live/ObservationBatch.js';
+import { decodeObservationBatch, observationFeedTopic } from '../workers/live/ObservationBatch.js';
 import { startNonReaders, streamHugePublish } from '../harness/mqttAttacks.js';
 import { connectPacket, publishHeader } from '../harness/rawMqttPackets.js';
 
@@ -109,7 +109,7 @@ describe('live broker: slow readers cost only themselves', () => {
       received += batch.count;
       for (let i = 0; i < batch.count; i++) latencies.push(now - batch.time[i]!);
     });
-    await reader.subscribeAsync(OBSERVATION_BATCH_TOPIC, { qos: 1 });
+    await reader.subscribeAsync(observationFeedTopic('+'), { qos: 1 }); // every feed (this broker has no pipe sensors: all open)
     const device = await mqtt.connectAsync(fixture.tcpUrl, { reconnectPeriod: 0, ...publisher });
     const publishing = startPublishing(device, rate);
     await sleep(2000); // warm-up, not measured

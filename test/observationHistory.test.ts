@@ -237,6 +237,10 @@ describe.each(engines)('sensor history on $name', (engine) => {
       for (const r of [...readings, ...marks]) history.add(r.datastream, r.time, r.result, r.state);
       await history.flush();
       expect(await history.transitionCounts(T0, T0 + 20 * MINUTE, 5 * MINUTE)).toEqual({ alarms: [0, 0, 2, 0], warnings: [0, 0, 1, 0] });
+      // Only some sensors' (a role's timeline): 4's alarm alone; none of them.
+      expect(await history.transitionCounts(T0, T0 + 20 * MINUTE, 5 * MINUTE, [1, 2, 4])).toEqual({ alarms: [0, 0, 1, 0], warnings: [0, 0, 0, 0] });
+      expect(await history.transitionCounts(T0, T0 + 20 * MINUTE, 5 * MINUTE, [])).toEqual({ alarms: [0, 0, 0, 0], warnings: [0, 0, 0, 0] });
+      await expect(history.transitionCounts(T0, T0 + MINUTE, MINUTE, [1.5])).rejects.toThrow(/datastream/);
 
       const bucketsOf = (datastream: number, from: number, to: number) => {
         const buckets = new Map<number, number[]>();

@@ -198,7 +198,9 @@ describe.each(engines)('parking on $name', (engine) => {
     expect(sites.get(garage.id)!.entities[0]!['status']).not.toMatchObject({ value: ['unknown'] });
     // Parking datastreams are not sensors: no alarm state, not in the sensors' state document.
     for (const datastream of garageStreams) expect(server.live!.store.states[datastream]).toBe(SensorState.normal);
-    const liveState = (await (await fetch(`${server.url}/api/live/state`)).json()) as { count: number; ids: number[] };
+    const liveState = (await (
+      await fetch(`${server.url}/api/live/state`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+    ).json()) as { count: number; ids: number[] };
     expect(liveState.count).toBe(server.live!.catalog.length);
     expect(liveState.ids.some((id) => garageStreams.includes(id))).toBe(false);
   });

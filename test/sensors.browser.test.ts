@@ -125,9 +125,9 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
         timeout: 10_000,
       },
     );
-    // Nobody signed in: the button says why it cannot acknowledge.
+    // Signed in as `internal` (reads every sensor, may not act): the button says why it cannot acknowledge.
     expect(await page.getAttribute(`${item} .alarm-ack`, 'disabled')).not.toBeNull();
-    expect(await page.getAttribute(`${item} .alarm-ack`, 'title')).toMatch(/登录/);
+    expect(await page.getAttribute(`${item} .alarm-ack`, 'title')).toMatch(/只能查看/);
     await expect(page.evaluate((id) => (window as unknown as Win).cimTwin.acknowledgeAlarm(id), cover.id)).rejects.toThrow(/operator/);
     try {
       // The second screen lists the same alarm, unacknowledged.
@@ -138,7 +138,9 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
       const clicked = Date.now();
       await page.click(`${item} .alarm-ack`);
       await page.waitForSelector(`#alarms li.acknowledged[data-datastream="${cover.id}"]`);
-      const listed = (await (await fetch(`${server.url}/api/alarms`)).json()) as AlarmsDocument;
+      const listed = (await (
+        await fetch(`${server.url}/api/alarms`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+      ).json()) as AlarmsDocument;
       const acknowledged = listed.alarms.find((a) => a.datastream === cover.id)!.acknowledged!;
       expect(acknowledged).toMatchObject({ by: 'operator', role: 'operator' });
       const at = new Date(acknowledged.at).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
@@ -162,13 +164,44 @@ describe('live sensors layer in the viewer (real broker, simulator, Chromium)', 
   }, 240_000);
 
   it('a sensor without data is offline (greyed out)', async () => {
-    const state = (await (await fetch(`${server.url}/api/live/state`)).json()) as LiveStateDocument;
+    const state = (await (
+      await fetch(`${server.url}/api/live/state`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+    ).json()) as LiveStateDocument;
     const silent = state.ids.find((id, i) => state.result[i] === null && server.live!.simulator!.silent.has(id))!;
     expect(silent).toBeDefined();
     const properties = await page.evaluate((id) => (window as unknown as Win).cimTwin.select(String(id), 'sensors'), silent);
     expect(properties).toMatchObject({ state: 'offline', value: null });
     expect(await page.textContent('#info tr[data-field="state"] td')).toBe('离线 (offline)');
   });
+
+  it("a viewer receives only its role's sensors (water: water network and open ones; no token: open ones), and another sign-in reconnects with the new role's", async () => {
+    const catalog = server.live!.catalog;
+    const open = catalog.filter((e) => e.category === null).length;
+    const water = catalog.filter((e) => e.category === 'JS').length + open;
+    const sensors = (p: Page): Promise<number> => p.evaluate(() => (window as unknown as Win).cimTwin.stats().live.sensors);
+    const { page: waterPage, problems: waterProblems } = await openViewer(browser, server.url, undefined, { role: 'water' });
+    const { page: publicPage, problems: publicProblems } = await openViewer(browser, server.url, undefined, null);
+    try {
+      await waterPage.waitForFunction((n) => (window as unknown as Win).cimTwin.stats().live.sensors === n, water, { timeout: 60_000 });
+      await publicPage.waitForFunction((n) => (window as unknown as Win).cimTwin.stats().live.sensors === n, open, { timeout: 60_000 });
+      // A drainage well's cover (datastream 1) is not there to select for either.
+      for (const p of [waterPage, publicPage])
+        expect(await p.evaluate(() => (window as unknown as Win).cimTwin.select('1', 'sensors').catch(() => null))).toBeFalsy();
+      // Live readings keep coming on the feeds they may read.
+      await waterPage.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.messagesPerSecond > 0, null, { timeout: 30_000 });
+      // The operator signs in on the water screen: it reconnects and shows every sensor.
+      await waterPage.evaluate((password) => (window as unknown as SignInWin).cimTwin.signIn('operator', password), OPERATOR_PASSWORD);
+      await waterPage.waitForFunction((n) => (window as unknown as Win).cimTwin.stats().live.sensors === n, catalog.length, { timeout: 60_000 });
+      expect(await sensors(publicPage)).toBe(open);
+      // The token never reaches the viewer's state or the address bar.
+      expect(await waterPage.evaluate(() => location.href)).not.toContain('token');
+      expect(JSON.stringify(await waterPage.evaluate(() => (window as unknown as Win).cimTwin.getState()))).not.toMatch(/eyJ[\w-]{10,}\./); // no JWT
+      expect([...waterProblems, ...publicProblems]).toEqual([]);
+    } finally {
+      await waterPage.close();
+      await publicPage.close();
+    }
+  }, 180_000);
 
   it('a sensor name carrying markup renders as text', async () => {
     const properties = await page.evaluate(() => (window as unknown as Win).cimTwin.select('1', 'sensors'));

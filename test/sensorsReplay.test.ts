@@ -18,6 +18,10 @@ import { startDemoServer } from './support/demoServer.js';
  * the server's own state at that time (the alarm states), whatever the order of seeks.
  */
 let server: Awaited<ReturnType<typeof startDemoServer>>;
+/** These tests read as `internal` (every sensor): test/sensorRoles.test.ts tries each role. */
+let token = '';
+const fetch = (url: string | URL, init: RequestInit = {}): Promise<Response> =>
+  globalThis.fetch(url, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
 let catalogue: LiveStateDocument;
 const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
 const S = 1000;
@@ -39,6 +43,7 @@ let published: Map<number, [number, number][]>;
 
 beforeAll(async () => {
   server = await startDemoServer({ live: { simulator: false, publisher } });
+  token = await server.token('internal');
   const sensors = server.live!.catalog.filter((e) => e.type.id === 'network_pressure').slice(0, SENSORS);
   published = new Map(sensors.map((e, j) => [e.id, readingsOf(j)]));
   const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, { reconnectPeriod: 0, ...publisher });
@@ -69,7 +74,7 @@ function replayer(): { source: ReplaySensorSource; shown: () => { value: Float64
   const value = new Float64Array(catalogue.count).fill(Number.NaN);
   const time = new Float64Array(catalogue.count).fill(Number.NaN);
   const state = new Uint8Array(catalogue.count).fill(SensorState.offline);
-  const source = new ReplaySensorSource({ apiUrl: server.url, sink: model });
+  const source = new ReplaySensorSource({ apiUrl: server.url, sink: model, token: () => token });
   return {
     source,
     shown: () => {

@@ -220,7 +220,7 @@ describe('one error boundary for requests and upgrades', () => {
     const viewer = await mqtt.connectAsync(`${quick.url.replace('http', 'ws')}/mqtt`, { reconnectPeriod: 0, keepalive: 60 });
     await new Promise((resolve) => setTimeout(resolve, 3 * QUICK.requestMs));
     expect(viewer.connected).toBe(true);
-    await viewer.subscribeAsync('cimtwin/v1/Observations');
+    await viewer.subscribeAsync('cimtwin/v1/Observations/open'); // the feed an anonymous (public) viewer may read
     await viewer.endAsync();
   });
 });
@@ -288,7 +288,8 @@ describe('responses', () => {
   });
 
   it('SensorThings links start at the public URL, never at the Host header', async () => {
-    const evil = { host: 'evil.example:666' };
+    // As `internal` (every sensor: datastream 1 is a drainage well's cover), the Host header forged.
+    const evil = { host: 'evil.example:666', authorization: `Bearer ${await demo.token('internal')}` };
     const own = await httpGet(`${demo.url}/v1.1/Datastreams?$top=2`, evil);
     const page = JSON.parse(own.body.toString()) as { value: { '@iot.selfLink': string }[]; '@iot.nextLink': string };
     expect(page.value[0]!['@iot.selfLink']).toBe(`${demo.url}/v1.1/Datastreams(1)`);

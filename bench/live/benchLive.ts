@@ -11,7 +11,8 @@ import { type HugePublishResult, startNonReaders, streamHugePublish } from '../.
 import { openViewer, type CimTwinApi } from '../../harness/viewerPage.js';
 import type { LatencySummary } from '../../workers/live/LatencyHistogram.js';
 import { datastreamOfTopic } from '../../workers/live/sensorTypes.js';
-import { decodeObservationBatch, OBSERVATION_BATCH_TOPIC } from '../../workers/live/ObservationBatch.js';
+import { decodeObservationBatch, observationFeedTopic } from '../../workers/live/ObservationBatch.js';
+import { signTestToken, TEST_AUTH_SECRET } from '../../harness/roleTokens.js';
 
 /**
  * `npm run bench:live`: `npm start` in a child process (broker + simulator, 20k sensors) at
@@ -54,7 +55,8 @@ async function startServer(rate: number): Promise<{ child: ChildProcess; url: st
   // One process (tsx as an import hook, not its CLI wrapper), so /proc shows the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--sensors', String(SENSORS), '--rate', String(rate)], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort) },
+    // A known token secret: the viewers read as the demo's admin (every sensor), with tokens signed here.
+    env: { ...process.env, PORT: String(port), MQTT_PORT: String(mqttPort), CIM_AUTH_SECRET: TEST_AUTH_SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -111,11 +113,11 @@ async function run(rate: number, clientCount: number, attack: boolean): Promise<
   const clients: MqttClient[] = [];
   const browser = WITH_BROWSER ? await launchBrowser() : undefined;
   if (browser) {
-    const { page } = await openViewer(browser, url, { width: 480, height: 300 });
+    const { page } = await openViewer(browser, url, { width: 480, height: 300 }, { role: 'admin' });
     await page.waitForFunction(() => (window as unknown as Win).cimTwin.stats().live.sensors > 0, null, { timeout: 60_000 });
   }
   for (let c = 0; c < clientCount; c++) {
-    const client = await mqtt.connectAsync(ws, { reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(ws, { reconnectPeriod: 0, username: 'bearer', password: await signTestToken('admin') });
     const last = new Map<number, number>();
     lastTime.push(last);
     const seen = (id: number, time: number, now: number): void => {
@@ -131,7 +133,7 @@ async function run(rate: number, clientCount: number, attack: boolean): Promise<
       const batch = decodeObservationBatch(payload);
       for (let i = 0; i < batch.count; i++) seen(batch.datastream[i]!, batch.time[i]!, now);
     });
-    await client.subscribeAsync(FEED === 'sensorthings' ? 'v1.1/+/Observations' : OBSERVATION_BATCH_TOPIC, { qos: 1 });
+    await client.subscribeAsync(FEED === 'sensorthings' ? 'v1.1/+/Observations' : observationFeedTopic('+'), { qos: 1 });
     clients.push(client);
   }
   // Warm-up, then measure.

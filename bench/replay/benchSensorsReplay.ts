@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDemoServer } from '../../server/createDemoServer.js';
 import { type LiveBackbone, startLiveBackbone } from '../../server/live/startLiveBackbone.js';
+import { roleAuthenticator, signTestToken } from '../../harness/roleTokens.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { launchBrowser } from '../../harness/launchBrowser.js';
 import type { CimTwinApi } from '../../viewer/src/app/createPageApi.js';
@@ -31,7 +32,17 @@ await prepareDemo(demoPaths(root), () => undefined);
 const backbone: { live?: LiveBackbone } = {};
 const server = createDemoServer(demoPaths(root), { api: (request, response) => backbone.live?.api(request, response) ?? false });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const live = (backbone.live = await startLiveBackbone({ http: server, generatedDir: demoPaths(root).groundDir, mqttPort: 0, sensors: SENSORS, simulator: {} }));
+// Read as `internal` (every sensor): the viewer gets its token in the fragment, the server's reads below send it.
+const auth = await roleAuthenticator();
+const token = await signTestToken('internal', { expiresInSeconds: 6 * 3600 });
+const live = (backbone.live = await startLiveBackbone({
+  http: server,
+  generatedDir: demoPaths(root).groundDir,
+  mqttPort: 0,
+  sensors: SENSORS,
+  simulator: {},
+  auth,
+}));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
 // The history: every sensor at its period from FILL_MINUTES ago until a minute ago, in time order.
@@ -67,7 +78,7 @@ const seekTimes = Array.from({ length: SEEKS }, (_, k) => Math.floor((from + ((k
 const server_: { ms: number; bytes: number; store: string }[] = [];
 for (const at of seekTimes) {
   const started = performance.now();
-  const response = await fetch(`${url}api/history/state?at=${iso(at)}`);
+  const response = await fetch(`${url}api/history/state?at=${iso(at)}`, { headers: { Authorization: `Bearer ${token}` } });
   const bytes = (await response.arrayBuffer()).byteLength;
   server_.push({ ms: performance.now() - started, bytes, store: response.headers.get('server-timing') ?? '' });
 }
@@ -80,7 +91,7 @@ try {
   await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();
   // EXTRA_QUERY (e.g. `&layers=-parking`) tells which other layer slows a seek down.
-  await page.goto(`${url}?live=1${process.env['EXTRA_QUERY'] ?? ''}`);
+  await page.goto(`${url}?live=1${process.env['EXTRA_QUERY'] ?? ''}#token=${token}`);
   await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.stats().live.sensors > 0, null, { timeout: 120_000 });
   const sensorsWorker = page.workers().find((w) => w.url().includes('sensorsWorker'));

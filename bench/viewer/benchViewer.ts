@@ -7,6 +7,7 @@ import { createDemoServer } from '../../server/createDemoServer.js';
 import { type LiveBackbone, startLiveBackbone } from '../../server/live/startLiveBackbone.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { launchBrowser } from '../../harness/launchBrowser.js';
+import { roleAuthenticator, signTestToken } from '../../harness/roleTokens.js';
 import { cesiumPageConfig } from '../../vite.config.js';
 import { cameraPath, measure, median, printLiveLayerCost, type RunResult, VIEWPORT } from './measureViewer.js';
 
@@ -21,16 +22,26 @@ const PARTS = (process.env['PARTS'] ?? 'bare,live,parking').split(',');
 const root = join(import.meta.dirname, '../..');
 
 /** Serves a page build; with `liveSensors`, also the live backbone (broker + simulator) for that many sensors. */
-async function serve(viewerDist: string, liveSensors = 0): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(viewerDist: string, liveSensors = 0): Promise<{ url: string; signIn: string; close(): Promise<void> }> {
   let live: LiveBackbone | undefined;
   const server = createDemoServer(
     { ...demoPaths(root), viewerDist },
     { env: liveSensors ? {} : { CIM_LIVE: 'off' }, api: (request, response) => live?.api(request, response) ?? false },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  if (liveSensors) live = await startLiveBackbone({ http: server, generatedDir: demoPaths(root).groundDir, mqttPort: 0, sensors: liveSensors, simulator: {} });
+  // The viewer reads as `internal` (every sensor), its token handed over in the fragment.
+  if (liveSensors)
+    live = await startLiveBackbone({
+      http: server,
+      generatedDir: demoPaths(root).groundDir,
+      mqttPort: 0,
+      sensors: liveSensors,
+      simulator: {},
+      auth: await roleAuthenticator(),
+    });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    signIn: liveSensors ? `#token=${await signTestToken('internal', { expiresInSeconds: 6 * 3600 })}` : '',
     close: async () => {
       await live?.close();
       server.closeAllConnections();
@@ -74,7 +85,7 @@ if (LIVE_SENSORS > 0) {
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const variant of run % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-        liveResults[variant].push(await measure(browser, `${liveApp.url}?live=1${variant === 'off' ? '&layers=-sensors' : ''}`, 'app', path));
+        liveResults[variant].push(await measure(browser, `${liveApp.url}?live=1${variant === 'off' ? '&layers=-sensors' : ''}${liveApp.signIn}`, 'app', path));
         process.stderr.write(`run ${run + 1}/${RUNS} live layer ${variant} done\n`);
       }
     }

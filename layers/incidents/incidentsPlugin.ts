@@ -94,7 +94,9 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
       : undefined;
     feed?.start();
     const definition = config.layers.find((l): l is IncidentsLayerDefinition => l.kind === 'incidents');
-    const analyst = definition?.impact ? new ImpactAnalyst(definition.impact, workers, baseUrl, config.live ? apiBase : null) : undefined;
+    const analyst = definition?.impact
+      ? new ImpactAnalyst(definition.impact, workers, baseUrl, config.live ? apiBase : null, () => signIn.getState().session?.token)
+      : undefined;
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { backoffDelay } from '../../workers/live/backoffSchedule.js';
-import { decodeObservationBatch } from '../../workers/live/ObservationBatch.js';
+import { decodeObservationBatch, feedOfTopic } from '../../workers/live/ObservationBatch.js';
 import { datastreamOfTopic } from '../../workers/live/sensorTypes.js';
 import type { LiveFeedConfig } from '../../workers/formats/viewerConfig.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
@@ -12,6 +12,11 @@ export type { LiveConnectionState };
 export type LiveFeed = LiveFeedConfig;
 
 export interface LiveSensorSourceOptions extends LiveFeed {
+  /**
+   * The viewer's sign-in token: the broker's password (user name `bearer`) and the state's
+   * Authorization, so the server sends the sensors of the sign-in's data role. None: public.
+   */
+  token?: string;
   /** Called with each observation (datastream id, phenomenonTime ms, result). */
   onObservation(datastream: number, timeMs: number, result: number): void;
   /** Called with the full current state after connecting and after every reconnect. */
@@ -23,10 +28,13 @@ export interface LiveSensorSourceOptions extends LiveFeed {
 }
 
 /**
- * Reads the live feed: subscribes to every datastream's observations (read-only), reloads the
- * current state over HTTP after every (re)connect so nothing published during a gap is
- * missed, and reconnects with jittered exponential backoff (mqtt.js's own reconnect is a fixed
- * period and is off). Runs in a Web Worker in the viewer, and in Node in tests.
+ * Reads the live feed: subscribes to the feeds the server's state document names for this
+ * sign-in (one per pipe category the role may see, and the open one; the configured feed topic
+ * from a server that names none), reloads the current state over HTTP after every (re)connect
+ * so nothing published during a gap is missed, and reconnects with jittered exponential
+ * backoff (mqtt.js's own reconnect is a fixed period and is off). A token the server refuses
+ * (CONNACK 4/5, HTTP 401) stops it in `refused`: retrying would only lock the address out; a
+ * new sign-in starts a new source. Runs in a Web Worker in the viewer, and in Node in tests.
  */
 export class LiveSensorSource {
   private client: MqttClient | undefined;
@@ -36,7 +44,12 @@ export class LiveSensorSource {
   private lastMessage = 0;
   private state: LiveConnectionState = 'connecting';
   private stopped = false;
-  private lastSequence: number | undefined;
+  /** The last batch sequence per feed topic (each feed numbers its own). */
+  private readonly lastSequence = new Map<string, number>();
+  /** Topics subscribed on this connection. */
+  private subscribed = new Set<string>();
+  /** The topics to read, once a state document said (its feeds, or the configured topic): undefined before. */
+  private topics: readonly string[] | undefined;
   resyncs = 0;
   malformed = 0;
   /** Batches missed on the feed (each one reloads the state). */
@@ -60,20 +73,30 @@ export class LiveSensorSource {
 
   private connect(): void {
     if (this.stopped) return;
-    const client = mqtt.connect(this.options.mqttUrl, { reconnectPeriod: 0, connectTimeout: 10_000, clean: true, protocolVersion: 4 });
+    const { token } = this.options;
+    const client = mqtt.connect(this.options.mqttUrl, {
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      clean: true,
+      protocolVersion: 4,
+      ...(token ? { username: 'bearer', password: token } : {}),
+    });
     this.client = client;
     client.on('connect', () => {
       this.attempt = 0;
-      this.lastSequence = undefined;
-      client.subscribe(this.options.feedTopic ?? 'v1.1/+/Observations', { qos: 1 }, (error) => {
-        if (error) return client.end(true);
-        void this.resync();
+      this.lastSequence.clear();
+      this.subscribed = new Set();
+      // The first time, the state document says what to read: resync subscribes, then loads it again.
+      if (!this.topics) return void this.resync();
+      void this.subscribeTo(client, this.topics).then((ok) => {
+        if (ok) void this.resync();
+        else client.end(true);
       });
     });
     client.on('message', (topic, payload) => {
       this.lastMessage = Date.now();
       if (this.state === 'stale') this.setState('live');
-      if (topic === this.options.feedTopic) return this.readBatch(payload);
+      if (topic === this.options.feedTopic || feedOfTopic(topic) !== undefined) return this.readBatch(topic, payload);
       const datastream = datastreamOfTopic(topic);
       try {
         const { phenomenonTime, result } = JSON.parse(new TextDecoder().decode(payload)) as { phenomenonTime?: unknown; result?: unknown };
@@ -85,18 +108,55 @@ export class LiveSensorSource {
       }
     });
     client.on('close', () => this.scheduleReconnect());
-    client.on('error', () => client.end(true));
+    client.on('error', (error) => {
+      // CONNACK 4 (bad user name or password) or 5 (not authorised): the token is refused.
+      const code = (error as { code?: unknown }).code;
+      if (code === 4 || code === 5) this.refuse();
+      client.end(true);
+    });
   }
 
-  private readBatch(payload: Uint8Array): void {
+  /** The topics a state document says to read: its feeds, else the configured feed (or every datastream's topic). */
+  private topicsOf(state: LiveStateDocument): string[] {
+    return state.feeds ?? [this.options.feedTopic ?? 'v1.1/+/Observations'];
+  }
+
+  /** Subscribes to the topics not subscribed yet and leaves the others; false when the request failed. */
+  private async subscribeTo(client: MqttClient, wanted: readonly string[]): Promise<boolean> {
+    const gone = [...this.subscribed].filter((topic) => !wanted.includes(topic));
+    const added = wanted.filter((topic) => !this.subscribed.has(topic));
+    try {
+      if (gone.length > 0) await client.unsubscribeAsync(gone);
+      for (const topic of gone) this.subscribed.delete(topic);
+      if (added.length > 0) await client.subscribeAsync(added, { qos: 1 });
+    } catch (error) {
+      // A topic refused in the SUBACK (0x80; the role changed meanwhile) is not read, the others are.
+      const granted = (error as { packet?: { granted?: unknown } }).packet?.granted;
+      if (!Array.isArray(granted) || !granted.includes(0x80)) return false;
+    }
+    for (const topic of added) this.subscribed.add(topic);
+    return true;
+  }
+
+  /** The server refused the token: no retries (a new sign-in starts a new source). */
+  private refuse(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.client?.removeAllListeners();
+    this.client?.end(true);
+    this.setState('refused');
+  }
+
+  private readBatch(topic: string, payload: Uint8Array): void {
     try {
       const batch = decodeObservationBatch(payload);
       // A missed batch (the broker dropped it for this client): the HTTP state fills the hole.
-      if (this.lastSequence !== undefined && (batch.sequence - this.lastSequence) >>> 0 !== 1) {
+      const last = this.lastSequence.get(topic);
+      if (last !== undefined && (batch.sequence - last) >>> 0 !== 1) {
         this.gaps++;
         void this.resync();
       }
-      this.lastSequence = batch.sequence;
+      this.lastSequence.set(topic, batch.sequence);
       for (let i = 0; i < batch.count; i++) this.options.onObservation(batch.datastream[i]!, batch.time[i]!, batch.result[i]!);
     } catch {
       this.malformed++;
@@ -119,12 +179,29 @@ export class LiveSensorSource {
     if (this.client?.connected) void this.resync();
   }
 
-  /** Reloads the current state over HTTP (after subscribing, so nothing falls between). */
-  private async resync(): Promise<void> {
+  /**
+   * Reloads the current state over HTTP (after subscribing, so nothing falls between). A state
+   * naming other feeds than those subscribed (the first connect, a changed role) subscribes to
+   * them and loads the state once more, for what came before the subscription.
+   */
+  private async resync(again = true): Promise<void> {
     try {
-      const response = await (this.options.fetch ?? fetch)(`${this.options.apiUrl}/api/live/state`);
+      const { token } = this.options;
+      const response = await (this.options.fetch ?? fetch)(
+        `${this.options.apiUrl}/api/live/state`,
+        token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+      );
+      if (response.status === 401) return this.refuse();
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.options.onState((await response.json()) as LiveStateDocument);
+      const state = (await response.json()) as LiveStateDocument;
+      const client = this.client;
+      const wanted = this.topicsOf(state);
+      if (client && again && !sameTopics(wanted, [...this.subscribed])) {
+        this.topics = wanted;
+        if (!(await this.subscribeTo(client, wanted))) throw new Error('subscribing to the feeds failed');
+        return this.resync(false);
+      }
+      this.options.onState(state);
       this.resyncs++;
       this.lastMessage = Date.now();
       this.setState('live');
@@ -140,4 +217,8 @@ export class LiveSensorSource {
     this.client?.removeAllListeners();
     this.client?.end(true);
   }
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((topic) => b.includes(topic));
 }

@@ -10,6 +10,8 @@ export interface ReplaySensorSourceOptions {
   apiUrl: string;
   /** Where the sensors are shown; `sweepStale(replay time)` marks the silent ones offline. */
   sink: ReplaySink & { sweepStale(timeMs: number): void };
+  /** The sign-in's bearer token now (none: public): the history holds the sensors its role may read. */
+  token?: () => string | undefined;
   fetch?: typeof fetch;
 }
 
@@ -116,7 +118,11 @@ export class ReplaySensorSource {
     const seeking = request.kind === 'state';
     if (seeking) markSeek('state requested');
     try {
-      const response = await (this.options.fetch ?? fetch)(url, { signal: controller.signal });
+      const token = this.options.token?.();
+      const response = await (this.options.fetch ?? fetch)(url, {
+        signal: controller.signal,
+        ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+      });
       if (!response.ok) throw new HttpError(url, response);
       const body = new Uint8Array(await response.arrayBuffer());
       if (seeking) markSeek('state received');

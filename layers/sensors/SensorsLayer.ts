@@ -50,6 +50,8 @@ export class SensorsLayer implements LayerInstance {
   private lastSummary = 0;
   /** The worker's generation last applied (see SensorFrameMessage). */
   private generation = 0;
+  /** The worker's catalogue the metadata is of (see SensorFrameMessage). */
+  private catalogue = -1;
   /** A frame that replaced every sensor (a seek) is applied and not drawn yet. */
   private restartUndrawn = false;
   /** Clock changes followed so far: only the latest one's answer ends the seek's hold. */
@@ -73,7 +75,10 @@ export class SensorsLayer implements LayerInstance {
     this.root.add(this.clusters.points);
     this.root.add(this.clusters.labels);
     scene.primitives.add(this.root);
-    void workers.request('sensors.start', feed);
+    // The sign-in's token goes to the worker (never into the store): the server sends its role's sensors; a new sign-in reconnects.
+    const start = (token: string | undefined): void => void workers.request('sensors.start', { ...feed, ...(token ? { token } : {}) });
+    start(state.signIn.getState().session?.token);
+    this.stops.push(watch(state.signIn, (s) => s.session?.token, start));
     // The worker follows the viewer's clock (live feed, or the history at a replay's time).
     const followClock = (): void => {
       const clock = store.getState().clock;
@@ -180,10 +185,21 @@ export class SensorsLayer implements LayerInstance {
 
   private async apply(frame: SensorFrameMessage): Promise<void> {
     if (this.destroyed) return;
-    if (!this.metadata) {
-      this.metadata = await this.context.workers.request('sensors.metadata', undefined);
-      if (!this.metadata || this.destroyed) return;
-      this.build(this.metadata);
+    if (!this.metadata || frame.catalogue !== this.catalogue) {
+      // First, or other sensors (another sign-in's role): the alarms listed of the old ones go.
+      const metadata = await this.context.workers.request('sensors.metadata', undefined);
+      if (!metadata || this.destroyed) return;
+      if (this.metadata && this.alarming.size > 0) {
+        const old = this.metadata;
+        this.state.live.getState().changeAlarms(
+          [],
+          [...this.alarming].map((i) => old.ids[i]!),
+        );
+        this.alarming.clear();
+      }
+      this.catalogue = frame.catalogue;
+      this.metadata = metadata;
+      this.build(metadata);
     }
     const meta = this.metadata;
     const live = this.state.live.getState();

@@ -76,4 +76,29 @@ describe('sensors model (the worker’s state)', () => {
     model.observe(42, now, 99, now);
     expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
   });
+
+  it('holds the sensors a role may read by their ids (not dense): slots follow the document, other ids are ignored', () => {
+    const model = new SensorsModel();
+    const some: LiveStateDocument = { ...doc, ids: [7, 42, 3900] };
+    expect(model.catalogueDiffers(some)).toBe(true);
+    model.applyState(some, now);
+    model.takeFrame();
+    model.observe(42, now, 5, now);
+    model.observe(2, now, 99, now); // not this viewer's sensor: nothing changes
+    model.observe(100_000, now, 99, now);
+    const frame = unpackSensorFrame(model.takeFrame());
+    expect([...frame.index]).toEqual([1]);
+    expect(frame.value[0]).toBe(5);
+    // The same sensors again: not a new catalogue; another role's: a new one, in its own slots.
+    expect(model.catalogueDiffers({ ...some })).toBe(false);
+    const other: LiveStateDocument = { ...doc, ids: [7, 43, 3900] };
+    expect(model.catalogueDiffers(other)).toBe(true);
+    model.applyState(other, now);
+    model.takeFrame();
+    model.observe(42, now + 1, 6, now);
+    model.observe(43, now + 1, 8, now);
+    const next = unpackSensorFrame(model.takeFrame());
+    expect([...next.index]).toEqual([1]);
+    expect(next.value[0]).toBe(8);
+  });
 });

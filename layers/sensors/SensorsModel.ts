@@ -5,7 +5,8 @@ import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { ReplayRows, ReplaySink } from './ReplayPlayback.js';
 
 /**
- * All sensors' latest values and states in typed arrays (slot = datastream id − 1), fed by
+ * All sensors' latest values and states in typed arrays (slot = the sensor's place in the state
+ * document, which holds the sensors the viewer's role may read: ids need not be dense), fed by
  * observations and state documents, handing out the sensors that changed since the last
  * frame as one transferable buffer. Pure (no I/O): the worker wraps it, tests drive it.
  */
@@ -22,11 +23,28 @@ export class SensorsModel implements ReplaySink {
   private received = 0;
   /** Bumped whenever every sensor is replaced at once (replaceAll, forget). */
   generation = 0;
+  /** The state document's datastream ids, in slot order. */
+  private ids: readonly number[] = [];
+  /** Slot + 1 by datastream id (0: not in the catalogue). */
+  private slotOfId = new Int32Array(0);
+
+  /** Whether a state document names other sensors than the model holds (a new catalogue, another role's). */
+  catalogueDiffers(doc: LiveStateDocument): boolean {
+    return doc.count !== this.count || doc.ids.some((id, i) => id !== this.ids[i]);
+  }
+
+  /** The slot of a datastream, or −1 for one this viewer does not hold. */
+  private slotOf(datastream: number): number {
+    return Number.isInteger(datastream) && datastream >= 0 && datastream < this.slotOfId.length ? this.slotOfId[datastream]! - 1 : -1;
+  }
 
   /** Takes the catalogue and current values of a state document (after every (re)connect). */
   applyState(doc: LiveStateDocument, nowMs: number): void {
-    if (doc.count !== this.count) {
+    if (this.catalogueDiffers(doc)) {
       this.count = doc.count;
+      this.ids = doc.ids.slice(0, doc.count);
+      this.slotOfId = new Int32Array(this.ids.reduce((max, id) => Math.max(max, id), 0) + 1);
+      this.ids.forEach((id, i) => (this.slotOfId[id] = i + 1));
       this.latest = new LatestObservations(doc.count);
       this.alarms = createAlarmMemory(doc.count);
       this.changed = new Uint8Array(doc.count);
@@ -40,7 +58,7 @@ export class SensorsModel implements ReplaySink {
       const time = doc.time[i];
       const result = doc.result[i];
       if (time !== null && time !== undefined && result !== null && result !== undefined)
-        this.observe(i + 1, time, result, nowMs, doc.serverTime - time, false);
+        this.observe(this.ids[i]!, time, result, nowMs, doc.serverTime - time, false);
       else this.markChanged(i);
     }
   }
@@ -50,8 +68,8 @@ export class SensorsModel implements ReplaySink {
    * `live` is false for values from a state reload (they do not count as fresh data).
    */
   observe(datastream: number, timeMs: number, result: number, nowMs: number, ageMs = 0, live = true): void {
-    const i = datastream - 1;
-    if (i < 0 || i >= this.count) return;
+    const i = this.slotOf(datastream);
+    if (i < 0) return;
     this.received++;
     if (!this.latest.offer(i, timeMs, result, nowMs - Math.max(0, ageMs))) return;
     updateAlarmState(this.alarms, i, result, timeMs, this.thresholds[i]!);
@@ -68,8 +86,8 @@ export class SensorsModel implements ReplaySink {
   replaceAll(rows: ReplayRows, at: number): void {
     this.forget();
     for (let k = 0; k < rows.count; k++) {
-      const i = rows.datastream[k]! - 1;
-      if (i < 0 || i >= this.count) continue;
+      const i = this.slotOf(rows.datastream[k]!);
+      if (i < 0) continue;
       if (!this.latest.offer(i, rows.time[k]!, rows.result[k]!, rows.time[k]!)) continue;
       const state = rows.state[k]!;
       this.alarms.state[i] = state <= SensorState.offline ? state : SensorState.offline;
@@ -79,8 +97,8 @@ export class SensorsModel implements ReplaySink {
 
   /** Replay: one change in order, with the sensor's state (the server's) after it. */
   applyChange(datastream: number, time: number, result: number, state: number): void {
-    const i = datastream - 1;
-    if (i < 0 || i >= this.count) return;
+    const i = this.slotOf(datastream);
+    if (i < 0) return;
     this.received++;
     if (!this.latest.offer(i, time, result, time)) return;
     this.alarms.state[i] = state <= SensorState.offline ? state : SensorState.offline;

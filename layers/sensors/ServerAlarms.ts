@@ -73,18 +73,36 @@ export class ServerAlarms {
         () => this.annotateSoon(),
       ),
     );
-    if (this.options.mqttUrl) {
-      this.feed = new TopicFeed({
-        mqttUrl: this.options.mqttUrl,
-        topic: ALARM_ACKS_TOPIC,
-        onConnection: () => undefined,
-        onPayload: (payload) => this.received(payload),
-        // Acknowledgements made while disconnected are read back from the list.
-        onSubscribed: () => this.annotateSoon(),
-      });
-      this.feed.start();
-    }
+    this.connectAcks();
+    // Another sign-in: the broker delivers the acknowledgements of its role's sensors, the list is its role's.
+    this.stops.push(
+      watch(
+        this.options.signIn,
+        (s) => s.session?.token,
+        () => {
+          this.connectAcks();
+          this.annotateSoon();
+        },
+      ),
+    );
     this.annotateSoon();
+  }
+
+  /** (Re)connects to the acknowledgements' topic with the sign-in's token. */
+  private connectAcks(): void {
+    this.feed?.stop();
+    this.feed = undefined;
+    if (!this.options.mqttUrl) return;
+    this.feed = new TopicFeed({
+      mqttUrl: this.options.mqttUrl,
+      topic: ALARM_ACKS_TOPIC,
+      token: () => this.options.signIn.getState().session?.token,
+      onConnection: () => undefined,
+      onPayload: (payload) => this.received(payload),
+      // Acknowledgements made while disconnected are read back from the list.
+      onSubscribed: () => this.annotateSoon(),
+    });
+    this.feed.start();
   }
 
   stop(): void {
@@ -174,7 +192,8 @@ export class ServerAlarms {
 
   private async fetchAlarms(at: number | undefined): Promise<AlarmsDocument> {
     const path = at === undefined ? '/api/alarms' : `/api/alarms?at=${encodeURIComponent(new Date(at).toISOString())}`;
-    const parsed = parseAlarmsDocument(await serverApiRequest<unknown>(this.options.apiUrl, 'GET', path));
+    const token = this.options.signIn.getState().session?.token;
+    const parsed = parseAlarmsDocument(await serverApiRequest<unknown>(this.options.apiUrl, 'GET', path, token ? { token } : {}));
     if (!('value' in parsed)) throw new Error(`GET ${path}: ${parsed.message}`);
     return parsed.value;
   }

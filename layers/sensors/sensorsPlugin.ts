@@ -44,7 +44,7 @@ export const sensorsPlugin = definePlugin<SensorsState>({
           viewer: store,
         })
       : undefined;
-    return { live, catalogue: undefined, server };
+    return { live, catalogue: undefined, server, signIn };
   },
   createLayer: (definition, context, state) => {
     const live = context.config.live;
@@ -76,6 +76,7 @@ export const sensorsPlugin = definePlugin<SensorsState>({
     const datastream = Number(feature.id);
     const closeChart = mountSensorChart(container, {
       apiUrl,
+      token: () => state.signIn.getState().session?.token,
       datastream,
       warning: type.thresholds.warning,
       alarm: type.thresholds.alarm,

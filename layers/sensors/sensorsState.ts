@@ -1,3 +1,4 @@
+import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { SensorStateName } from '../../workers/live/alarmStateMachine.js';
@@ -49,7 +50,7 @@ export interface SensorReading {
 
 /** The live feed as the UI shows it (updated about once a second, not per message). */
 export interface LiveState {
-  connection: 'off' | 'connecting' | 'live' | 'reconnecting' | 'stale';
+  connection: 'off' | 'connecting' | 'live' | 'reconnecting' | 'stale' | 'refused';
   /** Since when the connection is in that state (ms since the epoch). */
   since: number;
   sensors: number;
@@ -96,6 +97,8 @@ export interface SensorsState {
   catalogue: LiveStateDocument | undefined;
   /** Alarms' starts and acknowledgements from the server; acknowledging (undefined without a live feed). */
   server: ServerAlarms | undefined;
+  /** The viewer's sign-in: its token decides which sensors the server sends (a change reconnects the feed). */
+  signIn: SignInStore;
 }
 
 /** Alarms kept in the list (the newest; older ones are in the history API). */

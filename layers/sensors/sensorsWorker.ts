@@ -2,7 +2,7 @@ import type { LiveFeedConfig } from '../../workers/formats/viewerConfig.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { ClockState } from '../../workers/formats/history.js';
 import { serveWorkerRequests } from '../../workers/protocol/serveWorkerRequests.js';
-import type { SensorFrameMessage } from '../../workers/protocol/WorkerRequests.js';
+import type { SensorFrameMessage, SensorsStart } from '../../workers/protocol/WorkerRequests.js';
 import { LiveSensorSource } from './LiveSensorSource.js';
 import { ReplaySensorSource } from './ReplaySensorSource.js';
 import { SensorsModel } from './SensorsModel.js';
@@ -16,6 +16,10 @@ import { SensorsModel } from './SensorsModel.js';
  */
 const model = new SensorsModel();
 let feed: LiveFeedConfig | undefined;
+/** The sign-in's bearer token (none: public): kept here, sent only to the server's own APIs and broker. */
+let token: string | undefined;
+/** Bumped when the state names other sensors (another role's, a new catalogue): the layer reloads the metadata. */
+let catalogue = 0;
 let source: LiveSensorSource | undefined;
 let replay: ReplaySensorSource | undefined;
 /** Back from a replay: what the replay showed stays until the live state replaces it whole. */
@@ -29,15 +33,19 @@ let sweep: ReturnType<typeof setInterval> | undefined;
 const showingLive = (): boolean => !replay && !awaitingLiveState;
 
 serveWorkerRequests<'sensors'>({
-  'sensors.start': (config: LiveFeedConfig) => {
+  'sensors.start': ({ token: signedIn, ...config }: SensorsStart) => {
     feed = config;
+    token = signedIn;
     source?.stop();
     clearInterval(sweep);
+    connection = { state: 'connecting', since: Date.now() };
     source = new LiveSensorSource({
       ...config,
+      ...(signedIn ? { token: signedIn } : {}),
       onObservation: (id, time, result) => showingLive() && model.observe(id, time, result, Date.now()),
       onState: (doc) => {
-        const catalogueChanged = doc.count !== model.count;
+        const catalogueChanged = model.catalogueDiffers(doc);
+        if (catalogueChanged) catalogue++;
         metadata = doc;
         if (replay) {
           // The catalogue is needed to replay; the live values are not shown.
@@ -65,7 +73,7 @@ serveWorkerRequests<'sensors'>({
     if (clock.mode === 'replay') {
       if (!replay) {
         if (!feed) throw new Error('sensors.clock before sensors.start');
-        replay = new ReplaySensorSource({ apiUrl: feed.apiUrl, sink: model });
+        replay = new ReplaySensorSource({ apiUrl: feed.apiUrl, sink: model, token: () => token });
       }
       // Answered once the seek's state is in the model, with its frame: the layer applies it in the task the answer arrives in.
       return replay.follow(clock, Date.now()).then(takeFrame);
@@ -87,6 +95,7 @@ function takeFrame(): SensorFrameMessage {
   return {
     buffer: model.takeFrame(),
     generation: model.generation,
+    catalogue,
     connection,
     messagesPerSecond: rate,
     malformed: source?.malformed ?? 0,

@@ -6,6 +6,7 @@ import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { generateNankai } from './generateNankai.js';
 import { generatePipes } from './generatePipes.js';
+import { generatePointsOfInterest } from './generatePointsOfInterest.js';
 import { Random } from '../../workers/random/Random.js';
 import { SEED } from './nankaiPlan.js';
 
@@ -48,5 +49,20 @@ describe('the Nankai seed generator', () => {
     const hydrants = pipes.points.filter((p) => p.appurtenance === '消防栓').length;
     const valves = pipes.points.filter((p) => p.appurtenance === '阀门' && p.category === 'JS').length;
     expect(hydrants).toBeGreaterThan(valves * 1.5);
+  });
+
+  it("puts each sensor on a pipe point in that point's category (who may read it), and the others in none", () => {
+    const pipes = generatePipes(district, new Random(SEED + 1));
+    const { sensors } = generatePointsOfInterest(district, pipes.points, new Random(SEED + 2));
+    const points = new Map(pipes.points.map((p) => [p.id, p]));
+    for (const sensor of sensors) {
+      if (sensor.feature === undefined) expect(sensor.category).toBeUndefined();
+      else expect(sensor.category, sensor.id).toBe(points.get(sensor.feature)!.category);
+    }
+    const of = (type: string): Set<string | undefined> => new Set(sensors.filter((s) => s.type === type).map((s) => s.category));
+    expect(of('manhole_cover')).toEqual(new Set(['PS']));
+    expect(of('hydrant_pressure')).toEqual(new Set(['JS']));
+    expect(of('network_pressure')).toEqual(new Set(['JS']));
+    expect(of('air_quality')).toEqual(new Set([undefined]));
   });
 });

@@ -24,6 +24,12 @@ export interface SensorSite {
   y: number;
   /** The seed feature it sits on (a pipe point id), when it sits on one. */
   feature?: string;
+  /**
+   * The CJJ 61 category code of that feature (PS for a drainage well or storm inlet, JS for a
+   * hydrant or water-network node…): who may see the sensor is who may see that network
+   * (workers/formats/dataAccess.ts). Absent when the sensor sits on no pipe asset.
+   */
+  category?: string;
 }
 
 const FIRE_STATIONS = ['南开消防救援站', '王顶堤消防救援站', '长虹消防救援站'];
@@ -106,27 +112,37 @@ export function generatePointsOfInterest(
   let s = 0;
   const sensorId = (): string => `S${String(++s).padStart(5, '0')}`;
   const every = <T>(items: readonly T[], step: number): T[] => items.filter((_, i) => i % step === 0);
+  /** A sensor on pipe point `p`: named after it, in its network's category. */
+  const onPoint = (p: SeedPipePoint, type: string, name: string): SensorSite => ({
+    id: sensorId(),
+    type,
+    name,
+    x: p.x,
+    y: p.y,
+    feature: p.id,
+    category: p.category,
+  });
   const manholes = pipePoints.filter((p) => p.appurtenance === '检修井' && p.category === 'PS');
-  for (const p of every(manholes, 12)) sensors.push({ id: sensorId(), type: 'manhole_cover', name: `井盖 ${p.id}`, x: p.x, y: p.y, feature: p.id });
-  for (const p of every(manholes, 25)) sensors.push({ id: sensorId(), type: 'well_water_level', name: `井内水位 ${p.id}`, x: p.x, y: p.y, feature: p.id });
+  for (const p of every(manholes, 12)) sensors.push(onPoint(p, 'manhole_cover', `井盖 ${p.id}`));
+  for (const p of every(manholes, 25)) sensors.push(onPoint(p, 'well_water_level', `井内水位 ${p.id}`));
   for (const p of every(
     pipePoints.filter((q) => q.appurtenance === '消防栓'),
     4,
   ))
-    sensors.push({ id: sensorId(), type: 'hydrant_pressure', name: `消防栓压力 ${p.id}`, x: p.x, y: p.y, feature: p.id });
+    sensors.push(onPoint(p, 'hydrant_pressure', `消防栓压力 ${p.id}`));
   const junctions = pipePoints.filter((p) => p.category === 'JS' && (p.feature === '四通' || p.appurtenance === '阀门井'));
-  for (const p of every(junctions, 6)) sensors.push({ id: sensorId(), type: 'network_pressure', name: `管网压力 ${p.id}`, x: p.x, y: p.y, feature: p.id });
-  for (const p of every(junctions, 15)) sensors.push({ id: sensorId(), type: 'network_flow', name: `管网流量 ${p.id}`, x: p.x, y: p.y, feature: p.id });
+  for (const p of every(junctions, 6)) sensors.push(onPoint(p, 'network_pressure', `管网压力 ${p.id}`));
+  for (const p of every(junctions, 15)) sensors.push(onPoint(p, 'network_flow', `管网流量 ${p.id}`));
   for (const p of every(
     pipePoints.filter((q) => q.appurtenance === '雨水箅'),
     40,
   ))
-    sensors.push({ id: sensorId(), type: 'waterlogging', name: `积水监测 ${p.id}`, x: p.x, y: p.y, feature: p.id });
+    sensors.push(onPoint(p, 'waterlogging', `积水监测 ${p.id}`));
   for (const p of every(
     pipePoints.filter((q) => (q.category === 'RQ' || q.category === 'DL') && q.appurtenance === '检修井'),
     20,
   )) {
-    sensors.push({ id: sensorId(), type: 'gas_in_well', name: `井内可燃气体 ${p.id}`, x: p.x, y: p.y, feature: p.id });
+    sensors.push(onPoint(p, 'gas_in_well', `井内可燃气体 ${p.id}`));
   }
   for (const [x, y] of every(district.schools, 2)) sensors.push({ id: sensorId(), type: 'air_quality', name: '空气质量 学校', x, y });
   for (const park of [WATER_PARK, CHANGHONG_PARK]) {

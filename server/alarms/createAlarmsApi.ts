@@ -16,6 +16,8 @@ import { readJson, sendJson } from '../incidents/createIncidentsApi.js';
 import type { LiveBackbone } from '../live/startLiveBackbone.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
+import { type DataRequester, requesterOr401 } from '../auth/requesterOf.js';
+import type { SensorAccess } from '../live/SensorAccess.js';
 
 /** What the alarms need of the live backbone: its history, how many sensors it has, its broker. */
 export interface AlarmSource {
@@ -24,6 +26,8 @@ export interface AlarmSource {
   sensors: number;
   /** Publishes on the embedded broker (QoS 1, not retained). */
   publish(topic: string, payload: Buffer): void;
+  /** Which roles may read which sensors' alarms (the sensors' own access). */
+  access: SensorAccess;
 }
 
 /** The embedded live backbone as the alarms' source. */
@@ -31,6 +35,7 @@ export function alarmSourceOf(live: LiveBackbone): AlarmSource {
   return {
     history: live.history,
     sensors: live.catalog.length,
+    access: live.access,
     publish: (topic, payload) => live.broker.broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, () => undefined),
   };
 }
@@ -47,6 +52,8 @@ const CLOCK_SLACK_MS = 60_000;
  * published on cimtwin/v1/alarms/acks, which clients may read but not write. History reads share
  * the store's read cap with the other history routes (503 with Retry-After). `live` is read at
  * each request: the live backbone starts after the HTTP server, and may be off (503 then).
+ * The list is the requester's role's: alarms of sensors on pipe categories it may not see are
+ * left out (a bad token is a 401), as the live and history APIs leave those sensors out.
  */
 export function createAlarmsApi(options: {
   auth: Authenticator;
@@ -67,6 +74,8 @@ export function createAlarmsApi(options: {
       return true;
     }
     if (path === '/api/alarms') {
+      const requester = await requesterOr401(options.auth, request, response);
+      if (!requester) return true;
       const text = query.get('at');
       const serverNow = now();
       let at = serverNow;
@@ -88,7 +97,7 @@ export function createAlarmsApi(options: {
       const done = admitReadOr503(live.history, response);
       if (!done) return true;
       try {
-        sendJson(response, 200, await alarmsAt(live, at));
+        sendJson(response, 200, await alarmsAt(live, at, requester));
       } finally {
         done();
       }
@@ -163,8 +172,8 @@ export function createAlarmsApi(options: {
     return live;
   }
 
-  async function alarmsAt(live: AlarmSource, at: number): Promise<AlarmsDocument> {
-    const rows = (await live.history.alarmsAt(at)).filter((a) => a.datastream <= live.sensors);
+  async function alarmsAt(live: AlarmSource, at: number, requester: DataRequester): Promise<AlarmsDocument> {
+    const rows = (await live.history.alarmsAt(at)).filter((a) => a.datastream <= live.sensors && live.access.maySee(requester.role, a.datastream));
     const keys = rows.map((a) => ({ datastream: a.datastream, since: new Date(a.since).toISOString() }));
     const acks = new Map((await options.store.alarmAcknowledgements(keys, at)).map((a) => [`${a.datastream} ${a.since}`, a]));
     return {

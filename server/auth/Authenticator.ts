@@ -11,6 +11,8 @@ import { hashPassword, verifyPassword } from './passwordHash.js';
 export interface Principal {
   username: string;
   role: Role;
+  /** When the token it came from expires (ms since the epoch): a long-lived connection (MQTT) is closed then. */
+  expiresAt?: number;
 }
 
 export type LoginResult = { token: string; expiresAt: string; username: string; role: Role } | { refused: 'bad-credentials' | 'locked-out' };
@@ -110,7 +112,8 @@ export class Authenticator {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
       const account = payload.sub === undefined ? undefined : this.accounts.get(payload.sub);
-      return account ? { username: account.username, role: account.role } : 'invalid';
+      if (!account) return 'invalid';
+      return { username: account.username, role: account.role, ...(payload.exp !== undefined ? { expiresAt: payload.exp * 1000 } : {}) };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return 'invalid';
       throw error;

@@ -113,8 +113,8 @@ export interface ObservationHistory {
    * after a restart, so an alarm that goes on is not cleared and raised again.
    */
   lastStateOf(datastream: number): number | undefined;
-  /** Alarm transitions in [from, to): how many sensors entered each state, bucketed. */
-  transitionCounts(from: number, to: number, bucketMs: number): Promise<{ alarms: number[]; warnings: number[] }>;
+  /** Alarm transitions in [from, to): how many sensors (of `datastreams` when given, else all) entered each state, bucketed. */
+  transitionCounts(from: number, to: number, bucketMs: number, datastreams?: readonly number[]): Promise<{ alarms: number[]; warnings: number[] }>;
   /** Earliest raw and downsampled times kept. */
   range(): Promise<{ rawFrom: number | null; downsampledFrom: number | null }>;
   /** Writes what is queued now (tests, shutdown). */

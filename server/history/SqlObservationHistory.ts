@@ -317,9 +317,12 @@ export class SqlObservationHistory implements ObservationHistory {
     });
   }
 
-  async transitionCounts(from: number, to: number, bucketMs: number): Promise<{ alarms: number[]; warnings: number[] }> {
+  async transitionCounts(from: number, to: number, bucketMs: number, datastreams?: readonly number[]): Promise<{ alarms: number[]; warnings: number[] }> {
     finite('from', from);
     finite('to', to);
+    for (const datastream of datastreams ?? []) count('datastream', datastream);
+    // Integers checked above: safe to write into the query.
+    const only = datastreams === undefined ? '' : ` AND datastream IN (${datastreams.length > 0 ? datastreams.join(',') : 'NULL'})`;
     if (!(bucketMs > 0) || !Number.isFinite(bucketMs)) throw new RangeError(`history: bucketMs must be positive, not ${bucketMs}`);
     const buckets = Math.max(0, Math.ceil((to - from) / bucketMs));
     if (buckets > 100_000) throw new RangeError(`history: ${buckets} buckets asked for; at most 100,000`);
@@ -331,7 +334,7 @@ export class SqlObservationHistory implements ObservationHistory {
         .filter((c) => c.end > from && c.start < to)
         .map(
           (c) =>
-            `SELECT datastream, time, state FROM ${transitionTable(c)} WHERE time >= ${Math.ceil(from)} AND time < ${Math.ceil(to)} AND state IN (${SensorState.warning}, ${SensorState.alarm})`,
+            `SELECT datastream, time, state FROM ${transitionTable(c)} WHERE time >= ${Math.ceil(from)} AND time < ${Math.ceil(to)} AND state IN (${SensorState.warning}, ${SensorState.alarm})${only}`,
         );
       if (buckets === 0 || sources.length === 0) return { alarms, warnings };
       const rows = await this.engine.rows(

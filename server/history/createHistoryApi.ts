@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HistoryRange, HistoryTimeline } from '../../workers/formats/history.js';
 import { parseCount, parseIsoTime, type QueryParsed } from '../../workers/history/parseHistoryQuery.js';
-import { encodeObservationBatch } from '../../workers/live/ObservationBatch.js';
+import { encodeObservationBatch, OPEN_FEED } from '../../workers/live/ObservationBatch.js';
 import { type SensorType, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
 import type { ObservationColumns, ObservationHistory } from './ObservationHistory.js';
+import type { Authenticator } from '../auth/Authenticator.js';
+import type { DataReadAudit } from '../auth/DataReadAudit.js';
+import { type DataRequester, requesterOr401 } from '../auth/requesterOf.js';
+import type { SensorAccess } from '../live/SensorAccess.js';
 
 /** Rows in one `changes` answer at most (2.1 MB; a larger limit is capped): playback asks again from the batch's `sentAt`. */
 export const MAX_CHANGES = 100_000;
@@ -33,6 +37,12 @@ export interface HistoryApiOptions {
   staleAfterSeconds?: number;
   /** Incident marks for the timeline; none when absent. */
   incidents?: Pick<Store, 'incidentMarks'>;
+  /** Who may read which sensors; without it every sensor is open. */
+  access?: SensorAccess;
+  /** Verifies bearer tokens; without it every request reads as `public`. */
+  auth?: Authenticator;
+  /** Where replay reads of pipe sensors are recorded (`data.read`, target `history:replay`); none: not recorded. */
+  audit?: DataReadAudit;
   now?: () => number;
 }
 
@@ -41,9 +51,13 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<b
 /**
  * The history API (workers/formats/history.ts): the state at T and the changes in a window as
  * ObservationBatch documents with their state column, the timeline's alarm density and incident
- * marks, and the range the store keeps. Reads are open like /api/live/state; a parameter that
- * cannot be read is a 400 naming it. Returns false for paths that are not its own, so a caller
- * can wrap it (roles, issue 17).
+ * marks, and the range the store keeps. A parameter that cannot be read is a 400 naming it.
+ * Returns false for paths that are not its own.
+ *
+ * Answers are the requester's role's, as /api/live/state is: the state and changes documents
+ * hold only the sensors it may read (same encoding, fewer rows), the timeline counts only their
+ * alarms; a bad token is a 401. A replay that reads pipe sensors is audit-logged (`data.read`,
+ * once per user in 10 minutes).
  */
 export function createHistoryApi(options: HistoryApiOptions): Handler {
   const { history } = options;
@@ -85,16 +99,43 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       sendJson(response, 405, { error: 'the history API is read-only: GET only' });
       return true;
     }
+    const requester = await requesterOr401(options.auth, request, response);
+    if (!requester) return true;
     const done = admitReadOr503(history, response);
     if (!done) return true;
     try {
-      return await answer(request, response, path, query);
+      return await answer(requester, response, path, query);
     } finally {
       done();
     }
   };
 
-  async function answer(request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {
+  /** The rows the requester may read (all of them for a role that sees every category). */
+  function readable(requester: DataRequester, columns: ObservationColumns): ObservationColumns {
+    const { access } = options;
+    if (!access || access.seesAll(requester.role)) return columns;
+    return keepRows(columns, (datastream) => access.maySee(requester.role, datastream));
+  }
+
+  /**
+   * A replay's read by a role that reads pipe sensors goes to the audit log (once per user in the
+   * audit's window), beside the read: decided by the role, not the rows, so it never scans the answer.
+   */
+  async function auditReplay(requester: DataRequester, detail: Record<string, unknown>): Promise<void> {
+    const { access, audit } = options;
+    if (!audit) return;
+    const categories = (access?.feedsFor(requester.role) ?? []).filter((feed) => feed !== OPEN_FEED);
+    if (categories.length > 0) await audit.record(requester, 'history:replay', { ...detail, categories });
+  }
+
+  /** The datastreams whose alarms the requester's timeline counts: undefined for all. */
+  function readableDatastreams(requester: DataRequester): number[] | undefined {
+    const { access } = options;
+    if (!access || access.seesAll(requester.role)) return undefined;
+    return options.catalog.filter((e) => access.maySee(requester.role, e.id)).map((e) => e.id);
+  }
+
+  async function answer(requester: DataRequester, response: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {
     const started = performance.now();
     /** The parsed value, or undefined after the 400 naming the parameter was sent. */
     const read = <T>(parsed: QueryParsed<T>): T | undefined => {
@@ -126,8 +167,12 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
           read<never>({ parameter: 'at', message: `at (${new Date(at).toISOString()}) is after the server's clock (${new Date(serverNow).toISOString()})` }),
           true
         );
-      const [columns] = await Promise.all([history.stateAt(at, staleAfterMs), markKept(response, at, (r) => r.rawFrom)]);
-      sendBatch(response, at, columns, timing());
+      const [all] = await Promise.all([
+        history.stateAt(at, staleAfterMs),
+        markKept(response, at, (r) => r.rawFrom),
+        auditReplay(requester, { at: new Date(at).toISOString() }),
+      ]);
+      sendBatch(response, at, readable(requester, all), timing());
     } else if (path === '/api/history/changes') {
       const span = window();
       if (span === undefined) return true;
@@ -137,8 +182,13 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       const limit = Math.min(asked, MAX_CHANGES);
       // Complete up to now at most: later readings may still come.
       const to = Math.min(span.to, now());
-      const [{ columns, completeTo }] = await Promise.all([changesUpTo(history, span.from, to, limit), markKept(response, span.from, (r) => r.rawFrom)]);
-      sendBatch(response, completeTo, columns, timing());
+      // Cut over every sensor, then filtered: `completeTo` holds for the rows kept too.
+      const [{ columns: all, completeTo }] = await Promise.all([
+        changesUpTo(history, span.from, to, limit),
+        markKept(response, span.from, (r) => r.rawFrom),
+        auditReplay(requester, { from: new Date(span.from).toISOString(), to: new Date(to).toISOString() }),
+      ]);
+      sendBatch(response, completeTo, readable(requester, all), timing());
     } else if (path === '/api/history/timeline') {
       const span = window();
       if (span === undefined) return true;
@@ -148,7 +198,7 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       const bucketMs = Math.max(1, Math.ceil((span.to - span.from) / buckets));
       const count = Math.ceil((span.to - span.from) / bucketMs);
       const [transitions, incidents] = await Promise.all([
-        history.transitionCounts(span.from, span.to, bucketMs),
+        history.transitionCounts(span.from, span.to, bucketMs, readableDatastreams(requester)),
         options.incidents?.incidentMarks(span.from, span.to, MAX_TIMELINE_MARKS) ?? [],
         markKept(response, span.from, (r) => earliestOf(r.rawFrom, r.downsampledFrom)),
       ]);
@@ -197,6 +247,24 @@ export async function changesUpTo(
   if (keep > 0) return { columns: sliceColumns(found, keep), completeTo: found.time[keep - 1]! };
   const all = await history.changes(from, cutTime, 2 ** 31 - 1);
   return { columns: all, completeTo: cutTime };
+}
+
+/** The rows whose datastream passes `keep`, in order. */
+function keepRows(columns: ObservationColumns, keep: (datastream: number) => boolean): ObservationColumns {
+  const rows: number[] = [];
+  for (let i = 0; i < columns.count; i++) if (keep(columns.datastream[i]!)) rows.push(i);
+  if (rows.length === columns.count) return columns;
+  const pick = <T extends Uint32Array | Float64Array | Uint8Array>(column: T, into: T): T => {
+    rows.forEach((row, i) => (into[i] = column[row]!));
+    return into;
+  };
+  return {
+    count: rows.length,
+    datastream: pick(columns.datastream, new Uint32Array(rows.length)),
+    time: pick(columns.time, new Float64Array(rows.length)),
+    result: pick(columns.result, new Float64Array(rows.length)),
+    state: pick(columns.state, new Uint8Array(rows.length)),
+  };
 }
 
 function sliceColumns(columns: ObservationColumns, count: number): ObservationColumns {

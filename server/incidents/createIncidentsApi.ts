@@ -92,7 +92,7 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       if (!allow('GET')) return true;
       const principal: Principal | undefined | 'invalid' = await auth.principalOf(request);
       if (principal === undefined || principal === 'invalid') sendJson(response, 401, { error: 'not signed in' });
-      else sendJson(response, 200, principal);
+      else sendJson(response, 200, { username: principal.username, role: principal.role });
     } else if (path === '/api/audit') {
       if (!allow('GET')) return true;
       if (!(await requireRole('admin'))) return true;

@@ -7,6 +7,11 @@ import { requestTarget } from '../requestTarget.js';
 import type { ObservationHistory } from '../history/ObservationHistory.js';
 import { admitReadOr503 } from '../history/createHistoryApi.js';
 import { observationsPage } from './sensorThingsObservations.js';
+import type { Authenticator } from '../auth/Authenticator.js';
+import type { DataReadAudit } from '../auth/DataReadAudit.js';
+import { type DataRequester, requesterOr401 } from '../auth/requesterOf.js';
+import { observationFeedTopic } from '../../workers/live/ObservationBatch.js';
+import type { SensorAccess } from './SensorAccess.js';
 
 /**
  * A read-only SensorThings API v1.1 subset over the catalogue and the store — Things (with
@@ -14,12 +19,26 @@ import { observationsPage } from './sensorThingsObservations.js';
  * (sensorThingsObservations.ts: $filter on phenomenonTime, $top, $orderby, $skip, keyset
  * nextLinks) — plus `/api/live/state`, the current value of every sensor in one columnar
  * document (what a client needs after a gap). Returns false for paths it does not serve.
+ *
+ * Every answer is the requester's role's (server/live/SensorAccess.ts): lists and the state
+ * document leave out the sensors on pipe categories the role may not see, such a sensor asked
+ * for by id is a 403 naming the category (no values), a bad token is a 401. A pipe sensor's
+ * observations read are audit-logged (`data.read`, once per user and sensor in 10 minutes).
  */
 export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
   store: Pick<LiveObservations, 'latest'>,
   counters: () => object,
-  options: { staleAfterSeconds?: number; history?: Pick<ObservationHistory, 'series' | 'admitRead'> } = {},
+  options: {
+    staleAfterSeconds?: number;
+    history?: Pick<ObservationHistory, 'series' | 'admitRead'>;
+    /** Who may read which sensors; without it every sensor is open (a catalogue with no pipe categories). */
+    access?: SensorAccess;
+    /** Verifies bearer tokens; without it every request reads as `public`. */
+    auth?: Authenticator;
+    /** Where reads of pipe sensors' observations are recorded; none: not recorded. */
+    audit?: DataReadAudit;
+  } = {},
 ) {
   const byThing = new Map(catalog.map((e) => [e.thingId, e]));
   const typeIndex = new Map(SENSOR_TYPES.map((t, i) => [t.id, i]));
@@ -30,6 +49,16 @@ export function createSensorThingsApi(
     const { path, query, publicBase: base } = requestTarget(request);
     if (!path.startsWith('/v1.1') && !path.startsWith('/api/live/')) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') return (send(response, 405, { error: 'read-only API: GET only' }), true);
+    const requester = await requesterOr401(options.auth, request, response);
+    if (!requester) return true;
+    const { role } = requester;
+    const visible = options.access ? options.access.visible(role, catalog) : catalog;
+    /** Whether the entry may be read; answers the 403 when not. */
+    const allowed = (entry: CatalogEntry, what: string): boolean => {
+      if (!options.access || options.access.maySee(role, entry.id)) return true;
+      send(response, 403, { error: `${what} is on the ${entry.category} pipe network: the ${role} role may not read it` });
+      return false;
+    };
     const top = clampInt(query.get('$top'), 100, 0, 10_000);
     const skip = clampInt(query.get('$skip'), 0, 0, Number.MAX_SAFE_INTEGER);
     let match: RegExpExecArray | null;
@@ -40,37 +69,42 @@ export function createSensorThingsApi(
       send(
         response,
         200,
-        page(catalog, top, skip, (e) => datastreamJson(e, base), `${base}/v1.1/Datastreams`),
+        page(visible, top, skip, (e) => datastreamJson(e, base), `${base}/v1.1/Datastreams`),
       );
     } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)$/.exec(path))) {
       const entry = catalog[Number(match[1]) - 1];
-      if (entry) send(response, 200, datastreamJson(entry, base));
-      else send(response, 404, { error: `no Datastream ${match[1]}` });
+      if (!entry) send(response, 404, { error: `no Datastream ${match[1]}` });
+      else if (allowed(entry, `Datastream ${entry.id}`)) send(response, 200, datastreamJson(entry, base));
     } else if ((match = /^\/v1\.1\/Datastreams\((\d+)\)\/Observations$/.exec(path))) {
       const id = Number(match[1]);
-      if (!catalog[id - 1]) return (send(response, 404, { error: `no Datastream ${id}` }), true);
+      const entry = catalog[id - 1];
+      if (!entry) return (send(response, 404, { error: `no Datastream ${id}` }), true);
+      if (!allowed(entry, `Datastream ${id}`)) return true;
       if (options.history) {
         // Under the history's read cap like the history API: deep paging must not starve the ingest.
         const done = admitReadOr503(options.history, response);
         if (!done) return true;
+        let answer: Awaited<ReturnType<typeof observationsPage>>;
         try {
-          const answer = await observationsPage(options.history, id, query, base);
-          return (send(response, answer.status, answer.body), true);
+          answer = await observationsPage(options.history, id, query, base);
         } finally {
           done();
         }
+        // Rows read from a pipe sensor are recorded before they are sent (after the history's read slot is free).
+        if (answer.status === 200 && entry.category !== null) await auditRead(requester, entry, query);
+        return (send(response, answer.status, answer.body), true);
       }
       send(response, 503, { error: 'no history store on this server' });
     } else if (path === '/v1.1/Things' || path === '/v1.1/Locations') {
       send(
         response,
         200,
-        page(catalog, top, skip, (e) => (path.endsWith('Things') ? thingJson(e, base) : locationJson(e)), `${base}${path}`),
+        page(visible, top, skip, (e) => (path.endsWith('Things') ? thingJson(e, base) : locationJson(e)), `${base}${path}`),
       );
     } else if ((match = /^\/v1\.1\/Things\('([^']+)'\)$/.exec(path))) {
       const entry = byThing.get(match[1]!);
-      if (entry) send(response, 200, thingJson(entry, base));
-      else send(response, 404, { error: `no Thing ${match[1]}` });
+      if (!entry) send(response, 404, { error: `no Thing ${match[1]}` });
+      else if (allowed(entry, `Thing ${entry.thingId}`)) send(response, 200, thingJson(entry, base));
     } else if (path === '/api/live/state') {
       const latest = store.latest;
       const state: LiveStateDocument = {
@@ -85,14 +119,15 @@ export function createSensorThingsApi(
           periodSeconds: t.periodSeconds,
           staleAfterSeconds: staleAfterSeconds(t, options.staleAfterSeconds),
         })),
-        count: catalog.length,
-        ids: catalog.map((e) => e.id),
-        names: catalog.map((e) => e.name),
-        type: catalog.map((e) => typeIndex.get(e.type.id)!), // the catalogue's types are SENSOR_TYPES
-        lon: catalog.map((e) => e.lon),
-        lat: catalog.map((e) => e.lat),
-        time: catalog.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id]! : null)),
-        result: catalog.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id]! : null)),
+        count: visible.length,
+        ids: visible.map((e) => e.id),
+        names: visible.map((e) => e.name),
+        type: visible.map((e) => typeIndex.get(e.type.id)!), // the catalogue's types are SENSOR_TYPES
+        lon: visible.map((e) => e.lon),
+        lat: visible.map((e) => e.lat),
+        time: visible.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id]! : null)),
+        result: visible.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id]! : null)),
+        ...(options.access ? { feeds: options.access.feedsFor(role).map(observationFeedTopic) } : {}),
       };
       send(response, 200, state);
     } else if (path === '/api/live/stats') {
@@ -102,6 +137,15 @@ export function createSensorThingsApi(
     }
     return true;
   };
+
+  /** A pipe sensor's observations read: who, which sensor, which window (once per user and sensor in the audit's window). */
+  async function auditRead(requester: DataRequester, entry: CatalogEntry, query: URLSearchParams): Promise<void> {
+    const filter = query.get('$filter');
+    await options.audit?.record(requester, `datastream:${entry.id}`, {
+      category: entry.category,
+      ...(filter !== null ? { filter: filter.slice(0, 200) } : {}),
+    });
+  }
 }
 
 function locationJson(entry: CatalogEntry): object {

@@ -10,6 +10,9 @@ import { DuckDbConnection } from '../store/DuckDbConnection.js';
 import type { SqlConnection } from '../store/SqlConnection.js';
 import { LiveObservations, type Observation } from './LiveObservations.js';
 import { type CatalogEntry, loadSensorCatalog } from './SensorCatalog.js';
+import { SensorAccess } from './SensorAccess.js';
+import type { Authenticator } from '../auth/Authenticator.js';
+import { DataReadAudit } from '../auth/DataReadAudit.js';
 import { createSensorThingsApi } from './sensorThingsApi.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from './startSimulator.js';
 import { ParkingDatastreams } from '../../workers/parking/parkingLiveState.js';
@@ -43,10 +46,19 @@ export interface LiveBackboneOptions {
    * simulator); false: no parking at all.
    */
   parking?: false | { sitesFile?: string; simulator?: false | { silentShare?: number } };
+  /**
+   * Verifies viewers' bearer tokens (HTTP and the broker's CONNECT): each reads with its
+   * account's data role. Without it every viewer reads as `public` (no sensor on a pipe asset).
+   */
+  auth?: Authenticator;
+  /** Where reads of controlled sensor data are audit-logged (`data.read`); none: not recorded. */
+  audit?: Pick<Store, 'appendAudit'>;
 }
 
 export interface LiveBackbone {
   catalog: readonly CatalogEntry[];
+  /** Which data roles read which sensors (from the catalogue's pipe categories). */
+  access: SensorAccess;
   /** Latest value and alarm state per datastream (live reads); each accepted observation also goes to `history`. */
   store: LiveObservations;
   history: SqlObservationHistory;
@@ -74,6 +86,8 @@ export interface LiveBackbone {
  */
 export async function startLiveBackbone(options: LiveBackboneOptions): Promise<LiveBackbone> {
   const catalog = loadSensorCatalog(join(options.generatedDir, 'nankai-sensor-sites.geojson'), options.sensors);
+  const access = new SensorAccess(catalog);
+  const audit = options.audit ? new DataReadAudit(options.audit) : undefined;
   const ownDatabase = options.database ? undefined : await DuckDbConnection.open(':memory:');
   const history = await SqlObservationHistory.open((options.database ?? ownDatabase)!, options.history ?? DEFAULT_HISTORY_SETTINGS);
   // Parking levels are datastreams too, numbered after the sensors: stored and replayable like
@@ -89,6 +103,8 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     tcpHost: options.mqttHost,
     publisher,
     store,
+    access,
+    ...(options.auth ? { auth: options.auth } : {}),
     onObservation: (observation: Observation, receivedMs: number) => {
       for (const listener of observationListeners) listener(observation, receivedMs);
     },
@@ -101,12 +117,18 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     () => ({ ...broker.counters, sensors: catalog.length, history: { ...history.counters(), expired: history.expired } }),
     {
       history,
+      access,
+      ...(options.auth ? { auth: options.auth } : {}),
+      ...(audit ? { audit } : {}),
       ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
     },
   );
   const historyApi = createHistoryApi({
     history,
     catalog,
+    access,
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(audit ? { audit } : {}),
     ...(options.incidents ? { incidents: options.incidents } : {}),
     ...(options.staleAfterSeconds ? { staleAfterSeconds: options.staleAfterSeconds } : {}),
   });
@@ -137,6 +159,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
         });
   return {
     catalog,
+    access,
     store,
     history,
     get broker() {

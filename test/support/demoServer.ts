@@ -10,11 +10,18 @@ import { type Incidents, startIncidents } from '../../server/incidents/startInci
 import { createFollowApi } from '../../server/follow/createFollowApi.js';
 import type { StoreLocation } from '../../server/store/openStore.js';
 import { alarmSourceOf, createAlarmsApi } from '../../server/alarms/createAlarmsApi.js';
+import { signTestToken, TEST_AUTH_SECRET, writeRoleAccountsFile } from '../../harness/roleTokens.js';
+import type { Role } from '../../workers/formats/dataAccess.js';
 
 export interface IncidentsTestOptions {
   /** Where incidents are stored; default a DuckDB file in a temp folder removed at close. */
   storeLocation?: StoreLocation;
-  /** Accounts, secret, deadlines (CIM_ACCOUNTS_FILE, CIM_OPERATOR_PASSWORD, CIM_AUTH_SECRET …). */
+  /**
+   * Accounts, secret, deadlines (CIM_ACCOUNTS_FILE, CIM_OPERATOR_PASSWORD, CIM_AUTH_SECRET …).
+   * Without CIM_ACCOUNTS_FILE: one account per role named after it (harness/roleTokens.ts),
+   * operator and admin with CIM_OPERATOR_PASSWORD / CIM_ADMIN_PASSWORD when given; without
+   * CIM_AUTH_SECRET: TEST_AUTH_SECRET, so `token(role)` signs tokens for those accounts.
+   */
   env?: Record<string, string | undefined>;
 }
 
@@ -25,14 +32,35 @@ export async function startDemoServer(
     server?: Omit<DemoServerOptions, 'api'>;
     incidents?: IncidentsTestOptions;
   } = {},
-): Promise<{ url: string; live: LiveBackbone | undefined; incidents: Incidents; close: () => Promise<void> }> {
+): Promise<{
+  url: string;
+  live: LiveBackbone | undefined;
+  incidents: Incidents;
+  /** A token of the account named after `role` (with the default accounts and secret). */
+  token: (role: Role, options?: { expiresInSeconds?: number }) => Promise<string>;
+  close: () => Promise<void>;
+}> {
   const root = join(import.meta.dirname, '../..');
   const paths = demoPaths(root);
   await prepareDemo(paths, () => undefined);
   let live: LiveBackbone | undefined;
   const tempStore = options.incidents?.storeLocation ? undefined : mkdtempSync(join(tmpdir(), 'cimtwin-store-'));
+  const givenEnv = options.incidents?.env ?? {};
+  const accountsDir = givenEnv['CIM_ACCOUNTS_FILE'] ? undefined : mkdtempSync(join(tmpdir(), 'cimtwin-accounts-'));
+  const env = {
+    CIM_AUTH_SECRET: TEST_AUTH_SECRET,
+    ...givenEnv,
+    ...(accountsDir
+      ? {
+          CIM_ACCOUNTS_FILE: await writeRoleAccountsFile(accountsDir, {
+            ...(givenEnv['CIM_OPERATOR_PASSWORD'] ? { operator: givenEnv['CIM_OPERATOR_PASSWORD'] } : {}),
+            ...(givenEnv['CIM_ADMIN_PASSWORD'] ? { admin: givenEnv['CIM_ADMIN_PASSWORD'] } : {}),
+          }),
+        }
+      : {}),
+  };
   const incidents = await startIncidents({
-    env: options.incidents?.env ?? {},
+    env,
     root,
     storeLocation: options.incidents?.storeLocation ?? { engine: 'duckdb', path: join(tempStore!, 'cimtwin.duckdb') },
     broker: () => live?.broker.broker,
@@ -57,6 +85,8 @@ export async function startDemoServer(
       mqttPort: 0,
       database: incidents.database,
       incidents: incidents.store,
+      auth: incidents.auth,
+      audit: incidents.store,
       ...options.live,
     });
   await incidents.service.publishOpen();
@@ -65,6 +95,7 @@ export async function startDemoServer(
     url: `http://127.0.0.1:${port}`,
     live,
     incidents,
+    token: (role, tokenOptions = {}) => signTestToken(role, { ...tokenOptions, ...(env.CIM_AUTH_SECRET ? { secret: env.CIM_AUTH_SECRET } : {}) }),
     close: async () => {
       await live?.close();
       await new Promise<void>((resolve) => {
@@ -73,6 +104,7 @@ export async function startDemoServer(
       });
       await incidents.close();
       if (tempStore) rmSync(tempStore, { recursive: true, force: true });
+      if (accountsDir) rmSync(accountsDir, { recursive: true, force: true });
     },
   };
 }

@@ -147,7 +147,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const statusBar = mountStatusBar(overlay, ui);
   undo(() => statusBar.destroy());
   // The clock's timeline, where there is a history to replay (the live feed's server keeps it).
-  if (config.live) undo(mountTimeline(overlay, ui));
+  if (config.live) undo(mountTimeline(overlay, ui, signIn));
   for (const plugin of plugins) undo(plugin.mountUi(ui, { overlay, left, right, statusStrip: statusBar.plugins }));
 
   // The selection is described (and announced) whenever it changes, whoever changed it.

@@ -3,7 +3,8 @@ import type { Thresholds } from '../live/alarmStateMachine.js';
 /**
  * `/api/live/state`: every sensor's catalogue entry and current value in one columnar document
  * (arrays in the same order) — what a client loads after connecting or after a gap. Written by
- * the server's SensorThings API, read by the sensors layer's worker.
+ * the server's SensorThings API, read by the sensors layer's worker. It holds the sensors the
+ * requester's role may read, nothing else (a public request: no sensor on a pipe asset).
  */
 export interface LiveStateDocument {
   /** The server's clock when the document was made (ms since the epoch). */
@@ -20,6 +21,12 @@ export interface LiveStateDocument {
   /** phenomenonTime of the current value (ms), null before the first reading. */
   time: (number | null)[];
   result: (number | null)[];
+  /**
+   * The live feed topics the requester may subscribe to (`cimtwin/v1/Observations/<feed>`,
+   * ObservationBatch.ts): the server decides them from the requester's data role. Absent from
+   * a server without per-role feeds: the client keeps its configured feed topic.
+   */
+  feeds?: string[];
 }
 
 export interface LiveSensorTypeEntry {

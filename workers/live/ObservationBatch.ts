@@ -1,8 +1,14 @@
 /**
- * The viewers' feed: the server gathers the observations it accepted over a short window
- * (~100 ms) and publishes them as one binary message on one topic, so 20 viewers cost the
- * broker 20 deliveries per window instead of 20 per observation. Devices and third-party
+ * The viewers' feeds: the server gathers the observations it accepted over a short window
+ * (~100 ms) and publishes them as one binary message per feed, so 20 viewers cost the broker
+ * 20 deliveries per window and feed instead of 20 per observation. Devices and third-party
  * consumers keep the per-datastream SensorThings topics.
+ *
+ * One feed per CJJ 61 pipe category of the assets the sensors sit on
+ * (`cimtwin/v1/Observations/PS`, `/JS`, …) and one for sensors on no pipe asset (`/open`: air,
+ * river, parking): the broker lets a viewer subscribe only to the feeds its data role may see
+ * (workers/formats/dataAccess.ts), so a forbidden category's readings are never sent to it.
+ * Each feed numbers its own batches.
  *
  * Layout (little-endian, columns 8-byte aligned), n = count:
  *   0  u32 magic 'CIMO' | 4 u16 version | 6 u16 flags | 8 u32 sequence | 12 u32 count | 16 f64 sentAt (ms)
@@ -13,6 +19,20 @@
  * not, so its bytes are what they were before the flag existed.
  */
 export const OBSERVATION_BATCH_TOPIC = 'cimtwin/v1/Observations';
+/** The feed of sensors that sit on no pipe asset: every role, `public` included, reads it. */
+export const OPEN_FEED = 'open';
+
+/** The topic of one feed: `cimtwin/v1/Observations/<CJJ 61 code | open>`. */
+export function observationFeedTopic(feed: string): string {
+  return `${OBSERVATION_BATCH_TOPIC}/${feed}`;
+}
+
+const FEED_TOPIC_PATTERN = /^cimtwin\/v1\/Observations\/([A-Za-z]{2,8})$/;
+
+/** The feed an observations feed topic names, or undefined for any other topic (wildcards included). */
+export function feedOfTopic(topic: string): string | undefined {
+  return FEED_TOPIC_PATTERN.exec(topic)?.[1];
+}
 const MAGIC = 0x4f4d4943; // 'CIMO' read as a little-endian u32
 const VERSION = 1;
 const HEADER_BYTES = 24;

@@ -21,7 +21,13 @@ import type { FacadeSunlightRequest, HeightLimitRequest, LoadBuildingsRequest, S
 import type { ParkingGuidanceLoad, ParkingGuidanceLoaded, ParkingGuideAnswer, ParkingGuideRequest } from '../parking/guidanceKernel.js';
 
 /** The sensors worker's connection to the feed, as the layer shows it. */
-export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
+/** `refused`: the server refused the sign-in's token (expired, or the account is gone): sign in again. */
+export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'refused';
+
+/** The live feed and the sign-in's bearer token (none: public), which stays in the worker's memory. */
+export interface SensorsStart extends LiveFeedConfig {
+  token?: string;
+}
 
 /** One animation frame's worth of sensor changes (see SensorFrame for the buffer's layout). */
 export interface SensorFrameMessage {
@@ -31,6 +37,8 @@ export interface SensorFrameMessage {
   malformed: number;
   /** Bumped whenever every sensor was replaced at once (a replay's seek, back to live): alarms start over. */
   generation: number;
+  /** Bumped whenever the sensors themselves changed (another sign-in's role, a new catalogue): the layer reloads `sensors.metadata`. */
+  catalogue: number;
   /** While replaying: the replay time shown (ms) and whether a seek's state is still on its way. */
   replay?: { time: number; loading: boolean };
 }
@@ -42,8 +50,11 @@ export interface SensorFrameMessage {
  * transferablesOf), so a sender must not use them afterwards.
  */
 export interface WorkerRequests {
-  /** Connect to the live feed (MQTT over WebSocket + the state document) and start the model. */
-  'sensors.start': [feed: LiveFeedConfig, void];
+  /**
+   * Connect to the live feed (MQTT over WebSocket + the state document) and start the model;
+   * sent again when the sign-in changes (a new token: another role's sensors).
+   */
+  'sensors.start': [feed: SensorsStart, void];
   /** The sensor catalogue (names, types, positions), once the first state document arrived. */
   'sensors.metadata': [void, LiveStateDocument | undefined];
   /** The changes since the previous call. */

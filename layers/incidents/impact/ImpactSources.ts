@@ -79,10 +79,12 @@ export class ImpactSources {
     private readonly baseUrl: string,
     /** The live API's base (its `/api/live/state` and SensorThings `/v1.1`), or null without a live feed. */
     private readonly liveApiBase: string | null,
+    /** The sign-in's bearer token now, for the live API (the sensors of its role; none: public). */
+    private readonly liveToken: () => string | undefined = () => undefined,
   ) {}
 
-  private async fetchJson<T>(url: string, what: string): Promise<T> {
-    const response = await fetch(new URL(url, this.baseUrl));
+  private async fetchJson<T>(url: string, what: string, token?: string): Promise<T> {
+    const response = await fetch(new URL(url, this.baseUrl), token ? { headers: { Authorization: `Bearer ${token}` } } : {});
     if (!response.ok) throw new Error(`${what} (${url}): HTTP ${response.status}`);
     try {
       return (await response.json()) as T;
@@ -172,6 +174,7 @@ export class ImpactSources {
     const record = await this.fetchJson<{ properties?: { feature?: unknown } }>(
       new URL(`/v1.1/Datastreams(${datastream})`, this.liveApiBase).href,
       `sensor ${datastream}`,
+      this.liveToken(),
     );
     const feature = record.properties?.feature;
     if (typeof feature !== 'string' || !feature) return null;
@@ -251,7 +254,7 @@ export class ImpactSources {
         this.liveApiBase
           ? take(
               'sensors',
-              () => this.fetchJson<LiveStateDocument>(new URL('/api/live/state', this.liveApiBase!).href, 'the live state'),
+              () => this.fetchJson<LiveStateDocument>(new URL('/api/live/state', this.liveApiBase!).href, 'the live state', this.liveToken()),
               (doc) => (sources.sensors = sensorsFromLiveState(doc)),
             )
           : Promise.resolve(),

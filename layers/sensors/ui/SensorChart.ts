@@ -14,6 +14,8 @@ export function mountSensorChart(
   parent: HTMLElement,
   options: {
     apiUrl: string;
+    /** The sign-in's bearer token now (none: public): a pipe sensor's history is read with its role. */
+    token?: () => string | undefined;
     datastream: number;
     warning: number;
     alarm: number;
@@ -123,7 +125,8 @@ export function mountSensorChart(
     const read = await readObservationPages(
       `${options.apiUrl}/v1.1/Datastreams(${options.datastream})/Observations?$top=2000&$orderby=phenomenonTime%20asc&$filter=${encodeURIComponent(filter)}`,
       async (url) => {
-        const response = await fetch(url);
+        const token = options.token?.();
+        const response = await fetch(url, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
         return response.ok ? ((await response.json()) as ObservationsPage) : undefined;
       },
       () => !stopped && load === loads,

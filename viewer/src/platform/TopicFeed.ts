@@ -13,6 +13,8 @@ export interface TopicFeedOptions {
   onConnection(state: TopicFeedConnection): void;
   /** After each (re)connect and subscribe: reload what the topic may have missed meanwhile. */
   onSubscribed?(): void;
+  /** The sign-in's bearer token, read at each (re)connect (user name `bearer`): the broker delivers what its role may read. None: public. */
+  token?: () => string | undefined;
 }
 
 /**
@@ -38,7 +40,14 @@ export class TopicFeed {
     this.options.onConnection(this.attempt === 0 ? 'connecting' : 'reconnecting');
     const { default: mqtt } = await import('mqtt');
     if (this.stopped) return;
-    const client = mqtt.connect(this.options.mqttUrl, { reconnectPeriod: 0, connectTimeout: 10_000, clean: true, protocolVersion: 4 });
+    const token = this.options.token?.();
+    const client = mqtt.connect(this.options.mqttUrl, {
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      clean: true,
+      protocolVersion: 4,
+      ...(token ? { username: 'bearer', password: token } : {}),
+    });
     this.client = client;
     client.on('connect', () => {
       this.attempt = 0;

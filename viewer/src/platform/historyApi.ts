@@ -16,8 +16,11 @@ export function fetchHistoryRange(apiBase: string): Promise<HistoryRange> {
   return serverApiRequest<HistoryRange>(apiBase, 'GET', '/api/history/range');
 }
 
-/** Alarm density in `buckets` buckets over [from, to] and every incident change in it, as marks. */
-export function fetchHistoryTimeline(apiBase: string, from: number, to: number, buckets: number): Promise<HistoryTimeline> {
+/**
+ * Alarm density in `buckets` buckets over [from, to] and every incident change in it, as marks.
+ * The density counts the alarms of the sensors the sign-in's role may read (`token`; none: public).
+ */
+export function fetchHistoryTimeline(apiBase: string, from: number, to: number, buckets: number, token?: string): Promise<HistoryTimeline> {
   const query = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), buckets: String(buckets) });
-  return serverApiRequest<HistoryTimeline>(apiBase, 'GET', `/api/history/timeline?${query}`);
+  return serverApiRequest<HistoryTimeline>(apiBase, 'GET', `/api/history/timeline?${query}`, token ? { token } : {});
 }

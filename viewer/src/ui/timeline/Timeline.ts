@@ -3,6 +3,7 @@ import { clockTimeAt, type ClockState, type HistoryTimeline } from '../../../../
 import { DEFAULT_REPLAY_SPEED, REPLAY_SPEEDS, stepMs } from '../../app/clock/clockTransitions.js';
 import { h } from '../../platform/h.js';
 import { fetchHistoryRange, fetchHistoryTimeline, serverApiBase } from '../../platform/historyApi.js';
+import type { SignInStore } from '../../platform/SignInStore.js';
 import type { UiContext } from '../../platform/UiContext.js';
 import { watchAny } from '../../platform/ViewerStore.js';
 import { formatClockTime, formatTickTime, fractionOf, levelColour, tickTimes, timeAtFraction, timelineSpan, type TimelineSpan } from './timelineScale.js';
@@ -22,7 +23,7 @@ const LIVE_SNAP = 0.995;
  * at the clock's time; click or drag to seek, arrows to step — and Back to live. Drawn with
  * plain DOM; the cursor and badge move once a second (4× while a replay plays), nothing per frame.
  */
-export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
+export function mountTimeline(parent: HTMLElement, ui: UiContext, signIn: SignInStore): () => void {
   const { store, t } = ui;
   const clock = ui.commands.clock;
   const apiBase = serverApiBase(ui.config, ui.baseUrl);
@@ -84,7 +85,8 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
       if (destroyed || mine !== loads) return;
       keptFrom = range.rawFrom;
       const span = currentSpan(Date.now());
-      const next = await fetchHistoryTimeline(apiBase, span.from, span.to, BUCKETS);
+      // The alarm density of the sensors the sign-in may read.
+      const next = await fetchHistoryTimeline(apiBase, span.from, span.to, BUCKETS, signIn.getState().session?.token);
       if (destroyed || mine !== loads) return;
       data = next;
       failed = false;
@@ -247,6 +249,8 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
     if (data && span.from < data.from - (span.to - span.from) / 100) void load();
     render();
   });
+  // Another sign-in, another role: its sensors' alarm density.
+  const stopSignIn = watchAny(signIn, [(s) => s.session?.token], () => void load());
   const reload = setInterval(() => void load(), RELOAD_MS);
   tick();
   void load();
@@ -256,6 +260,7 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext): () => void {
     clearTimeout(timer);
     clearInterval(reload);
     stopWatching();
+    stopSignIn();
     viewerRoot?.classList.remove('has-timeline', 'clock-replay');
     root.remove();
   };
