@@ -172,6 +172,69 @@ describe('measure in Chromium', () => {
     await shared.close();
   }, 300_000);
 
+  it('depth: a picked pipe’s crown and invert below the ground, interpolated from its surveyed end depths', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('measure'));
+    // The seed sewer and water lines nearest the site, measured 37 % along (by plan length) and 0.3 m to the side.
+    const nearest = (category: string): SeedLine =>
+      seeds
+        .filter((f) => f.properties['类别'] === category)
+        .map((f) => ({ f, d: Math.min(...f.geometry.coordinates.map((c) => Math.hypot(...metres(c)))) }))
+        .reduce((a, b) => (b.d < a.d ? b : a)).f;
+    for (const line of [nearest('PS'), nearest('JS')]) {
+      const p = line.properties;
+      const [a, b] = line.geometry.coordinates.map(metres) as [[number, number], [number, number]];
+      const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const fraction = 0.37;
+      const pick = lonLat([a[0] + (b[0] - a[0]) * fraction - ((b[1] - a[1]) / length) * 0.3, a[1] + (b[1] - a[1]) * fraction + ((b[0] - a[0]) / length) * 0.3]);
+      const surveyed = Number(p['起点埋深']) + (Number(p['终点埋深']) - Number(p['起点埋深'])) * fraction;
+      const size = (p['管径'] !== null ? Number(p['管径']) : Number(String(p['断面尺寸']).split('×')[1])) / 1000;
+      // 起点埋深/终点埋深 are at the invert for a sewer, at the crown for the rest.
+      const [top, bottom] = p['类别'] === 'PS' ? [surveyed - size, surveyed] : [surveyed, surveyed + size];
+      const depth = await page.evaluate(
+        ([pick, pipeId]) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'depth', points: [[...pick, -1]], pipeId }),
+        [pick, String(p['管线编号'])] as const,
+      );
+      if (depth.kind !== 'depth') throw new Error(depth.kind);
+      expect(depth).toMatchObject({ pipeId: p['管线编号'], category: p['类别'], depthTop: expect.closeTo(top, 2), depthBottom: expect.closeTo(bottom, 2) });
+      expect(depth.distance).toBeCloseTo(0.3, 1);
+      expect(Math.hypot(...metres(depth.at))).toBeLessThan(Math.hypot(...metres(pick)) + 0.31);
+      await expect.poll(() => page.locator('#measure-panel [data-result="depth"] .measure-value').nth(1).textContent()).toBe(`${top.toFixed(2)} m`);
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput))
+        .toBe(`depth:${pick[0].toFixed(7)},${pick[1].toFixed(7)},-1.00@${p['管线编号']}`);
+    }
+    // Without a pipe id the nearest pipe to the pick is measured; away from every pipe it is refused.
+    const sewer = nearest('PS');
+    const [a, b] = sewer.geometry.coordinates as [[number, number], [number, number]];
+    const middle: [number, number] = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const nearestPipe = await page.evaluate((middle) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'depth', points: [middle] }), middle);
+    expect(nearestPipe).toMatchObject({ kind: 'depth', distance: expect.closeTo(0, 2) });
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'depth', points: [[117.5, 39.5, 0]] })`)).toMatch(/no pipe within 2 m of \[117\.5, 39\.5\]/);
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'depth', points: [[117.17, 39.13, 0]], pipeId: 'NO-SUCH-PIPE' })`)).toMatch(/no pipe "NO-SUCH-PIPE"/);
+
+    // A click on the pipe in the underground view, straight down over the sewer's middle: the pipe picked is measured.
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setUnderground(true));
+    await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: 25, heading: 0, pitch: -90 }, { duration: 0 }), middle);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const canvas = (await page.locator('.scene canvas').boundingBox())!;
+    await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await expect
+      .poll(() => page.locator('#measure-panel [data-result="depth"] .measure-value').first().textContent(), { timeout: 30_000 })
+      .toBe(`${String(sewer.properties['管线编号'])} (PS)`);
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-measure-depth.png') });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setUnderground(false));
+    // The shared link (`depth:lon,lat,h@pipeId`) measures the same pipe again.
+    const input = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
+    expect(input).toMatch(/^depth:117\.\d{7},39\.\d{7},-?\d+\.\d{2}@\w+$/);
+    const { page: shared } = await openViewer(browser, `${server.url}/?tool=measure&input=${encodeURIComponent(input!)}`, { width: 1280, height: 720 });
+    await expect
+      .poll(() => shared.locator('#measure-panel [data-result="depth"] .measure-value').first().textContent(), { timeout: 30_000 })
+      .toBe(`${String(sewer.properties['管线编号'])} (PS)`);
+    await shared.close();
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('bad input is refused with a clear message and changes nothing', async () => {
     const before = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
     const panel = await page.locator('#measure-panel').textContent();
