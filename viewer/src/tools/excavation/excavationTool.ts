@@ -228,6 +228,8 @@ class ExcavationInstance implements ToolInstance {
       return;
     }
     this.cutFor = pit;
+    // A window into the ground: the pipe tiles show inside it above ground, the ground's vector layers leave it open.
+    this.context.store.getState().setGroundWindow(pit.polygon);
     const widened = offsetRing(pit.polygon, GLOBE_CUT_MARGIN).map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
     this.globeCut = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions: widened })] });
     scene.globe.clippingPolygons = this.globeCut;
@@ -327,6 +329,7 @@ class ExcavationInstance implements ToolInstance {
     for (const primitive of [this.walls, this.collar, this.floor]) if (primitive) scene.primitives.remove(primitive);
     this.walls = this.collar = this.floor = undefined;
     this.labels.removeAll();
+    if (this.cutFor && this.context.store.getState().groundWindow === this.cutFor.polygon) this.context.store.getState().setGroundWindow(null);
     this.cutFor = undefined;
   }
 
