@@ -219,6 +219,23 @@ describe('trace', () => {
   });
 });
 
+describe('gas pressure (GB 50028 class from network.json)', () => {
+  it('is carried to the section and the pit lists, and the GB 50289 checks go by it', () => {
+    const doc = streetDocument();
+    doc.edges.category[doc.edges.id.indexOf('C1')] = 'RQ';
+    doc.edges.gasPressure = doc.edges.id.map((id) => (id === 'C1' ? 'subHighA' : null));
+    const gas = planningPipesFromDocument(doc);
+    expect(gas.clearance[gas.indexOfId.get('C1')!]!.gasPressure).toBe('subHighA');
+    expect(gas.clearance[gas.indexOfId.get('W1')!]!.gasPressure).toBe('medium');
+    const section = crossSection(gas, [at(5, 0), at(15, 0)]);
+    expect(section.pipes.map((p) => [p.id, p.gasPressure])).toEqual([['C1', 'subHighA']]);
+    const pit = excavationPipes(gas, [at(8, -1), at(12, -1), at(12, 1), at(8, 1)], 3);
+    expect(pit.pipes.map((p) => [p.id, p.gasPressure])).toEqual([['C1', 'subHighA']]);
+    // Without the column every gas pipe is checked as medium pressure, as before.
+    expect(crossSection(pipes, [at(5, 0), at(15, 0)]).pipes[0]!.gasPressure).toBeNull();
+  });
+});
+
 describe('pipeDepth (measure kind "depth")', () => {
   const pick = (x: number, y: number, height = 0): [number, number, number][] => [[...at(x, y), height]];
 

@@ -31,6 +31,7 @@ import type { LayerContext } from '../../platform/LayerPlugin.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
+import { gasPressureLabel } from '../pipeData/gasPressureLabel.js';
 import { depthLabelStep, depthStaff } from '../underground/depthTicks.js';
 import { earthTexture } from './earthTexture.js';
 import { EXCAVATION_TOOL, ExcavationModel, type Pit } from './ExcavationModel.js';
@@ -428,6 +429,8 @@ function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: Exca
                   pipe.diameter === null
                     ? `${Math.round((pipe.width ?? 0) * 1000)}×${Math.round((pipe.height ?? 0) * 1000)}`
                     : `DN${Math.round(pipe.diameter * 1000)}`,
+                  // A gas pipe's pressure class beside its size (GB 50028): what its clearances go by.
+                  pipe.gasPressure ? ` ${gasPressureLabel(pipe.gasPressure, ui.store.getState().language)}` : '',
                 ),
                 h('td', {}, pipe.depthTop.toFixed(2)),
                 h('td', {}, pipe.depthBottom.toFixed(2)),
@@ -510,7 +513,7 @@ function pitGeoJson(pit: Pit): object {
 function pitCsv(pit: Pit): string {
   const { pipes } = pit;
   return csvText([
-    ['pipe', 'category', 'depth_top_m', 'depth_bottom_m', 'diameter_m', 'width_m', 'height_m', 'material', 'owner', 'length_inside_m'],
+    ['pipe', 'category', 'depth_top_m', 'depth_bottom_m', 'diameter_m', 'width_m', 'height_m', 'material', 'owner', 'gas_pressure', 'length_inside_m'],
     ...pipes.pipes.map((p) => [
       p.id,
       p.category,
@@ -521,6 +524,7 @@ function pitCsv(pit: Pit): string {
       p.height ?? '',
       p.material ?? '',
       p.owner ?? '',
+      p.gasPressure ?? '',
       p.lengthInside,
     ]),
     [],
