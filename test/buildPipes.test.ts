@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
 import type { NetworkDocument } from '../workers/formats/networkDocument.js';
 import { tmpdir } from 'node:os';
@@ -160,6 +160,44 @@ describe('pipes: CJJ 61 survey tables', () => {
     // A line of three vertices keeps its middle one; no owner in the survey is null.
     expect(edge('JS-L3')).toMatchObject({ owner: null, material: 'PE' });
     expect((edge('JS-L3')['bends'] as number[]).length).toBe(2);
+  });
+
+  it('network.json gives gas pipes their GB 50028 pressure class from the 压力 column; a survey without gas has none', async () => {
+    expect((result.network as unknown as NetworkDocument).edges.gasPressure).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'cim-gas-'));
+    const line = (id: string, from: string, to: string, x0: number, x1: number, pressure?: string | number): object => ({
+      type: 'Feature',
+      properties: {
+        管线编号: id,
+        起点编号: from,
+        终点编号: to,
+        起点埋深: 1,
+        终点埋深: 1,
+        管径: 200,
+        材质: 'PE',
+        ...(pressure === undefined ? {} : { 压力: pressure }),
+      },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [117.165 + x0, 39.11],
+          [117.165 + x1, 39.11],
+        ],
+      },
+    });
+    const file = join(dir, 'RQ_line.geojson');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [line('RQ-L1', 'RQ1', 'RQ2', 0, 0.001, '中压A'), line('RQ-L2', 'RQ2', 'RQ3', 0.001, 0.002, 0.8), line('RQ-L3', 'RQ3', 'RQ4', 0.002, 0.003)],
+      }),
+    );
+    const gas = await pipes('gas-pressure', [file]);
+    const edges = (gas.network as unknown as NetworkDocument).edges;
+    const pressureOf = (id: string): unknown => edges.gasPressure![edges.id.indexOf(id)];
+    // 中压A as named; 0.8 MPa is the top of 次高压B; no 压力: null.
+    expect([pressureOf('RQ-L1'), pressureOf('RQ-L2'), pressureOf('RQ-L3')]).toEqual(['mediumA', 'subHighB', null]);
   });
 
   it('draws wells, hydrants and valves as instances of one cylinder, checked against the regions', async () => {

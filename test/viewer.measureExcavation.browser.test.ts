@@ -172,6 +172,69 @@ describe('measure in Chromium', () => {
     await shared.close();
   }, 300_000);
 
+  it('depth: a picked pipe’s crown and invert below the ground, interpolated from its surveyed end depths', async () => {
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('measure'));
+    // The seed sewer and water lines nearest the site, measured 37 % along (by plan length) and 0.3 m to the side.
+    const nearest = (category: string): SeedLine =>
+      seeds
+        .filter((f) => f.properties['类别'] === category)
+        .map((f) => ({ f, d: Math.min(...f.geometry.coordinates.map((c) => Math.hypot(...metres(c)))) }))
+        .reduce((a, b) => (b.d < a.d ? b : a)).f;
+    for (const line of [nearest('PS'), nearest('JS')]) {
+      const p = line.properties;
+      const [a, b] = line.geometry.coordinates.map(metres) as [[number, number], [number, number]];
+      const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const fraction = 0.37;
+      const pick = lonLat([a[0] + (b[0] - a[0]) * fraction - ((b[1] - a[1]) / length) * 0.3, a[1] + (b[1] - a[1]) * fraction + ((b[0] - a[0]) / length) * 0.3]);
+      const surveyed = Number(p['起点埋深']) + (Number(p['终点埋深']) - Number(p['起点埋深'])) * fraction;
+      const size = (p['管径'] !== null ? Number(p['管径']) : Number(String(p['断面尺寸']).split('×')[1])) / 1000;
+      // 起点埋深/终点埋深 are at the invert for a sewer, at the crown for the rest.
+      const [top, bottom] = p['类别'] === 'PS' ? [surveyed - size, surveyed] : [surveyed, surveyed + size];
+      const depth = await page.evaluate(
+        ([pick, pipeId]) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'depth', points: [[...pick, -1]], pipeId }),
+        [pick, String(p['管线编号'])] as const,
+      );
+      if (depth.kind !== 'depth') throw new Error(depth.kind);
+      expect(depth).toMatchObject({ pipeId: p['管线编号'], category: p['类别'], depthTop: expect.closeTo(top, 2), depthBottom: expect.closeTo(bottom, 2) });
+      expect(depth.distance).toBeCloseTo(0.3, 1);
+      expect(Math.hypot(...metres(depth.at))).toBeLessThan(Math.hypot(...metres(pick)) + 0.31);
+      await expect.poll(() => page.locator('#measure-panel [data-result="depth"] .measure-value').nth(1).textContent()).toBe(`${top.toFixed(2)} m`);
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput))
+        .toBe(`depth:${pick[0].toFixed(7)},${pick[1].toFixed(7)},-1.00@${p['管线编号']}`);
+    }
+    // Without a pipe id the nearest pipe to the pick is measured; away from every pipe it is refused.
+    const sewer = nearest('PS');
+    const [a, b] = sewer.geometry.coordinates as [[number, number], [number, number]];
+    const middle: [number, number] = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const nearestPipe = await page.evaluate((middle) => (window as unknown as ToolsWin).cimTwin.tools.measure({ kind: 'depth', points: [middle] }), middle);
+    expect(nearestPipe).toMatchObject({ kind: 'depth', distance: expect.closeTo(0, 2) });
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'depth', points: [[117.5, 39.5, 0]] })`)).toMatch(/no pipe within 2 m of \[117\.5, 39\.5\]/);
+    expect(await refusal(`cimTwin.tools.measure({ kind: 'depth', points: [[117.17, 39.13, 0]], pipeId: 'NO-SUCH-PIPE' })`)).toMatch(/no pipe "NO-SUCH-PIPE"/);
+
+    // A click on the pipe in the underground view, straight down over the sewer's middle: the pipe picked is measured.
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setUnderground(true));
+    await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: 25, heading: 0, pitch: -90 }, { duration: 0 }), middle);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const canvas = (await page.locator('.scene canvas').boundingBox())!;
+    await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await expect
+      .poll(() => page.locator('#measure-panel [data-result="depth"] .measure-value').first().textContent(), { timeout: 30_000 })
+      .toBe(`${String(sewer.properties['管线编号'])} (PS)`);
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-measure-depth.png') });
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setUnderground(false));
+    // The shared link (`depth:lon,lat,h@pipeId`) measures the same pipe again.
+    const input = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
+    expect(input).toMatch(/^depth:117\.\d{7},39\.\d{7},-?\d+\.\d{2}@\w+$/);
+    const { page: shared } = await openViewer(browser, `${server.url}/?tool=measure&input=${encodeURIComponent(input!)}`, { width: 1280, height: 720 });
+    await expect
+      .poll(() => shared.locator('#measure-panel [data-result="depth"] .measure-value').first().textContent(), { timeout: 30_000 })
+      .toBe(`${String(sewer.properties['管线编号'])} (PS)`);
+    await shared.close();
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('bad input is refused with a clear message and changes nothing', async () => {
     const before = await page.evaluate(() => (window as unknown as Win).cimTwin.getState().toolInput);
     const panel = await page.locator('#measure-panel').textContent();
@@ -241,7 +304,7 @@ describe('excavation pit in Chromium', () => {
         const found: number[] = [];
         const reach = Math.ceil(pixelsPerMetre * 1.5);
         // The depth ruler stands at the corner highest on screen, its 0 m tick and label lying over
-        // the rim there: samples within 2 m of that corner would find the ruler, not the cut.
+        // the rim there: samples within 3 m of that corner would find the ruler or its labels (1 m east of it), not the cut.
         const rulerCorner = edges.map(([a]) => a).reduce((highest, corner) => (corner[1] < highest[1] ? corner : highest));
         for (const [[ax, ay], [bx, by]] of edges) {
           const length = Math.hypot(bx - ax, by - ay);
@@ -250,7 +313,7 @@ describe('excavation pit in Chromium', () => {
           for (let k = 1; k < 10; k++) {
             const t = k / 10;
             const [px, py] = [ax + (bx - ax) * t, ay + (by - ay) * t];
-            if (Math.hypot(px - rulerCorner[0], py - rulerCorner[1]) < 2 * pixelsPerMetre) continue;
+            if (Math.hypot(px - rulerCorner[0], py - rulerCorner[1]) < 3 * pixelsPerMetre) continue;
             const ground = rgb(px - nx * (reach + 6), py - ny * (reach + 6));
             let boundary = Number.NaN;
             for (let s = -reach; s <= reach; s++) {
@@ -272,8 +335,8 @@ describe('excavation pit in Chromium', () => {
       },
     );
     console.log(`pit edge offsets (m, + inward): ${offsets.map((o) => o.toFixed(2)).join(' ')}`);
-    // 9 samples on each of 5 edges, less the few beside the ruler.
-    expect(offsets.length).toBeGreaterThanOrEqual(40);
+    // 9 samples on each of 5 edges, less the 8 beside the ruler.
+    expect(offsets.length).toBeGreaterThanOrEqual(36);
     for (const offset of offsets) expect(Math.abs(offset)).toBeLessThanOrEqual(0.5);
   });
 
@@ -292,6 +355,88 @@ describe('excavation pit in Chromium', () => {
     const { page: shared } = await openViewer(browser, link, { width: 1280, height: 720 });
     await expect.poll(() => shared.locator('#excavation-panel .tool-summary').textContent(), { timeout: 60_000 }).toBe(summary);
     await shared.close();
+  }, 300_000);
+
+  it('is a window into the ground: from above, its pipes are seen and the road over it is open', async () => {
+    // Looking straight down at the pit with the roads shown: first filled in (the tool off), then dug.
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool(null));
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('roads', true));
+    const altitude = 40;
+    await page.evaluate(([lon, lat, height]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height, heading: 0, pitch: -90 }, { duration: 0 }), [
+      ...CENTRE,
+      altitude,
+    ] as const);
+    const settle = async (): Promise<void> => {
+      await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    };
+    await settle();
+    const filled = await page.screenshot();
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
+    await page.evaluate(([pit, depth]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, depth), [PIT, PIT_DEPTH] as const);
+    await settle();
+    const dug = await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-window.png') });
+    const canvas = (await page.locator('.scene canvas').boundingBox())!;
+    const pixelsPerMetre = canvas.width / 2 / (altitude * Math.tan(Math.PI / 6));
+    // Sample points inside the pit, at least 1 m from its edges, on a 0.5 m grid.
+    const samples: [number, number][] = [];
+    for (let east = -7; east <= 7; east += 0.5)
+      for (let north = -5; north <= 5; north += 0.5) {
+        const p: [number, number] = [east, north];
+        const clear = PIT_METRES.every((a, i) => {
+          const b = PIT_METRES[(i + 1) % PIT_METRES.length]!;
+          const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+          const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)));
+          return Math.hypot(a[0] + dx * t - p[0], a[1] + dy * t - p[1]) >= 1;
+        });
+        if (clear && inside(p, PIT_METRES))
+          samples.push([canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre]);
+      }
+    const { unchanged, pipePixels, roadPixelsBefore } = await page.evaluate(
+      async ({ filled, dug, samples }) => {
+        const pixels = async (png: string): Promise<(x: number, y: number) => number[]> => {
+          const image = new Image();
+          image.src = `data:image/png;base64,${png}`;
+          await image.decode();
+          const c = document.createElement('canvas');
+          c.width = image.width;
+          c.height = image.height;
+          const g = c.getContext('2d')!;
+          g.drawImage(image, 0, 0);
+          const data = g.getImageData(0, 0, c.width, c.height).data;
+          return (x, y) => {
+            const i = (Math.round(y) * c.width + Math.round(x)) * 4;
+            return [data[i]!, data[i + 1]!, data[i + 2]!];
+          };
+        };
+        const [before, after] = [await pixels(filled), await pixels(dug)];
+        let unchanged = 0;
+        let pipePixels = 0;
+        let roadPixelsBefore = 0;
+        for (const [x, y] of samples) {
+          const [r0, g0, b0] = before(x, y);
+          const [r, g, b] = after(x, y);
+          if (Math.abs(r! - r0!) <= 8 && Math.abs(g! - g0!) <= 8 && Math.abs(b! - b0!) <= 8) unchanged++;
+          // The roads' greys (#56627a … #8a96ad): blue a little above red.
+          if (b0! > r0! && b0! - r0! < 40 && r0! > 60) roadPixelsBefore++;
+          // The pit's pipes are emphasised yellow (#ffd400) and red (#ff0000, the conflicting pair).
+          if (r! > 150 && b! < 90 && r! - b! > 100) pipePixels++;
+        }
+        return { unchanged, pipePixels, roadPixelsBefore };
+      },
+      { filled: filled.toString('base64'), dug: dug.toString('base64'), samples },
+    );
+    console.log(
+      `pit window: ${samples.length} samples, ${roadPixelsBefore} road before, ${unchanged} unchanged after digging, ${pipePixels} on the pit's pipes`,
+    );
+    // The pit lies under 王顶堤路: road before, something else (floor, walls, pipes) after.
+    expect(roadPixelsBefore).toBeGreaterThan(samples.length / 2);
+    expect(unchanged).toBeLessThan(samples.length * 0.1);
+    expect(pipePixels).toBeGreaterThan(5);
+    // Filling the pit in closes the window (and the road over it).
+    expect(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().underground)).toBe(false);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('roads', false));
+    expect(problems).toEqual([]);
   }, 300_000);
 
   it('bad input is refused with a clear message and the pit stays as it was', async () => {

@@ -9,9 +9,16 @@ import { pipeToolLegs } from './pipeToolLegs.js';
  * `npm run bench:tools`: the planner tools' analyses on the seed district (the demo's data,
  * built first when stale), kernel by kernel in this thread, against the issue's targets
  * (judged on the 95th percentile). Each tool adds a leg module and one line to LEGS.
- * RUNS=200 cases per timed row.
+ * RUNS=200 cases per timed row; LEGS=pipe (words matched in the legs' names, comma-separated)
+ * runs only those legs, e.g. the trace rows without the browser's frame leg.
  */
-const LEGS: readonly BenchLeg[] = [pipeToolLegs, buildingToolLegs, excavationFrameLeg];
+const ALL_LEGS: readonly BenchLeg[] = [pipeToolLegs, buildingToolLegs, excavationFrameLeg];
+const wanted = (process.env['LEGS'] ?? '')
+  .split(',')
+  .map((word) => word.trim().toLowerCase())
+  .filter(Boolean);
+const LEGS = wanted.length ? ALL_LEGS.filter((leg) => wanted.some((word) => leg.name.toLowerCase().includes(word))) : ALL_LEGS;
+if (LEGS.length === 0) throw new Error(`LEGS=${process.env['LEGS']} matches no leg (${ALL_LEGS.map((leg) => leg.name).join('; ')})`);
 
 const root = join(import.meta.dirname, '../..');
 const runs = Number(process.env['RUNS'] ?? 200);

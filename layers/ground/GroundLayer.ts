@@ -15,6 +15,7 @@ import type { LayerContext, LayerInstance } from '../../viewer/src/platform/Laye
 import type { ViewerState } from '../../viewer/src/platform/ViewerState.js';
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { fetchGeoJson, linesOf, polygonsOf, type GroundFeature } from './groundData.js';
+import { corridorMinusWindow, type GroundWindow, polygonMinusWindow } from './groundWindowCut.js';
 
 /** How much of the ground's opacity is left in underground mode. */
 const UNDERGROUND_FACTOR = 0.3;
@@ -22,7 +23,9 @@ const UNDERGROUND_FACTOR = 0.3;
 /**
  * Vector polygons (water, green space) or lines (roads, as corridors of their width) drawn on
  * the ground from GeoJSON, coloured by a property, as one batched primitive (one draw call, not
- * an entity per feature). Opacity changes rebuild the batch: it is small.
+ * an entity per feature). Opacity changes rebuild the batch: it is small. Where the ground is
+ * open (the store's groundWindow: an excavation pit) the features reaching it are drawn less the
+ * window, so the pit is not covered by a road's surface.
  */
 export class GroundLayer implements LayerInstance {
   readonly id: string;
@@ -53,7 +56,7 @@ export class GroundLayer implements LayerInstance {
     if (this.destroyed) return;
     const { store } = this.context;
     this.rebuild(store.getState());
-    this.unsubscribe.push(watchAny(store, [(s) => s.layers[this.id], (s) => s.underground], () => this.rebuild(store.getState())));
+    this.unsubscribe.push(watchAny(store, [(s) => s.layers[this.id], (s) => s.underground, (s) => s.groundWindow], () => this.rebuild(store.getState())));
   }
 
   private rebuild(state: ViewerState): void {
@@ -64,7 +67,8 @@ export class GroundLayer implements LayerInstance {
       this.context.requestRender();
       return;
     }
-    const instances = this.definition.geometry === 'polygons' ? this.polygonInstances(alpha) : this.lineInstances(alpha);
+    const window = state.groundWindow;
+    const instances = this.definition.geometry === 'polygons' ? this.polygonInstances(alpha, window) : this.lineInstances(alpha, window);
     this.primitive = this.context.scene.primitives.add(
       new Primitive({
         geometryInstances: instances,
@@ -82,32 +86,37 @@ export class GroundLayer implements LayerInstance {
     return Color.fromCssColorString((value !== undefined && colors?.[String(value)]) || defaultColor).withAlpha(alpha);
   }
 
-  private polygonInstances(alpha: number): GeometryInstance[] {
+  private polygonInstances(alpha: number, window: GroundWindow | null): GeometryInstance[] {
     const instances: GeometryInstance[] = [];
     for (const feature of this.features) {
       const color = ColorGeometryInstanceAttribute.fromColor(this.colorOf(feature, alpha));
       for (const rings of polygonsOf(feature.geometry)) {
-        const [outer, ...holes] = rings.map((ring) => Cartesian3.fromDegreesArray(ring.flatMap(([lon, lat]) => [lon!, lat!])));
-        if (!outer || outer.length < 3) continue;
-        instances.push(
-          new GeometryInstance({
-            geometry: new PolygonGeometry({
-              polygonHierarchy: new PolygonHierarchy(
-                outer,
-                holes.map((h) => new PolygonHierarchy(h)),
-              ),
-              height: this.definition.height,
-              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
-            }),
-            attributes: { color },
-          }),
-        );
+        const cut = window ? polygonMinusWindow(rings, window) : null;
+        for (const part of cut ?? [rings]) this.pushPolygon(instances, part, color);
       }
     }
     return instances;
   }
 
-  private lineInstances(alpha: number): GeometryInstance[] {
+  private pushPolygon(instances: GeometryInstance[], rings: number[][][], color: ColorGeometryInstanceAttribute): void {
+    const [outer, ...holes] = rings.map((ring) => Cartesian3.fromDegreesArray(ring.flatMap(([lon, lat]) => [lon!, lat!])));
+    if (!outer || outer.length < 3) return;
+    instances.push(
+      new GeometryInstance({
+        geometry: new PolygonGeometry({
+          polygonHierarchy: new PolygonHierarchy(
+            outer,
+            holes.map((h) => new PolygonHierarchy(h)),
+          ),
+          height: this.definition.height,
+          vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+        }),
+        attributes: { color },
+      }),
+    );
+  }
+
+  private lineInstances(alpha: number, window: GroundWindow | null): GeometryInstance[] {
     const { widthProperty, widthFactor = 1, defaultWidth = 10 } = this.definition;
     const instances: GeometryInstance[] = [];
     for (const feature of this.features) {
@@ -115,6 +124,12 @@ export class GroundLayer implements LayerInstance {
       const width = Math.max(1, (widthProperty !== undefined ? Number(feature.properties[widthProperty]) * widthFactor : NaN) || defaultWidth);
       for (const line of linesOf(feature.geometry)) {
         if (line.length < 2) continue;
+        // A road over the pit: its corridor as polygons less the pit.
+        const cut = window ? corridorMinusWindow(line, width, window) : null;
+        if (cut) {
+          for (const part of cut) this.pushPolygon(instances, part, color);
+          continue;
+        }
         instances.push(
           new GeometryInstance({
             geometry: new CorridorGeometry({

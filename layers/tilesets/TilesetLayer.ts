@@ -1,4 +1,13 @@
-import { Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileset, Cesium3DTileStyle, type Cesium3DTile } from 'cesium';
+import {
+  Cartesian3,
+  Cesium3DTileColorBlendMode,
+  Cesium3DTileFeature,
+  Cesium3DTileset,
+  Cesium3DTileStyle,
+  ClippingPolygon,
+  ClippingPolygonCollection,
+  type Cesium3DTile,
+} from 'cesium';
 import type { TilesetLayerDefinition, TilesetPartDefinition } from '../../workers/formats/viewerConfig.js';
 import { nameFieldOf } from '../../workers/formats/featureNames.js';
 import type { FeatureDescription, LayerContext, LayerInstance, LayerStats, PickOutcome } from '../../viewer/src/platform/LayerPlugin.js';
@@ -26,7 +35,10 @@ interface SchemaInfo {
 /**
  * One 3D Tiles tileset (buildings, pipes, a water model) and its parts (pipe categories,
  * wells): show/hide, opacity, styling, selection highlight, picking and describing features.
- * Underground tilesets draw only in underground mode, where the ground lets them be seen.
+ * Underground tilesets draw only in underground mode, where the ground lets them be seen — or,
+ * above ground, inside the store's ground window (an excavation pit): there the tileset is shown
+ * clipped to the window (an inverse clipping polygon: tiles outside it are not even loaded), so
+ * the pipes crossing a pit are seen through the cut ground without going underground.
  */
 export class TilesetLayer implements LayerInstance {
   readonly id: string;
@@ -44,6 +56,9 @@ export class TilesetLayer implements LayerInstance {
   private readonly parts: TilesetPartDefinition[];
   /** The network's centre lines, loaded the first time the tileset is shown (network.json is large). */
   private lines: NetworkLines | undefined;
+  /** The ground window this tileset is clipped to (above ground), and the collection it was given for it. */
+  private windowFor: ViewerState['groundWindow'] = null;
+  private windowClip: ClippingPolygonCollection | undefined;
 
   constructor(
     private readonly definition: TilesetLayerDefinition,
@@ -102,7 +117,9 @@ export class TilesetLayer implements LayerInstance {
     this.apply(store.getState());
     // Re-style only when something the style depends on changed.
     this.unsubscribe.push(
-      watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground, (s) => s.emphasis], () => this.apply(store.getState())),
+      watchAny(store, [(s) => s.layers, (s) => s.selection, (s) => s.style, (s) => s.underground, (s) => s.emphasis, (s) => s.groundWindow], () =>
+        this.apply(store.getState()),
+      ),
     );
   }
 
@@ -110,7 +127,10 @@ export class TilesetLayer implements LayerInstance {
     const tileset = this.tileset;
     if (!tileset) return;
     const layer = state.layers[this.id] ?? { visible: this.definition.visible, opacity: this.definition.opacity ?? 1 };
-    tileset.show = layer.visible && (!this.definition.underground || state.underground);
+    const everywhere = layer.visible && (!this.definition.underground || state.underground);
+    const window = layer.visible && !everywhere && this.definition.underground ? state.groundWindow : null;
+    tileset.show = everywhere || window !== null;
+    this.clipToWindow(tileset, window);
     const selected = state.selection?.tileset === this.id ? state.selection.id : undefined;
     const emphasis = Object.values(state.emphasis).flatMap((list) => list.filter((e) => e.layer === this.id));
     const json =
@@ -125,8 +145,23 @@ export class TilesetLayer implements LayerInstance {
             emphasis,
           );
     tileset.style = new Cesium3DTileStyle(json);
-    this.applyLines(state, tileset.show);
+    this.applyLines(state, everywhere);
     this.context.requestRender();
+  }
+
+  /** Shows only what lies inside the ground window (null: the whole tileset, as before). */
+  private clipToWindow(tileset: Cesium3DTileset, window: ViewerState['groundWindow']): void {
+    if (window === this.windowFor) return;
+    this.windowFor = window;
+    // Only the collection this layer set is taken back (the setter destroys the one it replaces).
+    if (this.windowClip && tileset.clippingPolygons === this.windowClip) tileset.clippingPolygons = undefined as unknown as ClippingPolygonCollection;
+    this.windowClip = undefined;
+    if (!window || !ClippingPolygonCollection.isSupported(this.context.scene)) return;
+    this.windowClip = new ClippingPolygonCollection({
+      polygons: [new ClippingPolygon({ positions: window.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0)) })],
+      inverse: true,
+    });
+    tileset.clippingPolygons = this.windowClip;
   }
 
   private applyLines(state: ViewerState, shown: boolean): void {

@@ -47,6 +47,15 @@ function lineRow(line: SeedPipeLine): (string | number | null)[] {
 
 const POINT_FIELDS = ['物探点号', '类别', '子类', '特征', '附属物', '地面高程', '井深', '数据来源'] as const;
 
+/**
+ * The seed gas network's pressure class: DN200 distribution mains under the arterial and
+ * secondary roads at 中压A (0.2–0.4 MPa), DN150 branches under the local streets at 中压B —
+ * a city district's medium-pressure grid, before the regulators to low pressure.
+ */
+function gasPressureOf(line: SeedPipeLine): string {
+  return (line.diameter ?? 0) >= 0.2 ? '中压A' : '中压B';
+}
+
 function pointRow(point: SeedPipePoint): (string | number | null)[] {
   return [point.id, point.category, point.subType, point.feature ?? null, point.appurtenance ?? null, 3.0, point.depth ?? null, 'synthetic'];
 }
@@ -101,8 +110,9 @@ export function writePipeSeeds(
   }));
   writeShapefile(
     join(dir, 'RQ_line'),
-    lineFields,
-    gas.map((l) => ({ rings: [l.points.map((xy) => toGk(lonLat(xy)))], values: lineRow(l) })),
+    // Gas surveys carry the pressure class (压力, GB 50028 压力级制) besides the CJJ 61 columns.
+    [...lineFields, { name: '压力', type: 'C' as const, length: 16, decimals: 0 }],
+    gas.map((l) => ({ rings: [l.points.map((xy) => toGk(lonLat(xy)))], values: [...lineRow(l), gasPressureOf(l)] })),
     wkt4548,
     'gbk',
     'polyline',

@@ -17,7 +17,7 @@ export interface MeasureRequest {
    * itself); height: two picks; depth: one pick on a pipe (the pipe comes with `pipeId`).
    */
   points: readonly MeasurePoint[];
-  /** depth: the picked pipe (network.json's id). */
+  /** depth: the picked pipe (network.json's id); without it, the nearest pipe within its half width + 2 m of the pick. */
   pipeId?: string;
 }
 
@@ -74,6 +74,8 @@ export interface DepthMeasure {
   depthBottom: number;
   /** Ground height there (m, the tiles' frame). */
   ground: number;
+  /** Plan distance from the pick to that point of the centre line (m). */
+  distance: number;
 }
 
 export type MeasureResult = DistanceMeasure | AreaMeasure | HeightMeasure | DepthMeasure;

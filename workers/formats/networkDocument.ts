@@ -2,8 +2,10 @@
  * network.json: the pipe network as a graph, columnar (one array per field, same order), ids
  * shared with the tiles' `id` property. Written by the pipeline beside the pipe tileset, read
  * by the analysis kernels (workers/network) and the viewer's network layer. Version 1 grows by
- * optional fields only (`services`, `facilities`, the edges' depths, sections, owners and bends): a reader of the first version ignores them.
+ * optional fields only (`services`, `facilities`, the edges' depths, sections, owners, gas pressures and bends): a reader of the first version ignores them.
  */
+import type { GasPressureCode } from '../standards/gb50028GasPressure.js';
+
 export const NETWORK_FORMAT = 'cim-twin-network';
 export const NETWORK_VERSION = 1;
 
@@ -66,6 +68,12 @@ export interface NetworkDocument {
     /** 材质 and 权属单位 (owner) as the survey gives them, or null. */
     material?: (string | null)[];
     owner?: (string | null)[];
+    /**
+     * Gas pipes' pressure class (GB 50028 Table 6.1.6: low, mediumB … highA;
+     * workers/standards/gb50028GasPressure.ts) from the survey's 压力 column (a class name or a
+     * pressure), null where it says nothing or for other categories. Absent when no pipe has one.
+     */
+    gasPressure?: (GasPressureCode | null)[];
     /**
      * The line's interior vertices (lon, lat pairs, degrees) between its from and to nodes, or
      * null for a straight pipe: the pipe in plan is from node, bends…, to node.

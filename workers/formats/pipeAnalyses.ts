@@ -1,3 +1,5 @@
+import type { GasPressureCode } from '../standards/gb50028GasPressure.js';
+
 /**
  * What the planner's pipe tools answer (issue 16): cross-section, longitudinal profile,
  * excavation pipe list, network trace, and the GB 50289 clearance findings they share with the
@@ -52,6 +54,8 @@ export interface CrossSectionPipe {
   angle: number;
   material: string | null;
   owner: string | null;
+  /** A gas pipe's pressure class (GB 50028: low, mediumB, mediumA, subHighB, subHighA, highB, highA), else null. */
+  gasPressure: GasPressureCode | null;
 }
 
 /** `cimTwin.tools.crossSection(line)`. */
@@ -110,6 +114,8 @@ export interface ExcavationPipe {
   height: number | null;
   material: string | null;
   owner: string | null;
+  /** A gas pipe's pressure class (GB 50028), else null. */
+  gasPressure: GasPressureCode | null;
   /** Plan length of the pipe inside the pit, metres. */
   lengthInside: number;
 }

@@ -64,6 +64,7 @@ export function crossSection(pipes: PlanningPipes, line: unknown): CrossSection 
       angle: round((Math.asin(Math.min(1, sin)) * 180) / Math.PI, 10),
       material: pipes.material[p]!,
       owner: pipes.owner[p]!,
+      gasPressure: pipes.gasPressure[p]!,
     });
   }
   found.sort((p, q) => p.offset - q.offset || p.depthTop - q.depthTop || p.id.localeCompare(q.id));

@@ -88,6 +88,7 @@ export function excavationPipes(pipes: PlanningPipes, polygon: unknown, depth: u
       height: round_ ? null : pipes.height[p]!,
       material: pipes.material[p]!,
       owner: pipes.owner[p]!,
+      gasPressure: pipes.gasPressure[p]!,
       lengthInside: round(inside.length, 100),
     };
   });

@@ -174,6 +174,6 @@ describe('measure (WGS84 geodesics)', () => {
         ],
       }),
     ).toMatch(/corners must not lie on one line/);
-    expect(refuse({ kind: 'depth', points: [[117.16, 39.1, -2]] })).toMatch(/pipeId/);
+    expect(refuse({ kind: 'depth', points: [[117.16, 39.1, -2]] })).toMatch(/planning worker answers it \(planning.pipeDepth\)/);
   });
 });

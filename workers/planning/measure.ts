@@ -20,7 +20,7 @@ export const MAX_MEASURE_POINTS = 1000;
 
 /**
  * `measure({kind, points})` for the kinds measured from the points alone (distance, area,
- * height); `depth` needs the pipes and is answered by the planning worker (pipeDepthAt).
+ * height); `depth` needs the pipes and is answered by the planning worker (pipeDepth.ts).
  * Bad input is an Error that names what is wrong.
  */
 export function measure(request: unknown): Exclude<MeasureResult, { kind: 'depth' }> {
@@ -28,7 +28,7 @@ export function measure(request: unknown): Exclude<MeasureResult, { kind: 'depth
   const { kind, points } = request as { kind?: unknown; points?: unknown };
   if (typeof kind !== 'string' || !(MEASURE_KINDS as readonly string[]).includes(kind))
     throw new Error(`the measure kind is ${JSON.stringify(kind)}: one of ${MEASURE_KINDS.join(', ')}`);
-  if (kind === 'depth') throw new Error('a pipe depth is measured on the pipes: use the measure tool with kind "depth" and a pipeId');
+  if (kind === 'depth') throw new Error('a pipe depth is measured on the pipes: the planning worker answers it (planning.pipeDepth)');
   const checked = checkMeasurePoints(points);
   if (kind === 'distance') return measureDistance(checked);
   if (kind === 'area') return measureArea(checked);

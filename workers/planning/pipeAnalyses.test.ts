@@ -4,6 +4,7 @@ import { metresPerDegree } from '../geometry/geodesy.js';
 import { crossSection } from './crossSection.js';
 import { excavationPipes } from './excavationPipes.js';
 import { longitudinalProfile } from './longitudinalProfile.js';
+import { pipeDepth } from './pipeDepth.js';
 import { planningPipesFromDocument } from './planningPipes.js';
 import { trace } from './trace.js';
 
@@ -215,6 +216,57 @@ describe('trace', () => {
     expect(() => trace(pipes, 'X9')).toThrow(/no pipe "X9"/);
     expect(() => trace(pipes, 'W1', { direction: 'sideways' })).toThrow(/one of 'connected', 'upstream', 'downstream'/);
     expect(() => trace(pipes, 42)).toThrow(/non-empty string/);
+  });
+});
+
+describe('gas pressure (GB 50028 class from network.json)', () => {
+  it('is carried to the section and the pit lists, and the GB 50289 checks go by it', () => {
+    const doc = streetDocument();
+    doc.edges.category[doc.edges.id.indexOf('C1')] = 'RQ';
+    doc.edges.gasPressure = doc.edges.id.map((id) => (id === 'C1' ? 'subHighA' : null));
+    const gas = planningPipesFromDocument(doc);
+    expect(gas.clearance[gas.indexOfId.get('C1')!]!.gasPressure).toBe('subHighA');
+    expect(gas.clearance[gas.indexOfId.get('W1')!]!.gasPressure).toBe('medium');
+    const section = crossSection(gas, [at(5, 0), at(15, 0)]);
+    expect(section.pipes.map((p) => [p.id, p.gasPressure])).toEqual([['C1', 'subHighA']]);
+    const pit = excavationPipes(gas, [at(8, -1), at(12, -1), at(12, 1), at(8, 1)], 3);
+    expect(pit.pipes.map((p) => [p.id, p.gasPressure])).toEqual([['C1', 'subHighA']]);
+    // Without the column every gas pipe is checked as medium pressure, as before.
+    expect(crossSection(pipes, [at(5, 0), at(15, 0)]).pipes[0]!.gasPressure).toBeNull();
+  });
+});
+
+describe('pipeDepth (measure kind "depth")', () => {
+  const pick = (x: number, y: number, height = 0): [number, number, number][] => [[...at(x, y), height]];
+
+  it('interpolates crown, invert and ground by plan length at the point of the centre line nearest the pick', () => {
+    // W1 runs from x = -50 to 50 at y = 2, crown 1.2 → 1.4 m, DN300: a quarter of the way, crown 1.25, invert 1.55.
+    const depth = pipeDepth(pipes, pick(-25, 2.1, -1.1));
+    expect(depth).toMatchObject({ kind: 'depth', pipeId: 'W1', category: 'JS', depthTop: 1.25, depthBottom: 1.55, ground: 0, distance: 0.1 });
+    expect(depth.at[0]).toBeCloseTo(at(-25, 2)[0], 8);
+    expect(depth.at[1]).toBeCloseTo(at(-25, 2)[1], 8);
+    expect(depth.points).toEqual(pick(-25, 2.1, -1.1));
+    // The ground between the ends too (surveyed 2 m at J1, 4 m at J2).
+    const doc = streetDocument();
+    doc.edges.groundFrom = doc.edges.id.map((id) => (id === 'W1' ? 2 : 0));
+    doc.edges.groundTo = doc.edges.id.map((id) => (id === 'W1' ? 4 : 0));
+    expect(pipeDepth(planningPipesFromDocument(doc), pick(25, 2))).toMatchObject({ pipeId: 'W1', ground: 3.5, depthTop: 1.35 });
+  });
+
+  it('snaps to the picked pipe when its id is given, else to the nearest pipe', () => {
+    // 0.7 m south of the duct bank P1 and 0.1 m north of W1: the id decides.
+    expect(pipeDepth(pipes, pick(0, 2.1))).toMatchObject({ pipeId: 'W1' });
+    expect(pipeDepth(pipes, pick(0, 2.1), 'P1')).toMatchObject({ pipeId: 'P1', depthTop: 0.6, depthBottom: 1, distance: 0.7 });
+    // A sewer's surveyed depth is at its invert (3.1 m at SB); the crown is a diameter above.
+    expect(pipeDepth(pipes, pick(0, -3))).toMatchObject({ category: 'PS', depthTop: 2.5, depthBottom: 3.1 });
+  });
+
+  it('refuses a pick away from every pipe, a pick beside another pipe, two points and an unknown id', () => {
+    expect(() => pipeDepth(pipes, pick(-80, 40))).toThrow(/no pipe within 2 m of \[117\.\d+, 39\.\d+\]/);
+    expect(() => pipeDepth(pipes, pick(0, 2.1), 'S2')).toThrow(/pipe "S2" is more than 2 m beside/);
+    expect(() => pipeDepth(pipes, [...pick(0, 2), ...pick(1, 2)])).toThrow(/one pick on the pipe; got 2 points/);
+    expect(() => pipeDepth(pipes, pick(0, 2), 'X9')).toThrow(/no pipe "X9"/);
+    expect(() => pipeDepth(pipes, [[200, 2, 0]])).toThrow(/longitude −180…180/);
   });
 });
 

@@ -23,3 +23,10 @@ export interface TraceRequest {
   pipeId: unknown;
   options?: unknown;
 }
+
+export interface PipeDepthRequest {
+  /** One pick `[[lon, lat, height]]`; checked by the kernel. */
+  points: unknown;
+  /** The picked pipe; without it, the nearest pipe to the pick. */
+  pipeId?: unknown;
+}

@@ -3,10 +3,12 @@ import type { WorkerHandlers } from '../protocol/WorkerRequests.js';
 import { crossSection } from './crossSection.js';
 import { excavationPipes } from './excavationPipes.js';
 import { longitudinalProfile } from './longitudinalProfile.js';
+import { pipeDepth } from './pipeDepth.js';
 import { type PlanningPipes, planningPipesFromDocument } from './planningPipes.js';
 import { trace } from './trace.js';
 
-type PipeRequestType = 'planning.loadPipes' | 'planning.crossSection' | 'planning.profile' | 'planning.excavationPipes' | 'planning.trace';
+type PipeRequestType =
+  'planning.loadPipes' | 'planning.crossSection' | 'planning.profile' | 'planning.excavationPipes' | 'planning.trace' | 'planning.pipeDepth';
 
 /**
  * The planning worker's pipe requests: network.json loaded once (its bytes move in, are parsed
@@ -34,5 +36,6 @@ export function pipeToolHandlers(): Pick<WorkerHandlers<'planning'>, PipeRequest
     'planning.profile': ({ pipeId }) => longitudinalProfile(loaded(), pipeId),
     'planning.excavationPipes': ({ polygon, depth }) => excavationPipes(loaded(), polygon, depth),
     'planning.trace': ({ pipeId, options }) => trace(loaded(), pipeId, options),
+    'planning.pipeDepth': ({ points, pipeId }) => pipeDepth(loaded(), points, pipeId),
   };
 }

@@ -2,6 +2,7 @@ import Flatbush from 'flatbush';
 import { NETWORK_FORMAT, NETWORK_VERSION, type NetworkDocument } from '../formats/networkDocument.js';
 import { metresPerDegree } from '../geometry/geodesy.js';
 import { pipeCategoryOf } from '../standards/cjj61Categories.js';
+import { type GasPressureCode, gasPressureClass } from '../standards/gb50028GasPressure.js';
 import type { ClearancePipe } from '../standards/gb50289PieceCheck.js';
 
 /**
@@ -38,6 +39,8 @@ export interface PlanningPipes {
   height: Float64Array;
   material: (string | null)[];
   owner: (string | null)[];
+  /** A gas pipe's pressure class (GB 50028), null for other pipes and where the survey says nothing. */
+  gasPressure: (GasPressureCode | null)[];
   /** Connected network of each pipe (pipes joined at nodes): one pipeline, no clearance to itself (GB 50289). */
   pipeline: Uint32Array;
   /** Pipes at each node (CSR): nodePipes[nodeStart[n] .. nodeStart[n + 1]). */
@@ -138,13 +141,18 @@ export function planningPipesFromDocument(doc: NetworkDocument): PlanningPipes {
     if (valve.node !== undefined) valveNode[valve.node] = 1;
     if (valve.edge !== undefined) valvePipe[valve.edge] = 1;
   }
-  const clearance: ClearancePipe[] = e.id.map((_, p) => ({
-    category: e.category[p]!,
-    verticalHalf: height[p]! / 2,
-    horizontalHalf: width[p]! / 2,
-    diameter: e.diameter[p] ?? 0,
-    gasPressure: 'medium',
-  }));
+  const gasPressure = e.gasPressure ?? new Array<null>(count).fill(null);
+  const clearance: ClearancePipe[] = e.id.map((_, p) => {
+    const pressure = gasPressure[p];
+    return {
+      category: e.category[p]!,
+      verticalHalf: height[p]! / 2,
+      horizontalHalf: width[p]! / 2,
+      diameter: e.diameter[p] ?? 0,
+      // GB 50289's tables by the class the survey gives; "medium" where it says nothing (as the pipeline's check).
+      gasPressure: pressure ? gasPressureClass(pressure).gb50289 : 'medium',
+    };
+  });
   return {
     ids: e.id,
     indexOfId: new Map(e.id.map((id, p) => [id, p])),
@@ -168,6 +176,7 @@ export function planningPipesFromDocument(doc: NetworkDocument): PlanningPipes {
     height,
     material: e.material ?? new Array<null>(count).fill(null),
     owner: e.owner ?? new Array<null>(count).fill(null),
+    gasPressure,
     pipeline,
     nodeStart,
     nodePipes,

@@ -15,7 +15,15 @@ import type { BurstImpactRequest, NetworkHandleRequest, SupplyNetworkLoaded } fr
 import type { SupplyNetwork } from '../network/SupplyNetwork.js';
 import type { ParkingForecastsDocument, ParkingState } from '../formats/parking.js';
 import type { CrossSection, ExcavationPipes, LongitudinalProfile, PipesLoaded, TraceResult } from '../formats/pipeAnalyses.js';
-import type { CrossSectionRequest, ExcavationPipesRequest, LoadPipesRequest, ProfileRequest, TraceRequest } from '../planning/pipeRequests.js';
+import type {
+  CrossSectionRequest,
+  ExcavationPipesRequest,
+  LoadPipesRequest,
+  PipeDepthRequest,
+  ProfileRequest,
+  TraceRequest,
+} from '../planning/pipeRequests.js';
+import type { DepthMeasure } from '../formats/measure.js';
 import type { BuildingsLoaded, FacadeSunlightResult, HeightLimitResult, SunlightResult, ViewshedResult } from '../formats/buildingAnalyses.js';
 import type { FacadeSunlightRequest, HeightLimitRequest, LoadBuildingsRequest, SunlightRequest, ViewshedRequest } from '../planning/buildingRequests.js';
 import type { ParkingGuidanceLoad, ParkingGuidanceLoaded, ParkingGuideAnswer, ParkingGuideRequest } from '../parking/guidanceKernel.js';
@@ -104,6 +112,8 @@ export interface WorkerRequests {
   'planning.excavationPipes': [ExcavationPipesRequest, ExcavationPipes];
   /** Connected, upstream or downstream pipes and the valves to close (workers/planning/trace.ts). */
   'planning.trace': [TraceRequest, TraceResult];
+  /** A pipe's crown and invert depth below the ground at a pick (workers/planning/pipeDepth.ts). */
+  'planning.pipeDepth': [PipeDepthRequest, DepthMeasure];
   /** footprints.json (its bytes) for the building tools, parsed and indexed in the worker and kept (workers/planning/buildingToolHandlers.ts). */
   'planning.loadBuildings': [LoadBuildingsRequest, BuildingsLoaded];
   /** The buildings partly inside a polygon whose top is over a limit (workers/planning/heightLimit.ts). */

@@ -1,3 +1,4 @@
+import { gasPressureClass, gasPressureClassOf } from './gb50028GasPressure.js';
 import { clearanceRule, type ClearanceContext, type ClearanceRule, HORIZONTAL_CLEARANCES, VERTICAL_CLEARANCES } from './gb50289Clearances.js';
 
 /**
@@ -50,10 +51,14 @@ export interface PieceClearance {
   y: number;
 }
 
-/** The pressure class a gas pipe's 压力 (pressure) column gives; medium when it says nothing. */
+/**
+ * The GB 50289 pressure class of a gas pipe's 压力 (pressure) column: its GB 50028 class
+ * (gb50028GasPressure.ts, a class name or a pressure in MPa) mapped to the clearance tables'
+ * classes; medium when it says nothing.
+ */
 export function gasPressureOf(pressure: string | undefined): GasPressure {
-  const text = pressure ?? '';
-  return /次高压A|subHighA/i.test(text) ? 'subHighA' : /次高压|subHigh/i.test(text) ? 'subHighB' : /低压|low/i.test(text) ? 'low' : 'medium';
+  const code = gasPressureClassOf(pressure);
+  return code ? gasPressureClass(code).gb50289 : 'medium';
 }
 
 /** The minimum a rule asks of two pipes (diameters and gas pressure for the rules that depend on them). */

@@ -7,6 +7,7 @@ import { annotateDefinitions } from '../metadata/annotateDefinitions.js';
 import { metadataSchemaJson } from '../metadata/encodePropertyTable.js';
 import { PIPE_CLASS } from '../metadata/FeatureClass.js';
 import type { FieldMapping } from './pipeFields.js';
+import { gasPressureClassOf } from '../../../workers/standards/gb50028GasPressure.js';
 import { SearchIndex } from '../search/SearchIndex.js';
 import type { PipeItem } from './PipeItem.js';
 import { NETWORK_FORMAT, NETWORK_VERSION, type NetworkDocument } from '../../../workers/formats/networkDocument.js';
@@ -319,7 +320,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
     const networkJson = JSON.stringify({
-      ...networkDocument(network, segments, points, edgeHeights, centreDepths, options.mapping.candidates.owner),
+      ...networkDocument(network, segments, points, edgeHeights, centreDepths, options.mapping.candidates),
       ...(services ? { services } : {}),
       ...(facilities ? { facilities } : {}),
     });
@@ -411,8 +412,13 @@ function networkDocument(
   points: readonly PipePoint[],
   heights: ReturnType<typeof centreLineEndHeights>,
   centreDepths: readonly Float64Array[],
-  ownerColumns: readonly string[],
+  columns: FieldMapping['candidates'],
 ): NetworkDocument {
+  // Gas pipes' pressure class (GB 50028) from the survey's 压力 column: written only when some pipe has one.
+  const gasPressure = network.edges.map((e) => {
+    const segment = segments[e.segment]!;
+    return segment.category === 'RQ' ? gasPressureClassOf(placeValue(segment.attributes, columns.pressure)) : null;
+  });
   const millimetres = (metres: number): number => Math.round(metres * 1000) / 1000 || 0;
   // Crown and invert: the centre line's depth (the surveyed depth moved from its reference) ∓ half the section's height.
   const faceDepth = (face: -1 | 1, end: 'from' | 'to') =>
@@ -452,7 +458,8 @@ function networkDocument(
       width: network.edges.map((e) => segments[e.segment]!.width ?? null),
       height: network.edges.map((e) => segments[e.segment]!.height ?? null),
       material: network.edges.map((e) => segments[e.segment]!.material ?? null),
-      owner: network.edges.map((e) => placeValue(segments[e.segment]!.attributes, ownerColumns) ?? null),
+      owner: network.edges.map((e) => placeValue(segments[e.segment]!.attributes, columns.owner) ?? null),
+      ...(gasPressure.some((pressure) => pressure !== null) ? { gasPressure } : {}),
       bends: network.edges.map((e) => {
         const line = segments[e.segment]!.lonLat;
         return line.length > 4 ? Array.from(line.subarray(2, line.length - 2), (degrees) => Math.round(degrees * 1e8) / 1e8) : null;

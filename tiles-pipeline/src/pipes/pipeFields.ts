@@ -18,6 +18,8 @@ export const PIPE_FIELDS = {
   section: ['断面尺寸', '断面', '规格', 'section', 'size'],
   material: ['材质', 'material'],
   owner: ['权属单位', '管理单位', 'owner'],
+  /** Gas pipes' pressure: a GB 50028 class (中压A …) or a pressure (0.4 MPa). */
+  pressure: ['压力', '压力级制', '压力等级', '设计压力', 'pressure'],
   burial: ['埋设方式', 'burial'],
   year: ['建设年代', '埋设年代', 'year'],
   road: ['道路名称', '所在道路', 'road'],

@@ -20,5 +20,6 @@ export function defaultViewerState(config: ViewerConfig): ViewerState {
     tour: { running: false, index: -1 },
     clock: { mode: 'live' },
     emphasis: {},
+    groundWindow: null,
   };
 }

@@ -70,4 +70,10 @@ export interface ViewerState {
   clock: ClockState;
   /** Emphasised features by owner (see Emphasis). */
   emphasis: Record<string, readonly Emphasis[]>;
+  /**
+   * Where the ground is open (an excavation pit's outline, `[lon, lat]` degrees), or null: a
+   * window into the ground. Underground tilesets are drawn inside it even above ground, and the
+   * ground's vector layers (roads, green space) leave it open.
+   */
+  groundWindow: readonly (readonly [number, number])[] | null;
 }

@@ -19,6 +19,8 @@ export interface ViewerActions {
   setClock(clock: ClockState): void;
   /** Replaces what `owner` emphasises (an empty list clears it). */
   setEmphasis(owner: string, emphasis: readonly Emphasis[]): void;
+  /** Opens a window into the ground (an excavation pit's outline) or closes it (null). */
+  setGroundWindow(polygon: readonly (readonly [number, number])[] | null): void;
 }
 
 export type ViewerStore = StoreApi<ViewerState & ViewerActions>;
@@ -46,6 +48,7 @@ export function createViewerStore(initial: ViewerState): ViewerStore {
         else delete emphasis[owner];
         return { emphasis };
       }),
+    setGroundWindow: (groundWindow) => set({ groundWindow }),
   }));
 }
 

@@ -7,6 +7,7 @@ import type { LayerContext } from '../../platform/LayerPlugin.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
+import { gasPressureLabel } from '../pipeData/gasPressureLabel.js';
 import { CROSS_SECTION_TOOL, CrossSectionModel } from './CrossSectionModel.js';
 import { categoryColour, DRAWING_HEIGHT, DRAWING_WIDTH, type DrawingLabels, profileSvg, sectionSvg } from './sectionSvg.js';
 import { crossSectionMessages } from './crossSectionMessages.js';
@@ -226,6 +227,8 @@ function mountSectionPanel(ui: UiContext, container: HTMLElement, model: CrossSe
                 'td',
                 {},
                 pipe.diameter === null ? `${Math.round(pipe.width * 1000)}×${Math.round(pipe.height * 1000)}` : `DN${Math.round(pipe.diameter * 1000)}`,
+                // A gas pipe's pressure class beside its size (GB 50028): what its clearances go by.
+                pipe.gasPressure ? ` ${gasPressureLabel(pipe.gasPressure, ui.store.getState().language)}` : '',
               ),
               h('td', {}, pipe.depthTop.toFixed(2)),
               h('td', {}, pipe.depthBottom.toFixed(2)),
@@ -296,8 +299,20 @@ function csvOf(model: CrossSectionModel): string {
   }
   const { section } = result;
   return csvText([
-    ['pipe', 'category', 'offset_m', 'depth_top_m', 'depth_bottom_m', 'width_m', 'height_m', 'diameter_m', 'material', 'owner'],
-    ...section.pipes.map((p) => [p.id, p.category, p.offset, p.depthTop, p.depthBottom, p.width, p.height, p.diameter ?? '', p.material ?? '', p.owner ?? '']),
+    ['pipe', 'category', 'offset_m', 'depth_top_m', 'depth_bottom_m', 'width_m', 'height_m', 'diameter_m', 'material', 'owner', 'gas_pressure'],
+    ...section.pipes.map((p) => [
+      p.id,
+      p.category,
+      p.offset,
+      p.depthTop,
+      p.depthBottom,
+      p.width,
+      p.height,
+      p.diameter ?? '',
+      p.material ?? '',
+      p.owner ?? '',
+      p.gasPressure ?? '',
+    ]),
     [],
     ['conflict', 'pipe_a', 'pipe_b', 'required_m', 'actual_m', 'rule'],
     ...section.conflicts.map((c) => [c.type, c.a, c.b, c.required, c.actual, c.rule ?? '']),

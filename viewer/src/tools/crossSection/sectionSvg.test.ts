@@ -10,6 +10,7 @@ const pipe = (id: string, category: string, offset: number, depthTop: number, si
   offset,
   depthTop,
   depthBottom: depthTop + size,
+  gasPressure: null,
   width: size,
   height: size,
   diameter: box ? null : size,

@@ -23,6 +23,7 @@ import {
   WallGeometry,
 } from 'cesium';
 import type { LonLat } from '../../../../workers/formats/pipeAnalyses.js';
+import { metresPerDegree } from '../../../../workers/geometry/geodesy.js';
 import { pipeCategoryOf } from '../../../../workers/standards/cjj61Categories.js';
 import { csvText, exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
@@ -30,7 +31,8 @@ import type { LayerContext } from '../../platform/LayerPlugin.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
-import { depthLabelStep } from '../underground/depthTicks.js';
+import { gasPressureLabel } from '../pipeData/gasPressureLabel.js';
+import { depthLabelStep, depthStaff } from '../underground/depthTicks.js';
 import { earthTexture } from './earthTexture.js';
 import { EXCAVATION_TOOL, ExcavationModel, type Pit } from './ExcavationModel.js';
 import { excavationMessages } from './excavationMessages.js';
@@ -41,7 +43,6 @@ const RULER_COLOUR = Color.WHITE;
 const EMPHASIS_OWNER = 'excavation';
 const PIT_PIPE_COLOUR = '#ffd400';
 const CONFLICT_COLOUR = '#ff0000';
-const METRE_IN_DEGREES = 1 / 111_320;
 /**
  * Cesium cuts the globe by a position each vertex computes in 32-bit floats (spherical
  * coordinates of a world position ~6,400 km long: half-metre steps), interpolated across the
@@ -157,7 +158,8 @@ class ExcavationInstance implements ToolInstance {
     const corner: LonLat = [event.position.lon, event.position.lat];
     const last = this.model.drawing[this.model.drawing.length - 1];
     // The second click of a double-click lands on the first's spot: one corner.
-    if (last && Math.hypot((last[0] - corner[0]) / METRE_IN_DEGREES, (last[1] - corner[1]) / METRE_IN_DEGREES) < 0.05) return true;
+    const scale = metresPerDegree(corner[1]);
+    if (last && Math.hypot((last[0] - corner[0]) * scale.lon, (last[1] - corner[1]) * scale.lat) < 0.05) return true;
     this.model.click(corner);
     return true;
   }
@@ -227,6 +229,8 @@ class ExcavationInstance implements ToolInstance {
       return;
     }
     this.cutFor = pit;
+    // A window into the ground: the pipe tiles show inside it above ground, the ground's vector layers leave it open.
+    this.context.store.getState().setGroundWindow(pit.polygon);
     const widened = offsetRing(pit.polygon, GLOBE_CUT_MARGIN).map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 0));
     this.globeCut = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions: widened })] });
     scene.globe.clippingPolygons = this.globeCut;
@@ -239,7 +243,8 @@ class ExcavationInstance implements ToolInstance {
     const ring = [...pit.polygon, pit.polygon[0]!];
     const perimeter = ring.slice(1).reduce((sum, [lon, lat], i) => {
       const [lon0, lat0] = ring[i]!;
-      return sum + Math.hypot(((lon - lon0) * Math.cos((lat * Math.PI) / 180)) / METRE_IN_DEGREES, (lat - lat0) / METRE_IN_DEGREES);
+      const scale = metresPerDegree(lat);
+      return sum + Math.hypot((lon - lon0) * scale.lon, (lat - lat0) * scale.lat);
     }, 0);
     this.walls = scene.primitives.add(
       new Primitive({
@@ -325,6 +330,7 @@ class ExcavationInstance implements ToolInstance {
     for (const primitive of [this.walls, this.collar, this.floor]) if (primitive) scene.primitives.remove(primitive);
     this.walls = this.collar = this.floor = undefined;
     this.labels.removeAll();
+    if (this.cutFor && this.context.store.getState().groundWindow === this.cutFor.polygon) this.context.store.getState().setGroundWindow(null);
     this.cutFor = undefined;
   }
 
@@ -351,19 +357,15 @@ class ExcavationInstance implements ToolInstance {
       });
     };
     line([lon, lat, 0], [lon, lat, -pit.depth], 3);
-    const metres = Math.floor(pit.depth);
-    for (let depth = 0; depth <= metres; depth++) {
-      const labelled = depth % step === 0;
-      line([lon, lat, -depth], [lon + (labelled ? 0.8 : 0.4) * METRE_IN_DEGREES, lat, -depth], 2);
-      if (labelled) this.rulerLabel(lon, lat, -depth, depth === 0 ? '0 m' : `−${depth} m`, fontPx);
-    }
-    if (pit.depth !== metres) this.rulerLabel(lon, lat, -pit.depth, `−${pit.depth} m`, fontPx);
+    const staff = depthStaff(lon, lat, pit.depth, step, { labelled: 0.8, plain: 0.4, label: 1 });
+    for (const tick of staff.ticks) line(tick.from, tick.to, 2);
+    for (const label of staff.labels) this.rulerLabel(label.at, label.depth === 0 ? '0 m' : `−${label.depth} m`, fontPx);
     this.context.requestRender();
   }
 
-  private rulerLabel(lon: number, lat: number, height: number, text: string, fontPx: number): void {
+  private rulerLabel(at: [number, number, number], text: string, fontPx: number): void {
     this.labels.add({
-      position: Cartesian3.fromDegrees(lon + METRE_IN_DEGREES, lat, height),
+      position: Cartesian3.fromDegrees(...at),
       text,
       font: `${fontPx}px sans-serif`,
       fillColor: Color.WHITE,
@@ -427,6 +429,8 @@ function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: Exca
                   pipe.diameter === null
                     ? `${Math.round((pipe.width ?? 0) * 1000)}×${Math.round((pipe.height ?? 0) * 1000)}`
                     : `DN${Math.round(pipe.diameter * 1000)}`,
+                  // A gas pipe's pressure class beside its size (GB 50028): what its clearances go by.
+                  pipe.gasPressure ? ` ${gasPressureLabel(pipe.gasPressure, ui.store.getState().language)}` : '',
                 ),
                 h('td', {}, pipe.depthTop.toFixed(2)),
                 h('td', {}, pipe.depthBottom.toFixed(2)),
@@ -468,8 +472,7 @@ function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: Exca
  */
 export function offsetRing(ring: readonly LonLat[], metres: number): [number, number][] {
   const [lon0, lat0] = ring[0]!;
-  const kx = Math.cos((lat0 * Math.PI) / 180) / METRE_IN_DEGREES;
-  const ky = 1 / METRE_IN_DEGREES;
+  const { lon: kx, lat: ky } = metresPerDegree(lat0);
   const xy = ring.map(([lon, lat]) => [(lon - lon0) * kx, (lat - lat0) * ky] as const);
   let twiceArea = 0;
   for (let i = 0, j = xy.length - 1; i < xy.length; j = i++) twiceArea += xy[j]![0] * xy[i]![1] - xy[i]![0] * xy[j]![1];
@@ -510,7 +513,7 @@ function pitGeoJson(pit: Pit): object {
 function pitCsv(pit: Pit): string {
   const { pipes } = pit;
   return csvText([
-    ['pipe', 'category', 'depth_top_m', 'depth_bottom_m', 'diameter_m', 'width_m', 'height_m', 'material', 'owner', 'length_inside_m'],
+    ['pipe', 'category', 'depth_top_m', 'depth_bottom_m', 'diameter_m', 'width_m', 'height_m', 'material', 'owner', 'gas_pressure', 'length_inside_m'],
     ...pipes.pipes.map((p) => [
       p.id,
       p.category,
@@ -521,6 +524,7 @@ function pitCsv(pit: Pit): string {
       p.height ?? '',
       p.material ?? '',
       p.owner ?? '',
+      p.gasPressure ?? '',
       p.lengthInside,
     ]),
     [],

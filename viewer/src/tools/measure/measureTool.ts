@@ -31,7 +31,8 @@ const FILL_COLOUR = Color.fromCssColorString('#ffb300').withAlpha(0.3);
 
 /**
  * Measure: distance along a polyline (per leg and total, over the ground and in 3D), the
- * horizontal area of a polygon, the height between two picks. Clicks snap to what is under the
+ * horizontal area of a polygon, the height between two picks, the depth below the ground of a
+ * picked pipe's crown and invert (from network.json's surveyed depths, in the planning worker). Clicks snap to what is under the
  * pointer (a building's wall or roof, a pipe, the ground: the picked surface point); a rubber
  * band follows the pointer; double-click or Enter ends. Labels per leg and the total on the
  * scene; the panel lists the legs and exports GeoJSON and CSV.
@@ -100,7 +101,14 @@ class MeasureInstance implements ToolInstance {
       return true;
     }
     if (!event.position) return true;
-    this.model.click([event.position.lon, event.position.lat, event.position.height], this.snapTarget(event), event.x, event.y);
+    const snapped = this.snapTarget(event);
+    this.model.click(
+      [event.position.lon, event.position.lat, event.position.height],
+      snapped,
+      event.x,
+      event.y,
+      snapped === 'pipe' ? event.feature?.id : undefined,
+    );
     return true;
   }
 
@@ -173,6 +181,15 @@ class MeasureInstance implements ToolInstance {
       const [low, high] = a[2] <= b[2] ? [a, b] : [b, a];
       this.polyline([low, [low[0], low[1], high[2]], high]);
       this.label([low[0], low[1], (low[2] + high[2]) / 2], `Δh ${result.height.toFixed(2)} m`, true);
+    } else {
+      // A pipe's depth: a plumb line from the ground down to the invert at the point of the pipe picked, ticks at crown and invert.
+      const [lon, lat] = result.at;
+      const crown: MeasurePoint = [lon, lat, result.ground - result.depthTop];
+      const invert: MeasurePoint = [lon, lat, result.ground - result.depthBottom];
+      this.polyline([[lon, lat, result.ground], invert]);
+      this.point(crown);
+      this.point(invert);
+      this.label([lon, lat, result.ground], `${result.pipeId} ▽ ${result.depthTop.toFixed(2)} / ${result.depthBottom.toFixed(2)} m`, true);
     }
   }
 
@@ -240,11 +257,10 @@ function mountMeasurePanel(ui: UiContext, container: HTMLElement, model: Measure
   const frame = toolPanel(ui, container, { id: 'measure-panel', title: t('title') });
   const button = (label: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement =>
     h('button', { attrs: { type: 'button', ...attrs }, on: { click: onClick } }, label);
-  // Pipe depth comes with the pipes' surveyed depths (the planning worker); the kinds measured from the points alone are offered here.
-  const kinds = MEASURE_KINDS.filter((kind) => kind !== 'depth');
+  const kinds = MEASURE_KINDS;
 
   function render(): void {
-    const { result, error, drawing, kind } = model;
+    const { result, error, drawing, kind, busy } = model;
     const choice = h(
       'div',
       { className: 'tool-choice' },
@@ -252,7 +268,8 @@ function mountMeasurePanel(ui: UiContext, container: HTMLElement, model: Measure
     );
     const body: (HTMLElement | string)[] = [choice];
     if (error) body.push(h('p', { className: 'tool-message tool-error', attrs: { role: 'alert' } }, error));
-    if (drawing.length > 0) body.push(h('p', { className: 'tool-message tool-hint' }, t('more', { count: drawing.length })));
+    if (busy) body.push(h('p', { className: 'tool-message tool-hint' }, t('busy')));
+    else if (drawing.length > 0) body.push(h('p', { className: 'tool-message tool-hint' }, t('more', { count: drawing.length })));
     else if (result) body.push(...resultRows(result));
     else if (!error) body.push(h('p', { className: 'tool-message tool-hint' }, t(`prompt.${kind}`)));
     frame.body.replaceChildren(...body);
@@ -312,7 +329,17 @@ function mountMeasurePanel(ui: UiContext, container: HTMLElement, model: Measure
           row(t('spatial'), `${result.spatial.toFixed(2)} m`),
         ),
       ];
-    return [];
+    return [
+      h(
+        'table',
+        { className: 'tool-table', attrs: { 'data-result': 'depth' } },
+        row(t('pipe'), `${result.pipeId} (${result.category})`),
+        row(t('depthTop'), `${result.depthTop.toFixed(2)} m`),
+        row(t('depthBottom'), `${result.depthBottom.toFixed(2)} m`),
+        row(t('groundHeight'), `${result.ground.toFixed(2)} m`),
+        row(t('offset'), `${result.distance.toFixed(2)} m`),
+      ),
+    ];
   }
 
   render();
@@ -333,7 +360,12 @@ export function measureGeoJson(result: MeasureResult): object {
     features: [
       {
         type: 'Feature',
-        geometry: result.kind === 'area' ? { type: 'Polygon', coordinates: [[...coordinates, coordinates[0]]] } : { type: 'LineString', coordinates },
+        geometry:
+          result.kind === 'area'
+            ? { type: 'Polygon', coordinates: [[...coordinates, coordinates[0]]] }
+            : result.kind === 'depth'
+              ? { type: 'Point', coordinates: [...result.at, result.ground] }
+              : { type: 'LineString', coordinates },
         properties: figures,
       },
     ],
@@ -351,5 +383,10 @@ export function measureCsv(result: MeasureResult): string {
     ]);
   else if (result.kind === 'area') rows.push(['area_m2', 'perimeter_m'], [result.area, result.perimeter]);
   else if (result.kind === 'height') rows.push(['height_m', 'horizontal_m', 'spatial_m'], [result.height, result.ground, result.spatial]);
+  else
+    rows.push(
+      ['pipe', 'category', 'at_lon', 'at_lat', 'depth_top_m', 'depth_bottom_m', 'ground_m', 'offset_m'],
+      [result.pipeId, result.category, ...result.at, result.depthTop, result.depthBottom, result.ground, result.distance],
+    );
   return csvText(rows);
 }

@@ -16,11 +16,10 @@ import {
 import type { LayerContext } from '../../platform/LayerPlugin.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { watchAny } from '../../platform/ViewerStore.js';
-import { depthLabelStep } from './depthTicks.js';
+import { depthLabelStep, depthStaff } from './depthTicks.js';
 
 const STAFF_DEPTH = 10;
 const GROUND_ALPHA = 0.3;
-const METRE_IN_DEGREES = 1 / 111_320;
 
 /**
  * Underground view as a tool: the ground turns translucent, the networks show, the camera may
@@ -115,26 +114,24 @@ class UndergroundTool implements ToolInstance {
     // One material per polyline: a polyline destroys its material when removed.
     const line = (): Material => Material.fromType('Color', { color: Color.WHITE.withAlpha(0.9) });
     this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, 0), Cartesian3.fromDegrees(lon, lat, -STAFF_DEPTH)], width: 3, material: line() });
-    for (let depth = 0; depth <= STAFF_DEPTH; depth++) {
-      const labelled = depth % step === 0;
-      const length = (labelled ? 1.2 : 0.6) * METRE_IN_DEGREES;
-      this.staff.add({ positions: [Cartesian3.fromDegrees(lon, lat, -depth), Cartesian3.fromDegrees(lon + length, lat, -depth)], width: 2, material: line() });
-      if (labelled)
-        this.staffLabels.add({
-          // Beside the longer ticks, with room for the text: the labels stand clear of the ruler.
-          position: Cartesian3.fromDegrees(lon + 1.6 * METRE_IN_DEGREES, lat, -depth),
-          text: depth === 0 ? (state.language === 'en' ? '0 m surface' : '0 米 地面') : `−${depth} m`,
-          font: `${fontPx}px sans-serif`,
-          fillColor: Color.WHITE,
-          outlineColor: Color.BLACK,
-          outlineWidth: 3,
-          style: LabelStyle.FILL_AND_OUTLINE,
-          horizontalOrigin: HorizontalOrigin.LEFT,
-          verticalOrigin: VerticalOrigin.CENTER,
-          pixelOffset: new Cartesian2(6, 0),
-          disableDepthTestDistance: Number.POSITIVE_INFINITY,
-        });
-    }
+    // Labels beside the longer ticks, with room for the text: they stand clear of the ruler.
+    const { ticks, labels } = depthStaff(lon, lat, STAFF_DEPTH, step, { labelled: 1.2, plain: 0.6, label: 1.6 });
+    for (const tick of ticks)
+      this.staff.add({ positions: [Cartesian3.fromDegrees(...tick.from), Cartesian3.fromDegrees(...tick.to)], width: 2, material: line() });
+    for (const { depth, at: position } of labels)
+      this.staffLabels.add({
+        position: Cartesian3.fromDegrees(...position),
+        text: depth === 0 ? (state.language === 'en' ? '0 m surface' : '0 米 地面') : `−${depth} m`,
+        font: `${fontPx}px sans-serif`,
+        fillColor: Color.WHITE,
+        outlineColor: Color.BLACK,
+        outlineWidth: 3,
+        style: LabelStyle.FILL_AND_OUTLINE,
+        horizontalOrigin: HorizontalOrigin.LEFT,
+        verticalOrigin: VerticalOrigin.CENTER,
+        pixelOffset: new Cartesian2(6, 0),
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      });
     this.context.requestRender();
   }
 
