@@ -79,10 +79,12 @@ export class ImpactSources {
     private readonly baseUrl: string,
     /** The live API's base (its `/api/live/state` and SensorThings `/v1.1`), or null without a live feed. */
     private readonly liveApiBase: string | null,
+    /** The data role's Authorization header: the water network and its model are role-controlled. */
+    private readonly authHeaders: () => Record<string, string> = () => ({}),
   ) {}
 
   private async fetchJson<T>(url: string, what: string): Promise<T> {
-    const response = await fetch(new URL(url, this.baseUrl));
+    const response = await fetch(new URL(url, this.baseUrl), { headers: this.authHeaders() });
     if (!response.ok) throw new Error(`${what} (${url}): HTTP ${response.status}`);
     try {
       return (await response.json()) as T;
@@ -273,7 +275,7 @@ export class ImpactSources {
     if (!url) throw new Error('no hydraulic model is configured (impact.hydraulicModel)');
     const model: { key: string; inp?: string } = { key: url };
     if (!this.hydraulicSent) {
-      model.inp = await (this.hydraulicText ??= fetch(new URL(url, this.baseUrl)).then((r) => {
+      model.inp = await (this.hydraulicText ??= fetch(new URL(url, this.baseUrl), { headers: this.authHeaders() }).then((r) => {
         if (!r.ok) throw new Error(`the hydraulic model (${url}): HTTP ${r.status}`);
         return r.text();
       }));
