@@ -106,7 +106,7 @@ export class PipeDataGate {
       response.writeHead(405, { Allow: 'GET, HEAD, OPTIONS' }).end();
       return true;
     }
-    response.setHeader('Vary', 'Authorization');
+    addVary(response, 'Authorization');
     const requester = await requesterOf(this.auth, request);
     if (requester === 'invalid') {
       await this.audit.record({ username: 'invalid-token', role: 'none', source: request.socket.remoteAddress ?? 'unknown' }, 'data.refused', path, {
@@ -303,7 +303,7 @@ export class PipeDataGate {
 function sendGenerated(request: IncomingMessage, response: ServerResponse, generated: Generated): void {
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
   response.setHeader('Cache-Control', 'private, no-cache');
-  response.setHeader('Vary', 'Authorization, Accept-Encoding');
+  addVary(response, 'Accept-Encoding');
   response.setHeader('ETag', generated.etag);
   if (request.headers['if-none-match'] === generated.etag) {
     response.writeHead(304).end();
@@ -314,6 +314,12 @@ function sendGenerated(request: IncomingMessage, response: ServerResponse, gener
   if (useGzip) response.setHeader('Content-Encoding', 'gzip');
   response.setHeader('Content-Length', body.length);
   response.writeHead(200).end(request.method === 'HEAD' ? undefined : body);
+}
+
+/** Adds to the Vary header (the server varies on Origin for embedding origins already). */
+function addVary(response: ServerResponse, value: string): void {
+  const vary = response.getHeader('Vary');
+  response.setHeader('Vary', vary ? `${String(vary)}, ${value}` : value);
 }
 
 function sendError(response: ServerResponse, status: number, error: string): void {
