@@ -136,7 +136,8 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
           .end(await configFor(requester.role));
         return;
       }
-      if (await dataApi?.(request, response)) return;
+      const dataAnswer = dataApi?.(request, response);
+      if (dataAnswer && (await dataAnswer)) return;
       if (await options.api?.(request, response)) return;
       if (await gate.handle(request, response)) return;
       if (!(await serveStatic(mounts, request, response, compressed))) throw new HttpError(404, 'not found');

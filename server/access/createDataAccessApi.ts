@@ -23,9 +23,15 @@ export function createDataAccessApi(options: {
   gate: PipeDataGate;
   demoSignIn: boolean;
   appendAudit: (entry: AuditEntryInput) => Promise<void>;
-}): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
+}): (request: IncomingMessage, response: ServerResponse) => false | Promise<boolean> {
   const { auth, gate } = options;
-  return async (request, response) => {
+  // Other paths are declined at once, not a tick later: the handlers after this one run in the request's own tick.
+  return (request, response) => {
+    const { path } = requestTarget(request);
+    return path === '/api/auth/demo' || path.startsWith('/api/pipes/') ? handle(request, response) : false;
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const { path, query } = requestTarget(request);
     const method = request.method ?? 'GET';
     if (path === '/api/auth/demo') {
@@ -76,7 +82,7 @@ export function createDataAccessApi(options: {
     if (result === 'forbidden') return (sendJson(response, 403, { error: refusal(requester) }), true);
     sendJson(response, 200, result);
     return true;
-  };
+  }
 }
 
 function refusal(requester: DataRequester): string {
