@@ -86,6 +86,27 @@ describe('data roles in the viewer', () => {
     await page.context().close();
   }, 240_000);
 
+  it('a viewer mounted with a token (createViewer({token}), as <cim-twin token> does) loads what that role sees', async () => {
+    const { page, problems } = await openAs('public');
+    const layers = await page.evaluate(async () => {
+      const response = await fetch('/api/auth/demo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"role":"gas"}' });
+      const { token } = (await response.json()) as { token: string };
+      const container = document.createElement('div');
+      container.style.width = '320px';
+      container.style.height = '200px';
+      document.body.append(container);
+      type Mount = (c: HTMLElement, o: object) => Promise<{ api: Win['cimTwin']; ready: Promise<void>; destroy(): void }>;
+      const embedded = await (window as unknown as { CimTwin: { createViewer: Mount } }).CimTwin.createViewer(container, { token, query: '?underground=1' });
+      await embedded.ready;
+      const ids = Object.keys(embedded.api.getState().layers).filter((id) => id.startsWith('pipes'));
+      embedded.destroy();
+      return ids;
+    });
+    expect(layers).toEqual(['pipes', 'pipes.RQ', 'pipes.points']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
   it("a pipe's served attributes are shown as text (markup in a value never runs)", async () => {
     const { page } = await openAs('water');
     const markup = '<img src=x onerror="window.__cimTwinInjected=17"><b>bold</b>';
