@@ -34,8 +34,9 @@ export async function openViewer(
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
     // Cancelled on purpose, not failed: tile requests the camera no longer needs (Cesium), and a
-    // replay's history read that a seek or the return to live made stale (ReplaySensorSource).
-    if (request.failure()?.errorText === 'net::ERR_ABORTED' && /\/tiles\/|\/api\/history\//.test(request.url())) return;
+    // replay's history read that a seek or the return to live made stale (ReplaySensorSource), and
+    // a pipe's served attributes when the selection moves on before they arrive (the info panel).
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && /\/tiles\/|\/api\/history\/|\/api\/pipes\//.test(request.url())) return;
     problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('response', (response) => {

@@ -10,6 +10,14 @@ import { publicBaseFromEnv } from './publicBaseFromEnv.js';
 import { frameAncestorsFor, securityHeaders } from './securityHeaders.js';
 import { serveStatic, type StaticMount } from './serveStatic.js';
 import { viewerConfigFromEnv } from './viewerConfig.js';
+import type { Authenticator } from './auth/Authenticator.js';
+import { requesterOf } from './auth/requesterOf.js';
+import type { AuditEntryInput } from './store/Store.js';
+import { DATA_AUDIT_WINDOW_MS, DataAudit } from './access/DataAudit.js';
+import { groundFileCategory, isGatedGroundFile, PipeDataGate, type PipeFolder } from './access/PipeDataGate.js';
+import { createDataAccessApi, viewerConfigForRole } from './access/createDataAccessApi.js';
+import { DEMO_TILESETS } from './prepareDemo.js';
+import type { Role } from '../workers/formats/dataAccess.js';
 
 export interface DemoServerOptions {
   /** CIM_* settings (viewer config, CIM_PUBLIC_URL). */
@@ -24,6 +32,11 @@ export interface DemoServerOptions {
   log?: (message: string) => void;
   /** Tileset folders given with `--tileset`, served under /tiles/user/<name>/. */
   userTilesets?: readonly UserTileset[];
+  /**
+   * Data roles: the sign-in that tells a request's role, the audit log, and whether the demo
+   * sign-in is on (no accounts file). Without it every request reads as `public`: no pipes.
+   */
+  access?: { auth: Authenticator; appendAudit: (entry: AuditEntryInput) => Promise<void>; demoSignIn: boolean };
 }
 
 /**
@@ -34,9 +47,28 @@ export interface DemoServerOptions {
 export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = {}): Server {
   const env = options.env ?? {};
   const { config, hosts } = viewerConfigFromEnv(env, options.userTilesets);
-  const configJson = JSON.stringify(config);
   const embedOrigins = new Set(config.embed?.origins ?? []);
   const compressed = options.compressedFiles ?? new CompressedFiles();
+  // Pipe tileset folders: every file under them goes through the gate (server/access/PipeDataGate.ts).
+  const pipeFolders: PipeFolder[] = [
+    ...DEMO_TILESETS.filter((t) => t.args[0] === 'pipes').map((t) => ({ urlPrefix: `/tiles/${t.name}/`, dir: join(paths.tilesDir, t.name) })),
+    ...(options.userTilesets ?? []).filter((t) => t.isPipes).map((t) => ({ urlPrefix: `/tiles/user/${t.name}/`, dir: t.dir })),
+  ];
+  const audit = new DataAudit(options.access?.appendAudit ?? (async () => undefined), DATA_AUDIT_WINDOW_MS, options.log);
+  const gate = new PipeDataGate(pipeFolders, options.access?.auth, audit, compressed);
+  const dataApi = options.access
+    ? createDataAccessApi({ auth: options.access.auth, gate, demoSignIn: options.access.demoSignIn, appendAudit: options.access.appendAudit })
+    : undefined;
+  /** /config.json per access profile: the layers each role can load (made once per role). */
+  const configs = new Map<Role, Promise<string>>();
+  const configFor = (role: Role): Promise<string> => {
+    let made = configs.get(role);
+    if (!made) {
+      made = viewerConfigForRole(config, role, gate, groundFileCategory).then((c) => JSON.stringify(c));
+      configs.set(role, made);
+    }
+    return made;
+  };
   const mounts: StaticMount[] = [
     ...(options.userTilesets ?? []).map((tileset): StaticMount => ({
       prefix: `/tiles/user/${tileset.name}/`,
@@ -46,7 +78,7 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
     })),
     // Tiles are content-addressed: cache them for good; tileset.json is revalidated.
     { prefix: '/tiles/', root: paths.tilesDir, cors: true, cacheControl: (p) => (p.endsWith('.glb') ? 'public, max-age=31536000, immutable' : 'no-cache') },
-    { prefix: '/data/', root: paths.groundDir, cors: true, cacheControl: () => 'no-cache' },
+    { prefix: '/data/', root: paths.groundDir, cors: true, cacheControl: (p) => (isGatedGroundFile(p) ? 'private, no-cache' : 'no-cache') },
     // The viewer's code, styles and Cesium's assets, which <cim-twin> on a host's origin loads
     // as module scripts, workers and fetches (CORS-mode requests): public files, like tiles.
     ...['/assets/', '/cesium/', '/embed/'].map((prefix): StaticMount => ({
@@ -93,10 +125,21 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
         }
       }
       if (target.path === '/config.json') {
-        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', Vary: 'Origin' }).end(configJson);
+        const requester = await requesterOf(options.access?.auth, request);
+        if (requester === 'invalid') {
+          response.setHeader('WWW-Authenticate', 'Bearer realm="cim-twin", error="invalid_token"');
+          throw new HttpError(401, 'the token is invalid or expired: sign in again');
+        }
+        // Per role, so never from a shared cache.
+        response
+          .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache', Vary: 'Origin, Authorization' })
+          .end(await configFor(requester.role));
         return;
       }
+      const dataAnswer = dataApi?.(request, response);
+      if (dataAnswer && (await dataAnswer)) return;
       if (await options.api?.(request, response)) return;
+      if (await gate.handle(request, response)) return;
       if (!(await serveStatic(mounts, request, response, compressed))) throw new HttpError(404, 'not found');
     },
   );

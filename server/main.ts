@@ -95,6 +95,8 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       (await alarms(request, response)) ||
       (liveApi?.(request, response) ?? false),
     userTilesets,
+    // Data roles: the incidents' accounts and tokens tell a request's role; reads of pipe data go to their audit log.
+    access: { auth: incidents.auth, appendAudit: (entry) => incidents.store.appendAudit(entry), demoSignIn: !env['CIM_ACCOUNTS_FILE'] },
   });
   await listenOn(server, http);
   const shown = http.host.includes(':') ? `[${http.host}]` : http.host;
@@ -145,6 +147,11 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       `The store ${incidents.storeMovedFrom} is in use (another CIM Twin?): this run keeps its incidents apart; set CIM_STORE_PATH to choose the file`,
     );
   console.log(`Incidents: ${incidents.store.description}; API at /api/incidents, sign-in at /api/auth/login`);
+  console.log(
+    env['CIM_ACCOUNTS_FILE']
+      ? 'Data roles: pipes per CJJ 61 category and role, for the accounts of CIM_ACCOUNTS_FILE (docs/access.md)'
+      : 'Data roles: the demo signs in as "internal" (every pipe, no owner contacts); POST /api/auth/demo {"role"} for public, internal or a utility (docs/access.md)',
+  );
   if (live) console.log('Linked screens: operators lead at /api/follow/{session}; walls follow "wall" (?follow=<session> on any screen)');
   for (const account of incidents.demoPasswords)
     console.log(

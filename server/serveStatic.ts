@@ -75,7 +75,11 @@ export async function serveStatic(
   response.setHeader('Content-Type', kind.type);
   response.setHeader('Cache-Control', mount.cacheControl(relative));
   response.setHeader('ETag', etag);
-  if (kind.compressible) response.setHeader('Vary', 'Accept-Encoding');
+  if (kind.compressible) {
+    // Added to what the request's handlers vary on already (Origin, Authorization).
+    const vary = response.getHeader('Vary');
+    response.setHeader('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+  }
   if (request.headers['if-none-match'] === etag) {
     response.writeHead(304).end();
     return true;

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
 import type { NetworkDocument } from '../workers/formats/networkDocument.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PipeBuildReport } from '../tiles-pipeline/src/pipes/buildPipes.js';
 import { readAccessor, readGlb } from '../tiles-pipeline/src/validation/readGlb.js';
 import { checkContentInRegions } from '../tiles-pipeline/src/validation/checkContentInRegions.js';
-import { buildingRows, glbPaths } from './support/glbFiles.js';
+import { buildingRows, glbPaths, pipeSearchIndex } from './support/glbFiles.js';
+import type { Tileset } from '../tiles-pipeline/src/tileset/Tileset.js';
+import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
+import type { PipeAttributesDocument, PipeCategoriesDocument } from '../workers/formats/pipeLayout.js';
 import { OfficialValidationBatch } from './support/officialValidator.js';
 import { runCli } from './support/runCli.js';
 
@@ -72,7 +74,7 @@ describe('pipes: EPANET networks', () => {
         expect(report.features).toMatchObject({ read: 216, written: 216, skipped: 0, derived: 2 });
         expect(stdout).toMatch(/^derived: 2 /m);
       }
-      const index = JSON.parse(readFileSync(join(out, 'search-index.json'), 'utf8')) as SearchIndexDocument;
+      const index = pipeSearchIndex(out);
       expect(index.featureClass).toBe('pipe');
       expect([...index.ids].sort()).toEqual(rows.map((r) => String(r['id'])).sort());
       expect(index.height.every((h) => h < 0)).toBe(true);
@@ -90,7 +92,13 @@ describe('pipes: deterministic', () => {
     const hashes = async (jobs: string): Promise<string[]> => {
       const { out } = await pipes(`net3-jobs${jobs}`, [join(fixtures, 'epanet', 'Net3.inp'), '--origin', '117.165,39.10', '--jobs', jobs]);
       const { createHash } = await import('node:crypto');
-      const files = [...glbPaths(out), join(out, 'tileset.json'), join(out, 'network.json'), join(out, 'search-index.json')];
+      const files = [
+        ...glbPaths(out),
+        join(out, 'tileset.json'),
+        join(out, 'network.json'),
+        join(out, 'JS', 'tileset.json'),
+        join(out, 'JS', 'search-index.json'),
+      ];
       return files.map((f) => `${f.split('/').pop()} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`);
     };
     expect(await hashes('2')).toEqual(await hashes('1'));
@@ -115,6 +123,40 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(byId['JS2']).toMatchObject({ kind: 'valve', degree: 3 });
     expect(byId['JS3']).toMatchObject({ kind: 'hydrant' });
     expect(byId['WS1']).toMatchObject({ kind: 'well' });
+  });
+
+  it('writes a tileset per CJJ 61 category under a root that references them; points go with their category', () => {
+    const root = JSON.parse(readFileSync(join(result.out, 'tileset.json'), 'utf8')) as Tileset;
+    expect(root.root.content).toBeUndefined();
+    expect(root.root.children!.map((c) => c.content!.uri)).toEqual(['JS/tileset.json', 'PS/tileset.json', 'DL/tileset.json']);
+    const manifest = JSON.parse(readFileSync(join(result.out, 'categories.json'), 'utf8')) as PipeCategoriesDocument;
+    expect(manifest.categories.map((c) => c.code)).toEqual(['JS', 'PS', 'DL']);
+    expect(Object.keys(result.report.categories)).toEqual(['JS', 'PS', 'DL']);
+    for (const code of ['JS', 'PS', 'DL']) {
+      const rows = buildingRows(join(result.out, code));
+      expect(rows.length, code).toBe(result.report.categories[code]!.features);
+      expect(new Set(rows.map((r) => r['category'])), code).toEqual(new Set([code]));
+      const index = JSON.parse(readFileSync(join(result.out, code, 'search-index.json'), 'utf8')) as SearchIndexDocument;
+      expect([...index.ids].sort()).toEqual(rows.map((r) => String(r['id'])).sort());
+    }
+    // The valve and the hydrant are water points: in JS's tiles, not in a points tileset.
+    expect(buildingRows(join(result.out, 'JS')).map((r) => r['id'])).toEqual(expect.arrayContaining(['JS2', 'JS3']));
+  });
+
+  it('keeps owner contacts out of the tiles, their metadata and the search index: only in the category attributes file', () => {
+    const phone = '022-55550001';
+    for (const file of [
+      ...glbPaths(result.out),
+      ...['tileset.json', 'JS/tileset.json', 'JS/search-index.json', 'network.json'].map((f) => join(result.out, f)),
+    ])
+      expect(readFileSync(file).includes(Buffer.from(phone)), file).toBe(false);
+    expect(readFileSync(join(result.out, 'JS', 'tileset.json'), 'utf8')).not.toContain('联系电话');
+    const attributes = JSON.parse(readFileSync(join(result.out, 'JS', 'attributes.json'), 'utf8')) as PipeAttributesDocument;
+    const row = attributes.values[attributes.ids.indexOf('JS-L1')]!;
+    expect(row[attributes.fields.indexOf('联系电话')]).toBe(phone);
+    expect(row[attributes.fields.indexOf('权属联系人')]).toBe('王工（演示）');
+    expect(row[attributes.fields.indexOf('材质')]).toBe('球墨铸铁');
+    expect(new Set(attributes.ids).size).toBe(attributes.ids.length);
   });
 
   it('connects the network by point ids and reports no topology problems on a clean survey', () => {
@@ -201,7 +243,7 @@ describe('pipes: CJJ 61 survey tables', () => {
   });
 
   it('draws wells, hydrants and valves as instances of one cylinder, checked against the regions', async () => {
-    const glb = readGlb(new Uint8Array(readFileSync(glbPaths(result.out)[0]!)));
+    const glb = readGlb(new Uint8Array(readFileSync(glbPaths(join(result.out, 'JS'))[0]!)));
     const instanced = (glb.json.nodes ?? []).filter((n) => n.extensions?.['EXT_mesh_gpu_instancing']);
     expect(instanced.length).toBeGreaterThan(0);
     expect(glb.json.extensionsRequired).toContain('EXT_mesh_gpu_instancing');
@@ -259,11 +301,22 @@ describe('pipes: CJJ 61 survey tables', () => {
     expect(minHeight).toBeLessThan(-3.2);
     expect(minHeight).toBeGreaterThan(-5);
     expect(maxHeight).toBeGreaterThan(0.9);
-    const glb = readGlb(new Uint8Array(readFileSync(glbPaths(result.out)[0]!)));
-    const colours = readAccessor(glb, glb.json.meshes![0]!.primitives[0]!.attributes['COLOR_0']!);
-    const seen = new Set<string>();
-    for (let i = 0; i < colours.length; i += 4) seen.add([colours[i], colours[i + 1], colours[i + 2]].map((c) => Math.round(c! * 255)).join(','));
-    expect(seen).toEqual(new Set(['0,255,255', '76,57,38', '255,0,0']));
+    // A category per tileset, each in its own colour.
+    const seen = new Map<string, Set<string>>();
+    for (const code of ['JS', 'PS', 'DL']) {
+      const glb = readGlb(new Uint8Array(readFileSync(glbPaths(join(result.out, code))[0]!)));
+      const colours = readAccessor(glb, glb.json.meshes![0]!.primitives[0]!.attributes['COLOR_0']!);
+      const rgb = new Set<string>();
+      for (let i = 0; i < colours.length; i += 4) rgb.add([colours[i], colours[i + 1], colours[i + 2]].map((c) => Math.round(c! * 255)).join(','));
+      seen.set(code, rgb);
+    }
+    expect(seen).toEqual(
+      new Map([
+        ['JS', new Set(['0,255,255'])],
+        ['PS', new Set(['76,57,38'])],
+        ['DL', new Set(['255,0,0'])],
+      ]),
+    );
   });
 });
 

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PipeBuildReport } from '../tiles-pipeline/src/pipes/buildPipes.js';
-import type { SearchIndexDocument } from '../workers/formats/searchIndex.js';
-import { buildingRows } from './support/glbFiles.js';
+import { buildingRows, pipeSearchIndex } from './support/glbFiles.js';
 import { runCli } from './support/runCli.js';
 
 const malformed = join(import.meta.dirname, 'fixtures/pipes/malformed');
@@ -31,7 +30,7 @@ describe('pipes: bad input that passes as good (issue 18 §4)', () => {
 
   it("EPANET's node and link namespaces meet in one tileset: ids made unique (Net1's 7 shared ids), each renamed once", async () => {
     const { out, report } = await pipes(join(epanet, 'Net1.inp'), ['--origin', '117.16,39.1']);
-    const search = json<SearchIndexDocument>(out, 'search-index.json');
+    const search = pipeSearchIndex(out);
     expect(new Set(search.ids).size).toBe(search.ids.length);
     const ids = buildingRows(out).map((row) => String(row['id']));
     expect(new Set(ids).size).toBe(ids.length);
@@ -46,7 +45,7 @@ describe('pipes: bad input that passes as good (issue 18 §4)', () => {
     const network = json<{ nodes: { feature: (string | null)[] } }>(out, 'network.json');
     expect(network.nodes.feature).toEqual(expect.arrayContaining(['P1', 'P1#2']));
     expect(report.repairs.listed.find((r) => r.code === 'ID_DUPLICATE_RENAMED')!.message).toContain('"P1#2"');
-    const search = json<SearchIndexDocument>(out, 'search-index.json');
+    const search = pipeSearchIndex(out);
     expect(new Set(search.ids).size).toBe(search.ids.length);
   });
 

@@ -14,7 +14,8 @@ import { startDemoServer } from './support/demoServer.js';
 import { rawHeaders, rawHttp } from './support/rawHttp.js';
 
 const repo = join(import.meta.dirname, '..');
-const BIG_GEOJSON = 'nankai-pipe-lines.geojson'; // ~26 MB, the largest ground layer
+// ~6.5 MB, the largest ground layer served (the pipe survey tables are pipeline inputs, never served: docs/access.md).
+const BIG_GEOJSON = 'nankai-buildings.geojson';
 const websocketHeaders = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 const get = (target: string, headers = ''): string => `GET ${target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n${headers}\r\n`;
 
@@ -319,7 +320,7 @@ describe('responses', () => {
 describe('compression', () => {
   it(`compresses a large static file once for 8 parallel brotli requests (${BIG_GEOJSON}), with a bounded memory rise`, async () => {
     const file = readFileSync(join(repo, 'seeds/generated', BIG_GEOJSON));
-    expect(file.length).toBeGreaterThan(20e6);
+    expect(file.length).toBeGreaterThan(5e6);
     const before = compressedFiles.compressions;
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;

@@ -71,8 +71,11 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     'zh-CN': { ...zhCN, values: { ...zhCN.values, ...standardNames('nameZh') } },
     en: { ...en, values: { ...en.values, ...standardNames('nameEn') } },
   },
-  createState: ({ config, baseUrl, events, store: viewerStore, workers, signIn }) => {
+  createState: ({ config, baseUrl, events, store: viewerStore, workers, signIn, authHeaders }) => {
     const store = createIncidentsStore(config.live !== undefined);
+    // A sign-in the viewer starts with (a host's token, or the account kept across a data-role reload) is this panel's too.
+    const handedOver = signIn.getState().session;
+    if (handedOver) store.getState().setSession(handedOver);
     // Its sign-in is the viewer's: other plugins (linked screens) write with the same token.
     store.subscribe((s, previous) => s.session !== previous.session && signIn.setState({ session: s.session }));
     const apiBase = config.live?.apiUrl || new URL(baseUrl).origin;
@@ -94,9 +97,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
       : undefined;
     feed?.start();
     const definition = config.layers.find((l): l is IncidentsLayerDefinition => l.kind === 'incidents');
-    const analyst = definition?.impact
-      ? new ImpactAnalyst(definition.impact, workers, baseUrl, config.live ? apiBase : null, () => signIn.getState().session?.token)
-      : undefined;
+    const analyst = definition?.impact ? new ImpactAnalyst(definition.impact, workers, baseUrl, config.live ? apiBase : null, authHeaders) : undefined;
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];

@@ -1,3 +1,4 @@
+import { readTokenOf } from '../../viewer/src/platform/SignInStore.js';
 import { PrimitiveCollection } from 'cesium';
 import type { LiveFeedConfig, SensorsLayerDefinition } from '../../workers/formats/viewerConfig.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
@@ -77,8 +78,8 @@ export class SensorsLayer implements LayerInstance {
     scene.primitives.add(this.root);
     // The sign-in's token goes to the worker (never into the store): the server sends its role's sensors; a new sign-in reconnects.
     const start = (token: string | undefined): void => void workers.request('sensors.start', { ...feed, ...(token ? { token } : {}) });
-    start(state.signIn.getState().session?.token);
-    this.stops.push(watch(state.signIn, (s) => s.session?.token, start));
+    start(readTokenOf(state.signIn.getState()));
+    this.stops.push(watch(state.signIn, readTokenOf, start));
     // The worker follows the viewer's clock (live feed, or the history at a replay's time).
     const followClock = (): void => {
       const clock = store.getState().clock;

@@ -8,7 +8,7 @@ import {
   parseAlarmsDocument,
 } from '../../workers/formats/alarms.js';
 import { serverApiRequest } from '../../viewer/src/platform/serverApi.js';
-import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
+import { readTokenOf, type SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import { TopicFeed } from '../../viewer/src/platform/TopicFeed.js';
 import { afterSeekShown } from '../../viewer/src/platform/seekFirst.js';
 import { watch, watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
@@ -76,14 +76,10 @@ export class ServerAlarms {
     this.connectAcks();
     // Another sign-in: the broker delivers the acknowledgements of its role's sensors, the list is its role's.
     this.stops.push(
-      watch(
-        this.options.signIn,
-        (s) => s.session?.token,
-        () => {
-          this.connectAcks();
-          this.annotateSoon();
-        },
-      ),
+      watch(this.options.signIn, readTokenOf, () => {
+        this.connectAcks();
+        this.annotateSoon();
+      }),
     );
     this.annotateSoon();
   }
@@ -96,7 +92,7 @@ export class ServerAlarms {
     this.feed = new TopicFeed({
       mqttUrl: this.options.mqttUrl,
       topic: ALARM_ACKS_TOPIC,
-      token: () => this.options.signIn.getState().session?.token,
+      token: () => readTokenOf(this.options.signIn.getState()),
       onConnection: () => undefined,
       onPayload: (payload) => this.received(payload),
       // Acknowledgements made while disconnected are read back from the list.
@@ -192,7 +188,7 @@ export class ServerAlarms {
 
   private async fetchAlarms(at: number | undefined): Promise<AlarmsDocument> {
     const path = at === undefined ? '/api/alarms' : `/api/alarms?at=${encodeURIComponent(new Date(at).toISOString())}`;
-    const token = this.options.signIn.getState().session?.token;
+    const token = readTokenOf(this.options.signIn.getState());
     const parsed = parseAlarmsDocument(await serverApiRequest<unknown>(this.options.apiUrl, 'GET', path, token ? { token } : {}));
     if (!('value' in parsed)) throw new Error(`GET ${path}: ${parsed.message}`);
     return parsed.value;

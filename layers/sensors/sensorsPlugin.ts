@@ -1,3 +1,4 @@
+import { readTokenOf } from '../../viewer/src/platform/SignInStore.js';
 import { definePlugin } from '../../viewer/src/platform/LayerPlugin.js';
 import type { UiContext } from '../../viewer/src/platform/UiContext.js';
 import en from './i18n.en.json';
@@ -76,7 +77,7 @@ export const sensorsPlugin = definePlugin<SensorsState>({
     const datastream = Number(feature.id);
     const closeChart = mountSensorChart(container, {
       apiUrl,
-      token: () => state.signIn.getState().session?.token,
+      token: () => readTokenOf(state.signIn.getState()),
       datastream,
       warning: type.thresholds.warning,
       alarm: type.thresholds.alarm,

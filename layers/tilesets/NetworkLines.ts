@@ -18,8 +18,8 @@ export class NetworkLines {
 
   constructor(private readonly scene: Scene) {}
 
-  async load(url: string): Promise<void> {
-    const response = await fetch(url);
+  async load(url: string, headers: Record<string, string> = {}): Promise<void> {
+    const response = await fetch(url, { headers });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     const doc = (await response.json()) as NetworkDocument;
     if (this.destroyed) return;

@@ -6,6 +6,7 @@ import {
   Cesium3DTileStyle,
   ClippingPolygon,
   ClippingPolygonCollection,
+  Resource,
   type Cesium3DTile,
 } from 'cesium';
 import type { TilesetLayerDefinition, TilesetPartDefinition } from '../../workers/formats/viewerConfig.js';
@@ -73,7 +74,9 @@ export class TilesetLayer implements LayerInstance {
   private async load(): Promise<void> {
     let tileset: Cesium3DTileset;
     try {
-      tileset = await Cesium3DTileset.fromUrl(this.url, {
+      // The data role's token on the tileset and, derived from it, every child request (its
+      // categories' tilesets and tiles): the server decides what this role is sent.
+      tileset = await Cesium3DTileset.fromUrl(new Resource({ url: this.url, headers: this.context.authHeaders() }), {
         // Networks are thin: they need finer levels to read (8 px) than Cesium's default (16 px).
         maximumScreenSpaceError: this.definition.maximumScreenSpaceError ?? (this.definition.underground ? 8 : 16),
         cacheBytes: CACHE_BYTES,
@@ -170,7 +173,7 @@ export class TilesetLayer implements LayerInstance {
     if (!this.lines) {
       const lines = (this.lines = new NetworkLines(this.context.scene));
       lines
-        .load(new URL(url, this.context.baseUrl).href)
+        .load(new URL(url, this.context.baseUrl).href, this.context.authHeaders())
         .then(() => this.applyLines(this.context.store.getState(), this.tileset?.show ?? false))
         .catch((error: unknown) => console.error(`network lines of ${this.id} failed to load`, error));
     }
@@ -234,7 +237,7 @@ export class TilesetLayer implements LayerInstance {
   private schemaInfo(): Promise<SchemaInfo> {
     type Property = { name?: string; semantic?: string; extras?: { normalisedAs?: unknown } };
     type Schema = { schema?: { classes?: Record<string, { properties?: Record<string, Property> }> } };
-    this.schema ??= fetch(this.url)
+    this.schema ??= fetch(this.url, { headers: this.context.authHeaders() })
       .then((r) => r.json() as Promise<Schema>)
       .then((json) => {
         const info: SchemaInfo = { names: {}, normalised: new Set() };

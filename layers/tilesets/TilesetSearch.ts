@@ -6,7 +6,11 @@ export class TilesetSearch {
   private indexes: Promise<{ tileset: string; index: SearchIndexColumns }[]> | undefined;
 
   /** `sources`: layer id → search-index.json URL. */
-  constructor(private readonly sources: readonly { layerId: string; url: string }[]) {}
+  constructor(
+    private readonly sources: readonly { layerId: string; url: string }[],
+    /** The data role's Authorization header: pipe indexes hold only the categories the role sees. */
+    private readonly headers: () => Record<string, string> = () => ({}),
+  ) {}
 
   async search(query: string, limit?: number): Promise<SearchHit[]> {
     return searchFeatures(await this.load(), query, limit);
@@ -24,7 +28,7 @@ export class TilesetSearch {
     this.indexes ??= Promise.all(
       this.sources.map(async ({ layerId, url }) => {
         try {
-          const response = await fetch(url);
+          const response = await fetch(url, { headers: this.headers() });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           return { tileset: layerId, index: (await response.json()) as SearchIndexColumns };
         } catch (error) {

@@ -17,6 +17,8 @@ const LINE_FIELDS = [
   '断面尺寸',
   '材质',
   '权属单位',
+  '权属联系人',
+  '联系电话',
   '埋设方式',
   '建设年代',
   '道路名称',
@@ -24,7 +26,20 @@ const LINE_FIELDS = [
   '数据来源',
 ] as const;
 
-function lineRow(line: SeedPipeLine): (string | number | null)[] {
+/**
+ * The owner's contact for a line — sensitive in a real survey (workers/formats/dataAccess.ts
+ * SENSITIVE_PIPE_FIELDS): obviously fake here, a duty engineer per owner marked 演示 and a
+ * 022-5555xxxx number (the 555 range, never a real Tianjin line), so the access rules have
+ * something to withhold.
+ */
+function ownerContact(line: SeedPipeLine, index: number): [string, string] {
+  const engineers = ['王工', '李工', '张工', '刘工', '陈工', '杨工', '赵工', '孙工'];
+  let hash = 0;
+  for (const char of line.owner) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return [`${engineers[hash % engineers.length]!}（演示）`, `022-5555${String(index % 10000).padStart(4, '0')}`];
+}
+
+function lineRow(line: SeedPipeLine, index: number): (string | number | null)[] {
   return [
     line.id,
     line.category,
@@ -37,6 +52,7 @@ function lineRow(line: SeedPipeLine): (string | number | null)[] {
     line.width !== undefined ? `${Math.round(line.width * 1000)}×${Math.round(line.height! * 1000)}` : null,
     line.material,
     line.owner,
+    ...ownerContact(line, index),
     line.burial,
     line.year,
     line.road,
@@ -76,16 +92,20 @@ export function writePipeSeeds(
   const lonLat = (xy: [number, number]): [number, number] => frame.toLonLat(xy[0], xy[1]);
   const geojson = (name: string, features: object[]): string =>
     `{"type":"FeatureCollection","name":"${name}","source":"synthetic","features":[\n${features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`;
+  const indexOf = new Map(lines.map((line, i) => [line, i]));
   const others = lines.filter((l) => l.category !== 'RQ');
   writeFileSync(
     join(dir, 'nankai-pipe-lines.geojson'),
     geojson(
       'nankai_pipe_lines',
-      others.map((l) => ({
-        type: 'Feature',
-        properties: Object.fromEntries(LINE_FIELDS.map((f, i) => [f, lineRow(l)[i]])),
-        geometry: { type: 'LineString', coordinates: l.points.map(lonLat) },
-      })),
+      others.map((l) => {
+        const row = lineRow(l, indexOf.get(l)!);
+        return {
+          type: 'Feature',
+          properties: Object.fromEntries(LINE_FIELDS.map((f, i) => [f, row[i]])),
+          geometry: { type: 'LineString', coordinates: l.points.map(lonLat) },
+        };
+      }),
     ),
   );
   writeFileSync(
@@ -112,7 +132,7 @@ export function writePipeSeeds(
     join(dir, 'RQ_line'),
     // Gas surveys carry the pressure class (压力, GB 50028 压力级制) besides the CJJ 61 columns.
     [...lineFields, { name: '压力', type: 'C' as const, length: 16, decimals: 0 }],
-    gas.map((l) => ({ rings: [l.points.map((xy) => toGk(lonLat(xy)))], values: [...lineRow(l), gasPressureOf(l)] })),
+    gas.map((l) => ({ rings: [l.points.map((xy) => toGk(lonLat(xy)))], values: [...lineRow(l, indexOf.get(l)!), gasPressureOf(l)] })),
     wkt4548,
     'gbk',
     'polyline',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StartupError } from '../StartupError.js';
 import { hashPassword, isPasswordHash } from './passwordHash.js';
 
-import { isRole, ROLES, type Role } from '../../workers/formats/dataAccess.js';
+import { isRole, ROLES, type Role, UTILITY_ROLES } from '../../workers/formats/dataAccess.js';
 
 export { ROLES, type Role };
 
@@ -38,7 +38,18 @@ export async function accountsFromEnv(env: Record<string, string | undefined>): 
   const accounts = await Promise.all(
     demoPasswords.map(async ({ username, role, password }) => ({ username, role, passwordHash: await hashPassword(password) })),
   );
+  // One account per data role for the demo sign-in (POST /api/auth/demo): no password anyone
+  // knows (a random one, never printed), so they are reached by that sign-in only.
+  const unusable = await hashPassword(randomBytes(24).toString('base64url'));
+  for (const role of DEMO_SIGN_IN_ROLES) if (role !== 'public') accounts.push({ username: demoAccountName(role), role, passwordHash: unusable });
   return { accounts, demoPasswords };
+}
+
+/** The roles the demo sign-in issues (operator and admin keep their passwords). */
+export const DEMO_SIGN_IN_ROLES: readonly Role[] = ['public', 'internal', ...UTILITY_ROLES];
+
+export function demoAccountName(role: Role): string {
+  return `demo-${role}`;
 }
 
 function demoPassword(username: string, role: Role, given: string | undefined, variable: string): DemoPassword {

@@ -162,6 +162,14 @@ export function demoViewerConfig(): ViewerConfig {
  * A pipe tileset of the pipeline (`cim-twin pipes`) with a part per CJJ 61 category (its
  * colour from the standard's table, the one the tiles are coloured with) and one for the pipe
  * points (wells, valves, hydrants).
+ *
+ * The folder holds a tileset per category (workers/formats/pipeLayout.ts) and the layer loads
+ * its root, whose children are those tilesets: the server hands each role a root listing only
+ * the categories it sees, and refuses the others' files. One layer rather than one per
+ * category keeps what addresses "the pipes" by one layer id — picking, emphasis of traced and
+ * conflicting pipes, the tools, the incident impact, search — working across categories,
+ * while the layer panel still shows 地下管线 with a child per category (the parts; the server
+ * leaves out the parts of categories a role may not see) and the points.
  */
 export function pipeNetworkLayers(id: string, folderUrl: string, label: LayerDefinition['label'], visible: boolean): LayerDefinition[] {
   const parts = CJJ61_CATEGORIES.map((category): TilesetPartDefinition => ({

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Bookmark, LayerDefinition } from '../../workers/formats/viewerConfig.js';
 import { pipeNetworkLayers } from './demoViewerConfig.js';
+import { PIPE_CATEGORIES_FILE } from '../../workers/formats/pipeLayout.js';
 
 /** A tileset folder given on the command line (`npm start -- --tileset <dir>`), served and shown. */
 export interface UserTileset {
@@ -11,6 +12,8 @@ export interface UserTileset {
   dir: string;
   layers: LayerDefinition[];
   bookmark: Bookmark;
+  /** A pipe tileset of the pipeline: served through the data-role gate (server/access/PipeDataGate.ts). */
+  isPipes: boolean;
 }
 
 /** The error for a --tileset folder that cannot be shown, in one sentence. */
@@ -41,6 +44,12 @@ export function userTileset(path: string, index: number): UserTileset {
   const label = basename(dir);
   const hasSearch = existsSync(resolve(dir, 'search-index.json'));
   const isPipes = Object.keys(tileset.schema?.classes ?? {}).includes('pipe');
+  // Pipes are served per category and role; a folder from before that layout mixes every
+  // category (and maybe owner contacts) in one tileset, which no gate can split.
+  if (isPipes && !existsSync(resolve(dir, PIPE_CATEGORIES_FILE)))
+    throw new UserTilesetError(
+      `--tileset ${path}: a pipe tileset from an older pipeline (every category in one tileset, no ${PIPE_CATEGORIES_FILE}); build it again with \`cim-twin pipes\` so its categories can be served per data role`,
+    );
   const layers: LayerDefinition[] = isPipes
     ? pipeNetworkLayers(id, url, label, true)
     : [
@@ -55,7 +64,7 @@ export function userTileset(path: string, index: number): UserTileset {
           styling: 'buildings',
         },
       ];
-  return { name, dir, layers, bookmark: { id, label, view: viewOfRegion(region, isPipes) } };
+  return { name, dir, layers, bookmark: { id, label, view: viewOfRegion(region, isPipes) }, isPipes };
 }
 
 /** A view of a bounding region (radians, metres) from the south, 35° down, the whole region in sight. */

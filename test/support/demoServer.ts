@@ -76,6 +76,11 @@ export async function startDemoServer(
       (await follow(request, response)) ||
       (await alarms(request, response)) ||
       (live?.api(request, response) ?? false),
+    access: {
+      auth: incidents.auth,
+      appendAudit: (entry) => incidents.store.appendAudit(entry),
+      demoSignIn: !options.incidents?.env?.['CIM_ACCOUNTS_FILE'],
+    },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.live !== false)

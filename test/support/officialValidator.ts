@@ -47,15 +47,23 @@ export async function validateWithOfficialValidator(tilesetPaths: readonly strin
       maxBuffer: 1 << 30,
     });
     // Its output: "Validating tileset <file>", "Validation result:", the report's JSON; repeated.
+    // A pipe tileset's categories (<dir>/<code>/tileset.json, external tilesets of its root) are
+    // found by the glob too: their issues count as the root's, their paths prefixed by the folder.
     const reports = new Map<number, OfficialReport>();
+    const nested: { index: number; folder: string; report: OfficialReport }[] = [];
     const parts = stdout.split(/^Validating tileset (.*)$/m);
     for (let k = 1; k + 1 < parts.length; k += 2) {
-      const index = Number(/(\d+)[\\/]tileset\.json$/.exec(parts[k]!)?.[1]);
+      const match = /[\\/](\d+)[\\/]((?:[^\\/]+[\\/])*)tileset\.json$/.exec(parts[k]!);
+      const index = Number(match?.[1]);
       const body = parts[k + 1]!;
       const start = body.indexOf('{');
       const end = body.lastIndexOf('}');
-      reports.set(index, JSON.parse(body.slice(start, end + 1)) as OfficialReport);
+      const report = JSON.parse(body.slice(start, end + 1)) as OfficialReport;
+      if (match?.[2]) nested.push({ index, folder: match[2], report });
+      else reports.set(index, report);
     }
+    for (const { index, folder, report } of nested)
+      reports.get(index)?.issues.push(...report.issues.map((issue) => ({ ...issue, path: `/${folder}tileset.json${issue.path}` })));
     return tilesetPaths.map((path, i) => {
       const report = reports.get(i);
       if (!report) throw new Error(`the official validator gave no report for ${path}:\n${stdout.slice(-2000)}`);

@@ -15,7 +15,8 @@ import type { RegisteredPlugin } from './platform/LayerPlugin.js';
 import type { RegisteredTool } from './platform/ToolPlugin.js';
 import type { UiContext } from './platform/UiContext.js';
 import { ViewerEvents } from './platform/ViewerEvents.js';
-import { createSignInStore } from './platform/SignInStore.js';
+import { createSignInStore, readTokenOf } from './platform/SignInStore.js';
+import { pipeAccessOf, type Role } from '../../workers/formats/dataAccess.js';
 import { createViewerStore, watch } from './platform/ViewerStore.js';
 import { WorkerHost } from './platform/WorkerHost.js';
 import { h } from './platform/h.js';
@@ -46,6 +47,18 @@ export interface ViewerOptions {
   tools?: readonly RegisteredTool[];
   /** A bearer token an embedding host signs the viewer in with (kept in the sign-in store, never in state or URL). */
   token?: string;
+  /**
+   * The demo sign-in (POST /api/auth/demo): the data role's token used for reads while no
+   * account is signed in (null: public), and the switch to another role shown in the sign-in
+   * UI. `switchTo` gets the signed-in account's token, to keep it across the reload.
+   */
+  dataRole?: { role: Role; token: string | null; choices: readonly Role[]; switchTo(role: Role, accountToken: string | undefined): void };
+  /**
+   * Called when a sign-in or sign-out changes which pipe categories this viewer may read (the
+   * layers were made with the previous role's token and config): the standalone page mounts a
+   * new viewer with the account's token. Without it, the layers keep the role they started with.
+   */
+  onDataRoleChange?(accountToken: string | undefined): void;
 }
 
 export interface CimTwinViewer {
@@ -66,7 +79,9 @@ export interface CimTwinViewer {
 export async function createViewer(container: HTMLElement, options: ViewerOptions = {}): Promise<CimTwinViewer> {
   const started = performance.now();
   const baseUrl = options.baseUrl ?? location.href;
-  const config = typeof options.config === 'object' ? options.config : await loadConfig(new URL(options.config ?? 'config.json', baseUrl).href);
+  // The config lists what the role can load: fetched with the token the reads are made with.
+  const startToken = options.token ?? options.dataRole?.token ?? undefined;
+  const config = typeof options.config === 'object' ? options.config : await loadConfig(new URL(options.config ?? 'config.json', baseUrl).href, startToken);
   const registered = options.plugins ?? LAYER_PLUGINS;
   const cleanups: (() => void)[] = [];
   const undo = (run: () => void): void => void cleanups.push(run);
@@ -80,11 +95,26 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   const translator = new Translator([...registered.map((p) => p.messages), ...registeredTools.map((t) => t.messages)]);
   const workers = new WorkerHost(WORKERS);
   undo(() => workers.destroy());
-  const signIn = createSignInStore();
+  const signIn = createSignInStore(options.dataRole?.token ?? null);
   const handedOver = options.token ? sessionFromToken(options.token) : undefined;
   if (options.token && !handedOver) console.warn('the token handed to the viewer is not a sign-in token; continuing signed out');
   if (handedOver) signIn.setState({ session: handedOver });
-  const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn };
+  // Reads go with the signed-in account's token, else the demo sign-in's data role, else none (public).
+  const authHeaders = (): Record<string, string> => {
+    const token = readTokenOf(signIn.getState());
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  };
+  const accessOf = (role: Role | undefined): string => {
+    const access = pipeAccessOf(role ?? options.dataRole?.role ?? 'public');
+    return access.allCategories ? '*' : access.categories.join(',');
+  };
+  const startAccess = accessOf(signIn.getState().session?.role);
+  undo(
+    signIn.subscribe((state) => {
+      if (accessOf(state.session?.role) !== startAccess) options.onDataRoleChange?.(state.session?.token);
+    }),
+  );
+  const pluginContext = { store, events, config, baseUrl, workers, query: options.query ?? '', signIn, authHeaders };
   const plugins = registered.map((p) => p.start(pluginContext));
   undo(() => plugins.forEach((p) => p.destroy()));
   const tools = registeredTools.map((t) => t.start(pluginContext));
@@ -109,6 +139,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     events,
     workers,
     baseUrl,
+    authHeaders,
     plugins,
     tools,
     onPick: (outcome) => {
@@ -129,6 +160,16 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
     text: (value, fallback) => translator.text(store.getState().language, value, fallback),
     commands,
     actionsFor: (feature) => plugins.flatMap((p) => p.featureActions(feature, ui)),
+    authHeaders,
+    ...(options.dataRole
+      ? {
+          dataRole: {
+            role: options.dataRole.role,
+            choices: options.dataRole.choices,
+            switchTo: (role: Role) => options.dataRole!.switchTo(role, signIn.getState().session?.token),
+          },
+        }
+      : {}),
   };
   const layerPanel = mountLayerPanel(left, ui);
   const stylePanel = mountStylePanel(left, right, ui);
@@ -256,9 +297,9 @@ function syncUrl(store: ReturnType<typeof createViewerStore>, config: ViewerConf
   };
 }
 
-async function loadConfig(url: string): Promise<ViewerConfig> {
+async function loadConfig(url: string, token: string | undefined): Promise<ViewerConfig> {
   try {
-    const response = await fetch(url, { cache: 'no-cache' });
+    const response = await fetch(url, { cache: 'no-cache', ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const config: unknown = await response.json();
     const problems = viewerConfigProblems(config);

@@ -25,3 +25,34 @@ export interface SearchIndexDocument {
 }
 
 export const SEARCH_INDEX_FORMAT = 'cim-twin-search-index';
+
+/**
+ * One index from several of one feature class, in the order given (a pipe folder's categories:
+ * the server merges those a role may see into the folder's search-index.json).
+ */
+export function mergeSearchIndexes(indexes: readonly SearchIndexDocument[], featureClass: string): SearchIndexDocument {
+  const merged: SearchIndexDocument & { namesEn: string[] } = {
+    format: SEARCH_INDEX_FORMAT,
+    version: 1,
+    featureClass,
+    count: 0,
+    ids: [],
+    names: [],
+    namesEn: [],
+    addresses: [],
+    lon: [],
+    lat: [],
+    height: [],
+  };
+  for (const index of indexes) {
+    merged.ids.push(...index.ids);
+    merged.names.push(...index.names);
+    merged.namesEn.push(...(index.namesEn ?? index.ids.map(() => '')));
+    merged.addresses.push(...index.addresses);
+    merged.lon.push(...index.lon);
+    merged.lat.push(...index.lat);
+    merged.height.push(...index.height);
+    merged.count += index.ids.length;
+  }
+  return merged;
+}

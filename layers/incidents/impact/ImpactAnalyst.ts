@@ -31,8 +31,14 @@ export class ImpactAnalyst {
   readonly sources: ImpactSources;
   private readonly analyses = new Map<string, { key: string; impact: Promise<IncidentImpact> }>();
 
-  constructor(config: IncidentImpactSources, workers: WorkerHost, baseUrl: string, liveApiBase: string | null, liveToken?: () => string | undefined) {
-    this.sources = new ImpactSources(config, workers, baseUrl, liveApiBase, liveToken);
+  constructor(
+    config: IncidentImpactSources,
+    workers: WorkerHost,
+    baseUrl: string,
+    liveApiBase: string | null,
+    authHeaders: () => Record<string, string> = () => ({}),
+  ) {
+    this.sources = new ImpactSources(config, workers, baseUrl, liveApiBase, authHeaders);
   }
 
   impactOf(incident: Incident): Promise<IncidentImpact> {

@@ -79,12 +79,12 @@ export class ImpactSources {
     private readonly baseUrl: string,
     /** The live API's base (its `/api/live/state` and SensorThings `/v1.1`), or null without a live feed. */
     private readonly liveApiBase: string | null,
-    /** The sign-in's bearer token now, for the live API (the sensors of its role; none: public). */
-    private readonly liveToken: () => string | undefined = () => undefined,
+    /** The data role's Authorization header: the water network and its model are role-controlled. */
+    private readonly authHeaders: () => Record<string, string> = () => ({}),
   ) {}
 
-  private async fetchJson<T>(url: string, what: string, token?: string): Promise<T> {
-    const response = await fetch(new URL(url, this.baseUrl), token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  private async fetchJson<T>(url: string, what: string): Promise<T> {
+    const response = await fetch(new URL(url, this.baseUrl), { headers: this.authHeaders() });
     if (!response.ok) throw new Error(`${what} (${url}): HTTP ${response.status}`);
     try {
       return (await response.json()) as T;
@@ -174,7 +174,6 @@ export class ImpactSources {
     const record = await this.fetchJson<{ properties?: { feature?: unknown } }>(
       new URL(`/v1.1/Datastreams(${datastream})`, this.liveApiBase).href,
       `sensor ${datastream}`,
-      this.liveToken(),
     );
     const feature = record.properties?.feature;
     if (typeof feature !== 'string' || !feature) return null;
@@ -254,7 +253,7 @@ export class ImpactSources {
         this.liveApiBase
           ? take(
               'sensors',
-              () => this.fetchJson<LiveStateDocument>(new URL('/api/live/state', this.liveApiBase!).href, 'the live state', this.liveToken()),
+              () => this.fetchJson<LiveStateDocument>(new URL('/api/live/state', this.liveApiBase!).href, 'the live state'),
               (doc) => (sources.sensors = sensorsFromLiveState(doc)),
             )
           : Promise.resolve(),
@@ -276,7 +275,7 @@ export class ImpactSources {
     if (!url) throw new Error('no hydraulic model is configured (impact.hydraulicModel)');
     const model: { key: string; inp?: string } = { key: url };
     if (!this.hydraulicSent) {
-      model.inp = await (this.hydraulicText ??= fetch(new URL(url, this.baseUrl)).then((r) => {
+      model.inp = await (this.hydraulicText ??= fetch(new URL(url, this.baseUrl), { headers: this.authHeaders() }).then((r) => {
         if (!r.ok) throw new Error(`the hydraulic model (${url}): HTTP ${r.status}`);
         return r.text();
       }));

@@ -109,6 +109,7 @@ export function mountIncidentList(parent: HTMLElement, ui: UiContext, incidents:
                 ),
               )
             : signInForm(),
+        wall ? null : dataRoleRow(ui),
         state.message ? h('p', { className: 'message', attrs: { role: 'alert' } }, state.message) : null,
         list.length ? h('ul', {}, ...list.slice(0, 30).map(item)) : h('p', { className: 'hint' }, ui.t('incidents.none')),
       ),
@@ -123,4 +124,24 @@ export function mountIncidentList(parent: HTMLElement, ui: UiContext, incidents:
     stops.forEach((stop) => stop());
     root.remove();
   };
+}
+
+/**
+ * The demo's data role, beside the sign-in: what this viewer reads pipes with while no account
+ * is signed in, and a choice of another (the page reloads the layers with it). Absent outside
+ * the demo, where users sign in with their own accounts.
+ */
+function dataRoleRow(ui: UiContext): HTMLElement | null {
+  const dataRole = ui.dataRole;
+  if (!dataRole) return null;
+  const select = h(
+    'select',
+    {
+      attrs: { id: 'data-role', 'aria-label': ui.t('dataRole.label') },
+      on: { change: () => dataRole.switchTo(select.value as typeof dataRole.role) },
+    },
+    ...dataRole.choices.map((role) => h('option', { attrs: { value: role } }, ui.t(`dataRole.roles.${role}`))),
+  );
+  select.value = dataRole.role;
+  return h('p', { className: 'data-role' }, h('label', {}, `${ui.t('dataRole.label')} `, select));
 }

@@ -106,7 +106,9 @@ Options:
   --quiet                 no progress bar
   -h, --help              this help
 
-Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: and network.json).
+Output: <out>/tileset.json, <out>/tiles/*.glb, <out>/build-report.json (pipes: network.json, and a
+tileset per CJJ 61 category, <out>/<code>/tileset.json with its search index and attributes.json,
+under a root tileset.json that references them; docs/pipeline.md).
 Exit codes: 0 written; 1 nothing usable, an unreadable input file (missing, a folder…) or
 worker threads that cannot start; 2 usage error, including an --out that must not be replaced;
 3 written but features were skipped and --strict was given.
@@ -294,6 +296,9 @@ function printPipeSummary(report: PipeBuildReport): void {
     ...featureSummaryLines(report.features),
     `network: ${report.network.nodes} nodes, ${report.network.edges} edges, ${report.network.valves} valves`,
     `tiles: ${report.tiles}, ${(report.bytes / 1e6).toFixed(2)} MB, ${report.seconds} s`,
+    `categories (a tileset each): ${Object.entries(report.categories)
+      .map(([code, c]) => `${code} ${c.features}`)
+      .join(', ')}`,
   ];
   for (const [code, n] of Object.entries(report.topology.byCode)) lines.push(`  topology ${code}: ${n}`);
   const { found, conflicts, pairsChecked, failed } = report.clearance;

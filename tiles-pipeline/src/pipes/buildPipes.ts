@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Crs } from '../crs/Crs.js';
 import { resolveCrs } from '../crs/resolveCrs.js';
@@ -18,6 +18,17 @@ import { emptyFeatureCounts, type FeatureCounts } from '../report/FeatureCounts.
 import type { FeatureIssue } from '../report/FeatureIssue.js';
 import { buildTileTree, DEFAULT_TILING } from '../tiling/buildTileTree.js';
 import type { TileNode } from '../tiling/TileNode.js';
+import type { Tile, Tileset } from '../tileset/Tileset.js';
+import { SENSITIVE_PIPE_FIELDS } from '../../../workers/formats/dataAccess.js';
+import {
+  categoryFiles,
+  PIPE_ATTRIBUTES_FORMAT,
+  PIPE_CATEGORIES_FILE,
+  PIPE_CATEGORIES_FORMAT,
+  type PipeAttributesDocument,
+  type PipeCategoriesDocument,
+} from '../../../workers/formats/pipeLayout.js';
+import type { AttributeValue } from '../readers/SourceFeature.js';
 import { type TileContentInfo, tilesetFromTree } from '../tileset/tilesetFromTree.js';
 import { NothingToWriteError } from '../build/buildBuildings.js';
 import { buildPipeNetwork, type PipeNetwork } from './buildPipeNetwork.js';
@@ -67,6 +78,8 @@ export interface PipeBuildReport {
   services?: ServiceReport;
   /** Critical facilities (--facilities): how each was placed. */
   facilities?: FacilityReport;
+  /** Per CJJ 61 category written (its own tileset, `<code>/tileset.json`): features and tiles. */
+  categories: Record<string, { features: number; tiles: number }>;
   tiles: number;
   bytes: number;
   seconds: number;
@@ -77,8 +90,9 @@ export interface PipeBuildReport {
 /**
  * The pipe pipeline: read survey tables (GeoJSON, Shapefile) and EPANET models, validate them
  * against CJJ 61, build the network graph and its topology report, draw pipes, wells and
- * appurtenances, tile them like buildings (ADD refinement, trunk mains first), and write
- * tileset.json, network.json and build-report.json atomically.
+ * appurtenances, tile them like buildings (ADD refinement, trunk mains first) in a tileset per
+ * CJJ 61 category under a root that references them, and write the tilesets, network.json and
+ * build-report.json atomically (layout: workers/formats/pipeLayout.ts).
  */
 export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildReport> {
   const started = performance.now();
@@ -102,6 +116,7 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       topology: { byCode: {}, issues: [], truncated: false },
       completeness: {},
       clearance: { source: '', pairsChecked: 0, conflicts: [], found: 0 },
+      categories: {},
       tiles: 0,
       bytes: 0,
       seconds: 0,
@@ -231,91 +246,107 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     }
 
     const items = pipeItemsFrom(segments, points, network, options.ground, centreDepths);
+    // Owner contacts stay out of the tiles and the search index (cached, shared): they go to the
+    // category's attributes.json, which the server serves per role (workers/formats/pipeLayout.ts).
+    const sideAttributes = withoutSensitiveAttributes(items);
     // Read before the paths travel to the tile workers (transferred, not copied).
     const edgeHeights = centreLineEndHeights(items, network, centreDepths);
     phase('features');
+    // One schema for every category: a column has one type whichever category's tile holds it.
     const schema = new AttributeSchema([{ id: 'id', sourceName: 'id', type: 'STRING', optional: false }]);
     for (const item of items) schema.observe(item.attributes, item.values);
     const definitions = annotateDefinitions(schema.definitions(), builtInColumns(options.mapping));
     const idColumn = definitions.findIndex((d) => d.id === 'id');
-    const tree = buildTileTree(
-      {
-        lon: Float64Array.from(items, (i) => (i.bbox[0] + i.bbox[2]) / 2),
-        lat: Float64Array.from(items, (i) => (i.bbox[1] + i.bbox[3]) / 2),
-        importance: Float32Array.from(items, (i) => i.importance),
-        weight: Uint32Array.from(items, (i) => i.vertexCount),
-        count: items.length,
-      },
-      { ...DEFAULT_TILING, maxFeatures: options.maxFeatures },
-    );
-    mkdirSync(join(output.staging, 'tiles'), { recursive: true });
-    const contents = new Map<string, TileContentInfo>();
-    phase('tiling');
-    const nodes: TileNode[] = [];
-    const collect = (node: TileNode): void => {
-      if (node.content.length > 0) nodes.push(node);
-      node.children.forEach(collect);
-    };
-    collect(tree);
-    // Every tile is packed here (typed arrays, its property table encoded) and handed to the
-    // workers at once; while they sweep and compress, this thread writes the network and search
-    // documents.
+    // A tileset per CJJ 61 category, so the server can refuse one category's files without
+    // touching its neighbours; pipe points (wells, valves, hydrants) go with their category.
+    const groups = itemsByCategory(items);
     const failedTiles = new Set<string>();
     const failedItems = new Set<number>();
     const fileOfItem = (id: string): string => (itemFiles ??= inputFileById(segments, points)).get(id) ?? '*';
     let itemFiles: Map<string, string> | undefined;
-    const built = nodes.map((node) => {
-      const tileItems = node.content.map((i) => items[i]!);
-      const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-      let minHeight = Infinity;
-      let maxHeight = -Infinity;
-      let weight = 0;
-      for (const item of tileItems) {
-        bbox[0] = Math.min(bbox[0], item.bbox[0]);
-        bbox[1] = Math.min(bbox[1], item.bbox[1]);
-        bbox[2] = Math.max(bbox[2], item.bbox[2]);
-        bbox[3] = Math.max(bbox[3], item.bbox[3]);
-        minHeight = Math.min(minHeight, -item.maxDepth);
-        maxHeight = Math.max(maxHeight, -item.minDepth);
-        weight += item.vertexCount;
-      }
-      const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
-      const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
-      const tileTask = (): PipeWorkerTask => ({ kind: 'tile', tile: packTile() });
-      const packTile = (): PipeTileTask => ({
-        path: node.path,
-        geometry: packPipeTile(tileItems),
-        table: encodePropertyColumns(definitions, tileItems.length, (row, column) => {
-          const item = tileItems[row]!;
-          const name = definitions[column]!.sourceName;
-          return column === idColumn ? item.id : (item.values[name] ?? item.attributes[name] ?? null);
-        }),
-        centerLon,
-        centerLat,
-        definitions,
-        compression: options.compression,
-        outDir: output.staging,
-      });
-      return (pool.run(tileTask(), weight, tileTask) as Promise<PipeTileResult>).then(
-        (result) => {
-          contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
-          report.tiles++;
-          report.bytes += result.bytes;
-          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
+    const categories = groups.map(({ code, indices }) => {
+      const dir = join(output.staging, code);
+      mkdirSync(join(dir, 'tiles'), { recursive: true });
+      const tree = buildTileTree(
+        {
+          lon: Float64Array.from(indices, (i) => (items[i]!.bbox[0] + items[i]!.bbox[2]) / 2),
+          lat: Float64Array.from(indices, (i) => (items[i]!.bbox[1] + items[i]!.bbox[3]) / 2),
+          importance: Float32Array.from(indices, (i) => items[i]!.importance),
+          weight: Uint32Array.from(indices, (i) => items[i]!.vertexCount),
+          count: indices.length,
         },
-        (error: unknown) => {
-          if (!(error instanceof WorkerTaskError)) throw error;
-          // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
-          failedTiles.add(node.path);
-          const message = tileFailedMessage(node.path, node.content.length, error);
-          for (const i of node.content) {
-            failedItems.add(i);
-            report.skipped.push({ file: fileOfItem(items[i]!.id), feature: items[i]!.id, code: 'TILE_FAILED', message });
-          }
-          options.onProgress?.('tiles', report.tiles + failedTiles.size, nodes.length);
-        },
+        { ...DEFAULT_TILING, maxFeatures: options.maxFeatures },
       );
+      const nodes: TileNode[] = [];
+      const collect = (node: TileNode): void => {
+        if (node.content.length > 0) nodes.push(node);
+        node.children.forEach(collect);
+      };
+      collect(tree);
+      return { code, indices, dir, tree, nodes, contents: new Map<string, TileContentInfo>(), tiles: 0, failed: new Set<string>() };
     });
+    phase('tiling');
+    const tileCount = categories.reduce((n, c) => n + c.nodes.length, 0);
+    // Every tile is packed here (typed arrays, its property table encoded) and handed to the
+    // workers at once; while they sweep and compress, this thread writes the network and search
+    // documents.
+    const built = categories.flatMap((category) =>
+      category.nodes.map((node) => {
+        const itemIndices = node.content.map((i) => category.indices[i]!);
+        const tileItems = itemIndices.map((i) => items[i]!);
+        const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+        let minHeight = Infinity;
+        let maxHeight = -Infinity;
+        let weight = 0;
+        for (const item of tileItems) {
+          bbox[0] = Math.min(bbox[0], item.bbox[0]);
+          bbox[1] = Math.min(bbox[1], item.bbox[1]);
+          bbox[2] = Math.max(bbox[2], item.bbox[2]);
+          bbox[3] = Math.max(bbox[3], item.bbox[3]);
+          minHeight = Math.min(minHeight, -item.maxDepth);
+          maxHeight = Math.max(maxHeight, -item.minDepth);
+          weight += item.vertexCount;
+        }
+        const centerLon = Math.round(((bbox[0] + bbox[2]) / 2) * 1e7) / 1e7;
+        const centerLat = Math.round(((bbox[1] + bbox[3]) / 2) * 1e7) / 1e7;
+        const tileTask = (): PipeWorkerTask => ({ kind: 'tile', tile: packTile() });
+        const packTile = (): PipeTileTask => ({
+          path: node.path,
+          geometry: packPipeTile(tileItems),
+          table: encodePropertyColumns(definitions, tileItems.length, (row, column) => {
+            const item = tileItems[row]!;
+            const name = definitions[column]!.sourceName;
+            return column === idColumn ? item.id : (item.values[name] ?? item.attributes[name] ?? null);
+          }),
+          centerLon,
+          centerLat,
+          definitions,
+          compression: options.compression,
+          outDir: category.dir,
+        });
+        return (pool.run(tileTask(), weight, tileTask) as Promise<PipeTileResult>).then(
+          (result) => {
+            category.contents.set(node.path, { bbox, minHeight, maxHeight, centerLon, centerLat, uri: result.uri });
+            category.tiles++;
+            report.tiles++;
+            report.bytes += result.bytes;
+            options.onProgress?.('tiles', report.tiles + failedTiles.size, tileCount);
+          },
+          (error: unknown) => {
+            if (!(error instanceof WorkerTaskError)) throw error;
+            // One tile that cannot be built (out of its worker's memory, a throw) costs its own features, not the run.
+            failedTiles.add(`${category.code}/${node.path}`);
+            category.failed.add(node.path);
+            const message = tileFailedMessage(`${category.code}/${node.path || 'root'}`, node.content.length, error);
+            for (const i of itemIndices) {
+              failedItems.add(i);
+              report.skipped.push({ file: fileOfItem(items[i]!.id), feature: items[i]!.id, code: 'TILE_FAILED', message });
+            }
+            options.onProgress?.('tiles', report.tiles + failedTiles.size, tileCount);
+          },
+        );
+      }),
+    );
     const allBuilt = Promise.all(built);
     allBuilt.catch(() => {}); // awaited below; this only keeps an early throw from leaving it unhandled
     phase('dispatch');
@@ -324,7 +355,6 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
       ...(services ? { services } : {}),
       ...(facilities ? { facilities } : {}),
     });
-    const search = pipeSearchIndex(items);
     phase('documents');
     try {
       report.clearance = await clearance;
@@ -337,16 +367,40 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
     phase('clearance');
     await allBuilt;
     phase('tiles');
-    const searchJson = search.toJson(failedItems);
     report.features.written -= failedItems.size;
     report.features.skipped = report.skipped.length;
-    const published = withoutFailedTiles(tree, failedTiles);
-    if (!published) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
-    const tilesetJson = JSON.stringify(tilesetFromTree(published, contents, 'CIM Twin tiles-pipeline (pipes)', metadataSchemaJson(definitions, PIPE_CLASS)));
-    writeFileSync(join(output.staging, 'tileset.json'), tilesetJson);
+    const schemaJson = metadataSchemaJson(definitions, PIPE_CLASS);
+    const written: { code: string; tileset: Tileset; features: number; tiles: number }[] = [];
+    for (const category of categories) {
+      const published = withoutFailedTiles(category.tree, category.failed);
+      const kept = category.indices.filter((i) => !failedItems.has(i));
+      if (!published || kept.length === 0) {
+        rmSync(category.dir, { recursive: true, force: true });
+        continue;
+      }
+      const tileset = tilesetFromTree(published, category.contents, 'CIM Twin tiles-pipeline (pipes)', schemaJson);
+      const files = categoryFiles(category.code);
+      const tilesetJson = JSON.stringify(tileset);
+      const searchJson = pipeSearchIndex(kept.map((i) => items[i]!)).toJson();
+      const attributesJson = JSON.stringify(pipeAttributesDocument(category.code, kept, items, sideAttributes));
+      writeFileSync(join(output.staging, files.tileset), tilesetJson);
+      writeFileSync(join(output.staging, files.searchIndex), searchJson);
+      writeFileSync(join(output.staging, files.attributes), attributesJson);
+      report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(searchJson);
+      report.categories[category.code] = { features: kept.length, tiles: category.tiles };
+      written.push({ code: category.code, tileset, features: kept.length, tiles: category.tiles });
+    }
+    if (written.length === 0) throw new NothingToWriteError(`no tile could be built (${failedTiles.size} tiles failed)`, report.skipped);
+    const rootJson = JSON.stringify(categoriesRootTileset(written, schemaJson));
+    const manifest: PipeCategoriesDocument = {
+      format: PIPE_CATEGORIES_FORMAT,
+      version: 1,
+      categories: written.map(({ code, features, tiles }) => ({ code, features, tiles })),
+    };
+    writeFileSync(join(output.staging, 'tileset.json'), rootJson);
+    writeFileSync(join(output.staging, PIPE_CATEGORIES_FILE), JSON.stringify(manifest));
     writeFileSync(join(output.staging, 'network.json'), networkJson);
-    writeFileSync(join(output.staging, 'search-index.json'), searchJson);
-    report.bytes += Buffer.byteLength(tilesetJson) + Buffer.byteLength(networkJson) + Buffer.byteLength(searchJson);
+    report.bytes += Buffer.byteLength(rootJson) + Buffer.byteLength(networkJson);
     report.network = {
       nodes: network.nodes.length,
       edges: network.edges.length,
@@ -362,6 +416,92 @@ export async function buildPipes(options: PipeBuildOptions): Promise<PipeBuildRe
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * Takes the sensitive fields (owner contacts) out of the items' attributes, which the tiles and
+ * the search index are made from; returns each item's full input attributes for the side file.
+ * Items share their attribute objects with the features they came from: a copy is made only
+ * where a sensitive field is present.
+ */
+function withoutSensitiveAttributes(items: PipeItem[]): Record<string, AttributeValue>[] {
+  return items.map((item) => {
+    const full = item.attributes;
+    if (!SENSITIVE_PIPE_FIELDS.some((field) => field in full)) return full;
+    const kept: Record<string, AttributeValue> = {};
+    for (const [key, value] of Object.entries(full)) if (!SENSITIVE_PIPE_FIELDS.includes(key)) kept[key] = value;
+    item.attributes = kept;
+    return full;
+  });
+}
+
+/** Item positions per CJJ 61 category, in the standard's order; a code no table knows goes with 其他 (QT). */
+function itemsByCategory(items: readonly PipeItem[]): { code: string; indices: number[] }[] {
+  const byCode = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const code = pipeCategoryOf(item.category)?.code ?? 'QT';
+    let list = byCode.get(code);
+    if (!list) byCode.set(code, (list = []));
+    list.push(i);
+  });
+  return CJJ61_CATEGORIES.flatMap((c) => (byCode.has(c.code) ? [{ code: c.code, indices: byCode.get(c.code)! }] : []));
+}
+
+/** A category's attributes.json: every feature's input attributes once (a multi-part feature's further parts share its id). */
+function pipeAttributesDocument(
+  code: string,
+  indices: readonly number[],
+  items: readonly PipeItem[],
+  attributes: readonly Record<string, AttributeValue>[],
+): PipeAttributesDocument {
+  const fields = new Map<string, number>();
+  const rows: { id: string; record: Record<string, AttributeValue> }[] = [];
+  const seen = new Set<string>();
+  for (const i of indices) {
+    const id = items[i]!.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const record = attributes[i]!;
+    for (const key of Object.keys(record)) if (!fields.has(key)) fields.set(key, fields.size);
+    rows.push({ id, record });
+  }
+  const names = [...fields.keys()];
+  return {
+    format: PIPE_ATTRIBUTES_FORMAT,
+    version: 1,
+    category: code,
+    fields: names,
+    ids: rows.map((r) => r.id),
+    values: rows.map((r) => names.map((name) => jsonValue(r.record[name]))),
+  };
+}
+
+function jsonValue(value: AttributeValue | undefined): AttributeValue {
+  return value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? null : value;
+}
+
+/**
+ * The root tileset.json: no geometry, one child per category whose content is that category's
+ * tileset (an external tileset, 3D Tiles 1.1 §Tileset JSON › External tilesets). The server
+ * hands each role a root listing only the categories it may see.
+ */
+function categoriesRootTileset(categories: readonly { code: string; tileset: Tileset }[], schema: object): Tileset {
+  const children: Tile[] = categories.map(({ code, tileset }) => ({
+    boundingVolume: tileset.root.boundingVolume,
+    geometricError: tileset.geometricError,
+    content: { uri: categoryFiles(code).tileset },
+  }));
+  const regions = children.map((c) => c.boundingVolume.region!);
+  const region = [0, 1, 2, 3, 4, 5].map((k) =>
+    k === 0 || k === 1 || k === 4 ? Math.min(...regions.map((r) => r[k]!)) : Math.max(...regions.map((r) => r[k]!)),
+  );
+  const geometricError = Math.max(...categories.map((c) => c.tileset.geometricError));
+  return {
+    asset: { version: '1.1', generator: 'CIM Twin tiles-pipeline (pipes)' },
+    schema,
+    geometricError,
+    root: { boundingVolume: { region }, geometricError, refine: 'ADD', children },
+  };
 }
 
 /** Pipes are found by id, by what they are (燃气 DN300, gas DN300, 阀门…) and by road name. */

@@ -23,7 +23,8 @@ const HEIGHT_TOLERANCE = 0.05;
  * ancestors' (spatial coherence; the official validator compares a content's declared bounding
  * volume with its tile's, never the geometry). Positions are decoded (meshopt included) and
  * placed by the tile transforms, the glTF y-up axis and each EXT_mesh_gpu_instancing instance.
- * A content file that is missing or not a GLB is reported too, since it is read anyway.
+ * A content file that is missing or not a GLB is reported too, since it is read anyway. External
+ * tilesets (a pipe tileset's categories) are followed.
  */
 export async function checkContentInRegions(tilesetPath: string): Promise<ValidationIssue[]> {
   await MeshoptDecoder.ready;
@@ -31,14 +32,18 @@ export async function checkContentInRegions(tilesetPath: string): Promise<Valida
   const add = (code: ValidationIssue['code'], path: string, message: string): void => {
     issues.push({ code, path, message });
   };
-  const tileset = JSON.parse(await readFile(tilesetPath, 'utf8')) as Tileset;
-  const base = dirname(tilesetPath);
-
-  const visit = async (tile: Tile, path: string, parentTransform: Float64Array, ancestors: number[][]): Promise<void> => {
+  const visitTileset = async (file: string, path: string, parentTransform: Float64Array, ancestors: number[][]): Promise<void> => {
+    const tileset = JSON.parse(await readFile(file, 'utf8')) as Tileset;
+    await visit(tileset.root, dirname(file), path, parentTransform, ancestors);
+  };
+  const visit = async (tile: Tile, base: string, path: string, parentTransform: Float64Array, ancestors: number[][]): Promise<void> => {
     const transform = tile.transform?.length === 16 ? multiplyMatrices(parentTransform, Float64Array.from(tile.transform)) : parentTransform;
     const region = tile.boundingVolume?.region;
     const volumes = region?.length === 6 ? [region, ...ancestors] : ancestors;
-    if (tile.content) {
+    if (tile.content?.uri.split('?')[0]!.endsWith('.json')) {
+      // An external tileset (a pipe tileset's category): its tiles lie within this tile's region too.
+      await visitTileset(join(base, tile.content.uri.split('?')[0]!), `${path}/content`, transform, volumes);
+    } else if (tile.content) {
       const uri = tile.content.uri.split('?')[0]!;
       let glb: Glb | undefined;
       try {
@@ -48,9 +53,9 @@ export async function checkContentInRegions(tilesetPath: string): Promise<Valida
       }
       if (glb) checkContent(glb, uri, `${path}/content`, transform, volumes, add);
     }
-    for (const [i, child] of (tile.children ?? []).entries()) await visit(child, `${path}/children/${i}`, transform, volumes);
+    for (const [i, child] of (tile.children ?? []).entries()) await visit(child, base, `${path}/children/${i}`, transform, volumes);
   };
-  await visit(tileset.root, '/root', Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), []);
+  await visitTileset(tilesetPath, '/root', Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), []);
   return issues;
 }
 

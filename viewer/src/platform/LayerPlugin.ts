@@ -20,6 +20,12 @@ export interface PluginContext {
   query: string;
   /** Who is signed in on this viewer (one sign-in for every plugin that writes to the server). */
   signIn: SignInStore;
+  /**
+   * The Authorization header of the viewer's data role (the signed-in account's, else the demo
+   * sign-in's; none when public): every read of role-controlled data (pipe tiles, network.json,
+   * build report, search indexes, pipe attributes) sends it — the server decides what it gets.
+   */
+  authHeaders(): Record<string, string>;
 }
 
 /** What a layer instance gets: the scene it draws into, and everything the plugin context has. */

@@ -1,3 +1,4 @@
+import type { Role } from '../../../workers/formats/dataAccess.js';
 import type { CameraView, LocalizedText, ViewerConfig } from '../../../workers/formats/viewerConfig.js';
 import type { ClockCommands } from './ClockCommands.js';
 import type { FeatureAction, FeatureDescription, SearchHit } from './LayerPlugin.js';
@@ -47,6 +48,8 @@ export interface UiContext {
   config: ViewerConfig;
   /** The page's origin and path, for resolving the config's relative URLs. */
   baseUrl: string;
+  /** The Authorization header of the viewer's data role (PluginContext.authHeaders). */
+  authHeaders(): Record<string, string>;
   /** The UI string for a key of the resources ({name} placeholders filled in). */
   t(key: string, params?: Record<string, string | number>, fallback?: string): string;
   hasTranslation(key: string): boolean;
@@ -55,4 +58,13 @@ export interface UiContext {
   commands: ViewerCommands;
   /** What the plugins offer to do with a feature (buttons in the info panel and the alarm list). */
   actionsFor(feature: FeatureRef): FeatureAction[];
+  /** The demo sign-in's data role and the roles it can switch to (absent outside the demo): shown in the sign-in UI. */
+  dataRole?: DataRoleChoice;
+}
+
+/** The demo's data role: which one this viewer reads with, and a switch to another (the page reloads the layers). */
+export interface DataRoleChoice {
+  role: Role;
+  choices: readonly Role[];
+  switchTo(role: Role): void;
 }

@@ -33,6 +33,8 @@ export interface SceneHostOptions {
   events: ViewerEvents;
   workers: WorkerHost;
   baseUrl: string;
+  /** The data role's Authorization header (PluginContext.authHeaders). */
+  authHeaders(): Record<string, string>;
   plugins: readonly PluginRuntime[];
   tools: readonly ToolRuntime[];
   /** A click (or tap) that no tool consumed: what it hit, if anything of a layer's. */
@@ -141,6 +143,7 @@ export class SceneHost {
       events,
       workers,
       baseUrl,
+      authHeaders: this.options.authHeaders,
       requestRender: () => scene.requestRender(),
       firstFrame,
       layer: (id) => this.layers.find((l) => l.id === id),

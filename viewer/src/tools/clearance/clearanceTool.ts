@@ -64,7 +64,7 @@ class ClearanceModel {
     this.loading ??= (async () => {
       const url = this.context.config.tools?.buildReport;
       if (!url) throw new Error('this viewer has no pipe build report (config tools.buildReport)');
-      const response = await fetch(new URL(url, this.context.baseUrl));
+      const response = await fetch(new URL(url, this.context.baseUrl), { headers: this.context.authHeaders() });
       if (!response.ok) throw new Error(`the build report ${url} could not be read (HTTP ${response.status})`);
       const report = (await response.json()) as BuildReportClearance;
       if (report.clearance?.failed) throw new Error(report.clearance.failed);

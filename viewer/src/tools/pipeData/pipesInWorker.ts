@@ -11,13 +11,13 @@ const loads = new WeakMap<WorkerHost, Promise<PipesLoaded>>();
  * move to the worker unparsed (the main thread never parses 50k pipes). A failed load is
  * forgotten, so the next tool use tries again.
  */
-export function pipesInWorker(context: Pick<PluginContext, 'workers' | 'config' | 'baseUrl'>): Promise<PipesLoaded> {
+export function pipesInWorker(context: Pick<PluginContext, 'workers' | 'config' | 'baseUrl' | 'authHeaders'>): Promise<PipesLoaded> {
   let load = loads.get(context.workers);
   if (!load) {
     load = (async () => {
       const url = context.config.tools?.network;
       if (!url) throw new Error('this viewer has no pipe network for the tools (config tools.network)');
-      const response = await fetch(new URL(url, context.baseUrl));
+      const response = await fetch(new URL(url, context.baseUrl), { headers: context.authHeaders() });
       if (!response.ok) throw new Error(`the pipe network ${url} could not be read (HTTP ${response.status})`);
       return context.workers.request('planning.loadPipes', { document: await response.arrayBuffer() });
     })();

@@ -3,7 +3,7 @@ import { clockTimeAt, type ClockState, type HistoryTimeline } from '../../../../
 import { DEFAULT_REPLAY_SPEED, REPLAY_SPEEDS, stepMs } from '../../app/clock/clockTransitions.js';
 import { h } from '../../platform/h.js';
 import { fetchHistoryRange, fetchHistoryTimeline, serverApiBase } from '../../platform/historyApi.js';
-import type { SignInStore } from '../../platform/SignInStore.js';
+import { readTokenOf, type SignInStore } from '../../platform/SignInStore.js';
 import type { UiContext } from '../../platform/UiContext.js';
 import { watchAny } from '../../platform/ViewerStore.js';
 import { formatClockTime, formatTickTime, fractionOf, levelColour, tickTimes, timeAtFraction, timelineSpan, type TimelineSpan } from './timelineScale.js';
@@ -86,7 +86,7 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext, signIn: SignIn
       keptFrom = range.rawFrom;
       const span = currentSpan(Date.now());
       // The alarm density of the sensors the sign-in may read.
-      const next = await fetchHistoryTimeline(apiBase, span.from, span.to, BUCKETS, signIn.getState().session?.token);
+      const next = await fetchHistoryTimeline(apiBase, span.from, span.to, BUCKETS, readTokenOf(signIn.getState()));
       if (destroyed || mine !== loads) return;
       data = next;
       failed = false;
@@ -250,7 +250,7 @@ export function mountTimeline(parent: HTMLElement, ui: UiContext, signIn: SignIn
     render();
   });
   // Another sign-in, another role: its sensors' alarm density.
-  const stopSignIn = watchAny(signIn, [(s) => s.session?.token], () => void load());
+  const stopSignIn = watchAny(signIn, [readTokenOf], () => void load());
   const reload = setInterval(() => void load(), RELOAD_MS);
   tick();
   void load();
