@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Authenticator } from '../server/auth/Authenticator.js';
+import { DEMO_SIGN_IN_ROLES, demoAccountName } from '../server/auth/accountsFromEnv.js';
 import { hashPassword } from '../server/auth/passwordHash.js';
 import { ROLES, type Role } from '../workers/formats/dataAccess.js';
 
@@ -16,13 +18,17 @@ export const ACCOUNT_ROLES = ROLES.filter((role): role is Exclude<Role, 'public'
 
 /**
  * Writes an accounts file (CIM_ACCOUNTS_FILE) with one account per role, named after its role
- * (`internal`, `water` … `operator`, `admin`); `passwords` names some, the rest get `<role>-password`.
+ * (`internal`, `water` … `operator`, `admin`); `passwords` names some, the rest get `<role>-password`;
+ * and the demo sign-in's `demo-<role>` accounts (no usable password).
  */
 export async function writeRoleAccountsFile(dir: string, passwords: Partial<Record<Role, string>> = {}): Promise<string> {
   const file = join(dir, 'role-accounts.json');
-  const accounts = await Promise.all(
+  const accounts: { username: string; role: Role; passwordHash: string }[] = await Promise.all(
     ACCOUNT_ROLES.map(async (role) => ({ username: role, role, passwordHash: await hashPassword(passwords[role] ?? `${role}-password`) })),
   );
+  // The demo sign-in's accounts too (`demo-<role>`, as `npm start` has them): the test server keeps its demo sign-in on.
+  const unusable = await hashPassword(randomBytes(16).toString('hex'));
+  for (const role of DEMO_SIGN_IN_ROLES) if (role !== 'public') accounts.push({ username: demoAccountName(role), role, passwordHash: unusable });
   writeFileSync(file, JSON.stringify({ accounts }));
   return file;
 }
