@@ -44,6 +44,8 @@ export async function openViewer(
   });
   // Handed over in the fragment, as a host hands it to the embed: never in a request line.
   const token = signIn === null ? undefined : 'token' in signIn ? signIn.token : signIn.role === 'public' ? undefined : await signTestToken(signIn.role);
+  // Without a token the page reads as public: the demo server's sign-in would otherwise give it the internal role.
+  if (!token) await page.addInitScript(() => sessionStorage.setItem('cim-twin.demoRole', 'public'));
   await page.goto(token ? `${url.split('#')[0]}#token=${encodeURIComponent(token)}` : url);
   await page.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
   await page.evaluate(() => (window as unknown as { cimTwin: CimTwinApi }).cimTwin.ready);

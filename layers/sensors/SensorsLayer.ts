@@ -77,7 +77,12 @@ export class SensorsLayer implements LayerInstance {
     this.root.add(this.clusters.labels);
     scene.primitives.add(this.root);
     // The sign-in's token goes to the worker (never into the store): the server sends its role's sensors; a new sign-in reconnects.
-    const start = (token: string | undefined): void => void workers.request('sensors.start', { ...feed, ...(token ? { token } : {}) });
+    // A sign-in that changes the data role also remounts the page's viewer: a start then in flight is refused by the
+    // stopped worker, which is the end of this layer, not an error.
+    const start = (token: string | undefined): void =>
+      void workers.request('sensors.start', { ...feed, ...(token ? { token } : {}) }).catch((error: unknown) => {
+        if (!this.destroyed) console.error('sensors: the worker did not start', error);
+      });
     start(readTokenOf(state.signIn.getState()));
     this.stops.push(watch(state.signIn, readTokenOf, start));
     // The worker follows the viewer's clock (live feed, or the history at a replay's time).
