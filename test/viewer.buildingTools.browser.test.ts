@@ -113,9 +113,13 @@ describe('building tools in Chromium on the seed district', () => {
     expect(decodeURIComponent(new URL(page.url()).searchParams.get('input')!)).toBe(input);
     const rows = await page.$$eval('#height-limit-panel .tool-table tbody tr', (r) => r.length);
     expect(rows).toBeGreaterThan(5);
-    await page.waitForTimeout(2500);
     // The excess labels' red outline (and the tinted buildings) are drawn; gone when the tool ends.
-    const drawn = (await countColours(page, { over: '#ff3b30' })).over;
+    // Counted until they are in (tiles and labels arrive over a few frames; under load, seconds), 20 s at most.
+    let drawn = 0;
+    for (let waited = 0; waited < 20_000 && drawn <= 300; waited += 1000) {
+      await page.waitForTimeout(1000);
+      drawn = Math.max(drawn, (await countColours(page, { over: '#ff3b30' })).over);
+    }
     await page.screenshot({ path: join(ARTIFACTS, 'tool-height-limit.png') });
     const { page: second } = await openViewer(browser, page.url(), { width: 1280, height: 720 });
     await second.waitForSelector('#height-limit-panel .tool-table tbody tr', { timeout: 60_000 });
