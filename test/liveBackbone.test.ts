@@ -40,6 +40,7 @@ const waitFor = async (check: () => boolean, timeoutMs = 5000): Promise<void> =>
 };
 async function history(datastream: number): Promise<{ phenomenonTime: string; result: number }[]> {
   const response = await get(`/v1.1/Datastreams(${datastream})/Observations?$top=10&$orderby=phenomenonTime desc`);
+  if (!response.ok) throw new Error(`Observations of ${datastream}: HTTP ${response.status} ${await response.text()}`);
   return ((await response.json()) as { value: { phenomenonTime: string; result: number }[] }).value;
 }
 
@@ -79,7 +80,13 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     await device.publishAsync(observationsTopic(2), observation(0.42), { qos: 1 });
     await waitFor(() => received.length > 0);
     expect(JSON.parse(received[0]!)).toMatchObject({ result: 0.42 });
-    expect((await history(2))[0]?.result).toBe(0.42);
+    // Stored through the ingest queue (flushed every second): asked until it is there.
+    let stored = await history(2);
+    for (let tries = 0; tries < 50 && stored[0]?.result !== 0.42; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = await history(2);
+    }
+    expect(stored[0]?.result).toBe(0.42);
     expect(received.some((m) => m.includes('99'))).toBe(false);
     await device.endAsync();
     await reader.endAsync();
