@@ -26,8 +26,8 @@ type Tools = {
 };
 type ToolsWin = Win & { cimTwin: { tools: Tools } };
 
-const seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-buildings.geojson'), 'utf8')) as { features: Feature<Polygon, { height: number }>[] })
-  .features;
+/** The seed buildings, read once the demo is prepared (a clean checkout has none before that). */
+let seeds: Feature<Polygon, { height: number }>[] = [];
 
 /** A pentagon of about 1 km² east of 卫津路, clear of the Huayuan Shapefile's buildings (west of 117.137° E). */
 const POLYGON: [number, number][] = [
@@ -47,6 +47,7 @@ let problems: string[];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startDemoServer();
+  seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-buildings.geojson'), 'utf8')) as { features: Feature<Polygon, { height: number }>[] }).features;
   browser = await launchBrowser();
   ({ page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 }));
 }, 600_000);

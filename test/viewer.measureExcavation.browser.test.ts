@@ -52,7 +52,8 @@ interface SeedLine {
   properties: Record<string, string | number | null>;
   geometry: { coordinates: [number, number][] };
 }
-const seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as { features: SeedLine[] }).features;
+/** The seed pipe lines, read once the demo is prepared (a clean checkout has no generated seeds before that). */
+let seeds: SeedLine[] = [];
 
 function inside([x, y]: readonly [number, number], ring: readonly (readonly [number, number])[]): boolean {
   let result = false;
@@ -107,6 +108,7 @@ const refusal = (call: string): Promise<string> =>
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startDemoServer();
+  seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as { features: SeedLine[] }).features;
   browser = await launchBrowser();
   ({ page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 }));
   // What would cover the pit or the measured line on screen: ground vectors, labels, live markers.

@@ -27,7 +27,8 @@ interface SeedLine {
   properties: Record<string, string | number | null>;
   geometry: { coordinates: [number, number][] };
 }
-const seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as { features: SeedLine[] }).features;
+/** The seeds, read once the demo is prepared (a clean checkout has none before that). */
+let seeds: SeedLine[] = [];
 
 /** 40 m square across 王顶堤路 at the street-lighting duct DLL060825 (a planted conflict with the heating main). */
 const LINE: [[number, number], [number, number]] = [
@@ -86,6 +87,7 @@ const tools = <T>(run: (tools: Tools) => Promise<T>): Promise<T> => page.evaluat
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startDemoServer();
+  seeds = (JSON.parse(readFileSync(join(GENERATED_DIR, 'nankai-pipe-lines.geojson'), 'utf8')) as { features: SeedLine[] }).features;
   browser = await launchBrowser();
   ({ page, problems } = await openViewer(browser, server.url, { width: 1280, height: 720 }));
 }, 600_000);
