@@ -26,24 +26,17 @@ export interface SearchIndexDocument {
 
 export const SEARCH_INDEX_FORMAT = 'cim-twin-search-index';
 
+/** An index with no feature yet (the pipeline's writer and the server's merge start from it). */
+export function emptySearchIndex(featureClass: string): SearchIndexDocument & { namesEn: string[] } {
+  return { format: SEARCH_INDEX_FORMAT, version: 1, featureClass, count: 0, ids: [], names: [], namesEn: [], addresses: [], lon: [], lat: [], height: [] };
+}
+
 /**
  * One index from several of one feature class, in the order given (a pipe folder's categories:
  * the server merges those a role may see into the folder's search-index.json).
  */
 export function mergeSearchIndexes(indexes: readonly SearchIndexDocument[], featureClass: string): SearchIndexDocument {
-  const merged: SearchIndexDocument & { namesEn: string[] } = {
-    format: SEARCH_INDEX_FORMAT,
-    version: 1,
-    featureClass,
-    count: 0,
-    ids: [],
-    names: [],
-    namesEn: [],
-    addresses: [],
-    lon: [],
-    lat: [],
-    height: [],
-  };
+  const merged = emptySearchIndex(featureClass);
   for (const index of indexes) {
     merged.ids.push(...index.ids);
     merged.names.push(...index.names);

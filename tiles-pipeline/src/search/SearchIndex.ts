@@ -1,24 +1,12 @@
 import { firstText } from '../../../workers/formats/featureNames.js';
-import { SEARCH_INDEX_FORMAT, type SearchIndexDocument } from '../../../workers/formats/searchIndex.js';
+import { emptySearchIndex, type SearchIndexDocument } from '../../../workers/formats/searchIndex.js';
 
 /** Writes search-index.json (format in workers/formats/searchIndex.ts), a feature at a time. */
 export class SearchIndex {
   private readonly document: SearchIndexDocument & { namesEn: string[] };
 
   constructor(featureClass: string) {
-    this.document = {
-      format: SEARCH_INDEX_FORMAT,
-      version: 1,
-      featureClass,
-      count: 0,
-      ids: [],
-      names: [],
-      namesEn: [],
-      addresses: [],
-      lon: [],
-      lat: [],
-      height: [],
-    };
+    this.document = emptySearchIndex(featureClass);
   }
 
   /**
