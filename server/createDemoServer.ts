@@ -59,12 +59,19 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
   const dataApi = options.access
     ? createDataAccessApi({ auth: options.access.auth, gate, demoSignIn: options.access.demoSignIn, appendAudit: options.access.appendAudit })
     : undefined;
-  /** /config.json per access profile: the layers each role can load (made once per role). */
+  /** /config.json per role: the layers it can load, made once per role and build of the pipe folders (a rebuild may add or drop categories). */
   const configs = new Map<Role, Promise<string>>();
-  const configFor = (role: Role): Promise<string> => {
+  let configsOfBuild = '';
+  const configFor = async (role: Role): Promise<string> => {
+    const build = await gate.buildKey();
+    if (build !== configsOfBuild) {
+      configs.clear();
+      configsOfBuild = build;
+    }
     let made = configs.get(role);
     if (!made) {
       made = viewerConfigForRole(config, role, gate, groundFileCategory).then((c) => JSON.stringify(c));
+      made.catch(() => configs.delete(role));
       configs.set(role, made);
     }
     return made;

@@ -150,6 +150,12 @@ export class PipeDataGate {
     return undefined;
   }
 
+  /** The folders' current builds (their real paths): anything derived from an earlier build is stale. */
+  async buildKey(): Promise<string> {
+    const states = await Promise.all(this.folders.map((folder) => this.state(folder)));
+    return states.map((state) => state?.real ?? '-').join('|');
+  }
+
   /** Whether the role sees at least one category of the folder at this URL prefix (the viewer config lists only those layers). */
   async categoriesVisible(urlPrefix: string, role: Role): Promise<string[]> {
     const folder = this.folders.find((f) => f.urlPrefix === urlPrefix);
