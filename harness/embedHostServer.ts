@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * that load `<cim-twin>` from the viewer's server or frame its `/embed.html`, under a strict CSP
  * of their own (no inline script; the viewer's origin allowed for scripts, workers, fetches and
  * frames). Pages take `?viewer=<origin>` and, for the iframe page, `&other=<origin>`, a second
- * frame from another origin (the forger).
+ * frame from another origin (the forger), and `&token=<JWT>`, handed to the frame in its fragment.
  */
 export async function startEmbedHost(): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
@@ -35,8 +35,9 @@ export async function startEmbedHost(): Promise<{ origin: string; close(): Promi
     else if (url.pathname === '/iframe.html') {
       const self = `http://${request.headers.host}`;
       const query = new URLSearchParams({ host: self, mode: url.searchParams.get('mode') ?? 'cockpit', lang: 'en' });
+      const token = /^[A-Za-z0-9_.-]+$/.exec(url.searchParams.get('token') ?? '')?.[0];
       page(
-        `<iframe id="twin" src="${viewer}/embed.html?${query}" width="480" height="270" style="border:0"></iframe>` +
+        `<iframe id="twin" src="${viewer}/embed.html?${query}${token ? `#token=${token}` : ''}" width="480" height="270" style="border:0"></iframe>` +
           (other ? `<iframe id="other" src="${other}/blank.html" width="10" height="10" style="border:0"></iframe>` : ''),
       );
     } else if (url.pathname === '/blank.html') page('');

@@ -303,6 +303,71 @@ describe('the iframe and its postMessage protocol', () => {
   }, 60_000);
 });
 
+describe('a token handed to the widget: the role it reads with', () => {
+  const pipeLayers = (layers: Record<string, unknown>): string[] => Object.keys(layers).filter((id) => id.startsWith('pipes'));
+
+  it('<cim-twin token>: loads what that role sees; a new token mounts a new viewer with the new role, where the camera was', async () => {
+    const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+    const problems = collectProblems(page);
+    await countContexts(page);
+    await page.goto(`${host.origin}/component.html?viewer=${encodeURIComponent(server.url)}`);
+    await page.waitForFunction(() => customElements.get('cim-twin') !== undefined, null, { timeout: 120_000 });
+    const [gas, water] = [await server.token('gas'), await server.token('water')];
+    const before = await page.evaluate(
+      async ({ serverUrl, token }) => {
+        const element = document.createElement('cim-twin') as CimTwinElement;
+        element.setAttribute('server', serverUrl);
+        element.setAttribute('token', token);
+        element.setAttribute('layers', 'pipes');
+        element.id = 'twin';
+        document.body.append(element);
+        await element.ready;
+        await element.flyTo({ lon: 117.158, lat: 39.118, height: 700, heading: 20, pitch: -45 }, { duration: 0 });
+        const state = await element.getState();
+        return { layers: state.layers, camera: state.camera };
+      },
+      { serverUrl: server.url, token: gas },
+    );
+    expect(pipeLayers(before.layers)).toEqual(['pipes', 'pipes.RQ', 'pipes.points']);
+    const after = await page.evaluate(async (token) => {
+      const element = document.getElementById('twin') as CimTwinElement;
+      element.setAttribute('token', token);
+      await element.ready;
+      const state = await element.getState();
+      const w = window as unknown as HostWindow;
+      return {
+        layers: state.layers,
+        camera: state.camera,
+        canvases: element.shadowRoot!.querySelectorAll('canvas').length,
+        contexts: w.__contexts.filter((ref) => ref.deref() && !ref.deref()!.isContextLost()).length,
+      };
+    }, water);
+    expect(pipeLayers(after.layers)).toEqual(['pipes', 'pipes.JS', 'pipes.points']);
+    expect(after.camera.lon).toBeCloseTo(before.camera.lon, 5);
+    expect(after.camera.lat).toBeCloseTo(before.camera.lat, 5);
+    expect(after.camera.height).toBeCloseTo(before.camera.height, 0);
+    // The old viewer is gone: one canvas, one live WebGL context.
+    expect(after.canvases).toBe(1);
+    expect(after.contexts).toBe(1);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('/embed.html#token=: the frame reads its config and layers with the token (a utility sees its pipes)', async () => {
+    const page = await browser.newPage({ viewport: { width: 640, height: 360 } });
+    const problems = collectProblems(page);
+    const token = await server.token('gas');
+    await page.goto(`${host.origin}/iframe.html?viewer=${encodeURIComponent(server.url)}&token=${token}`);
+    const frame = page.frame({ url: /embed\.html/ })!;
+    await frame.waitForFunction(() => 'cimTwin' in window, null, { timeout: 120_000 });
+    await frame.evaluate(() => (window as unknown as { cimTwin: { ready: Promise<void> } }).cimTwin.ready);
+    const layers = await frame.evaluate(() => (window as unknown as FrameWindow).cimTwin.getState()['layers'] as Record<string, unknown>);
+    expect(pipeLayers(layers)).toEqual(['pipes', 'pipes.RQ', 'pipes.points']);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
+
 describe('mount → unmount the component 50 times', () => {
   // Tiles only (no live backbone): what is measured is the element's own lifecycle, on a shared machine.
   let tilesOnly: { url: string; close(): void };

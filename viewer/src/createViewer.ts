@@ -66,6 +66,8 @@ export interface CimTwinViewer {
   readonly api: CimTwinApi;
   /** Resolves when the layers are loaded and the first view's tiles are in. */
   readonly ready: Promise<void>;
+  /** The config it runs with (as the server gave it to its token: what that role may load). */
+  readonly config: ViewerConfig;
   /** Releases everything the viewer made: WebGL context, workers, sockets, listeners, timers, DOM. Safe to call twice. */
   destroy(): void;
   isDestroyed(): boolean;
@@ -249,6 +251,7 @@ export async function createViewer(container: HTMLElement, options: ViewerOption
   return {
     api,
     ready,
+    config,
     destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -3,7 +3,7 @@ import { createViewer, type CimTwinViewer } from '../createViewer.js';
 import type { CimTwinApi } from '../app/createPageApi.js';
 import type { ViewerEventMap } from '../platform/ViewerEvents.js';
 import { EMBED_MODES, type EmbedMode } from '../../../workers/formats/embedProtocol.js';
-import { embedViewerQuery } from './embedViewerQuery.js';
+import { cameraSetting, embedViewerQuery } from './embedViewerQuery.js';
 
 /** The DOM events `<cim-twin>` dispatches (CustomEvent detail = the page API's event). */
 const FORWARDED_EVENTS = ['ready', 'select', 'alarm', 'incident'] as const satisfies readonly (keyof ViewerEventMap)[];
@@ -36,12 +36,19 @@ HOST_SHEET.replaceSync(
  * `view` (a bookmark id or `lon,lat,height,heading,pitch`), `layers` (as in a shared link:
  * `-roads,sensors`), `mode` (`cockpit` default, `wall`, `planner`), `lang` (`zh-CN`, `en`),
  * `token` (a sign-in token the viewer's requests carry).
+ *
+ * A new `token` or `server`, or a sign-in inside the widget that changes what it may read (the
+ * data role), mounts a new viewer where the camera was: its layers were made with the old
+ * token and config (the server decides what each role gets). A sign-out inside the widget
+ * returns to the host's token.
  */
 export class CimTwinElement extends HTMLElement {
-  static readonly observedAttributes = ['view', 'layers', 'mode', 'lang'];
+  static readonly observedAttributes = ['view', 'layers', 'mode', 'lang', 'token', 'server'];
   private viewer: CimTwinViewer | undefined;
   private mounting: Promise<CimTwinApi> | undefined;
   private generation = 0;
+  /** The token of a sign-in made inside the widget; wins over the `token` attribute until that changes. */
+  private signedInToken: string | undefined;
   private readonly unlisten: (() => void)[] = [];
   private readonly root: ShadowRoot;
 
@@ -52,12 +59,24 @@ export class CimTwinElement extends HTMLElement {
   }
 
   connectedCallback(): void {
+    this.start();
+  }
+
+  private start(view?: string): void {
     const generation = ++this.generation;
-    this.mounting = this.mount(generation);
+    this.mounting = this.mount(generation, view);
     // A failure is the element's to report; callers of the methods see the same rejection.
     this.mounting.catch((error: unknown) => {
       if (generation === this.generation) console.error('<cim-twin> could not start:', error);
     });
+  }
+
+  /** A new viewer in place of the current one (another token or server), at the current camera. */
+  private remount(): void {
+    if (!this.mounting) return; // not connected: connectedCallback mounts with the new settings
+    const camera = this.viewer?.api.getState().camera;
+    this.unmount();
+    this.start(camera ? cameraSetting(camera) : undefined);
   }
 
   disconnectedCallback(): void {
@@ -66,8 +85,13 @@ export class CimTwinElement extends HTMLElement {
   }
 
   attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
+    if (previous === value) return;
+    if (name === 'token' || name === 'server') {
+      this.signedInToken = undefined;
+      return this.remount();
+    }
     const api = this.viewer?.api;
-    if (!api || previous === value) return;
+    if (!api) return;
     if (name === 'mode') api.setMode(modeOf(value));
     else if (name === 'lang' && (value === 'en' || value === 'zh-CN')) api.setLanguage(value);
     else if (name === 'view' && value) {
@@ -158,7 +182,7 @@ export class CimTwinElement extends HTMLElement {
     return this.mounting ?? Promise.reject(new Error('<cim-twin> is not in the document'));
   }
 
-  private async mount(generation: number): Promise<CimTwinApi> {
+  private async mount(generation: number, view?: string): Promise<CimTwinApi> {
     const server = new URL(this.getAttribute('server') ?? VIEWER_SERVER_ROOT, location.href);
     if (!server.pathname.endsWith('/')) server.pathname += '/';
     const [sheet] = await Promise.all([viewerStylesheet()]);
@@ -168,15 +192,25 @@ export class CimTwinElement extends HTMLElement {
     container.className = 'mount';
     this.root.append(container);
     const { query, bookmark } = embedViewerQuery({
-      view: this.getAttribute('view'),
+      view: view ?? this.getAttribute('view'),
       layers: this.getAttribute('layers'),
       mode: this.getAttribute('mode'),
       lang: this.getAttribute('lang'),
     });
-    const token = this.getAttribute('token');
+    const token = this.signedInToken ?? this.getAttribute('token');
     let viewer: CimTwinViewer;
     try {
-      viewer = await createViewer(container, { config: new URL('config.json', server).href, baseUrl: server.href, query, ...(token ? { token } : {}) });
+      viewer = await createViewer(container, {
+        config: new URL('config.json', server).href,
+        baseUrl: server.href,
+        query,
+        ...(token ? { token } : {}),
+        onDataRoleChange: (signedIn) => {
+          this.signedInToken = signedIn;
+          // After the sign-in store's listeners have run: the old viewer is destroyed from outside them.
+          queueMicrotask(() => this.remount());
+        },
+      });
     } catch (error) {
       container.remove();
       throw error;

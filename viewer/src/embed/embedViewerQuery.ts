@@ -1,4 +1,5 @@
 import { EMBED_MODES, type EmbedMode } from '../../../workers/formats/embedProtocol.js';
+import type { CameraView } from '../../../workers/formats/viewerConfig.js';
 
 /** What a host chooses for an embedded viewer: `<cim-twin>`'s attributes, `/embed.html`'s query. */
 export interface EmbedSettings {
@@ -28,4 +29,9 @@ export function embedViewerQuery(settings: EmbedSettings): { query: string; book
   params.set('mode', mode);
   if (settings.lang === 'en' || settings.lang === 'zh-CN') params.set('lang', settings.lang);
   return { query: params.toString(), mode, ...(bookmark ? { bookmark } : {}) };
+}
+
+/** A camera as the `view` setting (`lon,lat,height,heading,pitch`): a remounted viewer opens where the last one was. */
+export function cameraSetting(camera: CameraView): string {
+  return [camera.lon.toFixed(7), camera.lat.toFixed(7), camera.height.toFixed(1), camera.heading.toFixed(2), camera.pitch.toFixed(2)].join(',');
 }
