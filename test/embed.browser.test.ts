@@ -128,7 +128,7 @@ describe('the <cim-twin> web component on another origin', () => {
       language: 'en',
       roads: false,
       parking: false,
-      sensors: false,
+      sensors: true,
       canvasSize: [480, 270],
       inDocument: 0,
       toolbarShown: false,
@@ -136,6 +136,19 @@ describe('the <cim-twin> web component on another origin', () => {
     expect(Math.abs(result.heading - 90)).toBeLessThan(1);
     expect(result.widgetPosition).not.toBe('static');
     expect(result.kpis).toMatch(/Alarms \d+/);
+    // Sensors alarms-only in the cockpit: the points drawn are the sensors in warning or alarm, no cluster marker.
+    const drawn = await page.evaluate(async () => {
+      const element = document.getElementById('twin') as CimTwinElement;
+      for (let i = 0; i < 40; i++) {
+        const live = ((await element.stats()) as unknown as { live?: { sensors: number; drawn?: { points: number; clusters: number } } }).live;
+        if (live?.drawn && live.sensors > 0) return { ...live.drawn, sensors: live.sensors };
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return undefined;
+    });
+    expect(drawn).toBeDefined();
+    expect(drawn!.clusters).toBe(0);
+    expect(drawn!.points).toBeLessThan(drawn!.sensors / 10);
     // Commands from the host's script.
     const after = await page.evaluate(async () => {
       const element = document.getElementById('twin') as CimTwinElement;

@@ -98,6 +98,11 @@ export class SensorPoints {
     }
   }
 
+  /** How many sensors stand raised (in warning or alarm). */
+  raisedCount(): number {
+    return this.raised.size;
+  }
+
   /** Alarming sensors pulse (called per rendered frame with their slots). */
   pulse(alarming: Iterable<number>, now: number): void {
     const size = this.scale * (SIZE.alarm - 2 + SIZE.pulse * Math.abs(Math.sin(now / 300)));

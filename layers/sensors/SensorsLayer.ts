@@ -11,7 +11,7 @@ import { viewLookingAt } from '../../viewer/src/platform/viewLookingAt.js';
 import { watch } from '../../viewer/src/platform/ViewerStore.js';
 import { holdSeek } from '../../viewer/src/platform/seekFirst.js';
 import { labelPixelSize } from '../labels/labelPixelSize.js';
-import { SensorClusters } from './SensorClusters.js';
+import { type CellLevel, SensorClusters } from './SensorClusters.js';
 import { SensorPoints } from './SensorPoints.js';
 import { buildSensorGrid, type SensorGrid } from './sensorGrid.js';
 import type { SensorAlarm, SensorsState } from './sensorsState.js';
@@ -62,7 +62,13 @@ export class SensorsLayer implements LayerInstance {
   private animationFrame = 0;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stops: (() => void)[] = [];
-  private readonly levelOf = (c: number): ReturnType<SensorClusters['levelOf']> => this.clusters.levelOf(c);
+  /**
+   * The cockpit tile shows only the sensors in warning or alarm: a leader looks for what is
+   * wrong, not at 20,000 dots in a 480×270 tile. Every cell is then drawn as under a group
+   * marker (only its raised warnings and alarms stand) and no cluster marker is shown.
+   */
+  private alarmsOnly = false;
+  private readonly levelOf = (c: number): CellLevel => (this.alarmsOnly ? 'group' : this.clusters.levelOf(c));
 
   constructor(
     definition: SensorsLayerDefinition,
@@ -125,6 +131,7 @@ export class SensorsLayer implements LayerInstance {
       context.requestRender();
     };
     applyVisibility();
+    this.applyAlarmsOnly();
     this.follow();
     this.stops.push(
       () => scene.preRender.removeEventListener(onPreRender),
@@ -139,10 +146,13 @@ export class SensorsLayer implements LayerInstance {
       watch(
         store,
         (s) => s.mode,
-        () => this.applyScale(),
+        () => {
+          this.applyAlarmsOnly();
+          this.applyScale();
+        },
       ),
       // Map labels keep clear of the cluster markers shown.
-      context.obstacles.add(() => (this.root.show ? this.clusters.screenBoxes(scene) : [])),
+      context.obstacles.add(() => (this.root.show && !this.alarmsOnly ? this.clusters.screenBoxes(scene) : [])),
     );
   }
 
@@ -279,7 +289,7 @@ export class SensorsLayer implements LayerInstance {
         sensors: meta.count,
         messagesPerSecond: frame.messagesPerSecond,
         ageAtRenderMs: ageAtRenderMs ?? null,
-        drawn: this.clusters.drawnCounts(),
+        drawn: this.alarmsOnly ? { points: this.points.raisedCount(), clusters: 0 } : this.clusters.drawnCounts(),
       });
     }
   }
@@ -294,6 +304,13 @@ export class SensorsLayer implements LayerInstance {
     this.applyScale();
     this.levelsStale = true;
     this.follow(); // selected before the catalogue arrived
+  }
+
+  private applyAlarmsOnly(): void {
+    this.alarmsOnly = this.context.store.getState().mode === 'cockpit';
+    this.clusters.points.show = this.clusters.labels.show = !this.alarmsOnly;
+    this.levelsStale = true;
+    this.context.requestRender();
   }
 
   /** Wall symbols grow with the screen, as the map labels do. */

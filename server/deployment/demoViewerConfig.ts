@@ -151,8 +151,8 @@ export function demoViewerConfig(): ViewerConfig {
     ],
     // A 480×270 cockpit tile: the district (8 km north–south, 4 km across) seen from the west so
     // its long side fills the wide tile; parking's cluster badges hidden (the KPI strip gives the
-    // occupancy), alarms and incidents kept.
-    cockpit: { view: { lon: 117.1, lat: 39.103, height: 6200, heading: 90, pitch: -52 }, layers: '-parking,-sensors' },
+    // occupancy); sensors drawn alarms-only (the sensors layer in cockpit mode) and incidents kept.
+    cockpit: { view: { lon: 117.1, lat: 39.103, height: 6200, heading: 90, pitch: -52 }, layers: '-parking' },
     // The walls follow what an operator leads on the "wall" session (docs/emergency.md, Linked screens).
     follow: { wallSession: 'wall' },
   };

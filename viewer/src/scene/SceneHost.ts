@@ -4,6 +4,8 @@ import {
   Cartographic,
   CesiumWidget,
   Color,
+  Credit,
+  CreditDisplay,
   Math as CesiumMath,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
@@ -20,6 +22,11 @@ import { watch, type ViewerStore } from '../platform/ViewerStore.js';
 import type { WorkerHost } from '../platform/WorkerHost.js';
 import { FrameStats } from './FrameStats.js';
 import { resolutionScaleFor } from './resolutionScaleFor.js';
+
+// The viewer uses no Cesium ion service: Cesium's default "Cesium ion" logo would claim one (and
+// take 140 px of a 480×270 cockpit tile). CesiumJS is credited in text, as its authors ask;
+// data credits (an online basemap's) are shown as before.
+CreditDisplay.cesiumCredit = new Credit('<a href="https://cesium.com/platform/cesiumjs/" target="_blank" rel="noopener">CesiumJS</a>', true);
 
 /** Largest drawing buffer side we ask for on a wall (WebGL may allow more; filling it would not keep up). */
 const WALL_MAX_DRAWING_BUFFER = 8192;
