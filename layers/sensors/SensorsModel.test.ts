@@ -44,6 +44,19 @@ describe('sensors model (the worker’s state)', () => {
     expect(unpackSensorFrame(model.takeFrame()).count).toBe(0);
   });
 
+  it("starts from the server's alarm states: a standing alarm shows at once, though the type holds a level a minute before raising it", () => {
+    const slow = { ...doc.types[0]!, thresholds: { ...doc.types[0]!.thresholds, minDurationSeconds: 60 } };
+    const model = new SensorsModel();
+    model.applyState({ ...doc, types: [slow], state: [SensorState.normal, SensorState.alarm, SensorState.normal] }, now);
+    const frame = unpackSensorFrame(model.takeFrame());
+    expect(frame.state[Array.from(frame.index).indexOf(1)]).toBe(SensorState.alarm);
+    // Without the server's word the same reading waits out the minute.
+    const unaware = new SensorsModel();
+    unaware.applyState({ ...doc, types: [slow] }, now);
+    const first = unpackSensorFrame(unaware.takeFrame());
+    expect(first.state[Array.from(first.index).indexOf(1)]).toBe(SensorState.normal);
+  });
+
   it('silence limits: three report periods, at least a minute, or one limit the deployment sets', () => {
     expect(staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 30 })).toBe(90);
     expect(staleAfterSeconds({ ...SENSOR_TYPES[0]!, periodSeconds: 5 })).toBe(60);

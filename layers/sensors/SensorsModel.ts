@@ -57,9 +57,16 @@ export class SensorsModel implements ReplaySink {
       this.staleAfterMs[i] = doc.types[doc.type[i]!]!.staleAfterSeconds * 1000;
       const time = doc.time[i];
       const result = doc.result[i];
-      if (time !== null && time !== undefined && result !== null && result !== undefined)
+      if (time !== null && time !== undefined && result !== null && result !== undefined) {
+        // The server's alarm state first: its raised alarms stand at once (the reading then keeps or clears them).
+        const state = doc.state?.[i];
+        if ((state === SensorState.warning || state === SensorState.alarm) && time >= this.latest.time[i]! && this.alarms.state[i] !== state) {
+          this.alarms.state[i] = state;
+          this.alarms.pendingLevel[i] = state;
+          this.markChanged(i);
+        }
         this.observe(this.ids[i]!, time, result, nowMs, doc.serverTime - time, false);
-      else this.markChanged(i);
+      } else this.markChanged(i);
     }
   }
 

@@ -27,7 +27,7 @@ import type { SensorAccess } from './SensorAccess.js';
  */
 export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
-  store: Pick<LiveObservations, 'latest'>,
+  store: Pick<LiveObservations, 'latest' | 'states'>,
   counters: () => object,
   options: {
     staleAfterSeconds?: number;
@@ -127,6 +127,7 @@ export function createSensorThingsApi(
         lat: visible.map((e) => e.lat),
         time: visible.map((e) => (Number.isFinite(latest.time[e.id]!) ? latest.time[e.id]! : null)),
         result: visible.map((e) => (Number.isFinite(latest.value[e.id]!) ? latest.value[e.id]! : null)),
+        state: visible.map((e) => store.states[e.id]!),
         ...(options.access ? { feeds: options.access.feedsFor(role).map(observationFeedTopic) } : {}),
       };
       send(response, 200, state);

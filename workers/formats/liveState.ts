@@ -22,6 +22,12 @@ export interface LiveStateDocument {
   time: (number | null)[];
   result: (number | null)[];
   /**
+   * The server's alarm state of each sensor now (SensorState: normal, warning, alarm), as its
+   * alarm list has it: a client loading the state shows the alarms at once instead of waiting
+   * out each type's minDurationSeconds again. Absent from older servers.
+   */
+  state?: number[];
+  /**
    * The live feed topics the requester may subscribe to (`cimtwin/v1/Observations/<feed>`,
    * ObservationBatch.ts): the server decides them from the requester's data role. Absent from
    * a server without per-role feeds: the client keeps its configured feed topic.
