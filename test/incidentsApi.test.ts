@@ -253,7 +253,7 @@ describe('incidents API', () => {
     await device.endAsync();
     await waitFor(() => server.live!.store.latest.value[sensor.id] === 42.5);
 
-    const preview = await call('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`);
+    const preview = await call('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`, { token: operator() });
     expect(preview.status).toBe(200);
     const opened = await call('POST', '/api/incidents/from-alarm', { token: operator(), body: { datastream: sensor.id } });
     expect(opened.status).toBe(201);
