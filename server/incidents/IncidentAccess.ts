@@ -103,7 +103,11 @@ export class IncidentAccess {
   }
 
   /** The timeline's marks as `role` reads them (`incidentOf` finds each mark's incident). */
-  async marksFor(marks: readonly TimelineIncidentMark[], role: Role, incidentOf: (id: string) => Promise<Incident | undefined>): Promise<TimelineIncidentMark[]> {
+  async marksFor(
+    marks: readonly TimelineIncidentMark[],
+    role: Role,
+    incidentOf: (id: string) => Promise<Incident | undefined>,
+  ): Promise<TimelineIncidentMark[]> {
     if (readsIncidentsWhole(role)) return [...marks];
     await this.ready();
     const incidents = new Map<string, Incident>();

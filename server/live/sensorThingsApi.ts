@@ -139,7 +139,10 @@ export function createSensorThingsApi(
       if (options.auth && !mayActAs(role, 'operator')) {
         if (role === 'public') response.setHeader('WWW-Authenticate', 'Bearer realm="cim-twin"');
         send(response, role === 'public' ? 401 : 403, {
-          error: role === 'public' ? 'the live statistics need an operator or admin token' : `the live statistics are for operators and admins; this token is ${role}`,
+          error:
+            role === 'public'
+              ? 'the live statistics need an operator or admin token'
+              : `the live statistics are for operators and admins; this token is ${role}`,
         });
       } else send(response, 200, counters());
     } else {

@@ -63,10 +63,8 @@ export function incidentForRole(incident: Incident, role: Role, lookup: Incident
     notes: isPublic ? incident.notes.length : 0,
     dispatches: isPublic ? incident.dispatches.length : 0,
   };
-  // The rule's dedupe key names a pipe or a sensor: the server's own bookkeeping, never in a role's copy.
-  const { dedupeKey: _dedupeKey, withheld: _stored, ...rest } = incident;
   const copy: Incident = {
-    ...rest,
+    ...incident,
     headline: redact(incident.headline),
     description: redact(incident.description),
     ...(incident.instruction !== undefined ? { instruction: redact(incident.instruction) } : {}),
@@ -77,6 +75,9 @@ export function incidentForRole(incident: Incident, role: Role, lookup: Incident
     notes: isPublic ? [] : incident.notes.map((note) => ({ ...note, text: redact(note.text) })),
     dispatches: isPublic ? [] : incident.dispatches,
   };
+  // The rule's dedupe key names a pipe or a sensor: the server's own bookkeeping, never in a role's copy.
+  delete copy.dedupeKey;
+  delete copy.withheld;
   if (withheld.assets + withheld.notes + withheld.dispatches > 0) copy.withheld = withheld;
   return copy;
 }
