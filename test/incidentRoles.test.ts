@@ -273,6 +273,23 @@ describe('incidents per data role', () => {
     }
     await Promise.all(clients.map((client) => client.endAsync()));
   });
+
+  it('MQTT: a role’s copy is made once per message, however many of its viewers subscribe', async () => {
+    const clients = await Promise.all(Array.from({ length: 5 }, () => viewer('water')));
+    const received = clients.map(() => [] as IncidentChangeMessage[]);
+    const before = server.incidents.access.counters.copiesMade;
+    for (const [k, client] of clients.entries()) {
+      client.on('message', (_topic, payload) => payload.length > 0 && received[k]!.push(JSON.parse(payload.toString()) as IncidentChangeMessage));
+      await client.subscribeAsync(INCIDENTS_SUBSCRIPTION, { qos: 1 });
+    }
+    await waitFor(() => received.every((messages) => messages.length >= 3)); // the open incidents, retained
+    const note = (await call('POST', `/api/incidents/${restricted.id}/notes`, 'operator', { text: 'once' })).body as Incident;
+    await waitFor(() => received.every((messages) => messages.some((m) => m.incident.version === note.version && m.incident.id === note.id)));
+    // 5 viewers × 4 messages would be 20 filterings without the cache; at most one per message here.
+    expect(server.incidents.access.counters.copiesMade - before).toBeLessThanOrEqual(4);
+    expect(server.incidents.access.counters.copiesMade - before).toBeGreaterThanOrEqual(1);
+    await Promise.all(clients.map((client) => client.endAsync()));
+  });
 });
 
 describe('follow sessions per data role', () => {

@@ -58,6 +58,8 @@ export class IncidentAccess {
   /** The scope of each incident seen (published or listed): a public follower's selected incident is checked against it. */
   private readonly scopes = new Map<string, Incident['scope']>();
   private readonly messages = new Map<string, CachedMessage>();
+  /** Role copies of MQTT messages made (each once per message and profile, whatever the number of subscribers). */
+  readonly counters = { copiesMade: 0 };
 
   readonly lookup: IncidentAssetLookup = {
     categoryOf: (asset) => this.categoryOf(asset),
@@ -158,6 +160,7 @@ export class IncidentAccess {
   };
 
   private copyOf(incident: boolean, payload: Buffer, role: Role): Buffer | null {
+    this.counters.copiesMade++;
     let message: unknown;
     try {
       message = JSON.parse(payload.toString('utf8'));
