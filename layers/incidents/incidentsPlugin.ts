@@ -104,7 +104,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];
-    if (config.live) stops.push(followClock(viewerStore, store, client, apiBase, definition?.id));
+    if (config.live) stops.push(followClock(viewerStore, store, client, apiBase, definition?.id, readToken));
     return { store, client, feed, analyst, stops, docks: undefined };
   },
   destroyState: (state) => {
