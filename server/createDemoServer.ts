@@ -55,7 +55,7 @@ export function createDemoServer(paths: DemoPaths, options: DemoServerOptions = 
     ...(options.userTilesets ?? []).filter((t) => t.isPipes).map((t) => ({ urlPrefix: `/tiles/user/${t.name}/`, dir: t.dir })),
   ];
   const audit = new DataAudit(options.access?.appendAudit ?? (async () => undefined), DATA_AUDIT_WINDOW_MS, options.log);
-  const gate = new PipeDataGate(pipeFolders, options.access?.auth, audit, compressed);
+  const gate = new PipeDataGate(pipeFolders, options.access?.auth, audit, compressed, paths.groundDir);
   const dataApi = options.access
     ? createDataAccessApi({ auth: options.access.auth, gate, demoSignIn: options.access.demoSignIn, appendAudit: options.access.appendAudit })
     : undefined;

@@ -79,10 +79,11 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
     root,
     broker: () => live?.broker.broker,
     sensors: liveSensorLookup(() => live),
+    liveSensors: () => live && { access: live.access, catalog: live.catalog },
     fallbackStoreName: `cimtwin-${http.port}.duckdb`,
   });
   // Linked screens: operators lead, screens follow over the broker (signed in with the incidents' accounts).
-  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
+  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker, access: incidents.access });
   // Sensor alarms at T and their acknowledgements (signed in with the incidents' accounts, stored with them).
   const alarms = createAlarmsApi({ auth: incidents.auth, store: incidents.store, live: () => live && alarmSourceOf(live) });
   const paths = demoPaths(root);
@@ -113,7 +114,8 @@ async function start(env: Record<string, string | undefined>): Promise<void> {
       mqttPort: mqtt.port,
       mqttHost: mqtt.host,
       database: incidents.database,
-      incidents: incidents.store,
+      incidents: incidents.timelineMarks,
+      payloadFor: incidents.access.payloadFor,
       // Viewers read sensors with their sign-in's data role; reads of pipe sensors are audit-logged.
       auth: incidents.auth,
       audit: incidents.store,

@@ -49,7 +49,13 @@ const update = (lon = 117.16): FollowUpdate => ({
 
 /** The retained message a client subscribing now receives on `session` (undefined when none comes within `waitMs`). */
 async function retainedOf(session: string, waitMs = 1500): Promise<{ payload: Buffer; retain: boolean } | undefined> {
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, { reconnectPeriod: 0 });
+  // A screen signed in as the standalone viewer is (zhao.viewer reads as internal): the selected
+  // incident reaches it whole (what each role receives: test/incidentRoles.test.ts).
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, {
+    reconnectPeriod: 0,
+    username: 'bearer',
+    password: tokens['zhao.viewer']!,
+  });
   try {
     const received = new Promise<{ payload: Buffer; retain: boolean } | undefined>((resolve) => {
       client.on('message', (_topic, payload, packet) => resolve({ payload, retain: packet.retain }));
@@ -110,7 +116,7 @@ describe('follow sessions', () => {
 
     const list = (await call('GET', '/api/follow')).body as FollowSessionSummary[];
     expect(list).toEqual([{ session: 'wall', leader: 'li.na', seq: 2, updatedAt: (second.body as FollowMessage).at }]);
-    expect((await call('GET', '/api/follow/wall')).body).toEqual(second.body);
+    expect((await call('GET', '/api/follow/wall', { token: tokens['zhao.viewer']! })).body).toEqual(second.body);
 
     // Another operator takes the lead: the sequence goes on, the leader changes.
     await sleep(250);

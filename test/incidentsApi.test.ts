@@ -65,17 +65,22 @@ const create = async (body: IncidentDraft = draft): Promise<Incident> => {
   expect(response.status).toBe(201);
   return response.body as Incident;
 };
-const snapshot = async () => ({ incidents: (await call('GET', '/api/incidents')).body, audit: await server.incidents.store.listAudit({ limit: 1000 }) });
+/** Reads as the standalone viewer does: signed in (zhao.viewer reads as `internal`, every incident whole; test/incidentRoles.test.ts has the other roles). */
+const reader = (): { token: string } => ({ token: tokens['zhao.viewer']! });
+const snapshot = async () => ({
+  incidents: (await call('GET', '/api/incidents', reader())).body,
+  audit: await server.incidents.store.listAudit({ limit: 1000 }),
+});
 
 describe('incidents API', () => {
-  it('opens an incident for an operator: 201 with the record in state reported, readable by anyone', async () => {
+  it('opens an incident for an operator: 201 with the record in state reported, readable by a signed-in viewer', async () => {
     const incident = await create();
     expect(incident).toMatchObject({ state: 'reported', version: 1, createdBy: 'li.na', headline: draft.headline, overdue: false });
     expect(incident.history).toEqual([{ at: incident.sent, by: 'li.na', from: null, to: 'reported' }]);
-    expect((await call('GET', `/api/incidents/${incident.id}`)).body).toEqual(incident);
-    const list = (await call('GET', '/api/incidents')).body as Incident[];
+    expect((await call('GET', `/api/incidents/${incident.id}`, reader())).body).toEqual(incident);
+    const list = (await call('GET', '/api/incidents', reader())).body as Incident[];
     expect(Array.isArray(list) && list.some((i) => i.id === incident.id)).toBe(true);
-    expect((await call('GET', '/api/incidents/INC-NOPE')).status).toBe(404);
+    expect((await call('GET', '/api/incidents/INC-NOPE', reader())).status).toBe(404);
   });
 
   it('refuses anonymous (401), bad tokens (401) and viewer (403) writes, and nothing changes', async () => {
@@ -164,7 +169,7 @@ describe('incidents API', () => {
     expect(skip.status).toBe(409);
     for (const to of ['en-route', 'on-scene', 'released'])
       expect((await call('POST', `/api/incidents/${incident.id}/dispatches/D1/transitions`, { token: operator(), body: { to } })).status).toBe(200);
-    const final = (await call('GET', `/api/incidents/${incident.id}`)).body as Incident;
+    const final = (await call('GET', `/api/incidents/${incident.id}`, reader())).body as Incident;
     expect(final.dispatches[0]!.history.map((s) => s.to)).toEqual(['assigned', 'en-route', 'on-scene', 'released']);
     expect((await call('POST', `/api/incidents/${incident.id}/dispatches/D7/transitions`, { token: operator(), body: { to: 'released' } })).status).toBe(404);
   });
@@ -172,7 +177,7 @@ describe('incidents API', () => {
   it('exports CAP 1.2 XML valid against the OASIS schema, markup escaped', async () => {
     const incident = await create({ ...draft, exercise: true });
     await call('POST', `/api/incidents/${incident.id}/transitions`, { token: operator(), body: { to: 'cancelled' } });
-    const cap = await call('GET', `/api/incidents/${incident.id}/cap`);
+    const cap = await call('GET', `/api/incidents/${incident.id}/cap`, reader());
     expect(cap.status).toBe(200);
     expect(cap.headers.get('content-type')).toMatch(/^application\/cap\+xml/);
     const xml = cap.body as string;
@@ -208,7 +213,7 @@ describe('incidents API', () => {
   it('pushes every change over MQTT; a viewer connecting later receives the open incidents, not the closed ones', async () => {
     const tcp = `mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`;
     const ws = `${server.url.replace('http', 'ws')}/mqtt`;
-    const viewer = await mqtt.connectAsync(ws, { reconnectPeriod: 0 });
+    const viewer = await mqtt.connectAsync(ws, { reconnectPeriod: 0, username: 'bearer', password: reader().token });
     const received: IncidentChangeMessage[] = [];
     viewer.on('message', (_topic, payload) => {
       if (payload.length > 0) received.push(JSON.parse(payload.toString()) as IncidentChangeMessage);
@@ -227,7 +232,7 @@ describe('incidents API', () => {
     await viewer.endAsync();
 
     // Reconnecting: the retained records are the open incidents, the latest version of each.
-    const later = await mqtt.connectAsync(tcp, { reconnectPeriod: 0 });
+    const later = await mqtt.connectAsync(tcp, { reconnectPeriod: 0, username: 'bearer', password: reader().token });
     const retained = new Map<string, IncidentChangeMessage>();
     later.on('message', (_topic, payload) => {
       if (payload.length > 0) {
@@ -240,7 +245,7 @@ describe('incidents API', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(retained.get(incident.id)!.incident.version).toBe(2);
     expect(retained.has(closedOne.id)).toBe(false);
-    const open = ((await call('GET', '/api/incidents')).body as Incident[]).filter((i) => !['closed', 'cancelled'].includes(i.state));
+    const open = ((await call('GET', '/api/incidents', reader())).body as Incident[]).filter((i) => !['closed', 'cancelled'].includes(i.state));
     expect([...retained.keys()].sort()).toEqual(open.map((i) => i.id).sort());
     await later.endAsync();
   });
@@ -253,7 +258,7 @@ describe('incidents API', () => {
     await device.endAsync();
     await waitFor(() => server.live!.store.latest.value[sensor.id] === 42.5);
 
-    const preview = await call('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`);
+    const preview = await call('GET', `/api/incidents/from-alarm?datastream=${sensor.id}`, { token: operator() });
     expect(preview.status).toBe(200);
     const opened = await call('POST', '/api/incidents/from-alarm', { token: operator(), body: { datastream: sensor.id } });
     expect(opened.status).toBe(201);
@@ -305,8 +310,8 @@ describe('incidents API', () => {
       return { p50: samples[Math.floor(n * 0.5)]!, p95: samples[Math.floor(n * 0.95)]! };
     };
     const write = await time(() => call('POST', `/api/incidents/${incident.id}/notes`, { token: operator(), body: { text: 'latency probe' } }), 100);
-    const read = await time(() => call('GET', `/api/incidents/${incident.id}`), 100);
-    const list = await time(() => call('GET', '/api/incidents'), 20);
+    const read = await time(() => call('GET', `/api/incidents/${incident.id}`, reader()), 100);
+    const list = await time(() => call('GET', '/api/incidents', reader()), 20);
     console.log(
       `incidents API on DuckDB (ms): write (note) p50 ${write.p50.toFixed(1)} p95 ${write.p95.toFixed(1)}; ` +
         `read one p50 ${read.p50.toFixed(1)} p95 ${read.p95.toFixed(1)}; list p50 ${list.p50.toFixed(1)} p95 ${list.p95.toFixed(1)}`,

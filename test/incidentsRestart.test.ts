@@ -76,18 +76,23 @@ describe.each(engines)('incidents across a server restart on $name', (engine) =>
       const id = (created.body as Incident).id;
       await json(`${server.url}/api/incidents/${id}/transitions`, 'POST', { to: 'verified' }, token);
       await json(`${server.url}/api/incidents/${id}/notes`, 'POST', { text: 'valve V-3 closed' }, token);
-      const before = (await json(`${server.url}/api/incidents/${id}`)).body as Incident;
+      const before = (await json(`${server.url}/api/incidents/${id}`, 'GET', undefined, token)).body as Incident;
       const auditBefore = await server.incidents.store.listAudit({ limit: 100 });
       await server.close();
       engine.restartDatabase();
 
       server = await startDemoServer(options);
       try {
-        expect((await json(`${server.url}/api/incidents/${id}`)).body).toEqual(before);
+        expect((await json(`${server.url}/api/incidents/${id}`, 'GET', undefined, token)).body).toEqual(before);
         expect(before).toMatchObject({ state: 'verified', version: 3, notes: [{ text: 'valve V-3 closed', by: 'operator' }] });
         expect(await server.incidents.store.listAudit({ limit: 100 })).toEqual(auditBefore);
         // A viewer connecting to the new broker gets the open incident retained.
-        const viewer = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, { reconnectPeriod: 0 });
+        // Signed in (the incidents are Restricted: the public reads none of them).
+        const viewer = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.live!.broker.tcpPort()}`, {
+          reconnectPeriod: 0,
+          username: 'bearer',
+          password: token,
+        });
         const seen = new Map<string, Incident>();
         viewer.on('message', (_topic, payload) => {
           if (payload.length > 0) {

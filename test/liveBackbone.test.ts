@@ -124,7 +124,9 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     expect(state.result[state.ids.indexOf(4)]).toBe(10);
     expect(state.time[state.ids.indexOf(4)]).toBe(now);
     expect((await history(4)).map((o) => o.result)).toEqual([10, 5]);
-    const stats = (await (await fetch(`${server.url}/api/live/stats`)).json()) as { history: { rows: number; bytes: number } };
+    const stats = (await (await fetch(`${server.url}/api/live/stats`, { headers: { Authorization: `Bearer ${await server.token('operator')}` } })).json()) as {
+      history: { rows: number; bytes: number };
+    };
     expect(stats.history.rows).toBeGreaterThanOrEqual(2); // the duplicate is not stored twice
     expect(stats.history.bytes).toBeGreaterThan(0);
     await device.endAsync();
@@ -155,7 +157,9 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
     await device.publishAsync(observationsTopic(12), observation(1, new Date('2999-01-01T00:00:00Z')), { qos: 1 });
     await device.endAsync();
-    const stats = (await (await fetch(`${server.url}/api/live/stats`)).json()) as Record<string, unknown>;
+    const stats = (await (
+      await fetch(`${server.url}/api/live/stats`, { headers: { Authorization: `Bearer ${await server.token('operator')}` } })
+    ).json()) as Record<string, unknown>;
     const counter = expect.any(Number) as unknown;
     expect(stats).toMatchObject({
       futureReadings: 1,

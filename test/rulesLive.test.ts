@@ -56,8 +56,10 @@ describe('rules on the live stream (real broker, simulator, incidents store)', (
     expect(proposal.incident).toMatchObject({ state: 'reported', event: '疑似供水管道爆管', createdBy: 'rule:pipe-burst' });
     expect(proposal.incident.source).toMatchObject({ kind: 'rule', ruleId: 'pipe-burst' });
     expect(proposal.incident.assets.some((a) => a.kind === 'pipe')).toBe(true);
-    // Served by the incidents API like any incident.
-    const listed = (await (await fetch(`${server.url}/api/incidents`)).json()) as Incident[];
+    // Served by the incidents API like any incident, to a signed-in viewer (a rule's incident is Restricted: not the public's).
+    const listed = (await (
+      await fetch(`${server.url}/api/incidents`, { headers: { Authorization: `Bearer ${await server.token('internal')}` } })
+    ).json()) as Incident[];
     expect(listed.map((i) => i.id)).toContain(proposal.incident.id);
     // More sensors keep dropping: still one incident for this burst.
     await new Promise((resolve) => setTimeout(resolve, 10_000));

@@ -5,8 +5,9 @@ import type { FollowMessage, FollowSessionSummary, FollowUpdate } from '../../wo
 export class FollowClient {
   constructor(private readonly baseUrl: string) {}
 
-  list(): Promise<FollowSessionSummary[]> {
-    return this.call('GET', '/api/follow');
+  /** The sessions (`token`: the viewer's read token; a bad one is refused, none reads as public). */
+  list(token?: string): Promise<FollowSessionSummary[]> {
+    return this.call('GET', '/api/follow', token);
   }
 
   publish(session: string, update: FollowUpdate, token: string): Promise<FollowMessage> {

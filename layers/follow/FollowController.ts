@@ -1,6 +1,6 @@
 import { mayActAs } from '../../workers/formats/dataAccess.js';
 import { FOLLOW_MAX_UPDATES_PER_SECOND, FOLLOW_SESSION_PATTERN, type FollowMessage } from '../../workers/formats/followSession.js';
-import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
+import { readTokenOf, type SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import type { ViewerCommands } from '../../viewer/src/platform/UiContext.js';
 import { watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
 import { ServerApiError } from '../../viewer/src/platform/serverApi.js';
@@ -64,6 +64,7 @@ export class FollowController {
       onConnection: (connection) => this.options.follow.setState(connection === 'live' ? { connection, liveAt: performance.now() } : { connection }),
       onMessage: (message) => this.apply(message),
       onRefused: (reason) => console.warn(`follow: a message on "${session}" was dropped (${reason})`),
+      token: () => readTokenOf(this.options.signIn.getState()),
     });
     this.feed.start();
   }

@@ -10,6 +10,8 @@ export interface FollowFeedOptions {
   onConnection(state: TopicFeedConnection): void;
   /** A message that is not a follow state, with the reason (dropped; the feed goes on). */
   onRefused?(reason: string): void;
+  /** The sign-in's token, read at each (re)connect: the broker sends the role's copy (a selection it may not see left out). */
+  token?: () => string | undefined;
 }
 
 /** One follow session's states as the leader sends them: its retained topic, so a (re)connect delivers the current state at once. */
@@ -21,6 +23,7 @@ export class FollowFeed {
       mqttUrl: options.mqttUrl,
       topic: followTopic(options.session),
       onConnection: options.onConnection,
+      ...(options.token ? { token: options.token } : {}),
       onPayload: (payload) => {
         if (payload.length === 0) return options.onMessage(null);
         let body: unknown;

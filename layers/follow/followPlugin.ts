@@ -1,6 +1,6 @@
 import type { FollowMessage, FollowSessionSummary } from '../../workers/formats/followSession.js';
 import { definePlugin } from '../../viewer/src/platform/LayerPlugin.js';
-import type { SignInStore } from '../../viewer/src/platform/SignInStore.js';
+import { readTokenOf, type SignInStore } from '../../viewer/src/platform/SignInStore.js';
 import './follow.css';
 import en from './i18n.en.json';
 import zhCN from './i18n.zh-CN.json';
@@ -139,7 +139,7 @@ export const followPlugin = definePlugin<FollowState>({
             error: s.error,
           });
         },
-        sessions: () => state.client.list(),
+        sessions: () => state.client.list(readTokenOf(state.signIn.getState())),
       },
     };
     return api as unknown as Record<string, never>;

@@ -4,12 +4,14 @@ import type { Session } from './incidentsState.js';
 
 /**
  * The incidents HTTP API (`/api/auth/login`, `/api/incidents…`) for the viewer: plain data in
- * and out, the bearer token of the session on every write. Reading needs no sign-in.
+ * and out, the bearer token of the session on every write. Reads go with the viewer's read
+ * token (the data role's): the server answers each role's copy (the public's without one).
  */
 export class IncidentClient {
   constructor(
     private readonly baseUrl: string,
     private readonly session: () => Session | null,
+    private readonly readToken: () => string | undefined = () => undefined,
   ) {}
 
   async signIn(username: string, password: string): Promise<Session> {
@@ -61,6 +63,6 @@ export class IncidentClient {
   }
 
   private call<T>(method: 'GET' | 'POST', path: string, body?: unknown, authorised = method !== 'GET'): Promise<T> {
-    return serverApiRequest<T>(this.baseUrl, method, path, { token: authorised ? this.session()?.token : undefined, body });
+    return serverApiRequest<T>(this.baseUrl, method, path, { token: authorised ? this.session()?.token : this.readToken(), body });
   }
 }

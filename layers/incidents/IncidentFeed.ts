@@ -8,6 +8,8 @@ export interface IncidentFeedOptions {
   onConnection(state: TopicFeedConnection): void;
   /** Loads every incident over HTTP (after each connect, so nothing published during a gap is missed). */
   loadAll(): Promise<Incident[]>;
+  /** The sign-in's token, read at each (re)connect: the broker sends the role's copy of each incident (none: the public's). */
+  token?: () => string | undefined;
 }
 
 /**
@@ -22,6 +24,7 @@ export class IncidentFeed {
       mqttUrl: options.mqttUrl,
       topic: INCIDENTS_SUBSCRIPTION,
       onConnection: options.onConnection,
+      ...(options.token ? { token: options.token } : {}),
       onSubscribed: () =>
         void options
           .loadAll()

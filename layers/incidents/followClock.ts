@@ -12,7 +12,15 @@ import type { IncidentsStore } from './incidentsState.js';
  * playing replay passes an incident change (the timeline's marks after it); back to live it
  * holds the current ones again. (The live feed is not applied during a replay: see the plugin.)
  */
-export function followClock(viewer: ViewerStore, incidents: IncidentsStore, client: IncidentClient, apiBase: string, layerId: string | undefined): () => void {
+export function followClock(
+  viewer: ViewerStore,
+  incidents: IncidentsStore,
+  client: IncidentClient,
+  apiBase: string,
+  layerId: string | undefined,
+  /** The viewer's read token: the marks are the incidents its role reads (none: the public's). */
+  readToken: () => string | undefined = () => undefined,
+): () => void {
   /** Answers to an older request than the last are dropped (a seek overtook them). */
   let generation = 0;
   /** Times of incident changes still ahead of the replay, earliest first. */
@@ -34,7 +42,7 @@ export function followClock(viewer: ViewerStore, incidents: IncidentsStore, clie
   const loadAt = (time: number, mine: number): Promise<void> => show(mine, () => client.listAt(new Date(time).toISOString()));
   const loadMarksAfter = async (time: number, mine: number): Promise<void> => {
     try {
-      const timeline = await fetchHistoryTimeline(apiBase, time, Math.max(time + 1, Date.now()), 1);
+      const timeline = await fetchHistoryTimeline(apiBase, time, Math.max(time + 1, Date.now()), 1, readToken());
       if (mine === generation)
         ahead = timeline.incidents
           .map((mark) => mark.time)

@@ -1,6 +1,7 @@
 import { INCIDENT_STATES, type Incident, type IncidentState } from '../../workers/formats/incident.js';
 import { emergencyLevel, GBT35561_CATEGORIES } from '../../workers/standards/gbt35561.js';
 import { definePlugin } from '../../viewer/src/platform/LayerPlugin.js';
+import { readTokenOf } from '../../viewer/src/platform/SignInStore.js';
 import type { UiContext } from '../../viewer/src/platform/UiContext.js';
 import type { Emphasis } from '../../viewer/src/platform/ViewerState.js';
 import { watch, watchAny, type ViewerStore } from '../../viewer/src/platform/ViewerStore.js';
@@ -79,11 +80,13 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     // Its sign-in is the viewer's: other plugins (linked screens) write with the same token.
     store.subscribe((s, previous) => s.session !== previous.session && signIn.setState({ session: s.session }));
     const apiBase = config.live?.apiUrl || new URL(baseUrl).origin;
-    const client = new IncidentClient(apiBase, () => store.getState().session);
+    const readToken = (): string | undefined => readTokenOf(signIn.getState());
+    const client = new IncidentClient(apiBase, () => store.getState().session, readToken);
     const feed = config.live
       ? new IncidentFeed({
           mqttUrl: absoluteMqttUrl(config.live.mqttUrl, baseUrl),
           loadAll: () => client.list(),
+          token: readToken,
           onConnection: (connection) => store.getState().setConnection(connection),
           onIncident: (incident, change) => {
             // A replay shows incidents as they were (followClock); live() loads the current ones again.
@@ -101,7 +104,7 @@ export const incidentsPlugin = definePlugin<IncidentsState>({
     const stops = analyst
       ? [analyseSelected(store, analyst), emphasiseImpact(store, viewerStore, definition!.impact!), warmWhenNeeded(store, viewerStore, analyst)]
       : [];
-    if (config.live) stops.push(followClock(viewerStore, store, client, apiBase, definition?.id));
+    if (config.live) stops.push(followClock(viewerStore, store, client, apiBase, definition?.id, readToken));
     return { store, client, feed, analyst, stops, docks: undefined };
   },
   destroyState: (state) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,7 +89,12 @@ export class PipeDataGate {
     private readonly auth: Authenticator | undefined,
     private readonly audit: DataAudit,
     private readonly compressed: CompressedFiles,
+    /** The ground data folder (/data/): its sensor sites are served per role. */
+    private readonly groundDir?: string,
   ) {}
+
+  /** The sensor sites per access profile, made once per file version. */
+  private sensorSites: { modified: number; documents: Map<string, Promise<Generated>> } | undefined;
 
   get folderPrefixes(): string[] {
     return this.folders.map((f) => f.urlPrefix);
@@ -100,7 +105,8 @@ export class PipeDataGate {
     const { path } = requestTarget(request);
     const folder = this.folders.find((f) => path.startsWith(f.urlPrefix) || path === f.urlPrefix.slice(0, -1));
     const groundName = path.startsWith('/data/') ? path.slice('/data/'.length) : undefined;
-    if (!folder && !(groundName !== undefined && groundName in GROUND_FILE_CATEGORY)) return false;
+    const sensorSites = groundName === SENSOR_SITES_FILE && this.groundDir !== undefined;
+    if (!folder && !sensorSites && !(groundName !== undefined && groundName in GROUND_FILE_CATEGORY)) return false;
     if (request.method === 'OPTIONS') return false; // CORS preflights: answered as for any file (no data in them)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD, OPTIONS' }).end();
@@ -116,6 +122,7 @@ export class PipeDataGate {
       sendError(response, 401, 'the token is invalid or expired: sign in again');
       return true;
     }
+    if (sensorSites) return this.serveSensorSites(request, response, requester.role);
     if (!folder) return this.serveGroundFile(groundName!, request, response, requester);
     return this.serveFolder(folder, path.slice(folder.urlPrefix.length), request, response, requester);
   }
@@ -161,6 +168,32 @@ export class PipeDataGate {
     const folder = this.folders.find((f) => f.urlPrefix === urlPrefix);
     const state = folder ? await this.state(folder) : undefined;
     return state ? state.categories.filter((code) => maySeeCategory(role, code)) : [];
+  }
+
+  /**
+   * The seeds' sensor sites (the incident impact reads them) name the pipe feature each sensor
+   * sits on: a role gets the sites on categories it sees and the ones on no pipe asset.
+   */
+  private async serveSensorSites(request: IncomingMessage, response: ServerResponse, role: Role): Promise<boolean> {
+    const file = join(this.groundDir!, SENSOR_SITES_FILE);
+    const modified = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+    if (modified === undefined) {
+      sendError(response, 404, 'not found');
+      return true;
+    }
+    if (this.sensorSites?.modified !== modified) this.sensorSites = { modified, documents: new Map() };
+    const key = profileOf(role);
+    let made = this.sensorSites.documents.get(key);
+    if (!made) {
+      made = readFile(file, 'utf8').then((text) => generatedOf(sensorSitesForRole(JSON.parse(text) as SensorSitesDocument, role)));
+      made.catch(() => this.sensorSites?.documents.delete(key));
+      this.sensorSites.documents.set(key, made);
+    }
+    sendGenerated(request, response, await made);
+    return true;
   }
 
   private async serveGroundFile(name: string, request: IncomingMessage, response: ServerResponse, requester: DataRequester): Promise<boolean> {
@@ -300,10 +333,38 @@ export class PipeDataGate {
       const [report, network] = await Promise.all([read<Record<string, unknown>>('build-report.json'), read<NetworkDocument>('network.json')]);
       document = buildReportForRole(report, network, role);
     }
-    const body = Buffer.from(JSON.stringify(document));
-    const gzipped = await promisify(gzip)(body, { level: 6 });
-    return { body, gzipped, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    return generatedOf(document);
   }
+}
+
+async function generatedOf(document: unknown): Promise<Generated> {
+  const body = Buffer.from(JSON.stringify(document));
+  const gzipped = await promisify(gzip)(body, { level: 6 });
+  return { body, gzipped, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+/** The seeds' sensor sites (GeoJSON; `category`: the CJJ 61 category of the feature a site sits on, absent or null on none). */
+export const SENSOR_SITES_FILE = 'nankai-sensor-sites.geojson';
+interface SensorSitesDocument {
+  type: 'FeatureCollection';
+  features: { properties?: { category?: string | null; feature?: string | null } | null }[];
+}
+
+/**
+ * The sites a role may know of: on no pipe feature, or on a category it sees — as the live
+ * catalogue reads them (server/live/SensorCatalog.ts): a site on a pipe feature without a
+ * category is 不明管线 QT (fail closed).
+ */
+export function sensorSitesForRole(document: SensorSitesDocument, role: Role): SensorSitesDocument {
+  if (pipeAccessOf(role).allCategories) return document;
+  return {
+    ...document,
+    features: document.features.filter((feature) => {
+      const { category, feature: onFeature } = feature.properties ?? {};
+      if (category) return maySeeCategory(role, category);
+      return !onFeature;
+    }),
+  };
 }
 
 function sendGenerated(request: IncomingMessage, response: ServerResponse, generated: Generated): void {

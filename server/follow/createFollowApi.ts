@@ -3,6 +3,8 @@ import type { Aedes } from 'aedes';
 import { FOLLOW_SESSION_PATTERN, parseFollowUpdate } from '../../workers/formats/followSession.js';
 import { type Authenticator, hasRole } from '../auth/Authenticator.js';
 import { readJson, sendJson } from '../incidents/createIncidentsApi.js';
+import { requesterOr401 } from '../auth/requesterOf.js';
+import type { IncidentAccess } from '../incidents/IncidentAccess.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
 import { type FollowLeader, FollowSessions } from './FollowSessions.js';
@@ -13,11 +15,18 @@ import { type FollowLeader, FollowSessions } from './FollowSessions.js';
  *   GET    /api/follow/{session}  its current state (404 when nobody leads it)
  *   POST   /api/follow/{session}  an operator's update → published retained on cimtwin/v1/follow/<session>
  *   DELETE /api/follow/{session}  an operator ends it
- * Reads are open like the incidents; writes need an operator's or admin's bearer token (401
+ * Reads answer per data role like the incidents (a selected pipe or sensor the role may not see
+ * is left out; a state that frames one is a 403; a bad token a 401); writes need an operator's or admin's bearer token (401
  * anonymous or invalid, 403 a viewer), at most 5 updates a second per leader and session (429).
  * The broker refuses every client's publish on these topics: only this server writes there.
  */
-export function createFollowApi(options: { auth: Authenticator; store: Store; broker: () => Aedes | undefined }) {
+export function createFollowApi(options: {
+  auth: Authenticator;
+  store: Store;
+  broker: () => Aedes | undefined;
+  /** What each data role reads of a session (a selected or framed pipe or sensor it may not see is not sent). */
+  access: Pick<IncidentAccess, 'followForRole' | 'ready'>;
+}) {
   const sessions = new FollowSessions({
     publish: (topic, payload, retain) => {
       const broker = options.broker();
@@ -39,7 +48,7 @@ export function createFollowApi(options: { auth: Authenticator; store: Store; br
       return false;
     };
     if (path === '/api/follow') {
-      if (allow('GET')) sendJson(response, 200, sessions.list());
+      if (allow('GET') && (await requesterOr401(options.auth, request, response))) sendJson(response, 200, sessions.list());
       return true;
     }
     const session = path.slice('/api/follow/'.length); // the pattern leaves nothing to percent-decode
@@ -47,9 +56,14 @@ export function createFollowApi(options: { auth: Authenticator; store: Store; br
       return (sendJson(response, 404, { error: 'a follow session is named by 1 to 64 letters, digits, "-" or "_"' }), true);
     if (!allow('GET', 'POST', 'DELETE')) return true;
     if (method === 'GET') {
+      const requester = await requesterOr401(options.auth, request, response);
+      if (!requester) return true;
       const current = sessions.get(session);
-      if (current) sendJson(response, 200, current);
-      else sendJson(response, 404, { error: `nobody leads "${session}"` });
+      if (!current) return (sendJson(response, 404, { error: `nobody leads "${session}"` }), true);
+      await options.access.ready();
+      const copy = options.access.followForRole(current, requester.role);
+      if (copy) sendJson(response, 200, copy);
+      else sendJson(response, 403, { error: `"${session}" frames a feature the ${requester.role} role may not see: wait for the leader to move on` });
       return true;
     }
     const leader = await operatorOf(request, response);

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HistoryRange, HistoryTimeline } from '../../workers/formats/history.js';
+import type { HistoryRange, HistoryTimeline, TimelineIncidentMark } from '../../workers/formats/history.js';
+import type { Role } from '../../workers/formats/dataAccess.js';
 import { parseCount, parseIsoTime, type QueryParsed } from '../../workers/history/parseHistoryQuery.js';
 import { encodeObservationBatch, OPEN_FEED } from '../../workers/live/ObservationBatch.js';
 import { type SensorType, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
 import { requestTarget } from '../requestTarget.js';
-import type { Store } from '../store/Store.js';
 import type { ObservationColumns, ObservationHistory } from './ObservationHistory.js';
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { DataReadAudit } from '../auth/DataReadAudit.js';
@@ -35,8 +35,8 @@ export interface HistoryApiOptions {
   catalog: readonly { id: number; type: SensorType }[];
   /** The deployment's one silence limit (s), as the live API has it (CIM_STALE_AFTER_SECONDS). */
   staleAfterSeconds?: number;
-  /** Incident marks for the timeline; none when absent. */
-  incidents?: Pick<Store, 'incidentMarks'>;
+  /** Incident marks for the timeline as a role reads them; none when absent. */
+  incidents?: IncidentMarksForRole;
   /** Who may read which sensors; without it every sensor is open. */
   access?: SensorAccess;
   /** Verifies bearer tokens; without it every request reads as `public`. */
@@ -45,6 +45,9 @@ export interface HistoryApiOptions {
   audit?: DataReadAudit;
   now?: () => number;
 }
+
+/** The timeline's incident marks in [from, to] (ms), at most `limit`, as `role` may read them (server/incidents/IncidentAccess.ts). */
+export type IncidentMarksForRole = (from: number, to: number, limit: number, role: Role) => Promise<TimelineIncidentMark[]>;
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
@@ -199,7 +202,7 @@ export function createHistoryApi(options: HistoryApiOptions): Handler {
       const count = Math.ceil((span.to - span.from) / bucketMs);
       const [transitions, incidents] = await Promise.all([
         history.transitionCounts(span.from, span.to, bucketMs, readableDatastreams(requester)),
-        options.incidents?.incidentMarks(span.from, span.to, MAX_TIMELINE_MARKS) ?? [],
+        options.incidents?.(span.from, span.to, MAX_TIMELINE_MARKS, requester.role) ?? [],
         markKept(response, span.from, (r) => earliestOf(r.rawFrom, r.downsampledFrom)),
       ]);
       const timeline: HistoryTimeline = {

@@ -61,6 +61,8 @@ export class IncidentService {
       sender: string;
       deadlines: StateDeadlines;
       publish?: IncidentPublisher | undefined;
+      /** Each incident as stored, before it is published (IncidentAccess remembers its scope). */
+      onChange?: (incident: Incident) => void;
       now?: () => number;
     },
   ) {}
@@ -188,6 +190,7 @@ export class IncidentService {
   }
 
   private publish(incident: Incident, change: IncidentChangeKind, by: string): void {
+    this.options.onChange?.(incident);
     const publish = this.options.publish;
     if (!publish) return;
     const message: IncidentChangeMessage = { version: INCIDENT_FORMAT_VERSION, change, by, at: incident.updated, incident: withOverdue(incident, this.now()) };

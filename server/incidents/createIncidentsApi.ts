@@ -11,7 +11,12 @@ import {
 } from '../../workers/incidents/parseIncidentDraft.js';
 import { parseIsoTime } from '../../workers/history/parseHistoryQuery.js';
 import { type Authenticator, hasRole, type Principal } from '../auth/Authenticator.js';
+import { requesterOr401 } from '../auth/requesterOf.js';
 import { requestTarget } from '../requestTarget.js';
+import type { Incident } from '../../workers/formats/incident.js';
+import type { IncidentAccess } from './IncidentAccess.js';
+import type { Role } from '../../workers/formats/dataAccess.js';
+import { maySeeAsset } from '../../workers/incidents/incidentForRole.js';
 import type { Store } from '../store/Store.js';
 import type { IncidentService, Requester, ServiceResult } from './IncidentService.js';
 
@@ -23,13 +28,22 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * The incidents HTTP API, sign-in and the audit log (docs/emergency.md lists every route).
- * Reads are open like the live API; every write needs a bearer token of an operator (401
- * without a valid one, 403 for a lesser role) and is refused before anything changes. Answers
+ * Reads answer per data role like the live API (IncidentAccess: the public reads only the
+ * Public-scope incidents, a utility its categories' assets; a bad token is a 401); every write
+ * needs a bearer token of an operator (401 without a valid one, 403 for a lesser role) and is
+ * refused before anything changes. Answers
  * are JSON (`{"error", "field"?}` on failure), CAP exports application/cap+xml. Returns false
  * for paths that are not its own.
  */
-export function createIncidentsApi(options: { service: IncidentService; auth: Authenticator; store: Store; sensors?: SensorLookup | undefined }) {
-  const { service, auth, store } = options;
+export function createIncidentsApi(options: {
+  service: IncidentService;
+  auth: Authenticator;
+  store: Store;
+  /** What each data role reads of an incident. */
+  access: IncidentAccess;
+  sensors?: SensorLookup | undefined;
+}) {
+  const { service, auth, store, access } = options;
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const { path, query } = requestTarget(request);
@@ -57,6 +71,19 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       response.setHeader('Allow', methods.join(', '));
       sendJson(response, 405, { error: `${method} is not allowed here (allowed: ${methods.join(', ')})` });
       return false;
+    };
+    /**
+     * The incident as the requester's role reads it; else undefined after a 401 (bad token) or a
+     * 404 — an incident the public may not read is not found for it either (its id says nothing).
+     */
+    const readableIncident = async (id: string): Promise<Incident | undefined> => {
+      const requester = await requesterOr401(auth, request, response);
+      if (!requester) return undefined;
+      const stored = await service.get(id);
+      await access.ready();
+      const incident = stored && access.forRole(stored, requester.role);
+      if (!incident) sendJson(response, 404, { error: `no incident ${id}` });
+      return incident;
     };
     const sendResult = (result: ServiceResult, status = 200): void => {
       if ('incident' in result) sendJson(response, status, result.incident);
@@ -102,12 +129,14 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
     } else if (path === '/api/incidents') {
       if (!allow('GET', 'POST')) return true;
       if (method === 'GET') {
+        const requester = await requesterOr401(auth, request, response);
+        if (!requester) return true;
         // ?at=<ISO>: as they were then (history and replay).
         const at = query.get('at');
-        if (at === null) return (sendJson(response, 200, await service.list()), true);
+        if (at === null) return (sendJson(response, 200, await access.listFor(await service.list(), requester.role)), true);
         const time = parseIsoTime(at, 'at');
         if ('message' in time) return (sendJson(response, 400, { error: time.message, field: 'at' }), true);
-        return (sendJson(response, 200, await service.listAt(time.value)), true);
+        return (sendJson(response, 200, await access.listFor(await service.listAt(time.value), requester.role)), true);
       }
       const by = await requireRole('operator');
       if (!by) return true;
@@ -118,6 +147,12 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       if (!allow('GET', 'POST')) return true;
       let datastream: unknown = Number(query.get('datastream'));
       let by: Requester | undefined;
+      let reader: Role = 'operator';
+      if (method === 'GET') {
+        const requester = await requesterOr401(auth, request, response);
+        if (!requester) return true;
+        reader = requester.role;
+      }
       if (method === 'POST') {
         if (!(by = await requireRole('operator'))) return true;
         const body = await readJson(request, response);
@@ -129,19 +164,22 @@ export function createIncidentsApi(options: { service: IncidentService; auth: Au
       if (!options.sensors) return (sendJson(response, 503, { error: 'no live sensors on this server' }), true);
       const found = options.sensors(datastream);
       if (!found) return (sendJson(response, 404, { error: `no Datastream ${datastream}` }), true);
+      // The draft names the sensor, its place and its reading: the sensor's data, read by the roles that may read it.
+      await access.ready();
+      if (!maySeeAsset(reader, { kind: 'sensor', id: String(datastream) }, access.lookup))
+        return (sendJson(response, 403, { error: `the ${reader} role may not read Datastream ${datastream}` }), true);
       if (!found.reading) return (sendJson(response, 409, { error: `Datastream ${datastream} has no reading yet` }), true);
       const draft = draftFromAlarm(found.sensor, found.reading);
       if (by) sendJson(response, 201, await service.create(draft, by));
       else sendJson(response, 200, draft);
     } else if ((match = /^\/api\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(path))) {
       if (!allow('GET')) return true;
-      const incident = await service.get(match[1]!);
+      const incident = await readableIncident(match[1]!);
       if (incident) sendJson(response, 200, incident);
-      else sendJson(response, 404, { error: `no incident ${match[1]}` });
     } else if ((match = /^\/api\/incidents\/([A-Za-z0-9-]{1,64})\/cap$/.exec(path))) {
       if (!allow('GET')) return true;
-      const incident = await service.get(match[1]!);
-      if (!incident) return (sendJson(response, 404, { error: `no incident ${match[1]}` }), true);
+      const incident = await readableIncident(match[1]!);
+      if (!incident) return true;
       const xml = incidentToCap(incident);
       response
         .writeHead(200, {

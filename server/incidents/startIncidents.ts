@@ -10,7 +10,11 @@ import type { SqlConnection } from '../store/SqlConnection.js';
 import type { SqlStore } from '../store/SqlStore.js';
 import type { Store } from '../store/Store.js';
 import { StoreError } from '../store/StoreError.js';
+import { DEMO_TILESETS, demoPaths } from '../prepareDemo.js';
+import { viewerConfigFromEnv } from '../viewerConfig.js';
+import type { IncidentMarksForRole } from '../history/createHistoryApi.js';
 import { createIncidentsApi, type SensorLookup } from './createIncidentsApi.js';
+import { type FollowLayers, IncidentAccess, type IncidentSensors } from './IncidentAccess.js';
 import { DEFAULT_DEADLINES, IncidentService } from './IncidentService.js';
 
 export interface Incidents {
@@ -19,6 +23,10 @@ export interface Incidents {
   database: SqlConnection;
   service: IncidentService;
   auth: Authenticator;
+  /** What each data role reads of incidents, follow sessions and the timeline's marks (the broker's `payloadFor`, the history API's marks). */
+  access: IncidentAccess;
+  /** The history API's timeline marks, per data role. */
+  timelineMarks: IncidentMarksForRole;
   /** The HTTP handler for /api/incidents…, /api/auth/…, /api/audit; false for other paths. */
   api: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** Demo accounts' passwords (generated ones are printed at start). */
@@ -41,6 +49,8 @@ export async function startIncidents(options: {
   storeLocation?: StoreLocation;
   broker?: () => Aedes | undefined;
   sensors?: SensorLookup;
+  /** The live catalogue and who reads which sensor (an incident's sensors are filtered by it); read at each use. */
+  liveSensors?: IncidentSensors;
   /**
    * When the default store file (no CIM_STORE_PATH or CIM_DATABASE_URL) is held by another
    * process — a second demo in the same checkout — this run keeps its incidents in this file
@@ -69,23 +79,52 @@ export async function startIncidents(options: {
     auth.close();
     throw error instanceof StoreError ? new StartupError(error.message) : error;
   }
+  const tilesDir = demoPaths(options.root).tilesDir;
+  const access = new IncidentAccess({
+    networkFiles: DEMO_TILESETS.filter((t) => t.args[0] === 'pipes').map((t) => join(tilesDir, t.name, 'network.json')),
+    sensors: options.liveSensors ?? (() => undefined),
+    followLayers: followLayersOf(env),
+  });
+  // The network's categories are loaded before a message goes out (the broker filters each delivery
+  // synchronously), in the order the changes were made.
+  let publishing = Promise.resolve();
   const service = new IncidentService(store, {
     sender: env['CIM_INCIDENT_SENDER'] ?? 'cim-twin.demo',
     deadlines,
-    publish: (topic, payload, retain) => options.broker?.()?.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, () => undefined),
+    publish: (topic, payload, retain) => {
+      publishing = publishing
+        .then(() => access.ready())
+        .then(() => options.broker?.()?.publish({ cmd: 'publish', topic, payload, qos: 1, retain, dup: false }, () => undefined))
+        .catch((error: unknown) => options.log?.(`incident ${topic}: not published: ${String(error)}`));
+    },
+    onChange: (incident) => access.remember(incident),
   });
   return {
     store,
     database: store.connection,
     service,
     auth,
-    api: createIncidentsApi({ service, auth, store, sensors: options.sensors }),
+    access,
+    timelineMarks: async (from, to, limit, role) => access.marksFor(await store.incidentMarks(from, to, limit), role, (id) => store.getIncident(id)),
+    api: createIncidentsApi({ service, auth, store, access, sensors: options.sensors }),
     demoPasswords,
     ...(storeMovedFrom !== undefined ? { storeMovedFrom } : {}),
     close: async () => {
       auth.close();
       await store.close();
     },
+  };
+}
+
+/** The layer ids a follow session's features name: the pipe layers and their parts, the sensors, the incidents (the viewer config's). */
+function followLayersOf(env: Record<string, string | undefined>): FollowLayers {
+  const { layers } = viewerConfigFromEnv(env).config;
+  const pipeLayers = new Set(layers.flatMap((layer) => (layer.kind === 'tileset' && layer.network !== undefined ? [layer.id] : [])));
+  for (const layer of layers) if (layer.kind === 'tilesetPart' && pipeLayers.has(layer.of)) pipeLayers.add(layer.id);
+  return {
+    pipes: pipeLayers,
+    sensors: layers.find((layer) => layer.kind === 'sensors')?.id ?? 'sensors',
+    incidents: layers.find((layer) => layer.kind === 'incidents')?.id ?? 'incidents',
   };
 }
 

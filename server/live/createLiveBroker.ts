@@ -98,6 +98,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Who a connection reads as: a data role, or the device publisher (which reads what it may write: everything). */
 type Reader = Role | 'publisher';
 
+/** A subscriber's copy of a message on `topic`: undefined, not this hook's topic; null, nothing. */
+export type PayloadForReader = (topic: string, payload: Buffer, role: Role) => Buffer | null | undefined;
+
 /**
  * The embedded MQTT broker (aedes): TCP for devices on `tcpPort`, WebSocket at `/mqtt` on the
  * viewer's own HTTP server for browsers. Publishing needs the publisher's credentials and a
@@ -136,6 +139,12 @@ export async function createLiveBroker(options: {
   access?: SensorAccess;
   /** Verifies viewers' bearer tokens; without it a token is refused (no accounts: everyone reads as public). */
   auth?: Pick<Authenticator, 'principalOfToken'>;
+  /**
+   * Each subscriber's copy of a server message (incidents, follow sessions: their JSON per data
+   * role, server/incidents/IncidentAccess.ts): undefined for a topic it does not decide (sent
+   * as published), null to send nothing. Called per delivery: it caches per message and profile.
+   */
+  payloadFor?: PayloadForReader;
 }): Promise<LiveBroker> {
   if (options.publisher.username === TOKEN_USERNAME)
     throw new Error(`the device publisher cannot be named "${TOKEN_USERNAME}": that user name is the viewers' token login`);
@@ -338,7 +347,11 @@ export async function createLiveBroker(options: {
       // Behind the subscription check: a message of a category the subscriber's role may not see is never sent.
       const reader = readers.get(client) ?? 'public';
       const datastream = packet.topic === ALARM_ACKS_TOPIC ? ackDatastream(packet.payload as Buffer) : undefined;
-      if (mayRead(reader, packet.topic) && (datastream === undefined || reader === 'publisher' || access.maySee(reader, datastream))) return packet;
+      if (mayRead(reader, packet.topic) && (datastream === undefined || reader === 'publisher' || access.maySee(reader, datastream))) {
+        const payload = reader === 'publisher' ? undefined : options.payloadFor?.(packet.topic, packet.payload as Buffer, reader);
+        if (payload === undefined) return packet;
+        if (payload !== null) return payload === packet.payload ? packet : { ...packet, payload };
+      }
       counters.deliveriesWithheld++;
       return null;
     },

@@ -1,3 +1,4 @@
+import { mayActAs } from '../../workers/formats/dataAccess.js';
 import type { LiveStateDocument } from '../../workers/formats/liveState.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
@@ -24,6 +25,8 @@ import type { SensorAccess } from './SensorAccess.js';
  * document leave out the sensors on pipe categories the role may not see, such a sensor asked
  * for by id is a 403 naming the category (no values), a bad token is a 401. A pipe sensor's
  * observations read are audit-logged (`data.read`, once per user and sensor in 10 minutes).
+ * `/api/live/stats` (the broker's and history's counters) is for operators and admins when
+ * the server has sign-in (401 without a token, 403 for another role).
  */
 export function createSensorThingsApi(
   catalog: readonly CatalogEntry[],
@@ -132,7 +135,17 @@ export function createSensorThingsApi(
       };
       send(response, 200, state);
     } else if (path === '/api/live/stats') {
-      send(response, 200, counters());
+      // The broker's and history's counters (failed logins, refused tokens, lockouts, queue
+      // overflows) are the operations desk's: they say nothing of a sensor, but much of an attack.
+      if (options.auth && !mayActAs(role, 'operator')) {
+        if (role === 'public') response.setHeader('WWW-Authenticate', 'Bearer realm="cim-twin"');
+        send(response, role === 'public' ? 401 : 403, {
+          error:
+            role === 'public'
+              ? 'the live statistics need an operator or admin token'
+              : `the live statistics are for operators and admins; this token is ${role}`,
+        });
+      } else send(response, 200, counters());
     } else {
       send(response, 404, { error: 'not found' });
     }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createLiveBroker, type LiveBroker, type PublisherCredentials } from './createLiveBroker.js';
+import { createLiveBroker, type LiveBroker, type PayloadForReader, type PublisherCredentials } from './createLiveBroker.js';
 import { DEFAULT_HISTORY_SETTINGS, type HistorySettings } from '../history/historySettingsFromEnv.js';
 import { SqlObservationHistory } from '../history/SqlObservationHistory.js';
-import { createHistoryApi } from '../history/createHistoryApi.js';
+import { createHistoryApi, type IncidentMarksForRole } from '../history/createHistoryApi.js';
 import type { Store } from '../store/Store.js';
 import { DuckDbConnection } from '../store/DuckDbConnection.js';
 import type { SqlConnection } from '../store/SqlConnection.js';
@@ -38,8 +38,10 @@ export interface LiveBackboneOptions {
   database?: SqlConnection;
   /** Retention, chunks and queue of the history (default DEFAULT_HISTORY_SETTINGS; the server reads historySettingsFromEnv). */
   history?: HistorySettings;
-  /** Incident changes for the history API's timeline (the incidents' store); none when absent. */
-  incidents?: Pick<Store, 'incidentMarks'>;
+  /** Incident marks for the history API's timeline, per data role (IncidentAccess.marksFor); none when absent. */
+  incidents?: IncidentMarksForRole;
+  /** Each subscriber's copy of the server's incident and follow messages (IncidentAccess.payloadFor); without it, sent as published. */
+  payloadFor?: PayloadForReader;
   /**
    * Parking (server/parking/): the sites file (default the seeds' nankai-parking.geojson in
    * `generatedDir`) and whether the parking counters are simulated (default: with the sensors'
@@ -105,6 +107,7 @@ export async function startLiveBackbone(options: LiveBackboneOptions): Promise<L
     store,
     access,
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.payloadFor ? { payloadFor: options.payloadFor } : {}),
     onObservation: (observation: Observation, receivedMs: number) => {
       for (const listener of observationListeners) listener(observation, receivedMs);
     },

@@ -65,9 +65,10 @@ export async function startDemoServer(
     storeLocation: options.incidents?.storeLocation ?? { engine: 'duckdb', path: join(tempStore!, 'cimtwin.duckdb') },
     broker: () => live?.broker.broker,
     sensors: liveSensorLookup(() => live),
+    liveSensors: () => live && { access: live.access, catalog: live.catalog },
     log: () => undefined,
   });
-  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker });
+  const follow = createFollowApi({ auth: incidents.auth, store: incidents.store, broker: () => live?.broker.broker, access: incidents.access });
   const alarms = createAlarmsApi({ auth: incidents.auth, store: incidents.store, live: () => live && alarmSourceOf(live) });
   const server = createDemoServer(paths, {
     ...options.server,
@@ -89,7 +90,8 @@ export async function startDemoServer(
       generatedDir: paths.groundDir,
       mqttPort: 0,
       database: incidents.database,
-      incidents: incidents.store,
+      incidents: incidents.timelineMarks,
+      payloadFor: incidents.access.payloadFor,
       auth: incidents.auth,
       audit: incidents.store,
       ...options.live,

@@ -106,6 +106,11 @@ export interface IncidentNote {
 export type IncidentSource =
   /** Opened by an operator from a sensor alarm. */
   | { kind: 'alarm'; datastreamId: number; sensorType: string; sensorName?: string; phenomenonTime: string; value?: number }
+  /**
+   * A role's copy of an alarm source whose sensor that role may not read (docs/access.md): what
+   * alarmed and when, not which sensor or its reading. Never stored, never accepted in a draft.
+   */
+  | { kind: 'alarm'; withheld: true; sensorType: string; phenomenonTime: string }
   /** Proposed by a rule (workers/rules) from the readings of these datastreams. */
   | { kind: 'rule'; ruleId: string; datastreamIds: number[]; at: string }
   | { kind: 'manual' };
@@ -191,7 +196,26 @@ export interface Incident {
   history: IncidentStep[];
   notes: IncidentNote[];
   dispatches: Dispatch[];
+  /**
+   * Only in a data role's copy (the API and MQTT answer per role, workers/incidents/incidentForRole):
+   * what that copy leaves out. Absent when nothing was withheld, and never stored.
+   */
+  withheld?: IncidentWithheld;
 }
+
+/**
+ * What a role's copy of an incident leaves out: assets (pipes, nodes, valves, sensors) of
+ * categories the role may not see — their ids and sensor names are also replaced by
+ * `WITHHELD_TEXT` in the texts — and, for the public, the command centre's notes and dispatches.
+ */
+export interface IncidentWithheld {
+  assets: number;
+  notes: number;
+  dispatches: number;
+}
+
+/** What replaces a withheld id or sensor name inside an incident's texts. */
+export const WITHHELD_TEXT = '[已隐去 withheld]';
 
 export function isExercise(incident: Pick<Incident, 'status'>): boolean {
   return incident.status === 'Exercise';
