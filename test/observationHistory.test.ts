@@ -340,6 +340,33 @@ describe.each(engines)('sensor history on $name', (engine) => {
     }
   }, 60_000);
 
+  it('writes the queue before a read only when it holds a reading at or before the time read (a seek does not wait for the live write)', async () => {
+    const clock = { now: T0 + 10 * MINUTE };
+    const { history, close } = await openHistory(engine, { chunkMs: 15 * MINUTE, clock });
+    try {
+      const at = T0 + 2 * MINUTE;
+      history.add(1, T0 + MINUTE, 1, SensorState.normal);
+      await history.flush();
+      history.add(1, T0 + 5 * MINUTE, 2, SensorState.normal); // after T: cannot change the state at T
+      const first = { datastream: 1, time: T0 + MINUTE, result: 1, state: SensorState.normal };
+      expect(rowsOf(await history.stateAt(at, [0, DAY, DAY]))).toEqual([first]);
+      expect((await history.alarmsAt(at)).length).toBe(0);
+      expect(rowsOf(await history.changes(T0, at, 10))).toEqual([first]);
+      expect(history.counters()).toMatchObject({ pending: 1, written: 1 });
+      history.add(2, at, 3, SensorState.warning); // at T (another sensor's, arriving after the later one): written first
+      const second = { datastream: 2, time: at, result: 3, state: SensorState.warning };
+      expect(rowsOf(await history.stateAt(at, [0, DAY, DAY]))).toEqual([first, second]);
+      expect(history.counters()).toMatchObject({ pending: 0, written: 3 });
+      history.add(2, at + 1, 4, SensorState.alarm);
+      expect(await history.alarmsAt(at + 1)).toEqual([{ datastream: 2, state: SensorState.alarm, since: at + 1 }]);
+      history.add(1, at + 2, 5, SensorState.normal);
+      expect(rowsOf(await history.changes(at, at + 2, 10)).map((r) => r.time)).toEqual([at + 1, at + 2]);
+      expect(history.counters()).toMatchObject({ pending: 0, written: 5 });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
   it('reads a state at T in a gap between chunks without summarising (or rewriting) the open chunk', async () => {
     const chunkMs = 15 * MINUTE;
     const clock = { now: T0 + 3 * chunkMs + 10 };

@@ -59,6 +59,8 @@ export class SensorsLayer implements LayerInstance {
   private clockChanges = 0;
   /** Ends this layer's hold on the other plugins' seek work (while a seek's state is on its way or not drawn yet). */
   private releaseSeek: (() => void) | undefined;
+  /** Changes applied while a seek was held, not rendered yet (the seek's own frame may have drawn them already). */
+  private renderAfterSeek = false;
   private animationFrame = 0;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stops: (() => void)[] = [];
@@ -268,8 +270,13 @@ export class SensorsLayer implements LayerInstance {
       markSeek('frame applied');
       this.restartUndrawn = true;
     }
-    // New readings are drawn at once (and their age at render measured); a hidden layer asks for nothing.
-    if (changes.count && this.root.show) this.context.requestRender();
+    // New readings are drawn at once (and their age at render measured); a hidden layer asks for nothing. While a
+    // seek's state is on its way, changes of the old state (the live feed's last messages) wait for the seek's frame:
+    // a frame of them would only delay it (under software GL 100 ms and more each).
+    if (changes.count && this.root.show) {
+      if (restarted || !this.releaseSeek) this.context.requestRender();
+      else this.renderAfterSeek = true;
+    }
     const now = performance.now();
     // The replay's time goes out when it moves by a replayed second, or starts or stops loading.
     const replay = frame.replay ?? null;
@@ -369,6 +376,8 @@ export class SensorsLayer implements LayerInstance {
   private seekShown(): void {
     this.releaseSeek?.();
     this.releaseSeek = undefined;
+    if (this.renderAfterSeek && !this.destroyed) this.context.requestRender();
+    this.renderAfterSeek = false;
   }
 
   destroy(): void {

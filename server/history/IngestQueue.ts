@@ -29,6 +29,8 @@ function emptyBatch(capacity: number): IngestBatch {
 export class IngestQueue {
   private filling: IngestBatch;
   private spare: IngestBatch;
+  /** The earliest phenomenonTime in the filling batch (+∞ when empty). */
+  private earliestFilling = Number.POSITIVE_INFINITY;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`the history's queue capacity must be a positive integer, not ${capacity}`);
@@ -38,6 +40,11 @@ export class IngestQueue {
 
   get pending(): number {
     return this.filling.count;
+  }
+
+  /** The earliest phenomenonTime queued (+∞ when nothing is): a read of an earlier time need not wait for the write. */
+  get earliest(): number {
+    return this.earliestFilling;
   }
 
   push(datastream: number, time: number, result: number, state: number, transition: boolean): boolean {
@@ -50,6 +57,7 @@ export class IngestQueue {
     batch.state[i] = state;
     batch.transition[i] = transition ? 1 : 0;
     batch.count = i + 1;
+    if (time < this.earliestFilling) this.earliestFilling = time;
     return true;
   }
 
@@ -57,6 +65,7 @@ export class IngestQueue {
   take(): IngestBatch {
     const taken = this.filling;
     this.spare.count = 0;
+    this.earliestFilling = Number.POSITIVE_INFINITY;
     this.filling = this.spare;
     this.spare = taken;
     return taken;

@@ -173,7 +173,7 @@ export class SqlObservationHistory implements ObservationHistory {
   async stateAt(at: number, staleAfterMs: ArrayLike<number>): Promise<ObservationColumns> {
     finite('at', at);
     return this.inTurn(async () => {
-      await this.writeQueued();
+      await this.writeQueuedUpTo(at);
       const chunks = this.raw().filter((c) => c.start <= at);
       const current = chunks.find((c) => at < c.end);
       // In a gap (no chunk holds T) only the chunks ended by T: a read never summarises or rewrites the open chunk.
@@ -210,7 +210,7 @@ export class SqlObservationHistory implements ObservationHistory {
   async alarmsAt(at: number): Promise<ActiveAlarmRow[]> {
     finite('at', at);
     return this.inTurn(async () => {
-      await this.writeQueued();
+      await this.writeQueuedUpTo(at);
       const upTo = Math.floor(at);
       const sources = this.days()
         .filter((c) => c.start <= upTo)
@@ -237,7 +237,7 @@ export class SqlObservationHistory implements ObservationHistory {
     finite('to', to);
     count('limit', limit);
     return this.inTurn(async () => {
-      await this.writeQueued();
+      await this.writeQueuedUpTo(to);
       const found: number[][] = [];
       for (const chunk of this.raw()) {
         if (found.length >= limit) break;
@@ -441,6 +441,16 @@ export class SqlObservationHistory implements ObservationHistory {
         this.lastTime[datastream!] = time!;
       }
     }
+  }
+
+  /**
+   * Before a read of the history up to `time`: writes the queue when it holds a reading at or
+   * before `time` (one the broker accepted is in every answer that can hold it). Readings all
+   * later than `time` cannot change that answer, so a read of the past — a seek — does not wait
+   * for the live feed's last second to be written (15–250 ms of a state at T under load).
+   */
+  private async writeQueuedUpTo(time: number): Promise<void> {
+    if (this.queue.earliest <= time) await this.writeQueued();
   }
 
   /**

@@ -45,24 +45,18 @@ export function simulatedProfile(site: ParkingSite, end: number, seed: number): 
 }
 
 /**
- * Every site's forecast of the next hour from `now`: its profile and its recent whole-site counts
- * (occupied spaces, oldest first; none → the profile alone).
+ * One site's forecast of the next hour from `now` (an entry of the forecasts document): its
+ * profile and its recent whole-site counts (occupied spaces, oldest first; none → the profile
+ * alone).
  */
-export function parkingForecastsDocument(
-  sites: readonly ParkingSite[],
-  profiles: readonly ParkingProfile[],
-  recent: (site: number) => { time: Float64Array; occupied: ArrayLike<number> },
+export function siteForecast(
+  site: ParkingSite,
+  profile: ParkingProfile,
+  recent: { time: Float64Array; occupied: ArrayLike<number> },
   now: number,
-): ParkingForecastsDocument {
+): ParkingForecastsDocument['sites'][number] {
   const list = (values: Float32Array): number[] => Array.from(values, (v) => Math.round(v * 10) / 10);
-  return {
-    from: now,
-    stepMs: FORECAST_STEP_MS,
-    sites: sites.map((site, i) => {
-      const { time, occupied } = recent(i);
-      const forecast = forecastFromProfile(profiles[i]!, time, occupied, now);
-      if (forecast.mean.length !== FORECAST_STEPS) throw new RangeError('parking forecast: unexpected step count');
-      return { siteId: site.id, capacity: site.capacity, mean: list(forecast.mean), lo: list(forecast.lo), hi: list(forecast.hi), sigma: list(forecast.sigma) };
-    }),
-  };
+  const forecast = forecastFromProfile(profile, recent.time, recent.occupied, now);
+  if (forecast.mean.length !== FORECAST_STEPS) throw new RangeError('parking forecast: unexpected step count');
+  return { siteId: site.id, capacity: site.capacity, mean: list(forecast.mean), lo: list(forecast.lo), hi: list(forecast.hi), sigma: list(forecast.sigma) };
 }
