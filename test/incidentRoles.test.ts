@@ -13,6 +13,7 @@ import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { apiCall } from './support/apiCall.js';
 import { startDemoServer } from './support/demoServer.js';
 import { validateCap } from './support/validateCap.js';
+import { SEES, sees } from './support/expectedRoleAccess.js';
 
 /**
  * Data roles on incidents, follow sessions, the timeline's incident marks, the live statistics
@@ -21,19 +22,6 @@ import { validateCap } from './support/validateCap.js';
  * MQTT, written out here rather than computed with the code under test.
  */
 
-const SEES: Record<Role, 'all' | readonly string[]> = {
-  public: [],
-  internal: 'all',
-  water: ['JS'],
-  drainage: ['PS'],
-  gas: ['RQ'],
-  power: ['DL'],
-  telecom: ['TX'],
-  heat: ['RL'],
-  operator: 'all',
-  admin: 'all',
-};
-const sees = (role: Role, category: string | null): boolean => category === null || SEES[role] === 'all' || SEES[role].includes(category);
 const whole = (role: Role): boolean => role !== 'public' && SEES[role] === 'all';
 
 const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };

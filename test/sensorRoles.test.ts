@@ -10,6 +10,7 @@ import type { LiveStateDocument } from '../workers/formats/liveState.js';
 import { decodeObservationBatch, OPEN_FEED, observationFeedTopic } from '../workers/live/ObservationBatch.js';
 import { observationsTopic } from '../workers/live/sensorTypes.js';
 import { startDemoServer } from './support/demoServer.js';
+import { sees } from './support/expectedRoleAccess.js';
 
 /**
  * Data roles on the live data, against the running demo server (embedded broker, DuckDB, and a
@@ -20,20 +21,6 @@ import { startDemoServer } from './support/demoServer.js';
  * its expiry; reads of pipe sensors in the audit log.
  */
 
-/** What each role may see, written out here (not computed with the code under test). */
-const SEES: Record<Role, 'all' | readonly string[]> = {
-  public: [],
-  internal: 'all',
-  water: ['JS'],
-  drainage: ['PS'],
-  gas: ['RQ'],
-  power: ['DL'],
-  telecom: ['TX'],
-  heat: ['RL'],
-  operator: 'all',
-  admin: 'all',
-};
-const sees = (role: Role, category: string | null): boolean => category === null || SEES[role] === 'all' || SEES[role].includes(category);
 const ALL_FEEDS = [OPEN_FEED, 'JS', 'PS', 'RQ', 'RL', 'DL', 'TX', 'GY', 'ZH', 'QT'];
 
 const publisher = { username: 'test-publisher', password: 'a-long-test-secret' };
