@@ -14,6 +14,7 @@ import { apiCall } from './support/apiCall.js';
 import { startDemoServer } from './support/demoServer.js';
 import { validateCap } from './support/validateCap.js';
 import { SEES, sees } from './support/expectedRoleAccess.js';
+import type { AuditEntry } from '../server/store/Store.js';
 
 /**
  * Data roles on incidents, follow sessions, the timeline's incident marks, the live statistics
@@ -201,6 +202,19 @@ describe('incidents per data role', () => {
         expect(JSON.stringify(alarm)).not.toContain(sensors.water.name);
       }
     }
+  });
+
+  it('signed-in reads are audited (data.read, once per user and target in 10 minutes); the public copy is not', async () => {
+    await call('GET', '/api/incidents', 'water');
+    await call('GET', `/api/incidents/${restricted.id}`, 'water');
+    await call('GET', '/api/incidents', 'public');
+    const entries = (await call('GET', '/api/audit?limit=1000', 'admin')).body as AuditEntry[];
+    const reads = entries.filter((e) => e.action === 'data.read' && (e.target === 'incidents' || e.target.startsWith('incident:')));
+    expect(reads.some((e) => e.role === 'water' && e.target === 'incidents')).toBe(true);
+    expect(reads.some((e) => e.role === 'water' && e.target === `incident:${restricted.id}`)).toBe(true);
+    expect(reads.filter((e) => e.role === 'public')).toEqual([]);
+    // The list above was read by water in the test before: still one entry for it, the rest counted.
+    expect(reads.filter((e) => e.role === 'water' && e.target === 'incidents')).toHaveLength(1);
   });
 
   it('a forged, unsigned or malformed token is a 401 on every read, never a public answer', async () => {

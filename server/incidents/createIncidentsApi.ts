@@ -11,7 +11,8 @@ import {
 } from '../../workers/incidents/parseIncidentDraft.js';
 import { parseIsoTime } from '../../workers/history/parseHistoryQuery.js';
 import { type Authenticator, hasRole, type Principal } from '../auth/Authenticator.js';
-import { requesterOr401 } from '../auth/requesterOf.js';
+import { type DataRequester, requesterOr401 } from '../auth/requesterOf.js';
+import { DataAudit } from '../access/DataAudit.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Incident } from '../../workers/formats/incident.js';
 import type { IncidentAccess } from './IncidentAccess.js';
@@ -44,6 +45,13 @@ export function createIncidentsApi(options: {
   sensors?: SensorLookup | undefined;
 }) {
   const { service, auth, store, access } = options;
+  // Incidents name pipes, valves and the sensors on them: a signed-in read is sensitive data read
+  // (data.read, one entry per user, source and target in 10 minutes, as the pipe gate's). The
+  // public's copy holds none of it and is not recorded.
+  const audit = new DataAudit((entry) => store.appendAudit(entry));
+  const recordRead = async (requester: DataRequester, target: string, detail: Record<string, unknown> = {}): Promise<void> => {
+    if (requester.role !== 'public') await audit.record(requester, 'data.read', target, detail);
+  };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const { path, query } = requestTarget(request);
@@ -83,6 +91,7 @@ export function createIncidentsApi(options: {
       await access.ready();
       const incident = stored && access.forRole(stored, requester.role);
       if (!incident) sendJson(response, 404, { error: `no incident ${id}` });
+      else await recordRead(requester, `incident:${id}`);
       return incident;
     };
     const sendResult = (result: ServiceResult, status = 200): void => {
@@ -133,10 +142,16 @@ export function createIncidentsApi(options: {
         if (!requester) return true;
         // ?at=<ISO>: as they were then (history and replay).
         const at = query.get('at');
-        if (at === null) return (sendJson(response, 200, await access.listFor(await service.list(), requester.role)), true);
+        if (at === null) {
+          const listed = await access.listFor(await service.list(), requester.role);
+          await recordRead(requester, 'incidents', { count: listed.length });
+          return (sendJson(response, 200, listed), true);
+        }
         const time = parseIsoTime(at, 'at');
         if ('message' in time) return (sendJson(response, 400, { error: time.message, field: 'at' }), true);
-        return (sendJson(response, 200, await access.listFor(await service.listAt(time.value), requester.role)), true);
+        const listed = await access.listFor(await service.listAt(time.value), requester.role);
+        await recordRead(requester, 'incidents', { at: new Date(time.value).toISOString(), count: listed.length });
+        return (sendJson(response, 200, listed), true);
       }
       const by = await requireRole('operator');
       if (!by) return true;
