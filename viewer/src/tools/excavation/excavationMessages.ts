@@ -28,7 +28,7 @@ export const excavationMessages = {
       loading: 'Finding the pipes in the pit…',
       summary: 'Pit of {area} m², {depth} m deep: {pipes} pipes cross it, {conflicts} clearances short.',
       none: 'No pipe runs above the pit floor.',
-      buildings: '{count} buildings stand over the pit and are taken out of view whole: {ids}',
+      buildings: 'Buildings over the pit, taken out of view whole ({count}): {ids}',
       conflict: '{a} and {b}: {type} {actual} m, the standard asks ≥ {required} m',
       horizontal: 'horizontal clearance',
       vertical: 'vertical clearance',
