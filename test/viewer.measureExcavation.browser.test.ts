@@ -394,8 +394,24 @@ describe('excavation pit in Chromium', () => {
         if (clear && inside(p, PIT_METRES))
           samples.push([canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre]);
       }
-    const { unchanged, pipePixels, roadPixelsBefore } = await page.evaluate(
-      async ({ filled, dug, samples }) => {
+    // And a ring around it, 0.5 to 2.5 m outside its edges (where the globe's ragged cut and the collar are): the road must still be there.
+    const rim: [number, number][] = [];
+    // Less the corner the depth ruler stands at (the highest on screen: the northernmost), whose 0 m tick and label lie over the rim.
+    const rulerCorner = PIT_METRES.reduce((highest, corner) => (corner[1] > highest[1] ? corner : highest));
+    PIT_METRES.forEach((a, i) => {
+      const b = PIT_METRES[(i + 1) % PIT_METRES.length]!;
+      const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      // Outward: the ring runs counter-clockwise, so the outside is on the right of each edge.
+      const [nx, ny] = [(b[1] - a[1]) / length, -(b[0] - a[0]) / length];
+      for (let t = 0.2; t <= 0.8; t += 0.1)
+        for (const out of [0.5, 1, 1.5, 2, 2.5]) {
+          const [east, north] = [a[0] + (b[0] - a[0]) * t + nx * out, a[1] + (b[1] - a[1]) * t + ny * out];
+          if (Math.hypot(east - rulerCorner[0], north - rulerCorner[1]) < 3) continue;
+          rim.push([canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre]);
+        }
+    });
+    const { unchanged, pipePixels, roadPixelsBefore, rimRoad, rimRoadKept } = await page.evaluate(
+      async ({ filled, dug, samples, rim }) => {
         const pixels = async (png: string): Promise<(x: number, y: number) => number[]> => {
           const image = new Image();
           image.src = `data:image/png;base64,${png}`;
@@ -424,9 +440,20 @@ describe('excavation pit in Chromium', () => {
           // The pit's pipes are emphasised yellow (#ffd400) and red (#ff0000, the conflicting pair).
           if (r! > 150 && b! < 90 && r! - b! > 100) pipePixels++;
         }
-        return { unchanged, pipePixels, roadPixelsBefore };
+        let rimRoad = 0;
+        let rimRoadKept = 0;
+        for (const [x, y] of rim) {
+          const [r0, g0, b0] = before(x, y);
+          const [r, g, b] = after(x, y);
+          if (!(b0! > r0! && b0! - r0! < 40 && r0! > 60)) continue;
+          rimRoad++;
+          // Still a road's grey (the cut road's outline is turf's buffer, not Cesium's corridor: its edge may move a pixel or two).
+          if (b! > r! && b! - r! < 40 && r! > 60) rimRoadKept++;
+          else console.log(`rim sample at ${Math.round(x)},${Math.round(y)}: ${[r0, g0, b0].join(',')} → ${[r, g, b].join(',')}`);
+        }
+        return { unchanged, pipePixels, roadPixelsBefore, rimRoad, rimRoadKept };
       },
-      { filled: filled.toString('base64'), dug: dug.toString('base64'), samples },
+      { filled: filled.toString('base64'), dug: dug.toString('base64'), samples, rim },
     );
     console.log(
       `pit window: ${samples.length} samples, ${roadPixelsBefore} road before, ${unchanged} unchanged after digging, ${pipePixels} on the pit's pipes`,
@@ -435,9 +462,44 @@ describe('excavation pit in Chromium', () => {
     expect(roadPixelsBefore).toBeGreaterThan(samples.length / 2);
     expect(unchanged).toBeLessThan(samples.length * 0.1);
     expect(pipePixels).toBeGreaterThan(5);
+    // The road runs up to the pit's edge: no rim of another colour around it (an opaque collar drew a dark 3 m band over the road).
+    console.log(`pit rim: ${rimRoad} road samples 0.5–2.5 m outside the edges, ${rimRoadKept} still road after digging`);
+    expect(rimRoad).toBeGreaterThan(40);
+    // Measured: 61 of 87 kept. An opaque collar would turn every road sample within 3 m dark (it
+    // did in an oblique view; not measured from above). The 26 that change are not explained yet
+    // (suspects: the far side's ruler label, the cut road's outline); the bound keeps the rim band
+    // from coming back, it does not prove a clean 100 %.
+    expect(rimRoadKept).toBeGreaterThanOrEqual(rimRoad * 0.6);
     // Filling the pit in closes the window (and the road over it).
     expect(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().underground)).toBe(false);
     await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('roads', false));
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('takes a building the pit reaches out of view whole (not clipped into a hollow shell), and back when the pit moves off it', async () => {
+    // 8 × 8 m across the south-east corner of 龙滨园1号楼 (NK020489, 97.6 m); 龙滨园商铺 (NK020517) stands 6 m east of it.
+    const corner = metres([117.1707722, 39.1378072]);
+    const pit = [
+      [-4, -4],
+      [4, -4],
+      [4, 4],
+      [-4, 4],
+    ].map(([east, north]) => lonLat([corner[0] + east!, corner[1] + north!]));
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
+    await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 4), [pit] as const);
+    const [lon, lat] = lonLat([corner[0] + 40, corner[1] - 40]);
+    await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: 30, heading: -45, pitch: -25 }, { duration: 0 }), [
+      lon,
+      lat,
+    ] as const);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-building.png') });
+    // Named in the panel (and so hidden in the tiles: the style's show less its id, layers/tilesets/styles.test.ts).
+    await expect.poll(() => page.locator('[data-result="excavation-buildings"]').textContent()).toContain('NK020489');
+    expect(await page.locator('[data-result="excavation-buildings"]').textContent()).not.toContain('NK020517');
+    // The street pit again: no building over it, none hidden.
+    await page.evaluate(([pit, depth]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, depth), [PIT, PIT_DEPTH] as const);
+    expect(await page.locator('[data-result="excavation-buildings"]').count()).toBe(0);
     expect(problems).toEqual([]);
   }, 300_000);
 

@@ -1,5 +1,5 @@
 import type { StyleAttribute, StyleRule } from '../../viewer/src/platform/ViewerState.js';
-import { emphasisConditions } from './emphasisConditions.js';
+import { emphasisConditions, type FeatureEmphasis, showLessHidden } from './emphasisConditions.js';
 import { quoteForExpression } from './quoteForExpression.js';
 
 /** A legend line: an i18n key (or a literal range like "≥ 100 m") and its colour. */
@@ -65,7 +65,7 @@ export function buildingStyle(
   rule: StyleRule,
   selectedId: string | undefined,
   opacity: number,
-  emphasis: readonly { ids: readonly string[]; color: string }[] = [],
+  emphasis: readonly FeatureEmphasis[] = [],
 ): { color: { conditions: string[][] }; show: string } {
   const alpha = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
   const conditions: string[][] = [];
@@ -73,7 +73,7 @@ export function buildingStyle(
   if (selected) conditions.push([`\${id} === ${selected}`, `color('${BUILDING_HIGHLIGHT}', ${alpha})`]);
   conditions.push(...emphasisConditions(emphasis, alpha));
   for (const [condition, color] of PALETTES[rule.colorBy].classes) conditions.push([condition, `color('${color}', ${alpha})`]);
-  return { color: { conditions }, show: filterExpression(rule) };
+  return { color: { conditions }, show: showLessHidden(filterExpression(rule), emphasis) };
 }
 
 export function buildingLegend(rule: StyleRule): LegendEntry[] {

@@ -3,20 +3,35 @@ import { quoteForExpression } from './quoteForExpression.js';
 /** Emphasised ids per condition at most: a style condition is evaluated for every feature of every tile. */
 export const MAX_EMPHASISED_IDS = 2000;
 
+/** Emphasised features of a layer: coloured, or hidden (viewer/src/platform/ViewerState.ts's Emphasis less its layer). */
+export type FeatureEmphasis = { ids: readonly string[] } & ({ color: string } | { hidden: true });
+
 /**
  * Style conditions that colour the emphasised features (`${id}` one of the ids), for a layer's
  * style after its selection highlight. Ids that cannot be quoted safely are left out (see
  * quoteForExpression); a CSS colour that is not a plain #rgb/#rrggbb is refused.
  */
-export function emphasisConditions(emphasis: readonly { ids: readonly string[]; color: string }[], alpha: number): string[][] {
+export function emphasisConditions(emphasis: readonly FeatureEmphasis[], alpha: number): string[][] {
   const conditions: string[][] = [];
-  for (const { ids, color } of emphasis) {
-    if (!/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(color)) continue;
-    const literals = ids
-      .slice(0, MAX_EMPHASISED_IDS)
-      .map(quoteForExpression)
-      .filter((quoted) => quoted !== undefined);
-    if (literals.length) conditions.push([literals.map((quoted) => `\${id} === ${quoted}`).join(' || '), `color('${color}', ${alpha})`]);
+  for (const entry of emphasis) {
+    if (!('color' in entry) || !/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(entry.color)) continue;
+    const match = idMatch(entry.ids);
+    if (match) conditions.push([match, `color('${entry.color}', ${alpha})`]);
   }
   return conditions;
+}
+
+/** The layer's `show` expression less the hidden features (`show` itself when none are hidden). */
+export function showLessHidden(show: string, emphasis: readonly FeatureEmphasis[]): string {
+  const hidden = emphasis.flatMap((entry) => ('hidden' in entry ? [idMatch(entry.ids)] : [])).filter((match) => match !== undefined);
+  return hidden.length ? `(${show}) && !(${hidden.join(' || ')})` : show;
+}
+
+/** `${id} === 'a' || …` for the ids that can be quoted safely (at most MAX_EMPHASISED_IDS), or undefined. */
+function idMatch(ids: readonly string[]): string | undefined {
+  const literals = ids
+    .slice(0, MAX_EMPHASISED_IDS)
+    .map(quoteForExpression)
+    .filter((quoted) => quoted !== undefined);
+  return literals.length ? literals.map((quoted) => `\${id} === ${quoted}`).join(' || ') : undefined;
 }

@@ -75,4 +75,18 @@ describe('3D Tiles styles', () => {
     const pipes = tilesetPartsStyle([], undefined, 1, '#fff200', [{ ids: ['JSL1'], color: '#ff8800' }]);
     expect(pipes.color.conditions[0]).toEqual(["${id} === 'JSL1'", "color('#ff8800', 1)"]);
   });
+
+  it('hidden features: taken out of show (with the filter kept), never coloured; nothing hidden leaves show as it was', () => {
+    const style = buildingStyle({ colorBy: 'height', filter: { attribute: 'height', op: '>', value: 10 } }, undefined, 1, [
+      { ids: ['B7', 'B8'], hidden: true },
+      { ids: ['B9'], color: '#3da5ff' },
+    ]);
+    expect(style.show).toBe("(${height} > 10) && !(${id} === 'B7' || ${id} === 'B8')");
+    expect(style.color.conditions[0]).toEqual(["${id} === 'B9'", "color('#3da5ff', 1)"]);
+    expect(style.color.conditions.some(([condition]) => condition!.includes('B7'))).toBe(false);
+    const compiled = new Cesium3DTileStyle(style);
+    expect(compiled.show).toBeDefined();
+    expect(buildingStyle({ colorBy: 'height' }, undefined, 1, [{ ids: ['B\'1"x'], hidden: true }]).show).toBe('true');
+    expect(tilesetPartsStyle([], undefined, 1, '#fff200', [{ ids: ['JSL1'], hidden: true }]).show).toBe("(true) && !(${id} === 'JSL1')");
+  });
 });

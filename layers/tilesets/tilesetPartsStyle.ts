@@ -1,5 +1,5 @@
 import type { TilesetPartDefinition } from '../../workers/formats/viewerConfig.js';
-import { emphasisConditions } from './emphasisConditions.js';
+import { emphasisConditions, type FeatureEmphasis, showLessHidden } from './emphasisConditions.js';
 import { quoteForExpression } from './quoteForExpression.js';
 
 /**
@@ -13,7 +13,7 @@ export function tilesetPartsStyle(
   selectedId: string | undefined,
   opacity: number,
   highlight: string,
-  emphasis: readonly { ids: readonly string[]; color: string }[] = [],
+  emphasis: readonly FeatureEmphasis[] = [],
 ): { color: { conditions: string[][] }; show: string } {
   const alpha = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
   const shown: string[] = [];
@@ -31,7 +31,7 @@ export function tilesetPartsStyle(
   conditions.push(...emphasisConditions(emphasis, alpha));
   conditions.push(['true', `color('#ffffff', ${alpha})`]);
   const allVisible = parts.every((p) => p.visible);
-  return { color: { conditions }, show: parts.length === 0 || allVisible ? 'true' : shown.length ? shown.join(' || ') : 'false' };
+  return { color: { conditions }, show: showLessHidden(parts.length === 0 || allVisible ? 'true' : shown.length ? shown.join(' || ') : 'false', emphasis) };
 }
 
 /** `(${property} === v1 || …)`; values that cannot be quoted safely match nothing. */

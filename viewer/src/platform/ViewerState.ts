@@ -37,12 +37,17 @@ export type ViewerMode = 'planner' | 'wall' | 'cockpit';
  * burst isolates), on top of the layer's style and below the selection highlight. Kept by owner
  * (the plugin that asked), so each clears its own.
  */
-export interface Emphasis {
-  layer: string;
-  ids: readonly string[];
-  /** CSS colour. */
-  color: string;
-}
+/**
+ * Features of a tileset layer drawn in a colour, or not drawn at all (`hidden`: the buildings an
+ * excavation pit takes away, which a clip would leave as open shells).
+ */
+export type Emphasis = { layer: string; ids: readonly string[] } & (
+  | {
+      /** CSS colour. */
+      color: string;
+    }
+  | { hidden: true }
+);
 
 export interface ViewerState {
   camera: CameraView;

@@ -213,43 +213,48 @@ function mountSectionPanel(ui: UiContext, container: HTMLElement, model: CrossSe
           { className: 'tool-summary' },
           t('summary', { pipes: section.pipes.length, length: section.length.toFixed(1), conflicts: section.conflicts.length }),
         ),
+        // The pipes and the conflicts scroll together below the drawing: both in view without scrolling the dock.
         h(
-          'table',
-          { className: 'tool-table' },
-          h('tr', {}, ...['offset', 'pipe', 'size', 'crown', 'invert', 'owner', ''].map((k) => h('th', {}, k ? t(`column.${k}`) : ''))),
-          ...section.pipes.map((pipe) =>
-            h(
-              'tr',
-              { className: conflicting.has(pipe.id) ? 'tool-conflict' : '' },
-              h('td', {}, pipe.offset.toFixed(2)),
-              h('td', {}, h('span', { className: 'category-swatch', attrs: { style: `background:${categoryColour(pipe.category)}` } }), ` ${pipe.id}`),
+          'div',
+          { className: 'section-results' },
+          h(
+            'table',
+            { className: 'tool-table' },
+            h('tr', {}, ...['offset', 'pipe', 'size', 'crown', 'invert', 'owner', ''].map((k) => h('th', {}, k ? t(`column.${k}`) : ''))),
+            ...section.pipes.map((pipe) =>
               h(
-                'td',
-                {},
-                pipe.diameter === null ? `${Math.round(pipe.width * 1000)}×${Math.round(pipe.height * 1000)}` : `DN${Math.round(pipe.diameter * 1000)}`,
-                // A gas pipe's pressure class beside its size (GB 50028): what its clearances go by.
-                pipe.gasPressure ? ` ${gasPressureLabel(pipe.gasPressure, ui.store.getState().language)}` : '',
-              ),
-              h('td', {}, pipe.depthTop.toFixed(2)),
-              h('td', {}, pipe.depthBottom.toFixed(2)),
-              h('td', {}, pipe.owner ?? ''),
-              h(
-                'td',
-                {},
-                pipeCategoryOf(pipe.category)?.depthReference === 'bottom'
-                  ? button(t('profile'), () => void model.profile(pipe.id).catch(() => undefined))
-                  : '',
+                'tr',
+                { className: conflicting.has(pipe.id) ? 'tool-conflict' : '' },
+                h('td', {}, pipe.offset.toFixed(2)),
+                h('td', {}, h('span', { className: 'category-swatch', attrs: { style: `background:${categoryColour(pipe.category)}` } }), ` ${pipe.id}`),
+                h(
+                  'td',
+                  {},
+                  pipe.diameter === null ? `${Math.round(pipe.width * 1000)}×${Math.round(pipe.height * 1000)}` : `DN${Math.round(pipe.diameter * 1000)}`,
+                  // A gas pipe's pressure class beside its size (GB 50028): what its clearances go by.
+                  pipe.gasPressure ? ` ${gasPressureLabel(pipe.gasPressure, ui.store.getState().language)}` : '',
+                ),
+                h('td', {}, pipe.depthTop.toFixed(2)),
+                h('td', {}, pipe.depthBottom.toFixed(2)),
+                h('td', {}, pipe.owner ?? ''),
+                h(
+                  'td',
+                  {},
+                  pipeCategoryOf(pipe.category)?.depthReference === 'bottom'
+                    ? button(t('profile'), () => void model.profile(pipe.id).catch(() => undefined))
+                    : '',
+                ),
               ),
             ),
           ),
-        ),
-        ...section.conflicts.map((c) =>
-          h(
-            'p',
-            { className: 'tool-conflict' },
-            t('conflict', { a: c.a, b: c.b, type: t(c.type), actual: c.actual.toFixed(2), required: c.required.toFixed(2) }),
-            h('br'),
-            h('small', {}, c.rule ?? ''),
+          ...section.conflicts.map((c) =>
+            h(
+              'p',
+              { className: 'tool-conflict' },
+              t('conflict', { a: c.a, b: c.b, type: t(c.type), actual: c.actual.toFixed(2), required: c.required.toFixed(2) }),
+              h('br'),
+              h('small', {}, c.rule ?? ''),
+            ),
           ),
         ),
       );

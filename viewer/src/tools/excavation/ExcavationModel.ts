@@ -3,17 +3,24 @@ import type { ExcavationPipes, LonLat } from '../../../../workers/formats/pipeAn
 import { checkPitDepth, checkPitPolygon } from '../../../../workers/planning/excavationPipes.js';
 import { ringSelfIntersects } from '../../../../workers/geometry/ringSelfIntersects.js';
 import type { PluginContext } from '../../platform/LayerPlugin.js';
+import { buildingsInWorker } from '../buildingData/buildingsInWorker.js';
 import { pipesInWorker } from '../pipeData/pipesInWorker.js';
 
 export const EXCAVATION_TOOL = 'excavation';
 /** The depth a new pit is dug to until the user changes it (a typical trench for pipe works). */
 export const DEFAULT_PIT_DEPTH = 3;
 
-/** A pit: its outline (the closing corner dropped), its depth, and the pipes met above its floor. */
+/** A pit: its outline (the closing corner dropped), its depth, the pipes met above its floor, and the buildings standing over it. */
 export interface Pit {
   polygon: [number, number][];
   depth: number;
   pipes: ExcavationPipes;
+  /**
+   * The ids of the buildings whose footprint the pit reaches: taken out of view while the pit is
+   * open (a clip would leave them as open shells with no walls on their cut faces). Empty when
+   * the viewer has no footprints (config tools.buildings): then the tiles are clipped as they are.
+   */
+  buildings: string[];
 }
 
 /**
@@ -57,15 +64,34 @@ export class ExcavationModel {
     this.busy = true;
     this.changed();
     try {
-      await pipesInWorker(this.context);
-      const pipes = await this.context.workers.request('planning.excavationPipes', { polygon: ring, depth: floor });
-      if (run === this.run) this.show({ polygon: ring.map(([lon, lat]) => [lon, lat]), depth: floor, pipes });
+      const [pipes, buildings] = await Promise.all([
+        pipesInWorker(this.context).then(() => this.context.workers.request('planning.excavationPipes', { polygon: ring, depth: floor })),
+        this.buildingsOver(ring),
+      ]);
+      if (run === this.run) this.show({ polygon: ring.map(([lon, lat]) => [lon, lat]), depth: floor, pipes, buildings });
       return pipes;
     } finally {
       if (run === this.run) {
         this.busy = false;
         this.changed();
       }
+    }
+  }
+
+  /**
+   * The buildings the pit reaches: the height-limit kernel at 0 m (every building with a part of
+   * its footprint inside the polygon and a top above the ground). Without footprints, or when
+   * they fail to load, none (the pit is still dug; the tiles are clipped).
+   */
+  private async buildingsOver(ring: readonly LonLat[]): Promise<string[]> {
+    if (!this.context.config.tools?.buildings) return [];
+    try {
+      await buildingsInWorker(this.context);
+      const { buildings } = await this.context.workers.request('planning.heightLimit', { polygon: ring, limitMeters: 0 });
+      return buildings.map((b) => b.id);
+    } catch (error) {
+      console.warn('excavation: the buildings over the pit could not be found; they are clipped, not taken away', error);
+      return [];
     }
   }
 

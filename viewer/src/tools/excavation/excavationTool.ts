@@ -28,6 +28,7 @@ import { pipeCategoryOf } from '../../../../workers/standards/cjj61Categories.js
 import { csvText, exportFileName, geoJsonText, saveFile } from '../../platform/exportFile.js';
 import { h } from '../../platform/h.js';
 import type { LayerContext } from '../../platform/LayerPlugin.js';
+import type { Emphasis } from '../../platform/ViewerState.js';
 import { defineTool, type ToolInstance, type ToolPointerEvent } from '../../platform/ToolPlugin.js';
 import { toolPanel } from '../../platform/toolPanel.js';
 import type { UiContext } from '../../platform/UiContext.js';
@@ -43,6 +44,8 @@ const RULER_COLOUR = Color.WHITE;
 const EMPHASIS_OWNER = 'excavation';
 const PIT_PIPE_COLOUR = '#ffd400';
 const CONFLICT_COLOUR = '#ff0000';
+/** Buildings named in the panel at most (the CSV and GeoJSON list them all). */
+const MAX_BUILDINGS_NAMED = 5;
 /**
  * Cesium cuts the globe by a position each vertex computes in 32-bit floats (spherical
  * coordinates of a world position ~6,400 km long: half-metre steps), interpolated across the
@@ -52,8 +55,12 @@ const CONFLICT_COLOUR = '#ff0000';
  * covers the ragged margin: the ground seen ends exactly at the polygon.
  */
 const GLOBE_CUT_MARGIN = 1.5;
-/** The collar stands this far above the ground (no z-fighting with the globe where it is not cut). */
-const COLLAR_LIFT = 0.01;
+/**
+ * The collar lies this far below the ground: seen only where the globe is cut (the ragged
+ * margin), hidden by the globe elsewhere (the globe is depth-tested while a pit is open) and
+ * under everything drawn on the ground (roads at 0.4 m, water and green space at 0.2 m).
+ */
+const COLLAR_LIFT = -0.05;
 
 /**
  * Excavation pit (开挖): a polygon clicked on the ground and a depth → the ground (the globe) and
@@ -180,19 +187,18 @@ class ExcavationInstance implements ToolInstance {
     }
     this.drawOutline();
     if (pit) this.drawRuler(pit);
-    const layer = this.context.config.tools?.networkLayer;
-    if (layer) {
-      const conflicting = new Set(pit?.pipes.conflicts.flatMap((c) => [c.a, c.b]) ?? []);
-      this.context.store.getState().setEmphasis(
-        EMPHASIS_OWNER,
-        pit
-          ? [
-              { layer, ids: pit.pipes.pipes.map((p) => p.id).filter((id) => !conflicting.has(id)), color: PIT_PIPE_COLOUR },
-              { layer, ids: [...conflicting], color: CONFLICT_COLOUR },
-            ]
-          : [],
+    const { networkLayer, buildingsLayer } = this.context.config.tools ?? {};
+    const emphasis: Emphasis[] = [];
+    if (pit && networkLayer) {
+      const conflicting = new Set(pit.pipes.conflicts.flatMap((c) => [c.a, c.b]));
+      emphasis.push(
+        { layer: networkLayer, ids: pit.pipes.pipes.map((p) => p.id).filter((id) => !conflicting.has(id)), color: PIT_PIPE_COLOUR },
+        { layer: networkLayer, ids: [...conflicting], color: CONFLICT_COLOUR },
       );
     }
+    // A building the pit reaches is taken away whole: clipped, it would stand as a hollow shell (its cut faces have no walls).
+    if (pit && buildingsLayer && pit.buildings.length > 0) emphasis.push({ layer: buildingsLayer, ids: pit.buildings, hidden: true });
+    this.context.store.getState().setEmphasis(EMPHASIS_OWNER, emphasis);
     this.context.requestRender();
   }
 
@@ -277,9 +283,12 @@ class ExcavationInstance implements ToolInstance {
             height: COLLAR_LIFT,
             vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
           }),
-          attributes: { color: ColorGeometryInstanceAttribute.fromColor(scene.globe.baseColor) },
+          // In the translucent pass (alpha just under 1): drawn after the opaque roads, water and
+          // green space, it stays under them. Opaque, it covered the roads around the pit with a
+          // 3 m dark rim (seen at 1280 × 720, 22 m up, pitch −40°), wherever it lay in height.
+          attributes: { color: ColorGeometryInstanceAttribute.fromColor(scene.globe.baseColor.withAlpha(0.999)) },
         }),
-        appearance: new PerInstanceColorAppearance({ flat: true, translucent: false }),
+        appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
         asynchronous: false,
       }),
     ) as Primitive;
@@ -406,6 +415,17 @@ function mountExcavationPanel(ui: UiContext, container: HTMLElement, model: Exca
           t('summary', { area: pipes.area.toFixed(1), depth: pit.depth, pipes: pipes.pipes.length, conflicts: pipes.conflicts.length }),
         ),
       );
+      if (pit.buildings.length > 0)
+        body.push(
+          h(
+            'p',
+            { className: 'tool-buildings', attrs: { 'data-result': 'excavation-buildings' } },
+            t('buildings', {
+              count: pit.buildings.length,
+              ids: pit.buildings.slice(0, MAX_BUILDINGS_NAMED).join(', ') + (pit.buildings.length > MAX_BUILDINGS_NAMED ? ' …' : ''),
+            }),
+          ),
+        );
       if (pipes.pipes.length === 0) body.push(h('p', { className: 'tool-message tool-hint' }, t('none')));
       else
         body.push(
@@ -504,7 +524,14 @@ function pitGeoJson(pit: Pit): object {
       {
         type: 'Feature',
         geometry: { type: 'Polygon', coordinates: [[...pit.polygon, pit.polygon[0]]] },
-        properties: { depth: pit.depth, area: pit.pipes.area, pipes: pit.pipes.pipes, conflicts: pit.pipes.conflicts, source: pit.pipes.source },
+        properties: {
+          depth: pit.depth,
+          area: pit.pipes.area,
+          pipes: pit.pipes.pipes,
+          conflicts: pit.pipes.conflicts,
+          buildings: pit.buildings,
+          source: pit.pipes.source,
+        },
       },
     ],
   };
@@ -530,5 +557,6 @@ function pitCsv(pit: Pit): string {
     [],
     ['conflict', 'pipe_a', 'pipe_b', 'required_m', 'actual_m', 'rule'],
     ...pipes.conflicts.map((c) => [c.type, c.a, c.b, c.required, c.actual, c.rule ?? '']),
+    ...(pit.buildings.length ? [[], ['building_taken_away'], ...pit.buildings.map((id) => [id])] : []),
   ]);
 }
