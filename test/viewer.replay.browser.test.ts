@@ -75,7 +75,26 @@ describe('sensors in a replay (clock, history API, Chromium)', () => {
     // A seek further on replaces every sensor: the alarms that hold carry their reading at the new time.
     const further = B + 220 * S;
     await page.evaluate((time) => (window as unknown as Win).cimTwin.clock.seek(time), iso(further));
-    await page.waitForFunction((time) => (window as unknown as Win).cimTwin.getState().live!.replay?.time === time, further, { timeout: 30_000 });
+    // The seek's time is set at once; its state arrives after (loading): wait for that, as a slow machine showed (CI under load).
+    await page.waitForFunction(
+      (time) => {
+        const replay = (window as unknown as Win).cimTwin.getState().live!.replay;
+        return replay?.time === time && !replay.loading;
+      },
+      further,
+      { timeout: 30_000 },
+    );
+    // The alarm list follows with the frame that applies the state: wait for it (bounded), then check each.
+    await page
+      .waitForFunction(
+        ({ ids, since }) => {
+          const alarms = (window as unknown as Win).cimTwin.getState().live!.alarms;
+          return ids.every((id) => (alarms.find((a) => a.datastream === id)?.time ?? 0) > since);
+        },
+        { ids: burst, since: further - 20 * S },
+        { timeout: 15_000, polling: 50 },
+      )
+      .catch(() => undefined); // the assertion below says which one is behind
     const after = await liveState();
     for (const id of burst) expect(after.alarms.find((a) => a.datastream === id)?.time).toBeGreaterThan(further - 20 * S);
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#live-connection')?.dataset['state'] === 'replay', null, { timeout: 10_000 });
