@@ -34,7 +34,7 @@ const lines = table.map((r) => [
   f(r.median),
   f(r.p95),
   f(r.max),
-  r.targetMs !== undefined ? `< ${r.targetMs} ms` : '',
+  r.targetMs !== undefined ? `< ${Number(r.targetMs.toPrecision(3))} ms` : '',
   r.targetMs !== undefined ? (r.p95 < r.targetMs ? 'yes' : 'NO') : '',
   r.note ?? '',
 ]);

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../harness/launchBrowser.js';
 import { createDemoServer } from '../../server/createDemoServer.js';
+import { Authenticator } from '../../server/auth/Authenticator.js';
+import { accountsFromEnv } from '../../server/auth/accountsFromEnv.js';
 import { demoPaths } from '../../server/prepareDemo.js';
 import type { BenchLeg, BenchRow } from './benchLeg.js';
 
@@ -61,7 +63,9 @@ const stats = (times: number[]): { median: number; p95: number; max: number } =>
 export const excavationFrameLeg: BenchLeg = {
   name: 'excavation (frames)',
   async run({ root }): Promise<BenchRow[]> {
-    const server = createDemoServer(demoPaths(root), { env: { CIM_LIVE: 'off' } });
+    // The demo sign-in (the page signs in as internal, as `npm start` does): the pipes in the pit are in the frames.
+    const auth = await Authenticator.create({ accounts: (await accountsFromEnv({})).accounts, log: () => undefined });
+    const server = createDemoServer(demoPaths(root), { env: { CIM_LIVE: 'off' }, access: { auth, appendAudit: async () => undefined, demoSignIn: true } });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const browser = await launchBrowser();
     try {
