@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/launchBrowser.js';
-import { type Win } from '../harness/viewerPage.js';
+import { ARTIFACTS, type Win } from '../harness/viewerPage.js';
 import { startDemoServer } from './support/demoServer.js';
+import { demoPaths } from '../server/prepareDemo.js';
+import type { NetworkDocument } from '../workers/formats/networkDocument.js';
 
 /**
  * Data roles in Chromium against the demo: the page signs in with the demo role of the tab
@@ -103,6 +107,38 @@ describe('data roles in the viewer', () => {
       return ids;
     });
     expect(layers).toEqual(['pipes', 'pipes.RQ', 'pipes.points']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
+  it("an incident card says what the role's copy leaves out (water: the drainage pipe withheld)", async () => {
+    const network = JSON.parse(readFileSync(join(demoPaths(join(import.meta.dirname, '..')).tilesDir, 'pipes', 'network.json'), 'utf8')) as NetworkDocument;
+    const waterPipe = network.edges.id[network.edges.category.indexOf('JS')]!;
+    const drainagePipe = network.edges.id[network.edges.category.indexOf('PS')]!;
+    const created = await fetch(`${server.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await server.token('operator')}` },
+      body: JSON.stringify({
+        event: '供水管道爆管',
+        headline: `爆管：${waterPipe}`,
+        classification: { category: 'accident', subType: 'public-facility', level: 'III' },
+        footprint: { kind: 'point', at: [117.1623, 39.1086] },
+        assets: [
+          { kind: 'pipe', id: waterPipe },
+          { kind: 'pipe', id: drainagePipe },
+        ],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const { page, problems } = await openAs('water');
+    await page.evaluate((incidentId) => (window as unknown as Win).cimTwin.select(incidentId, 'incidents'), id);
+    const line = page.locator(`.incident-card[data-incident="${id}"] .incident-withheld`);
+    await line.waitFor({ timeout: 30_000 });
+    expect(await line.getAttribute('data-withheld')).toBe('1');
+    expect(await line.textContent()).toMatch(/1 项资产/);
+    expect(await page.locator(`.incident-card[data-incident="${id}"]`).textContent()).not.toContain(drainagePipe);
+    await page.screenshot({ path: join(ARTIFACTS, 'data-roles-incident-withheld.png') });
     expect(problems).toEqual([]);
     await page.context().close();
   }, 240_000);

@@ -250,6 +250,18 @@ export function mountIncidentCard(container: HTMLElement, ui: UiContext, inciden
     );
     root.replaceChildren(
       ...nodes(
+        // First: the server left parts out for this data role, and nobody should take this copy for the whole incident.
+        incident.withheld
+          ? h(
+              'p',
+              { className: 'hint incident-withheld', attrs: { 'data-withheld': String(incident.withheld.assets) } },
+              ui.t('incidents.withheld', {
+                assets: incident.withheld.assets,
+                notes: incident.withheld.notes,
+                dispatches: incident.withheld.dispatches,
+              }),
+            )
+          : null,
         buttons.length ? h('div', { className: 'lifecycle' }, ...buttons) : null,
         impactSection(state.impact),
         incident.description
