@@ -424,6 +424,7 @@ describe('mount → unmount the component 50 times', () => {
     for (let i = 0; i < 2; i++) await mountOnce();
     // Objects without compiled code (V8 keeps optimising code over the first mounts: not the element's to keep), as in viewer.mount.
     const heaps: number[] = [];
+    const detached: number[] = [];
     const wholeHeaps: number[] = [];
     const times: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -431,7 +432,11 @@ describe('mount → unmount the component 50 times', () => {
       times.push(result.ms);
       expect(result.tiles, `mount ${i + 1} loaded tiles`).toBeGreaterThan(0);
       expect(result.canvases).toBe(0);
-      if (i === 0 || i === 49) heaps.push(await heap.objectsAfterGc());
+      if (i === 0 || i === 49) {
+        const snapshot = await heap.snapshotAfterGc();
+        heaps.push(snapshot.objectBytes);
+        detached.push(snapshot.detachedDomNodes);
+      }
       if (i === 0 || i === 49) wholeHeaps.push(await heap.usedAfterGc());
       if (i % 10 === 9) console.log(`  mount ${i + 1}: ready in ${result.ms.toFixed(0)} ms`);
     }
@@ -442,8 +447,10 @@ describe('mount → unmount the component 50 times', () => {
         `(whole heap with compiled code ${mb(wholeHeaps[0]!)} → ${mb(wholeHeaps[1]!)} MB); ` +
         `live WebGL contexts ${contexts}; time to ready median ${times.sort((a, b) => a - b)[25]!.toFixed(0)} ms`,
     );
+    console.log(`<cim-twin> mount ×50: detached DOM nodes after GC ${detached[0]} after the first, ${detached[1]} after the last`);
     expect(contexts).toBeLessThanOrEqual(1);
     expect(heaps[1]!).toBeLessThanOrEqual(heaps[0]! * 1.05);
+    expect(detached[1]!).toBeLessThanOrEqual(detached[0]!);
     expect(problems, problems.join('\n')).toEqual([]);
     expect(cspViolations(browser)).toEqual([]);
     await page.close();
