@@ -100,6 +100,8 @@ describe('building tools in Chromium on the seed district', () => {
   }, 240_000);
 
   it('the height limit from a shared link: highlighted, the plane drawn, listed; the link round trip; a screenshot', async () => {
+    /** How far from the excess labels' red (#ff3b30) a pixel may be and count: their outlines are anti-aliased. */
+    const RED_TOLERANCE = 60;
     const input = [String(LIMIT), ...POLYGON.map(([lon, lat]) => `${lon.toFixed(7)},${lat.toFixed(7)}`)].join(';');
     await page.evaluate(
       ({ input, view }) => {
@@ -120,9 +122,9 @@ describe('building tools in Chromium on the seed district', () => {
     // The excess labels' red outline (and the tinted buildings) are drawn; gone when the tool ends.
     // Counted until they are in (tiles and labels arrive over a few frames; under load, seconds), 20 s at most.
     let drawn = 0;
-    for (let waited = 0; waited < 15_000 && drawn <= 200; waited += 1000) {
+    for (let waited = 0; waited < 15_000 && drawn <= 1000; waited += 1000) {
       await page.waitForTimeout(1000);
-      drawn = Math.max(drawn, (await countColours(page, { over: '#ff3b30' })).over);
+      drawn = Math.max(drawn, (await countColours(page, { over: '#ff3b30' }, { tolerance: RED_TOLERANCE })).over);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'tool-height-limit.png') });
     const { page: second } = await openViewer(browser, page.url(), { width: 1280, height: 720 });
@@ -131,11 +133,13 @@ describe('building tools in Chromium on the seed district', () => {
     await second.close();
     await page.evaluate(() => (window as unknown as ToolsWin).cimTwin.setTool(null));
     await page.waitForTimeout(1500);
-    const after = (await countColours(page, { over: '#ff3b30' })).over;
+    const after = (await countColours(page, { over: '#ff3b30' }, { tolerance: RED_TOLERANCE })).over;
     console.log(`height limit: ${drawn} red pixels drawn, ${after} after`);
-    // Measured: 344 drawn, 6 after (2026-11-30); 105–152 drawn, 0–1 after since 2026-12-01 (fewer label outlines in
-    // this view, cause not found) — far apart either way.
-    expect(drawn).toBeGreaterThan(after + 60);
+    // Measured at the default tolerance (24): 344 drawn, 6 after (2026-11-30); 105–152, then 58, drawn and 0–1 after
+    // (2026-12-01; the same labels on screen, their anti-aliased outlines' pixels vary with the software rasteriser).
+    // The reds of the outlines' edges (and the tinted buildings' lit faces) are counted too now (tolerance 60): 2,791 drawn,
+    // 0 after — the count no longer rests on exact pixels.
+    expect(drawn).toBeGreaterThan(after + 500);
   }, 240_000);
 
   it('sunlight: a point in the open has the whole window; a façade coloured; a screenshot', async () => {

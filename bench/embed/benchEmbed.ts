@@ -13,7 +13,8 @@ import type { CimTwinElement } from '../../viewer/src/embed/cimTwinElement.js';
  *  - time to first frame and to ready of `<cim-twin>` in a 480×270 tile on a host page of
  *    another origin, against the full viewer page at 1280×720 (ms from navigation start);
  *  - frame time (median CPU time of the last 120 frames) in cockpit mode against planner mode
- *    in the same 480×270 tile, over the same camera path.
+ *    in the same 480×270 tile, over the same camera path; and the frame's wall time (drawing
+ *    included) while the camera turns a little every frame.
  * Alternating runs (RUNS, default 3); live data off (the same data for both, no simulator noise).
  */
 const RUNS = Number(process.env['RUNS'] ?? 3);
@@ -96,6 +97,49 @@ async function frameTimes(browser: Browser): Promise<Record<'cockpit' | 'planner
   return result;
 }
 
+/**
+ * Wall time per frame while the camera turns a little every frame (each frame re-rendered, the
+ * next animation frame waiting for it): unlike the CPU time above it includes the drawing —
+ * here software WebGL in Chromium's GPU process — where a lower resolution scale saves fill.
+ */
+async function frameWallTimes(browser: Browser): Promise<Record<'cockpit' | 'planner', number[]>> {
+  const page = await browser.newPage({ viewport: { width: 800, height: 450 } });
+  await page.goto(`${host.origin}/component.html?viewer=${encodeURIComponent(viewerUrl)}`);
+  const result: Record<'cockpit' | 'planner', number[]> = { cockpit: [], planner: [] };
+  await page.evaluate(async (viewerUrl) => {
+    await customElements.whenDefined('cim-twin');
+    const element = document.createElement('cim-twin') as CimTwinElement;
+    element.id = 'twin';
+    element.setAttribute('server', viewerUrl);
+    document.body.append(element);
+    await element.ready;
+  }, viewerUrl);
+  for (let run = 0; run < RUNS * 2; run++) {
+    const mode = run % 4 === 0 || run % 4 === 3 ? 'cockpit' : 'planner';
+    const ms = await page.evaluate(async (mode) => {
+      const element = document.getElementById('twin') as CimTwinElement;
+      element.setAttribute('mode', mode);
+      const view = { lon: 117.1642, lat: 39.1303, height: 618, heading: 0, pitch: -50 };
+      await element.flyTo(view, { duration: 0 });
+      await element.waitForTiles();
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 90; i++) {
+        await element.flyTo({ ...view, heading: (i % 30) * 0.4 }, { duration: 0 });
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      const sorted = times.slice(10).sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)]!;
+    }, mode);
+    result[mode].push(ms);
+  }
+  await page.close();
+  return result;
+}
+
 try {
   const full: { firstFrameMs: number; readyMs: number }[] = [];
   const tile: { firstFrameMs: number; readyMs: number }[] = [];
@@ -109,12 +153,16 @@ try {
     }
   }
   const frames = await frameTimes(browser);
+  const wall = await frameWallTimes(browser);
   const f = (values: number[]): string => `${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(', ')})`;
   console.log(`full viewer 1280×720: first frame ${f(full.map((r) => r.firstFrameMs))}, ready ${f(full.map((r) => r.readyMs))}`);
   console.log(`<cim-twin> cockpit 480×270 on another origin: first frame ${f(tile.map((r) => r.firstFrameMs))}, ready ${f(tile.map((r) => r.readyMs))}`);
   const g = (values: number[]): string => `${median(values).toFixed(1)} ms (${values.map((v) => v.toFixed(1)).join(', ')})`;
   console.log(
     `frame time 480×270: cockpit ${g(frames.cockpit)}, planner ${g(frames.planner)}, ratio ${(median(frames.cockpit) / median(frames.planner)).toFixed(2)}`,
+  );
+  console.log(
+    `frame wall time 480×270 (drawing included): cockpit ${g(wall.cockpit)}, planner ${g(wall.planner)}, ratio ${(median(wall.cockpit) / median(wall.planner)).toFixed(2)}`,
   );
 } finally {
   await browser.close();
