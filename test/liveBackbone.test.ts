@@ -176,19 +176,21 @@ describe('live backbone: embedded broker, SensorThings API', () => {
     const reader = await mqtt.connectAsync(wsUrl(), { reconnectPeriod: 0, ...asViewer() });
     const batches: ObservationBatch[] = [];
     reader.on('message', (_topic, payload) => batches.push(decodeObservationBatch(payload)));
-    // 6, 7 and 8 are on one feed (the catalogue's first sensors: drainage wells' covers).
-    const feed = observationFeedTopic(server.live!.access.feedOf(6));
-    expect([7, 8].map((id) => server.live!.access.feedOf(id))).toEqual([server.live!.access.feedOf(6), server.live!.access.feedOf(6)]);
+    // Three sensors on one feed (each pipe category has its own): 6 and the next two on its feed.
+    const { access } = server.live!;
+    const ids = [6];
+    for (let id = 7; ids.length < 3 && id < 100_000; id++) if (access.feedOf(id) === access.feedOf(6)) ids.push(id);
+    const feed = observationFeedTopic(access.feedOf(6));
     await reader.subscribeAsync(feed, { qos: 1 });
     const device = await mqtt.connectAsync(tcpUrl(), { reconnectPeriod: 0, ...publisher });
     const time = new Date();
-    await Promise.all([6, 7, 8].map((id) => device.publishAsync(observationsTopic(id), observation(id / 10, time), { qos: 1 })));
+    await Promise.all(ids.map((id) => device.publishAsync(observationsTopic(id), observation(id / 10, time), { qos: 1 })));
     const ours = (): ObservationBatch[] => batches.filter((b) => b.time.includes(time.getTime()));
     await waitFor(() => ours().reduce((n, b) => n + b.count, 0) >= 3);
     const received = ours()
       .flatMap((b) => [...b.datastream].map((id, i) => [id, b.result[i], b.time[i]]))
-      .filter(([id]) => id! >= 6);
-    expect(received.sort()).toEqual([6, 7, 8].map((id) => [id, id / 10, time.getTime()]));
+      .filter(([id]) => ids.includes(id!)); // readings of other tests may share the window
+    expect(received.sort()).toEqual(ids.map((id) => [id, id / 10, time.getTime()]).sort());
     expect(ours().length).toBeLessThanOrEqual(2); // one window (two if it straddled a window's end)
     // The device may not publish on the feed, a browser neither.
     const before = server.live!.broker.counters.unauthorised;
