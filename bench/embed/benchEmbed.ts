@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createDemoServer } from '../../server/createDemoServer.js';
 import { demoPaths, prepareDemo } from '../../server/prepareDemo.js';
 import { startEmbedHost } from '../../harness/embedHostServer.js';
@@ -60,11 +60,15 @@ async function widget(browser: Browser, mode: string): Promise<{ firstFrameMs: n
   return { firstFrameMs: stats.firstFrameMs ?? NaN, readyMs: stats.readyMs ?? NaN };
 }
 
-/** Frame time of one tile along the bookmarks (2 s flights), in each mode in turn on the same page. */
-async function frameTimes(browser: Browser): Promise<Record<'cockpit' | 'planner', number[]>> {
+type Mode = 'cockpit' | 'planner';
+
+/**
+ * One tile (`#twin`) on a host page, measured by `measure` in each mode in turn, C P P C C P …:
+ * each mode as often first as second (times fall over a run as caches warm).
+ */
+async function inEachMode(browser: Browser, measure: (page: Page, mode: Mode) => Promise<number>): Promise<Record<Mode, number[]>> {
   const page = await browser.newPage({ viewport: { width: 800, height: 450 } });
   await page.goto(`${host.origin}/component.html?viewer=${encodeURIComponent(viewerUrl)}`);
-  const result: Record<'cockpit' | 'planner', number[]> = { cockpit: [], planner: [] };
   await page.evaluate(async (viewerUrl) => {
     await customElements.whenDefined('cim-twin');
     const element = document.createElement('cim-twin') as CimTwinElement;
@@ -73,10 +77,19 @@ async function frameTimes(browser: Browser): Promise<Record<'cockpit' | 'planner
     document.body.append(element);
     await element.ready;
   }, viewerUrl);
+  const result: Record<Mode, number[]> = { cockpit: [], planner: [] };
   for (let run = 0; run < RUNS * 2; run++) {
-    // C P P C C P …: each mode as often first as second (times fall over a run as caches warm).
     const mode = run % 4 === 0 || run % 4 === 3 ? 'cockpit' : 'planner';
-    const ms = await page.evaluate(async (mode) => {
+    result[mode].push(await measure(page, mode));
+  }
+  await page.close();
+  return result;
+}
+
+/** Frame time (CPU) of the tile along the bookmarks (2 s flights). */
+function frameTimes(browser: Browser): Promise<Record<Mode, number[]>> {
+  return inEachMode(browser, (page, mode) =>
+    page.evaluate(async (mode) => {
       const element = document.getElementById('twin') as CimTwinElement;
       element.setAttribute('mode', mode);
       const views = [
@@ -90,11 +103,8 @@ async function frameTimes(browser: Browser): Promise<Record<'cockpit' | 'planner
         await element.waitForTiles();
       }
       return (await element.stats()).frameTimeMs;
-    }, mode);
-    result[mode].push(ms);
-  }
-  await page.close();
-  return result;
+    }, mode),
+  );
 }
 
 /**
@@ -102,21 +112,9 @@ async function frameTimes(browser: Browser): Promise<Record<'cockpit' | 'planner
  * next animation frame waiting for it): unlike the CPU time above it includes the drawing —
  * here software WebGL in Chromium's GPU process — where a lower resolution scale saves fill.
  */
-async function frameWallTimes(browser: Browser): Promise<Record<'cockpit' | 'planner', number[]>> {
-  const page = await browser.newPage({ viewport: { width: 800, height: 450 } });
-  await page.goto(`${host.origin}/component.html?viewer=${encodeURIComponent(viewerUrl)}`);
-  const result: Record<'cockpit' | 'planner', number[]> = { cockpit: [], planner: [] };
-  await page.evaluate(async (viewerUrl) => {
-    await customElements.whenDefined('cim-twin');
-    const element = document.createElement('cim-twin') as CimTwinElement;
-    element.id = 'twin';
-    element.setAttribute('server', viewerUrl);
-    document.body.append(element);
-    await element.ready;
-  }, viewerUrl);
-  for (let run = 0; run < RUNS * 2; run++) {
-    const mode = run % 4 === 0 || run % 4 === 3 ? 'cockpit' : 'planner';
-    const ms = await page.evaluate(async (mode) => {
+function frameWallTimes(browser: Browser): Promise<Record<Mode, number[]>> {
+  return inEachMode(browser, (page, mode) =>
+    page.evaluate(async (mode) => {
       const element = document.getElementById('twin') as CimTwinElement;
       element.setAttribute('mode', mode);
       const view = { lon: 117.1642, lat: 39.1303, height: 618, heading: 0, pitch: -50 };
@@ -133,11 +131,8 @@ async function frameWallTimes(browser: Browser): Promise<Record<'cockpit' | 'pla
       }
       const sorted = times.slice(10).sort((a, b) => a - b);
       return sorted[Math.floor(sorted.length / 2)]!;
-    }, mode);
-    result[mode].push(ms);
-  }
-  await page.close();
-  return result;
+    }, mode),
+  );
 }
 
 try {
