@@ -4,9 +4,9 @@ import { storeLocationFromEnv } from '../server/store/openStore.js';
 import { StoreError } from '../server/store/StoreError.js';
 
 describe('the embedded store’s memory', () => {
-  it('caps DuckDB’s buffer pool (512MB by default, CIM_DUCKDB_MEMORY_LIMIT otherwise) so a long-running server does not grow with its history file', async () => {
+  it('caps DuckDB’s buffer pool (32MB by default, CIM_DUCKDB_MEMORY_LIMIT otherwise) so a long-running server does not grow with its history file', async () => {
     for (const [limit, expected] of [
-      [undefined, 488],
+      [undefined, 30.5],
       ['1GB', 953],
     ] as const) {
       const location = storeLocationFromEnv(limit ? { CIM_DUCKDB_MEMORY_LIMIT: limit, CIM_STORE_PATH: ':memory:' } : { CIM_STORE_PATH: ':memory:' }, '/tmp');

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { gaussian, normalReading } from '../../server/live/sensorReading.js';
 import { startLiveBackbone } from '../../server/live/startLiveBackbone.js';
 import { demoPaths } from '../../server/prepareDemo.js';
 import { DuckDbConnection } from '../../server/store/DuckDbConnection.js';
+import { storeLocationFromEnv } from '../../server/store/openStore.js';
 import { PostgresConnection } from '../../server/store/PostgresConnection.js';
 import type { SqlConnection } from '../../server/store/SqlConnection.js';
 import { SENSOR_TYPES, staleAfterSeconds } from '../../workers/live/sensorTypes.js';
@@ -41,6 +43,8 @@ const RATE = Number(process.env['RATE'] ?? 5000);
 const RAW_MINUTES = process.env['FULL'] === '1' ? 60 : Number(process.env['RAW_MINUTES'] ?? 10);
 const FILL_MINUTES = Number(process.env['FILL_MINUTES'] ?? Math.ceil(RAW_MINUTES * 1.3));
 const HOUR = 3_600_000;
+/** SIMULATOR=in-process: the sensors in the server's process, as `npm start` runs them (CPU and RSS then include theirs). */
+const SIMULATOR_IN_PROCESS = process.env['SIMULATOR'] === 'in-process';
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
@@ -179,7 +183,9 @@ async function fill(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cimtwin-bench-history-'));
   const http = createServer((_request, response) => response.writeHead(404).end());
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const incidents = await startIncidents({ env: {}, root, storeLocation: { engine: 'duckdb', path: join(dir, 'store.duckdb') }, log: () => undefined });
+  // The server's own store settings (CIM_DUCKDB_MEMORY_LIMIT), in a temp file.
+  const storeLocation = storeLocationFromEnv({ CIM_STORE_PATH: join(dir, 'store.duckdb'), CIM_DUCKDB_MEMORY_LIMIT: process.env['CIM_DUCKDB_MEMORY_LIMIT'] }, root);
+  const incidents = await startIncidents({ env: {}, root, storeLocation, log: () => undefined });
   const settings: HistorySettings = {
     retention: { rawMs: RAW_MINUTES * 60_000, downsampledMs: 30 * 86_400_000, bucketMs: 15 * 60_000 },
     chunkMs: Math.max(60_000, Math.floor(RAW_MINUTES / 4) * 60_000),
@@ -192,10 +198,11 @@ async function fill(): Promise<void> {
     sensors: SENSORS,
     database: incidents.database,
     history: settings,
-    simulator: { rate: RATE },
+    ...(SIMULATOR_IN_PROCESS ? { simulator: { rate: RATE } } : { simulator: false, publisher }),
   });
+  const devices = SIMULATOR_IN_PROCESS ? undefined : await startSimulatorProcess(live.broker.tcpPort(), join(paths.groundDir, 'nankai-sensor-sites.geojson'));
   console.log(
-    `\n(b) fill: live backbone + simulator at ${count(RATE)}/s, ${live.catalog.length.toLocaleString('en')} sensors, raw retention ${RAW_MINUTES} min in ${settings.chunkMs / 60_000}-min chunks, ${FILL_MINUTES} min`,
+    `\n(b) fill: live backbone + simulator at ${count(RATE)}/s (${SIMULATOR_IN_PROCESS ? 'in this process' : 'in its own process: CPU and RSS are the server’s'}), ${live.catalog.length.toLocaleString('en')} sensors, raw retention ${RAW_MINUTES} min in ${settings.chunkMs / 60_000}-min chunks, ${FILL_MINUTES} min`,
   );
   console.log('| minute | accepted/s | overflow | CPU % | RSS mean | RSS max | V8 heap | DuckDB | disk | bytes/obs held | raw rows held |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -248,17 +255,33 @@ async function fill(): Promise<void> {
       `steady (minutes ${samples.length - steady.length + 1}–${samples.length}, window full): RSS ${mb(Math.min(...steady.map((s) => s.rss)))}–${mb(Math.max(...steady.map((s) => s.rss)))}, ${((Math.min(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % / +${((Math.max(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % of its mean (target ±10 %); accepted ${count(Math.min(...steady.map((s) => s.rate)))}–${count(Math.max(...steady.map((s) => s.rate)))}/s`,
     );
   }
+  devices?.kill('SIGTERM');
   await live.close();
   await incidents.close();
   http.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
+const publisher = { username: 'bench-devices', password: randomBytes(18).toString('base64url') };
+
+/** The sensors in a child process (bench/history/simulatorProcess.ts), publishing to the server's broker. */
+async function startSimulatorProcess(mqttPort: number, sitesFile: string): Promise<ChildProcess> {
+  const child = fork(join(import.meta.dirname, 'simulatorProcess.ts'), [JSON.stringify({ brokerUrl: `mqtt://127.0.0.1:${mqttPort}`, ...publisher, sitesFile, sensors: SENSORS, rate: RATE })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the simulator process exited (${code}) before it was ready`)));
+  });
+  return child;
+}
+
 if (PART === 'all' || PART === 'queries') {
   const dir = mkdtempSync(join(tmpdir(), 'cimtwin-bench-history-'));
   let postgres: PostgresServer | undefined;
   try {
-    const duck = await DuckDbConnection.open(join(dir, 'history.duckdb'));
+    const duck = await DuckDbConnection.open(join(dir, 'history.duckdb'), { memoryLimit: process.env['CIM_DUCKDB_MEMORY_LIMIT'] });
     await queries('DuckDB', duck, HOURS);
     await duck.close();
     if (postgresBinDir() && PG_HOURS > 0) {

@@ -10,7 +10,7 @@ export type StoreLocation = { engine: 'duckdb'; path: string; memoryLimit?: stri
  * The deployment's choice: CIM_DATABASE_URL (postgres://user:password@host:5432/db) selects
  * PostgreSQL; otherwise DuckDB in CIM_STORE_PATH, by default data/cimtwin.duckdb under `root`
  * (kept across restarts and rebuilds; `data/` is not in git), its buffer pool capped by
- * CIM_DUCKDB_MEMORY_LIMIT (a DuckDB size such as '1GB'; default 512MB).
+ * CIM_DUCKDB_MEMORY_LIMIT (a DuckDB size such as '256MB'; default 32MB).
  */
 export function storeLocationFromEnv(env: Record<string, string | undefined>, root: string): StoreLocation {
   const url = env['CIM_DATABASE_URL'];
