@@ -184,7 +184,10 @@ async function fill(): Promise<void> {
   const http = createServer((_request, response) => response.writeHead(404).end());
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   // The server's own store settings (CIM_DUCKDB_MEMORY_LIMIT), in a temp file.
-  const storeLocation = storeLocationFromEnv({ CIM_STORE_PATH: join(dir, 'store.duckdb'), CIM_DUCKDB_MEMORY_LIMIT: process.env['CIM_DUCKDB_MEMORY_LIMIT'] }, root);
+  const storeLocation = storeLocationFromEnv(
+    { CIM_STORE_PATH: join(dir, 'store.duckdb'), CIM_DUCKDB_MEMORY_LIMIT: process.env['CIM_DUCKDB_MEMORY_LIMIT'] },
+    root,
+  );
   const incidents = await startIncidents({ env: {}, root, storeLocation, log: () => undefined });
   const settings: HistorySettings = {
     retention: { rawMs: RAW_MINUTES * 60_000, downsampledMs: 30 * 86_400_000, bucketMs: 15 * 60_000 },
@@ -266,10 +269,14 @@ const publisher = { username: 'bench-devices', password: randomBytes(18).toStrin
 
 /** The sensors in a child process (bench/history/simulatorProcess.ts), publishing to the server's broker. */
 async function startSimulatorProcess(mqttPort: number, sitesFile: string): Promise<ChildProcess> {
-  const child = fork(join(import.meta.dirname, 'simulatorProcess.ts'), [JSON.stringify({ brokerUrl: `mqtt://127.0.0.1:${mqttPort}`, ...publisher, sitesFile, sensors: SENSORS, rate: RATE })], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    join(import.meta.dirname, 'simulatorProcess.ts'),
+    [JSON.stringify({ brokerUrl: `mqtt://127.0.0.1:${mqttPort}`, ...publisher, sitesFile, sensors: SENSORS, rate: RATE })],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the simulator process exited (${code}) before it was ready`)));

@@ -18,6 +18,8 @@ import { StoreError } from './StoreError.js';
  * sensor's day: 49 ms) and a larger sort spills to the file's .tmp folder.
  */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '32MB';
+/** An in-memory database has no file to evict to: its pool is the data held (tests, a server without a store). */
+const IN_MEMORY_DUCKDB_MEMORY_LIMIT = '512MB';
 
 export class DuckDbConnection implements SqlConnection {
   private queue: Promise<unknown> = Promise.resolve();
@@ -37,7 +39,7 @@ export class DuckDbConnection implements SqlConnection {
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, {
-        memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+        memory_limit: options.memoryLimit ?? (path === ':memory:' ? IN_MEMORY_DUCKDB_MEMORY_LIMIT : DEFAULT_DUCKDB_MEMORY_LIMIT),
         // DuckDB's allocator keeps what a finished task freed up to 128 MiB (512 MiB after bulk
         // frees) before handing it back: on a server that ingests and summarises all day, peaks of
         // RSS held for nothing. Returned sooner, on background threads (bench:history's fill:
