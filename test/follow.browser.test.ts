@@ -205,6 +205,21 @@ describe('linked screens (two pages, one broker)', () => {
     await page.close();
   }, 180_000);
 
+  it('a screen without a token follows too, and is not told who leads', async () => {
+    const { page, problems: publicProblems } = await openViewer(browser, `${server.url}/?follow=wall&lang=en`, viewport, null);
+    await page.waitForFunction(() => (window as unknown as FollowWin).cimTwin.follow.state().appliedAt !== null, null, { timeout: 60_000 });
+    const { current } = await page.evaluate(() => (window as unknown as FollowWin).cimTwin.follow.state());
+    expect(current?.session).toBe('wall');
+    expect(current?.leader).toBeNull(); // the leader's account name is for signed-in roles (docs/access.md)
+    expect(await page.locator('.follow-badge').textContent()).toBe('following wall — led by the command centre');
+    // The session list is the signed-in roles': this page is refused, as it should be.
+    await expect(page.evaluate(() => (window as unknown as FollowWin).cimTwin.follow.sessions())).rejects.toThrow(/401|sign in/);
+    // That refusal is the only problem (the browser logs a failed load for it too).
+    const refusal = (problem: string): boolean => /HTTP 401: .*\/api\/follow$/.test(problem) || /status of 401/.test(problem);
+    expect(publicProblems.filter((problem) => !refusal(problem))).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('stopping tells the followers nobody leads', async () => {
     await leader.locator('.follow-lead').click();
     await follower.waitForFunction(() => (window as unknown as FollowWin).cimTwin.follow.state().current === null, null, { timeout: WAIT_MS });

@@ -77,7 +77,7 @@ describe('follow sessions', () => {
     expect(viewer.status).toBe(403);
     expect((viewer.body as { error: string }).error).toMatch(/operator/);
     expect((await call('DELETE', '/api/follow/room1', { token: tokens['zhao.viewer']! })).status).toBe(403);
-    expect((await call('GET', '/api/follow')).body).toEqual([]);
+    expect((await call('GET', '/api/follow', { token: tokens['zhao.viewer']! })).body).toEqual([]);
     expect(await retainedOf('room1', 400)).toBeUndefined();
   });
 
@@ -96,7 +96,7 @@ describe('follow sessions', () => {
       },
     );
     expect((await call('POST', '/api/follow/has%20space', { body: update(), token: tokens['li.na']! })).status).toBe(404);
-    expect((await call('GET', '/api/follow')).body).toEqual([]);
+    expect((await call('GET', '/api/follow', { token: tokens['li.na']! })).body).toEqual([]);
   });
 
   it('publishes an operator’s state retained: a subscriber that comes later gets the current one at once', async () => {
@@ -114,9 +114,16 @@ describe('follow sessions', () => {
     const parsed = parseFollowMessage(JSON.parse(retained!.payload.toString()));
     expect(parsed).toEqual({ value: second.body });
 
-    const list = (await call('GET', '/api/follow')).body as FollowSessionSummary[];
+    // The list is the signed-in roles': session names and the leaders' account names are the command centre's.
+    const list = (await call('GET', '/api/follow', { token: tokens['zhao.viewer']! })).body as FollowSessionSummary[];
     expect(list).toEqual([{ session: 'wall', leader: 'li.na', seq: 2, updatedAt: (second.body as FollowMessage).at }]);
+    const anonymousList = await call('GET', '/api/follow');
+    expect(anonymousList.status).toBe(401);
+    expect(anonymousList.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((anonymousList.body as { error: string }).error).toMatch(/sign in/);
     expect((await call('GET', '/api/follow/wall', { token: tokens['zhao.viewer']! })).body).toEqual(second.body);
+    // A public screen follows by the session's name and is not told who leads (nor the incident it may not read).
+    expect((await call('GET', '/api/follow/wall')).body).toEqual({ ...(second.body as FollowMessage), leader: null, selection: null });
 
     // Another operator takes the lead: the sequence goes on, the leader changes.
     await sleep(250);
@@ -187,9 +194,14 @@ describe('follow sessions', () => {
     expect((await call('DELETE', '/api/follow/wall', { token: tokens['li.na']! })).status).toBe(404);
     expect(await retainedOf('wall', 500)).toBeUndefined();
     expect((await call('GET', '/api/follow/wall')).status).toBe(404);
-    expect(((await call('GET', '/api/follow')).body as FollowSessionSummary[]).map((s) => s.session)).not.toContain('wall');
+    expect(((await call('GET', '/api/follow', { token: tokens['li.na']! })).body as FollowSessionSummary[]).map((s) => s.session)).not.toContain('wall');
 
-    const audit = (await server.incidents.store.listAudit({ limit: 1000 })).filter((e) => e.target === 'follow:wall').reverse();
+    const entries = (await server.incidents.store.listAudit({ limit: 1000 })).filter((e) => e.target === 'follow:wall').reverse();
+    // The signed-in read of the state (it names the selected incident) is a data read, once in 10 minutes; the public's is not recorded.
+    const reads = entries.filter((e) => e.action === 'data.read');
+    expect(reads.map((e) => [e.actor, e.role])).toEqual([['zhao.viewer', 'internal']]);
+    expect(JSON.parse(reads[0]!.detail)).toEqual({ seq: 2, selection: { tileset: 'incidents', id: 'INC-1' }, since: 1 });
+    const audit = entries.filter((e) => e.action.startsWith('follow.'));
     expect(audit.map((e) => [e.action, e.actor])).toEqual([
       ['follow.lead', 'li.na'],
       ['follow.update', 'li.na'],

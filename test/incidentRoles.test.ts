@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unsignedToken } from '../harness/roleTokens.js';
 import { demoPaths } from '../server/prepareDemo.js';
 import { ROLES, type Role } from '../workers/formats/dataAccess.js';
-import { followTopic, type FollowMessage } from '../workers/formats/followSession.js';
+import { followTopic, type FollowMessage, type FollowSessionSummary } from '../workers/formats/followSession.js';
 import type { HistoryTimeline } from '../workers/formats/history.js';
 import { INCIDENTS_SUBSCRIPTION, type Incident, type IncidentChangeMessage, type IncidentDraft, WITHHELD_TEXT } from '../workers/formats/incident.js';
 import type { NetworkDocument } from '../workers/formats/networkDocument.js';
@@ -152,6 +152,15 @@ function expectCopy(role: Role, copy: Incident, stored: Incident): void {
   const withheldDispatches = role === 'public' ? stored.dispatches.length : 0;
   if (withheldAssets + withheldNotes + withheldDispatches === 0) expect(copy.withheld).toBeUndefined();
   else expect(copy.withheld).toEqual({ assets: withheldAssets, notes: withheldNotes, dispatches: withheldDispatches });
+  // Account names (who opened it, who moved each step) are for signed-in roles: a utility works the incident with the command centre.
+  if (role === 'public') {
+    expect(copy).not.toHaveProperty('createdBy');
+    expect(copy.history.map((step) => step.by)).toEqual(stored.history.map(() => undefined));
+    expect(copy.history.map((step) => step.to)).toEqual(stored.history.map((step) => step.to));
+  } else {
+    expect(copy.createdBy).toBe(stored.createdBy);
+    expect(copy.history.map((step) => step.by)).toEqual(stored.history.map((step) => step.by));
+  }
   if (role === 'public') expect(copy.notes).toEqual([]);
   else {
     const redacted = (text: string): string =>
@@ -314,12 +323,18 @@ describe('follow sessions per data role', () => {
       await client.subscribeAsync(followTopic('wall'), { qos: 1 });
     }
     // 1: a water pipe selected. 2: a drainage sensor framed. 3: the public incident selected.
-    expect((await call('POST', '/api/follow/wall', 'operator', update({ tileset: 'pipes', id: waterPipe }))).status).toBe(200);
+    const led = await call('POST', '/api/follow/wall', 'operator', update({ tileset: 'pipes', id: waterPipe }));
+    expect(led.status).toBe(200);
+    const leader = (led.body as FollowMessage).leader;
+    expect(leader).toEqual(expect.any(String));
     await waitFor(() => roles.every((role) => received.get(role)!.some((m) => m.seq === 1)));
     for (const role of roles) {
       const expected = sees(role, 'JS') ? { tileset: 'pipes', id: waterPipe } : null;
       expect(received.get(role)!.find((m) => m.seq === 1)!.selection).toEqual(expected);
-      expect(((await call('GET', '/api/follow/wall', role)).body as FollowMessage).selection).toEqual(expected);
+      const read = (await call('GET', '/api/follow/wall', role)).body as FollowMessage;
+      expect(read.selection).toEqual(expected);
+      // The leader's account name is for signed-in roles, as an incident's createdBy.
+      expect(read.leader).toBe(role === 'public' ? null : leader);
     }
     const framed = update(null, { feature: { tileset: 'sensors', id: String(sensors.drainage.id) } });
     expect((await call('POST', '/api/follow/wall', 'operator', framed)).status).toBe(200);
@@ -340,7 +355,34 @@ describe('follow sessions per data role', () => {
     expect((await call('POST', '/api/follow/wall', 'operator', framed)).status).toBe(200);
     expect((await call('GET', '/api/follow/wall', 'water')).status).toBe(403);
     expect((await call('GET', '/api/follow/wall', 'drainage')).status).toBe(200);
+    for (const role of roles)
+      for (const message of received.get(role)!) expect(message.leader, `${role} seq ${message.seq}`).toBe(role === 'public' ? null : leader);
     await Promise.all(clients.map((client) => client.endAsync()));
+  });
+
+  it('the list of sessions is for signed-in roles, with the leader; the public is asked to sign in', async () => {
+    expect((await call('POST', '/api/follow/room-2', 'operator', update(null))).status).toBe(200);
+    for (const role of ROLES) {
+      const answer = await call('GET', '/api/follow', role);
+      if (role === 'public') {
+        expect(answer.status).toBe(401);
+        expect(JSON.stringify(answer.body)).not.toContain('room-2');
+        continue;
+      }
+      expect(answer.status, role).toBe(200);
+      const listed = answer.body as FollowSessionSummary[];
+      // Every session is listed: each role may follow each, and is sent what it may see of it.
+      expect(listed.map((s) => s.session).sort()).toEqual(['room-2', 'wall']);
+      expect(listed.every((s) => typeof s.leader === 'string' && s.leader.length > 0)).toBe(true);
+    }
+  });
+
+  it('a signed-in read of a session’s state is audited (it names the selection); the public’s is not', async () => {
+    await call('GET', '/api/follow/room-2', 'gas');
+    await call('GET', '/api/follow/room-2', 'public');
+    const entries = (await call('GET', '/api/audit?limit=1000', 'admin')).body as AuditEntry[];
+    const reads = entries.filter((e) => e.action === 'data.read' && e.target === 'follow:room-2');
+    expect(reads.map((e) => e.role)).toEqual(['gas']);
   });
 });
 

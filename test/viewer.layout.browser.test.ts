@@ -3,6 +3,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/launchBrowser.js';
 import { ARTIFACTS as artifacts, openViewer, overlaps, type Win } from '../harness/viewerPage.js';
+import type { IncidentsPageApi } from '../layers/incidents/incidentsPlugin.js';
+import type { Incident } from '../workers/formats/incident.js';
+import { apiCall } from './support/apiCall.js';
 import { startDemoServer } from './support/demoServer.js';
 
 /**
@@ -12,9 +15,13 @@ import { startDemoServer } from './support/demoServer.js';
  */
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
+const OPERATOR_PASSWORD = 'operator-password-for-layout';
 
 beforeAll(async () => {
-  server = await startDemoServer({ live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } } });
+  server = await startDemoServer({
+    live: { simulator: { burstAfterSeconds: null, rainAfterSeconds: null } },
+    incidents: { env: { CIM_OPERATOR_PASSWORD: OPERATOR_PASSWORD } },
+  });
   browser = await launchBrowser();
 }, 300_000);
 
@@ -54,9 +61,47 @@ describe('layout at a desk and on a 4K wall', () => {
     expect(toolbar).toBeLessThan(48);
     expect((await overlaps(page, '#toolbar, .panel, #legend, #status-bar')).overlapping).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'layout-1280x720-planner-en.png') });
+
+    // An operator selects an incident while four are open, the alarm listed, the parking figures
+    // and the legend shown: the dock gives way to the card, whose heading is in view — on screen,
+    // inside the viewport and not clipped by the info panel (the point under it is the heading).
+    const token = await server.token('operator');
+    const opened: Incident[] = [];
+    for (const level of ['I', 'II', 'III', 'IV'] as const) {
+      const answer = await apiCall(server.url, 'POST', '/api/incidents', {
+        token,
+        body: {
+          event: '城市内涝',
+          headline: `积水 ${level} 级：鞍山西道 Waterlogging`,
+          classification: { category: 'accident', subType: 'public-facility', level },
+          footprint: { kind: 'point', at: [117.1642, 39.1341] },
+        },
+      });
+      expect(answer.status).toBe(201);
+      opened.push(answer.body as Incident);
+    }
+    await page.evaluate((password) => (window as unknown as { cimTwin: IncidentsPageApi }).cimTwin.signIn('operator', password), OPERATOR_PASSWORD);
+    await page.waitForFunction((n) => document.querySelectorAll('#incidents li[data-incident]').length >= n, opened.length, { timeout: 30_000 });
+    const selected = opened[opened.length - 1]!.id;
+    await page.evaluate((id) => (window as unknown as Win).cimTwin.select(id, 'incidents'), selected);
+    const heading = page.locator(`#info .incident-card[data-incident="${selected}"] .impact h3`);
+    await heading.waitFor({ state: 'attached', timeout: 60_000 });
+    const shown = await heading.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const under = document.elementFromPoint(box.left + Math.min(20, box.width / 2), box.top + box.height / 2);
+      return { top: box.top, bottom: box.bottom, viewport: innerHeight, visible: under !== null && (under === element || element.contains(under)) };
+    });
+    expect(shown.top, JSON.stringify(shown)).toBeGreaterThanOrEqual(0);
+    expect(shown.bottom, JSON.stringify(shown)).toBeLessThanOrEqual(shown.viewport);
+    expect(shown.visible, JSON.stringify(shown)).toBe(true);
+    // The lists gave way but stay: their headings are on screen beside the card, nothing overlaps.
+    const crowded = await overlaps(page, '#toolbar, .panel, #legend, #status-bar');
+    expect(Object.keys(crowded.boxes)).toEqual(expect.arrayContaining(['info', 'incidents', 'alarms', 'legend']));
+    expect(crowded.overlapping, JSON.stringify(crowded.boxes)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'layout-1280x720-incident.png') });
     expect(problems).toEqual([]);
     await page.close();
-  }, 180_000);
+  }, 240_000);
 
   it('3840×2160, wall: the alarm list is shown and readable from 5 m, labels and panels scale, nothing overlaps', async () => {
     const { page, problems } = await openViewer(browser, `${server.url}/?mode=wall`, { width: 3840, height: 2160 });

@@ -13,7 +13,8 @@ export function describeIncident(incident: Incident): FeatureProperties {
     ...(incident.status === 'Exercise' ? { exercise: true } : {}),
     ...(incident.overdue ? { overdue: true } : {}),
     sent: localTime(incident.sent),
-    createdBy: incident.createdBy,
+    // Absent in the public's copy (account names are for signed-in roles).
+    ...(incident.createdBy !== undefined ? { createdBy: incident.createdBy } : {}),
   };
 }
 

@@ -15,6 +15,9 @@ export interface FollowLeader {
   source: string;
 }
 
+/** A session's state as the server keeps it: the leader always named (only a role's copy leaves it out). */
+type KeptFollowMessage = FollowMessage & { leader: string };
+
 export type FollowUpdateResult = { message: FollowMessage } | { status: 429; retryAfterSeconds: number } | { status: 409 | 503; reason: string };
 
 /** Sessions a server keeps at once (a command centre has a few walls and rooms; this bounds memory). */
@@ -34,7 +37,7 @@ interface Bucket {
  * layers they showed, and who stopped — not every camera move (a leader sends up to 5 a second).
  */
 export class FollowSessions {
-  private readonly sessions = new Map<string, FollowMessage>();
+  private readonly sessions = new Map<string, KeptFollowMessage>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly maxPerSecond: number;
   private readonly now: () => number;
@@ -67,7 +70,7 @@ export class FollowSessions {
     const previous = this.sessions.get(session);
     if (!previous && this.sessions.size >= MAX_FOLLOW_SESSIONS)
       return { status: 409, reason: `this server already has ${MAX_FOLLOW_SESSIONS} follow sessions: stop one first (DELETE /api/follow/{session})` };
-    const message: FollowMessage = {
+    const message: KeptFollowMessage = {
       version: FOLLOW_FORMAT_VERSION,
       session,
       seq: (previous?.seq ?? 0) + 1,

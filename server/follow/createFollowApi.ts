@@ -5,19 +5,22 @@ import { type Authenticator, hasRole } from '../auth/Authenticator.js';
 import { readJson, sendJson } from '../incidents/createIncidentsApi.js';
 import { requesterOr401 } from '../auth/requesterOf.js';
 import type { IncidentAccess } from '../incidents/IncidentAccess.js';
+import { DataAudit } from '../access/DataAudit.js';
 import { requestTarget } from '../requestTarget.js';
 import type { Store } from '../store/Store.js';
 import { type FollowLeader, FollowSessions } from './FollowSessions.js';
 
 /**
  * Linked screens over HTTP (docs/emergency.md, "Linked screens"):
- *   GET    /api/follow            the sessions, who leads each and when it last changed
- *   GET    /api/follow/{session}  its current state (404 when nobody leads it)
+ *   GET    /api/follow            the sessions, who leads each and when it last changed (signed-in roles; 401 without a token)
+ *   GET    /api/follow/{session}  its current state as the role reads it (404 when nobody leads it)
  *   POST   /api/follow/{session}  an operator's update → published retained on cimtwin/v1/follow/<session>
  *   DELETE /api/follow/{session}  an operator ends it
  * Reads answer per data role like the incidents (a selected pipe or sensor the role may not see
- * is left out; a state that frames one is a 403; a bad token a 401); writes need an operator's or admin's bearer token (401
- * anonymous or invalid, 403 a viewer), at most 5 updates a second per leader and session (429).
+ * is left out; a state that frames one is a 403; the public's copy names no leader; a bad token
+ * a 401), and a signed-in role's read of a state is audit-logged as an incident read is; writes
+ * need an operator's or admin's bearer token (401 anonymous or invalid, 403 a viewer), at most 5
+ * updates a second per leader and session (429).
  * The broker refuses every client's publish on these topics: only this server writes there.
  */
 export function createFollowApi(options: {
@@ -36,6 +39,10 @@ export function createFollowApi(options: {
     },
     audit: (entry) => options.store.appendAudit(entry),
   });
+  // A state names the selected or framed pipe, sensor or incident: a signed-in read is a read of
+  // that data (data.read, one entry per user, source and session in 10 minutes, as the incidents'
+  // reads). The public's copy holds none of it and is not recorded.
+  const readAudit = new DataAudit((entry) => options.store.appendAudit(entry));
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const { path } = requestTarget(request);
@@ -48,7 +55,16 @@ export function createFollowApi(options: {
       return false;
     };
     if (path === '/api/follow') {
-      if (allow('GET') && (await requesterOr401(options.auth, request, response))) sendJson(response, 200, sessions.list());
+      if (!allow('GET')) return true;
+      const requester = await requesterOr401(options.auth, request, response);
+      if (!requester) return true;
+      // Session names and the leaders' account names are the command centre's: a screen
+      // follows a session by the name it is given (?follow=<session>), it needs no list.
+      if (requester.role === 'public') {
+        response.setHeader('WWW-Authenticate', 'Bearer realm="cim-twin"');
+        return (sendJson(response, 401, { error: 'sign in to list the follow sessions (a screen follows one by its name: ?follow=<session>)' }), true);
+      }
+      sendJson(response, 200, sessions.list());
       return true;
     }
     const session = path.slice('/api/follow/'.length); // the pattern leaves nothing to percent-decode
@@ -62,8 +78,13 @@ export function createFollowApi(options: {
       if (!current) return (sendJson(response, 404, { error: `nobody leads "${session}"` }), true);
       await options.access.ready();
       const copy = options.access.followForRole(current, requester.role);
-      if (copy) sendJson(response, 200, copy);
-      else sendJson(response, 403, { error: `"${session}" frames a feature the ${requester.role} role may not see: wait for the leader to move on` });
+      if (!copy)
+        return (
+          sendJson(response, 403, { error: `"${session}" frames a feature the ${requester.role} role may not see: wait for the leader to move on` }),
+          true
+        );
+      if (requester.role !== 'public') await readAudit.record(requester, 'data.read', `follow:${session}`, { seq: copy.seq, selection: copy.selection });
+      sendJson(response, 200, copy);
       return true;
     }
     const leader = await operatorOf(request, response);

@@ -125,12 +125,18 @@ export class IncidentAccess {
     this.scopes.set(incident.id, incident.scope);
   }
 
-  /** A follow message as `role` reads it: a selection it may not see is dropped; null when it frames such a feature (nothing to send). */
+  /**
+   * A follow message as `role` reads it: a selection it may not see is dropped; null when it
+   * frames such a feature (nothing to send). The public reads no leader (an account name), as it
+   * reads no `createdBy` of an incident.
+   */
   followForRole(message: FollowMessage, role: Role): FollowMessage | null {
     if (readsIncidentsWhole(role)) return message;
     if ('feature' in message.view && !this.maySeeFeature(message.view.feature, role)) return null;
-    if (message.selection && !this.maySeeFeature(message.selection, role)) return { ...message, selection: null };
-    return message;
+    let copy = message;
+    if (message.selection && !this.maySeeFeature(message.selection, role)) copy = { ...copy, selection: null };
+    if (role === 'public') copy = { ...copy, leader: null };
+    return copy;
   }
 
   /**

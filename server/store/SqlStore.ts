@@ -146,6 +146,8 @@ export class SqlStore implements Store {
       // Steps, notes and dispatch steps are only ever appended; a dispatch's state is updated.
       for (let seq = previous?.history.length ?? 0; seq < history.length; seq++) {
         const step = history[seq]!;
+        // Only the public's copy leaves the actor out, and a role's copy is never stored.
+        if (step.by === undefined) throw new Error(`incident ${next.id}: step ${seq} has no actor (a role's copy, not the record)`);
         await tx.execute('INSERT INTO incident_steps (incident_id, seq, at_time, actor, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
           next.id,
           seq,

@@ -22,6 +22,14 @@ describe('follow state format', () => {
     expect(followTopic('wall')).toBe('cimtwin/v1/follow/wall');
   });
 
+  it('reads the public’s copy, whose leader is null (not told), and still refuses a leader that is missing', () => {
+    const publicCopy = { ...message, leader: null };
+    expect(parseFollowMessage(JSON.parse(JSON.stringify(publicCopy)))).toEqual({ value: publicCopy });
+    const withoutLeader: Partial<FollowMessage> = { ...message };
+    delete withoutLeader.leader;
+    expect(parseFollowMessage(withoutLeader)).toMatchObject({ field: 'leader' });
+  });
+
   it('fills what an update may leave out: no selection, no layers, not underground, opacity 1', () => {
     expect(parseFollowUpdate({ view: { feature: { tileset: 'buildings', id: 'B1' } }, layers: { roads: { visible: true } } })).toEqual({
       value: { view: { feature: { tileset: 'buildings', id: 'B1' } }, selection: null, layers: { roads: { visible: true, opacity: 1 } }, underground: false },

@@ -47,13 +47,16 @@ export interface FollowMessage extends FollowUpdate {
   session: string;
   /** Increases with every message of the session (a follower drops one not newer than what it shows). */
   seq: number;
-  /** Who leads (the signed-in account that sent it). */
-  leader: string;
+  /**
+   * Who leads (the signed-in account that sent it); null in the public's copy: the command
+   * centre's account names are for signed-in roles (docs/access.md).
+   */
+  leader: string | null;
   /** ISO 8601, the server's clock. */
   at: string;
 }
 
-/** A session as GET /api/follow lists it. */
+/** A session as GET /api/follow lists it (to signed-in roles only). */
 export interface FollowSessionSummary {
   session: string;
   leader: string;
@@ -153,7 +156,7 @@ export function parseFollowMessage(body: unknown): FollowParsed<FollowMessage> {
     if (typeof session !== 'string' || !FOLLOW_SESSION_PATTERN.test(session)) fail('session', 'must be 1 to 64 letters, digits, "-" or "_"');
     const seq = message['seq'];
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) fail('seq', 'must be a positive integer');
-    const leader = idAt(message['leader'], 'leader');
+    const leader = message['leader'] === null ? null : idAt(message['leader'], 'leader');
     const at = message['at'];
     if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) fail('at', 'must be an ISO 8601 time');
     return { version: FOLLOW_FORMAT_VERSION, session, seq, leader, at, ...updateAt(message) };

@@ -85,8 +85,8 @@ export type StateDeadlines = Partial<Record<OpenIncidentState, number>>;
 
 export interface IncidentStep {
   at: string;
-  /** Username. */
-  by: string;
+  /** Username; absent in the public's copy (workers/incidents/incidentForRole: account names are for signed-in roles). */
+  by?: string;
   /** null for the creation step. */
   from: IncidentState | null;
   to: IncidentState;
@@ -192,7 +192,11 @@ export interface Incident {
   deadline: string | null;
   /** Computed when served: `deadline` has passed. */
   overdue: boolean;
-  createdBy: string;
+  /**
+   * The account (or `rule:<id>`) that opened it. Absent in the public's copy: the command
+   * centre's account names are for signed-in roles only (workers/incidents/incidentForRole).
+   */
+  createdBy?: string;
   history: IncidentStep[];
   notes: IncidentNote[];
   dispatches: Dispatch[];

@@ -70,6 +70,31 @@ describe('incidentForRole', () => {
     expect(copy.withheld).toEqual({ assets: 4, notes: 1, dispatches: 0 });
   });
 
+  it('gives the public no account name: not who opened it, not who moved a step; the signed-in roles keep them', () => {
+    const record = incidentOf({
+      scope: 'Public',
+      history: [
+        { at: 't0', by: 'li.na', from: null, to: 'reported' },
+        { at: 't1', by: 'wang.wei', from: 'reported', to: 'verified', note: '现场确认 JSL1' },
+      ],
+    });
+    const copy = incidentForRole(record, 'public', lookup)!;
+    expect(copy).not.toHaveProperty('createdBy');
+    expect(copy.history).toEqual([
+      { at: 't0', from: null, to: 'reported' },
+      { at: 't1', from: 'reported', to: 'verified', note: `现场确认 ${WITHHELD_TEXT}` },
+    ]);
+    expect(JSON.stringify(copy)).not.toMatch(/li\.na|wang\.wei/);
+    // The record itself is left as it was (a copy is made, the stored incident is shared).
+    expect(record.createdBy).toBe('li.na');
+    expect(record.history[1]!.by).toBe('wang.wei');
+    for (const role of ['water', 'gas', 'internal'] as const) {
+      const signedIn = incidentForRole(record, role, lookup)!;
+      expect(signedIn.createdBy, role).toBe('li.na');
+      expect(signedIn.history.map((step) => step.by)).toEqual(['li.na', 'wang.wei']);
+    }
+  });
+
   it('drops the timeline marks of incidents the role may not read and redacts the others', () => {
     const restricted = incidentOf();
     const open = incidentOf({ id: 'INC-2', scope: 'Public' });

@@ -38,9 +38,12 @@ export function maySeeAsset(role: Role, asset: IncidentAsset, lookup: IncidentAs
  * An incident as a data role may read it (docs/access.md, "Incidents, follow sessions and the
  * live statistics"), or undefined when the role may not read it at all:
  * - `public`: only incidents whose CAP scope is Public; no pipe asset and no sensor on a pipe
- *   asset, no notes, no dispatches (the command centre's own);
+ *   asset, no notes, no dispatches (the command centre's own), and no account names (who opened
+ *   it, who moved each step): staff names are personal information and half of a sign-in, and a
+ *   Public incident's copy is read by anyone;
  * - a utility: every incident, with the assets (and sensors, rule evidence, an alarm's sensor)
- *   of other categories removed;
+ *   of other categories removed; the account names stay (it works the incident with the command
+ *   centre and reads its notes: who opened or moved it is whom it calls back);
  * - `internal`, `operator`, `admin`: the record whole.
  * The ids and sensor names of removed assets are replaced by WITHHELD_TEXT in the texts
  * (headlines name the suspected pipe), and `withheld` counts what was left out. Pure; the same
@@ -71,12 +74,17 @@ export function incidentForRole(incident: Incident, role: Role, lookup: Incident
     area: incident.area && { ...incident.area, areaDesc: redact(incident.area.areaDesc) },
     assets: incident.assets.filter((asset) => !hidden.includes(asset)),
     source: roleSource,
-    history: incident.history.map((step) => (step.note !== undefined ? { ...step, note: redact(step.note) } : step)),
+    history: incident.history.map((step) => {
+      const roleStep = step.note !== undefined ? { ...step, note: redact(step.note) } : { ...step };
+      if (isPublic) delete roleStep.by;
+      return roleStep;
+    }),
     notes: isPublic ? [] : incident.notes.map((note) => ({ ...note, text: redact(note.text) })),
     dispatches: isPublic ? [] : incident.dispatches,
   };
   // The rule's dedupe key names a pipe or a sensor: the server's own bookkeeping, never in a role's copy.
   delete copy.dedupeKey;
+  if (isPublic) delete copy.createdBy;
   delete copy.withheld;
   if (withheld.assets + withheld.notes + withheld.dispatches > 0) copy.withheld = withheld;
   return copy;

@@ -46,7 +46,9 @@ export function mountFollowStatus(
         state.connection !== 'live'
           ? ui.t('follow.connecting', { session: state.following })
           : state.current
-            ? ui.t('follow.badge', { session: state.following, leader: state.current.leader })
+            ? state.current.leader !== null
+              ? ui.t('follow.badge', { session: state.following, leader: state.current.leader })
+              : ui.t('follow.badgeNoName', { session: state.following }) // a public screen is not told who leads
             : ui.t('follow.noLeader', { session: state.following });
     }
     const role = signIn.getState().session?.role;

@@ -92,9 +92,13 @@ export function mountIncidentList(parent: HTMLElement, ui: UiContext, incidents:
     root.hidden = state.connection === 'off';
     const list = sortedIncidents(state.incidents).filter((i) => i.state !== 'closed' && i.state !== 'cancelled');
     const session = state.session;
+    // The incidents first, the account and the demo's data role after them: while a feature is
+    // selected the dock keeps this panel to its heading and first entries (viewer/src/style.css).
     root.replaceChildren(
       ...nodes(
         h('h2', {}, `${ui.t('incidents.title')} (${list.length})`),
+        state.message ? h('p', { className: 'message', attrs: { role: 'alert' } }, state.message) : null,
+        list.length ? h('ul', {}, ...list.slice(0, 30).map(item)) : h('p', { className: 'hint' }, ui.t('incidents.none')),
         wall
           ? null
           : session
@@ -110,8 +114,6 @@ export function mountIncidentList(parent: HTMLElement, ui: UiContext, incidents:
               )
             : signInForm(),
         wall ? null : dataRoleRow(ui),
-        state.message ? h('p', { className: 'message', attrs: { role: 'alert' } }, state.message) : null,
-        list.length ? h('ul', {}, ...list.slice(0, 30).map(item)) : h('p', { className: 'hint' }, ui.t('incidents.none')),
       ),
     );
   }
