@@ -32,6 +32,33 @@ const CPU_PROFILE = process.env['CPU_PROFILE'];
 const CHROME_TRACE = process.env['CHROME_TRACE'];
 /** Quiet time after each seek is on screen (its trailing work — the alarm list's annotation, other layers' loads — is traced, and does not overlap the next seek). */
 const SETTLE_MS = Number(process.env['SETTLE_MS'] ?? 2000);
+/**
+ * GL_PROBE=1: what each seek asks of WebGL (programs linked, shaders compiled, texture and buffer
+ * uploads and their bytes, draw calls), counted by wrapping the context's methods — work done for
+ * the first time (a shader, an atlas) shows as a seek that asks more than the others.
+ */
+const GL_PROBE = process.env['GL_PROBE'] === '1';
+const GL_PROBE_SCRIPT = `(() => {
+  const counts = (globalThis.__glProbe = {});
+  const bytesOf = (v) => (v && typeof v.byteLength === 'number' ? v.byteLength : v && v.width ? v.width * v.height * 4 : typeof v === 'number' ? v : 0);
+  const wrap = (proto, name, size) => {
+    const original = proto[name];
+    if (!original) return;
+    proto[name] = function (...args) {
+      const c = (counts[name] ??= { calls: 0, bytes: 0 });
+      c.calls++;
+      if (size) c.bytes += size(args);
+      return original.apply(this, args);
+    };
+  };
+  for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+    for (const name of ['linkProgram', 'compileShader', 'createTexture', 'createBuffer', 'drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced', 'useProgram']) wrap(proto, name);
+    wrap(proto, 'bufferData', (a) => bytesOf(a[1]));
+    wrap(proto, 'bufferSubData', (a) => bytesOf(a[2]));
+    wrap(proto, 'texImage2D', (a) => bytesOf(a[a.length - 1]) || (a[3] * a[4] * 4 || 0));
+    wrap(proto, 'texSubImage2D', (a) => bytesOf(a[a.length - 1]));
+  }
+})();`;
 const root = join(import.meta.dirname, '../..');
 
 await prepareDemo(demoPaths(root), () => undefined);
@@ -97,6 +124,7 @@ const traces: SeekTrace[] = [];
 try {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript('globalThis.__name = (f) => f;');
+  if (GL_PROBE) await context.addInitScript(GL_PROBE_SCRIPT);
   const page = await context.newPage();
   // EXTRA_QUERY (e.g. `&layers=-parking`) tells which other layer slows a seek down.
   await page.goto(`${url}?live=1${process.env['EXTRA_QUERY'] ?? ''}#token=${token}`);
@@ -152,6 +180,7 @@ try {
         path: join(CHROME_TRACE, `seek-${n + 1}.json`),
         categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'gpu', 'viz', 'cc', 'blink', 'toplevel', 'benchmark'],
       });
+    const glBefore = GL_PROBE ? await page.evaluate(() => JSON.stringify((globalThis as unknown as { __glProbe: unknown }).__glProbe)) : '{}';
     const trace = await page.evaluate(
       ({ time, settleMs }) =>
         new Promise<SeekTrace>((resolve) => {
@@ -200,6 +229,16 @@ try {
       { time: at, settleMs: SETTLE_MS },
     );
     if (CHROME_TRACE) await browser.stopTracing();
+    if (GL_PROBE) {
+      type Counts = Record<string, { calls: number; bytes: number }>;
+      const before = JSON.parse(glBefore) as Counts;
+      const after = JSON.parse(await page.evaluate(() => JSON.stringify((globalThis as unknown as { __glProbe: unknown }).__glProbe))) as Counts;
+      const asked = Object.entries(after)
+        .map(([name, c]) => [name, c.calls - (before[name]?.calls ?? 0), c.bytes - (before[name]?.bytes ?? 0)] as const)
+        .filter(([, calls]) => calls > 0)
+        .map(([name, calls, bytes]) => `${name} ${calls}${bytes > 0 ? ` (${(bytes / 1024).toFixed(0)} kB)` : ''}`);
+      process.stderr.write(`  WebGL during seek ${n + 1} (until on screen + ${SETTLE_MS} ms): ${asked.join(', ')}\n`);
+    }
     if (cdp) writeFileSync(join(CPU_PROFILE!, `seek-${n + 1}.cpuprofile`), JSON.stringify((await cdp.send('Profiler.stop')).profile));
     // The worker's marks, on the seek's time line.
     const workerMarks = (await sensorsWorker?.evaluate(() => ({
