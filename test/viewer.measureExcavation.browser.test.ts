@@ -476,6 +476,74 @@ describe('excavation pit in Chromium', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
+  it('draws only the pipes it lists in the window: a pipe under its floor is not drawn, and is once the pit reaches it', async () => {
+    // 给水 JSL018385 (DN300, crown 1.2 m) runs inside the pit near its north edge. The camera stands
+    // 2 m down right under it, looking up — below a 1 m pit's floor, where the floor hides nothing
+    // between it and the pipe. Dug 1 m the pipe is not listed: the view must be what it is with the
+    // pipe layer hidden (drawn, as every pipe of the tiles the window met was, it fills the view).
+    // Dug 2.5 m it is listed, and the same view shows it.
+    const under: [number, number] = [-2, 3.26];
+    const pipe = seeds.find((f) => f.properties['管线编号'] === 'JSL018385')!;
+    const [a, b] = pipe.geometry.coordinates.map(metres) as [[number, number], [number, number]];
+    const along = ((under[0] - a[0]) * (b[0] - a[0]) + (under[1] - a[1]) * (b[1] - a[1])) / ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2);
+    expect(Math.hypot(a[0] + (b[0] - a[0]) * along - under[0], a[1] + (b[1] - a[1]) * along - under[1])).toBeLessThan(0.05);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
+    const [lon, lat] = lonLat(under);
+    // Pixels that differ between the view with the pipe layer shown and hidden, over the middle of the canvas.
+    const pipeLayerPixels = async (): Promise<number> => {
+      const shot = async (): Promise<string> => {
+        await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: -2, heading: 0, pitch: 85 }, { duration: 0 }), [
+          lon,
+          lat,
+        ] as const);
+        await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const canvas = (await page.locator('.scene canvas').boundingBox())!;
+        const side = Math.min(canvas.width, canvas.height) / 2;
+        const clip = { x: canvas.x + canvas.width / 2 - side / 2, y: canvas.y + canvas.height / 2 - side / 2, width: side, height: side };
+        return (await page.screenshot({ clip })).toString('base64');
+      };
+      const shown = await shot();
+      await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('pipes', false));
+      const hidden = await shot();
+      await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('pipes', true));
+      return page.evaluate(
+        async ([shown, hidden]) => {
+          const read = async (png: string): Promise<Uint8ClampedArray> => {
+            const image = new Image();
+            image.src = `data:image/png;base64,${png}`;
+            await image.decode();
+            const c = document.createElement('canvas');
+            [c.width, c.height] = [image.width, image.height];
+            const g = c.getContext('2d')!;
+            g.drawImage(image, 0, 0);
+            return g.getImageData(0, 0, c.width, c.height).data;
+          };
+          const [p, q] = [await read(shown), await read(hidden)];
+          let differing = 0;
+          for (let i = 0; i < p.length; i += 4)
+            if (Math.max(Math.abs(p[i]! - q[i]!), Math.abs(p[i + 1]! - q[i + 1]!), Math.abs(p[i + 2]! - q[i + 2]!)) > 24) differing++;
+          return differing / (p.length / 4);
+        },
+        [shown, hidden] as const,
+      );
+    };
+    const shallow = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 1), [PIT] as const);
+    expect(shallow.pipes.map((p) => p.id)).not.toContain('JSL018385');
+    const unlisted = await pipeLayerPixels();
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-floor-1m.png') });
+    const deep = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 2.5), [PIT] as const);
+    expect(deep.pipes.map((p) => p.id)).toContain('JSL018385');
+    const listed = await pipeLayerPixels();
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-pipe-2.5m.png') });
+    console.log(
+      `under the pit's floor: ${(unlisted * 100).toFixed(1)} % of the view from the pipe layer dug 1 m (pipe not listed), ${(listed * 100).toFixed(1)} % dug 2.5 m (listed)`,
+    );
+    expect(unlisted).toBeLessThan(0.01);
+    expect(listed).toBeGreaterThan(0.1);
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('takes a building the pit reaches out of view whole (not clipped into a hollow shell), and back when the pit moves off it', async () => {
     // 8 × 8 m across the south-east corner of 龙滨园1号楼 (NK020489, 97.6 m); 龙滨园商铺 (NK020517) stands 6 m east of it.
     const corner = metres([117.1707722, 39.1378072]);
