@@ -478,10 +478,10 @@ describe('excavation pit in Chromium', () => {
 
   it('draws only the pipes it lists in the window: a pipe under its floor is not drawn, and is once the pit reaches it', async () => {
     // 给水 JSL018385 (DN300, crown 1.2 m) runs inside the pit near its north edge. The camera stands
-    // 2 m down right under it, looking up — below a 1 m pit's floor, where the floor hides nothing
-    // between it and the pipe. Dug 1 m the pipe is not listed: the view must be what it is with the
-    // pipe layer hidden (drawn, as every pipe of the tiles the window met was, it fills the view).
-    // Dug 2.5 m it is listed, and the same view shows it.
+    // 3.3 m down right under it, looking up (1.8 m from it: Cesium's near plane is 1 m) — below a
+    // 1 m pit's floor, where the floor hides nothing between it and the pipe. Dug 1 m the pipe is
+    // not listed: the view must be what it is with the pipe layer hidden (the pipe tiles, drawn
+    // in the window whole, showed it). Dug 3.5 m it is listed, and the same view shows it.
     const under: [number, number] = [-2, 3.26];
     const pipe = seeds.find((f) => f.properties['管线编号'] === 'JSL018385')!;
     const [a, b] = pipe.geometry.coordinates.map(metres) as [[number, number], [number, number]];
@@ -492,7 +492,7 @@ describe('excavation pit in Chromium', () => {
     // Pixels that differ between the view with the pipe layer shown and hidden, over the middle of the canvas.
     const pipeLayerPixels = async (): Promise<number> => {
       const shot = async (): Promise<string> => {
-        await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: -2, heading: 0, pitch: 85 }, { duration: 0 }), [
+        await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: -3.3, heading: 0, pitch: 89 }, { duration: 0 }), [
           lon,
           lat,
         ] as const);
@@ -532,12 +532,12 @@ describe('excavation pit in Chromium', () => {
     expect(shallow.pipes.map((p) => p.id)).not.toContain('JSL018385');
     const unlisted = await pipeLayerPixels();
     await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-floor-1m.png') });
-    const deep = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 2.5), [PIT] as const);
+    const deep = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 3.5), [PIT] as const);
     expect(deep.pipes.map((p) => p.id)).toContain('JSL018385');
     const listed = await pipeLayerPixels();
-    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-pipe-2.5m.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-pipe-3.5m.png') });
     console.log(
-      `under the pit's floor: ${(unlisted * 100).toFixed(1)} % of the view from the pipe layer dug 1 m (pipe not listed), ${(listed * 100).toFixed(1)} % dug 2.5 m (listed)`,
+      `under the pit's floor: ${(unlisted * 100).toFixed(1)} % of the view from the pipe layer dug 1 m (pipe not listed), ${(listed * 100).toFixed(1)} % dug 3.5 m (listed)`,
     );
     expect(unlisted).toBeLessThan(0.01);
     expect(listed).toBeGreaterThan(0.1);
