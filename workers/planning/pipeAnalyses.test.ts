@@ -185,7 +185,7 @@ describe('excavationPipes', () => {
     near(w1.up[0]!, -1.33 - 0.3);
     // P1, the 500 × 400 duct bank, a box: 0.5 m across, 0.4 m high, crown 0.6 m down.
     const p1 = extent('P1');
-    expect(p1.north[1] - p1.north[0]).toBeCloseTo(0.5, 3);
+    expect(p1.north[1]! - p1.north[0]!).toBeCloseTo(0.5, 3);
     expect(p1.up).toEqual([expect.closeTo(-1.0, 3), expect.closeTo(-0.6, 3)]);
     for (const solid of pit.solids) {
       expect(solid.indices.length % 3).toBe(0);

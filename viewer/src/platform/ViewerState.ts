@@ -57,10 +57,11 @@ export interface GroundWindow {
   /** The opening's outline, `[lon, lat]` degrees, not closed. */
   polygon: readonly (readonly [number, number])[];
   /**
-   * By underground layer id, the features the window is for (an excavation's pipes above its
-   * floor): that layer draws only these there, clipped to the outline. Its other features are
-   * hidden by its style, so they cost no pixels (drawn and clipped per pixel, they made a pit's
-   * frame 1.85× as long). A layer not named draws all its features in the window, clipped.
+   * By underground layer id, the features that layer draws in the window, clipped to the outline;
+   * its others are hidden by its style, so they cost no pixels (drawn whole and clipped pixel by
+   * pixel, a pit's pipe tiles made its frame 1.85× as long). An empty list: the layer draws
+   * nothing there (an excavation pit draws its own pipes, cut at the outline). A layer not named
+   * draws all its features in the window, clipped.
    */
   features: Readonly<Record<string, readonly string[]>>;
 }

@@ -262,6 +262,9 @@ class ExcavationInstance implements ToolInstance {
     // Below the ground the walls must hide behind it (Cesium draws through the globe by default).
     this.depthTestBefore = scene.globe.depthTestAgainstTerrain;
     scene.globe.depthTestAgainstTerrain = true;
+    // The camera may go down into the pit (there is no ground there): Cesium's collision with the
+    // globe would lift it back above the cut ground, as it does in underground mode.
+    scene.screenSpaceCameraController.enableCollisionDetection = false;
     this.cutTilesets(pit);
 
     this.texture ??= earthTexture().toDataURL();
@@ -409,7 +412,10 @@ class ExcavationInstance implements ToolInstance {
     for (const [tileset, collection] of this.tilesetCuts)
       if (!tileset.isDestroyed() && tileset.clippingPolygons === collection) tileset.clippingPolygons = undefined as unknown as ClippingPolygonCollection;
     this.tilesetCuts.clear();
-    if (this.depthTestBefore !== undefined) scene.globe.depthTestAgainstTerrain = this.depthTestBefore;
+    if (this.depthTestBefore !== undefined) {
+      scene.globe.depthTestAgainstTerrain = this.depthTestBefore;
+      scene.screenSpaceCameraController.enableCollisionDetection = !this.context.store.getState().underground;
+    }
     this.depthTestBefore = undefined;
     for (const primitive of [this.walls, this.collar, this.floor, this.pitPipes]) if (primitive) scene.primitives.remove(primitive);
     this.walls = this.collar = this.floor = this.pitPipes = undefined;
