@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeasureResult } from '../workers/formats/measure.js';
 import type { ClearanceConflict, ExcavationPipe } from '../workers/formats/pipeAnalyses.js';
 import { launchBrowser } from '../harness/launchBrowser.js';
-import { ARTIFACTS, openViewer, type Win } from '../harness/viewerPage.js';
+import { ARTIFACTS, openViewer, overlaps, type Win } from '../harness/viewerPage.js';
 import { GENERATED_DIR } from '../seeds/generator/main.js';
 import { startDemoServer } from './support/demoServer.js';
 
@@ -374,10 +374,15 @@ describe('excavation pit in Chromium', () => {
     };
     await settle();
     const filled = await page.screenshot();
+    // The docks' panels (parking, the pit's own) lie over the canvas's left and right: no sample under one, before or after.
+    const panels = Object.values((await overlaps(page)).boxes);
     await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
     await page.evaluate(([pit, depth]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, depth), [PIT, PIT_DEPTH] as const);
     await settle();
     const dug = await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-window.png') });
+    panels.push(...Object.values((await overlaps(page)).boxes));
+    const clearOfPanels = ([x, y]: readonly [number, number]): boolean =>
+      !panels.some(([l, t, r, b]) => x >= l! - 1 && x <= r! + 1 && y >= t! - 1 && y <= b! + 1);
     const canvas = (await page.locator('.scene canvas').boundingBox())!;
     const pixelsPerMetre = canvas.width / 2 / (altitude * Math.tan(Math.PI / 6));
     // Sample points inside the pit, at least 1 m from its edges, on a 0.5 m grid.
@@ -391,8 +396,8 @@ describe('excavation pit in Chromium', () => {
           const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)));
           return Math.hypot(a[0] + dx * t - p[0], a[1] + dy * t - p[1]) >= 1;
         });
-        if (clear && inside(p, PIT_METRES))
-          samples.push([canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre]);
+        const at: [number, number] = [canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre];
+        if (clear && inside(p, PIT_METRES) && clearOfPanels(at)) samples.push(at);
       }
     // And a ring around it, 0.5 to 2.5 m outside its edges (where the globe's ragged cut and the collar are): the road must still be there.
     const rim: [number, number][] = [];
@@ -407,7 +412,8 @@ describe('excavation pit in Chromium', () => {
         for (const out of [0.5, 1, 1.5, 2, 2.5]) {
           const [east, north] = [a[0] + (b[0] - a[0]) * t + nx * out, a[1] + (b[1] - a[1]) * t + ny * out];
           if (Math.hypot(east - rulerCorner[0], north - rulerCorner[1]) < 3) continue;
-          rim.push([canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre]);
+          const at: [number, number] = [canvas.x + canvas.width / 2 + east * pixelsPerMetre, canvas.y + canvas.height / 2 - north * pixelsPerMetre];
+          if (clearOfPanels(at)) rim.push(at);
         }
     });
     const { unchanged, pipePixels, roadPixelsBefore, rimRoad, rimRoadKept } = await page.evaluate(
@@ -465,14 +471,83 @@ describe('excavation pit in Chromium', () => {
     // The road runs up to the pit's edge: no rim of another colour around it (an opaque collar drew a dark 3 m band over the road).
     console.log(`pit rim: ${rimRoad} road samples 0.5–2.5 m outside the edges, ${rimRoadKept} still road after digging`);
     expect(rimRoad).toBeGreaterThan(40);
-    // Measured: 61 of 87 kept. An opaque collar would turn every road sample within 3 m dark (it
-    // did in an oblique view; not measured from above). The 26 that change are not explained yet
-    // (suspects: the far side's ruler label, the cut road's outline); the bound keeps the rim band
-    // from coming back, it does not prove a clean 100 %.
-    expect(rimRoadKept).toBeGreaterThanOrEqual(rimRoad * 0.6);
+    // Measured: 61 of 70 kept. An opaque collar would turn every road sample within 3 m dark (it
+    // did in an oblique view; not measured from above). Of the 26 of 87 that changed before the
+    // docks' panels were left out, 17 lay under a panel (the pit's panel is not there before
+    // digging); the 9 left are not explained yet (suspect: the cut road's outline, turf's buffer,
+    // where the corridor was Cesium's). The bound keeps the rim band from coming back.
+    expect(rimRoadKept).toBeGreaterThanOrEqual(rimRoad * 0.8);
     // Filling the pit in closes the window (and the road over it).
     expect(await page.evaluate(() => (window as unknown as Win).cimTwin.getState().underground)).toBe(false);
     await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('roads', false));
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('draws only the pipes it lists in the window: a pipe under its floor is not drawn, and is once the pit reaches it', async () => {
+    // 给水 JSL018385 (DN300, crown 1.2 m) runs inside the pit near its north edge. The camera stands
+    // 3.3 m down right under it, looking up (1.8 m from it: Cesium's near plane is 1 m) — below a
+    // 1 m pit's floor, where the floor hides nothing between it and the pipe. Dug 1 m the pipe is
+    // not listed: the view must be what it is with the pipe layer hidden (the pipe tiles, drawn
+    // in the window whole, showed it). Dug 3.5 m it is listed, and the same view shows it.
+    const under: [number, number] = [-2, 3.26];
+    const pipe = seeds.find((f) => f.properties['管线编号'] === 'JSL018385')!;
+    const [a, b] = pipe.geometry.coordinates.map(metres) as [[number, number], [number, number]];
+    const along = ((under[0] - a[0]) * (b[0] - a[0]) + (under[1] - a[1]) * (b[1] - a[1])) / ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2);
+    expect(Math.hypot(a[0] + (b[0] - a[0]) * along - under[0], a[1] + (b[1] - a[1]) * along - under[1])).toBeLessThan(0.05);
+    await page.evaluate(() => (window as unknown as Win).cimTwin.setTool('excavation'));
+    const [lon, lat] = lonLat(under);
+    // Pixels that differ between the view with the pipe layer shown and hidden, over the middle of the canvas.
+    const pipeLayerPixels = async (): Promise<number> => {
+      const shot = async (): Promise<string> => {
+        await page.evaluate(([lon, lat]) => (window as unknown as Win).cimTwin.flyTo({ lon, lat, height: -3.3, heading: 0, pitch: 89 }, { duration: 0 }), [
+          lon,
+          lat,
+        ] as const);
+        await page.evaluate(() => (window as unknown as Win).cimTwin.waitForTiles());
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const canvas = (await page.locator('.scene canvas').boundingBox())!;
+        const side = Math.min(canvas.width, canvas.height) / 2;
+        const clip = { x: canvas.x + canvas.width / 2 - side / 2, y: canvas.y + canvas.height / 2 - side / 2, width: side, height: side };
+        return (await page.screenshot({ clip })).toString('base64');
+      };
+      const shown = await shot();
+      await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('pipes', false));
+      const hidden = await shot();
+      await page.evaluate(() => (window as unknown as Win).cimTwin.setLayerVisible('pipes', true));
+      return page.evaluate(
+        async ([shown, hidden]) => {
+          const read = async (png: string): Promise<Uint8ClampedArray> => {
+            const image = new Image();
+            image.src = `data:image/png;base64,${png}`;
+            await image.decode();
+            const c = document.createElement('canvas');
+            [c.width, c.height] = [image.width, image.height];
+            const g = c.getContext('2d')!;
+            g.drawImage(image, 0, 0);
+            return g.getImageData(0, 0, c.width, c.height).data;
+          };
+          const [p, q] = [await read(shown), await read(hidden)];
+          let differing = 0;
+          for (let i = 0; i < p.length; i += 4)
+            if (Math.max(Math.abs(p[i]! - q[i]!), Math.abs(p[i + 1]! - q[i + 1]!), Math.abs(p[i + 2]! - q[i + 2]!)) > 24) differing++;
+          return differing / (p.length / 4);
+        },
+        [shown, hidden] as const,
+      );
+    };
+    const shallow = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 1), [PIT] as const);
+    expect(shallow.pipes.map((p) => p.id)).not.toContain('JSL018385');
+    const unlisted = await pipeLayerPixels();
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-floor-1m.png') });
+    const deep = await page.evaluate(([pit]) => (window as unknown as ToolsWin).cimTwin.tools.excavate(pit, 3.5), [PIT] as const);
+    expect(deep.pipes.map((p) => p.id)).toContain('JSL018385');
+    const listed = await pipeLayerPixels();
+    await page.screenshot({ path: join(ARTIFACTS, 'tools-excavation-under-pipe-3.5m.png') });
+    console.log(
+      `under the pit's floor: ${(unlisted * 100).toFixed(1)} % of the view from the pipe layer dug 1 m (pipe not listed), ${(listed * 100).toFixed(1)} % dug 3.5 m (listed)`,
+    );
+    expect(unlisted).toBeLessThan(0.01);
+    expect(listed).toBeGreaterThan(0.1);
     expect(problems).toEqual([]);
   }, 300_000);
 

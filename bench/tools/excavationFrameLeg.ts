@@ -17,7 +17,8 @@ const PIT: [number, number][] = [
 ];
 const VIEW = { lon: 117.170775, lat: 39.13742, height: 22, heading: 0, pitch: -40 };
 const FRAMES = Number(process.env['PIT_FRAMES'] ?? 120);
-const ROUNDS = 3;
+/** Alternating rounds (no pit, pit, pit without pipes): on a shared machine more, shorter rounds (PIT_ROUNDS=8 PIT_FRAMES=45) spread the load's swings over all three. */
+const ROUNDS = Number(process.env['PIT_ROUNDS'] ?? 3);
 
 type PitWin = {
   cimTwin: {

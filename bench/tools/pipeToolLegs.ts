@@ -71,7 +71,7 @@ export const pipeToolLegs: BenchLeg = {
     });
     let met = 0;
     rows.push({
-      case: 'excavation pipe list (20 × 10 m pit, 3 m deep)',
+      case: 'excavation pipe list and solids (20 × 10 m pit, 3 m deep)',
       ...timeRuns(pits, (pit) => (met += excavationPipes(pipes, pit, 3).pipes.length)),
       targetMs: 50,
       note: `${(met / (pits.length + 10)).toFixed(1)} pipes met on average`,

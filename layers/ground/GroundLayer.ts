@@ -15,7 +15,7 @@ import type { LayerContext, LayerInstance } from '../../viewer/src/platform/Laye
 import type { ViewerState } from '../../viewer/src/platform/ViewerState.js';
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { fetchGeoJson, linesOf, polygonsOf, type GroundFeature } from './groundData.js';
-import { corridorMinusWindow, type GroundWindow, polygonMinusWindow } from './groundWindowCut.js';
+import { corridorMinusWindow, polygonMinusWindow, type WindowRing } from './groundWindowCut.js';
 
 /** How much of the ground's opacity is left in underground mode. */
 const UNDERGROUND_FACTOR = 0.3;
@@ -56,7 +56,9 @@ export class GroundLayer implements LayerInstance {
     if (this.destroyed) return;
     const { store } = this.context;
     this.rebuild(store.getState());
-    this.unsubscribe.push(watchAny(store, [(s) => s.layers[this.id], (s) => s.underground, (s) => s.groundWindow], () => this.rebuild(store.getState())));
+    this.unsubscribe.push(
+      watchAny(store, [(s) => s.layers[this.id], (s) => s.underground, (s) => s.groundWindow?.polygon], () => this.rebuild(store.getState())),
+    );
   }
 
   private rebuild(state: ViewerState): void {
@@ -67,7 +69,7 @@ export class GroundLayer implements LayerInstance {
       this.context.requestRender();
       return;
     }
-    const window = state.groundWindow;
+    const window = state.groundWindow?.polygon ?? null;
     const instances = this.definition.geometry === 'polygons' ? this.polygonInstances(alpha, window) : this.lineInstances(alpha, window);
     this.primitive = this.context.scene.primitives.add(
       new Primitive({
@@ -86,7 +88,7 @@ export class GroundLayer implements LayerInstance {
     return Color.fromCssColorString((value !== undefined && colors?.[String(value)]) || defaultColor).withAlpha(alpha);
   }
 
-  private polygonInstances(alpha: number, window: GroundWindow | null): GeometryInstance[] {
+  private polygonInstances(alpha: number, window: WindowRing | null): GeometryInstance[] {
     const instances: GeometryInstance[] = [];
     for (const feature of this.features) {
       const color = ColorGeometryInstanceAttribute.fromColor(this.colorOf(feature, alpha));
@@ -116,7 +118,7 @@ export class GroundLayer implements LayerInstance {
     );
   }
 
-  private lineInstances(alpha: number, window: GroundWindow | null): GeometryInstance[] {
+  private lineInstances(alpha: number, window: WindowRing | null): GeometryInstance[] {
     const { widthProperty, widthFactor = 1, defaultWidth = 10 } = this.definition;
     const instances: GeometryInstance[] = [];
     for (const feature of this.features) {

@@ -1,8 +1,8 @@
 import { bbox, buffer, difference, featureCollection, lineString, polygon } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 
-/** A window into the ground (the store's groundWindow): a ring of `[lon, lat]` degrees, not closed. */
-export type GroundWindow = readonly (readonly [number, number])[];
+/** A window into the ground's outline (the store's groundWindow.polygon): a ring of `[lon, lat]` degrees, not closed. */
+export type WindowRing = readonly (readonly [number, number])[];
 
 /**
  * The ground's vector layers are batched Cesium primitives, which no clipping polygon reaches
@@ -12,7 +12,7 @@ export type GroundWindow = readonly (readonly [number, number])[];
  */
 
 /** The polygon (outer ring and holes, `[lon, lat]`) less the window: polygons to draw, or null when it does not reach the window. */
-export function polygonMinusWindow(rings: number[][][], window: GroundWindow): number[][][][] | null {
+export function polygonMinusWindow(rings: number[][][], window: WindowRing): number[][][][] | null {
   const outer = rings[0];
   if (!outer || outer.length < 3 || !boxesMeet(boxOf(outer), boxOf(window))) return null;
   return minusWindow(polygon(rings.map(closed)), window);
@@ -22,7 +22,7 @@ export function polygonMinusWindow(rings: number[][][], window: GroundWindow): n
  * A road's corridor (its centre line `[lon, lat]` and width in metres) less the window: polygons
  * to draw, or null when it does not reach the window (then the corridor is drawn as before).
  */
-export function corridorMinusWindow(line: number[][], widthMetres: number, window: GroundWindow): number[][][][] | null {
+export function corridorMinusWindow(line: number[][], widthMetres: number, window: WindowRing): number[][][][] | null {
   if (line.length < 2) return null;
   const reach = widthMetres / 2 / 111_000 / Math.cos(((line[0]![1] ?? 0) * Math.PI) / 180);
   const box = boxOf(line);
@@ -32,7 +32,7 @@ export function corridorMinusWindow(line: number[][], widthMetres: number, windo
   return minusWindow(corridor as Feature<Polygon | MultiPolygon>, window);
 }
 
-function minusWindow(shape: Feature<Polygon | MultiPolygon>, window: GroundWindow): number[][][][] {
+function minusWindow(shape: Feature<Polygon | MultiPolygon>, window: WindowRing): number[][][][] {
   const rest = difference(featureCollection([shape, polygon([closed(window.map(([lon, lat]) => [lon, lat]))])]));
   if (!rest) return [];
   return rest.geometry.type === 'Polygon' ? [rest.geometry.coordinates] : rest.geometry.coordinates;

@@ -13,9 +13,10 @@ import type { TilesetLayerDefinition, TilesetPartDefinition } from '../../worker
 import { nameFieldOf } from '../../workers/formats/featureNames.js';
 import type { FeatureDescription, LayerContext, LayerInstance, LayerStats, PickOutcome } from '../../viewer/src/platform/LayerPlugin.js';
 import type { FeatureProperties } from '../../viewer/src/platform/ViewerEvents.js';
-import type { ViewerState } from '../../viewer/src/platform/ViewerState.js';
+import type { GroundWindow, ViewerState } from '../../viewer/src/platform/ViewerState.js';
 import { watchAny } from '../../viewer/src/platform/ViewerStore.js';
 import { buildingStyle, PIPE_HIGHLIGHT } from './buildingStyle.js';
+import { showOnly } from './emphasisConditions.js';
 import { NetworkLines } from './NetworkLines.js';
 import { tilesetPartsStyle } from './tilesetPartsStyle.js';
 
@@ -38,8 +39,9 @@ interface SchemaInfo {
  * wells): show/hide, opacity, styling, selection highlight, picking and describing features.
  * Underground tilesets draw only in underground mode, where the ground lets them be seen — or,
  * above ground, inside the store's ground window (an excavation pit): there the tileset is shown
- * clipped to the window (an inverse clipping polygon: tiles outside it are not even loaded), so
- * the pipes crossing a pit are seen through the cut ground without going underground.
+ * clipped to the window (an inverse clipping polygon: tiles outside it are not even loaded), only
+ * the features the window names for this layer, if it names any (an excavation pit names none of
+ * the pipes': it draws the pipes it meets itself, cut at its outline).
  */
 export class TilesetLayer implements LayerInstance {
   readonly id: string;
@@ -57,8 +59,8 @@ export class TilesetLayer implements LayerInstance {
   private readonly parts: TilesetPartDefinition[];
   /** The network's centre lines, loaded the first time the tileset is shown (network.json is large). */
   private lines: NetworkLines | undefined;
-  /** The ground window this tileset is clipped to (above ground), and the collection it was given for it. */
-  private windowFor: ViewerState['groundWindow'] = null;
+  /** The ground window's outline this tileset is clipped to (above ground), and the collection it was given for it. */
+  private windowFor: GroundWindow['polygon'] | null = null;
   private windowClip: ClippingPolygonCollection | undefined;
 
   constructor(
@@ -132,8 +134,10 @@ export class TilesetLayer implements LayerInstance {
     const layer = state.layers[this.id] ?? { visible: this.definition.visible, opacity: this.definition.opacity ?? 1 };
     const everywhere = layer.visible && (!this.definition.underground || state.underground);
     const window = layer.visible && !everywhere && this.definition.underground ? state.groundWindow : null;
-    tileset.show = everywhere || window !== null;
-    this.clipToWindow(tileset, window);
+    // The features this layer draws in the window (undefined: all of them); none: not even traversed.
+    const windowFeatures = window?.features[this.id];
+    tileset.show = everywhere || (window !== null && windowFeatures?.length !== 0);
+    this.clipToWindow(tileset, window?.polygon ?? null);
     const selected = state.selection?.tileset === this.id ? state.selection.id : undefined;
     const emphasis = Object.values(state.emphasis).flatMap((list) => list.filter((e) => e.layer === this.id));
     const json =
@@ -147,13 +151,17 @@ export class TilesetLayer implements LayerInstance {
             PIPE_HIGHLIGHT,
             emphasis,
           );
+    // In a window only the features it names are drawn: hidden by the style, the others collapse
+    // in the vertex shader and make no pixels (drawn, every feature of every tile the window
+    // meets is shaded and then discarded by the clip, pixel by pixel).
+    if (windowFeatures) json.show = showOnly(json.show, windowFeatures);
     tileset.style = new Cesium3DTileStyle(json);
     this.applyLines(state, everywhere);
     this.context.requestRender();
   }
 
   /** Shows only what lies inside the ground window (null: the whole tileset, as before). */
-  private clipToWindow(tileset: Cesium3DTileset, window: ViewerState['groundWindow']): void {
+  private clipToWindow(tileset: Cesium3DTileset, window: GroundWindow['polygon'] | null): void {
     if (window === this.windowFor) return;
     this.windowFor = window;
     // Only the collection this layer set is taken back (the setter destroys the one it replaces).

@@ -27,6 +27,17 @@ export function showLessHidden(show: string, emphasis: readonly FeatureEmphasis[
   return hidden.length ? `(${show}) && !(${hidden.join(' || ')})` : show;
 }
 
+/**
+ * The layer's `show` expression narrowed to the listed features (a ground window's): `false`
+ * for none. Past MAX_EMPHASISED_IDS (or with an id that cannot be quoted) `show` is left as it
+ * was — every feature drawn, as a window naming no features — rather than a list cut short.
+ */
+export function showOnly(show: string, ids: readonly string[]): string {
+  if (ids.length === 0) return 'false';
+  if (ids.length > MAX_EMPHASISED_IDS || ids.some((id) => quoteForExpression(id) === undefined)) return show;
+  return `(${show}) && (${idMatch(ids)!})`;
+}
+
 /** `${id} === 'a' || …` for the ids that can be quoted safely (at most MAX_EMPHASISED_IDS), or undefined. */
 function idMatch(ids: readonly string[]): string | undefined {
   const literals = ids

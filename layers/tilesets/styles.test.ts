@@ -1,6 +1,7 @@
 import { Cesium3DTileStyle } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import { buildingLegend, buildingStyle, BUILDING_HIGHLIGHT } from './buildingStyle.js';
+import { MAX_EMPHASISED_IDS, showOnly } from './emphasisConditions.js';
 import { quoteForExpression } from './quoteForExpression.js';
 import { tilesetPartsStyle } from './tilesetPartsStyle.js';
 
@@ -88,5 +89,34 @@ describe('3D Tiles styles', () => {
     expect(compiled.show).toBeDefined();
     expect(buildingStyle({ colorBy: 'height' }, undefined, 1, [{ ids: ['B\'1"x'], hidden: true }]).show).toBe('true');
     expect(tilesetPartsStyle([], undefined, 1, '#fff200', [{ ids: ['JSL1'], hidden: true }]).show).toBe("(true) && !(${id} === 'JSL1')");
+  });
+
+  it('a ground window: only its features shown (with the parts and hidden features kept); none listed shows none; a list too long or unquotable shows all', () => {
+    const parts = [
+      { definition: { match: { category: ['JS'] } }, visible: true },
+      { definition: { match: { category: ['RL'] } }, visible: false },
+    ];
+    const base = tilesetPartsStyle(parts, undefined, 1, '#fff200', [{ ids: ['JSL3'], hidden: true }]);
+    const show = showOnly(base.show, ['JSL1', 'JSL3', 'RLL2']);
+    expect(show).toBe(`(${base.show}) && (\${id} === 'JSL1' || \${id} === 'JSL3' || \${id} === 'RLL2')`);
+    // Evaluated as Cesium does per feature: listed and in a visible part and not hidden.
+    const compiled = new Cesium3DTileStyle({ ...base, show });
+    // What Cesium's expressions read of a feature.
+    const feature = (id: string, category: string): { getPropertyInherited(name: string): unknown } => ({
+      getPropertyInherited: (name) => ({ id, category, kind: 'segment' })[name],
+    });
+    const shown = (id: string, category: string): boolean => compiled.show.evaluate(feature(id, category) as never) as boolean;
+    expect(shown('JSL1', 'JS')).toBe(true);
+    expect(shown('JSL2', 'JS')).toBe(false);
+    expect(shown('JSL3', 'JS')).toBe(false);
+    expect(shown('RLL2', 'RL')).toBe(false);
+    expect(showOnly('true', [])).toBe('false');
+    expect(showOnly('true', [`a'b"c`])).toBe('true');
+    expect(
+      showOnly(
+        'true',
+        Array.from({ length: MAX_EMPHASISED_IDS + 1 }, (_, i) => `P${i}`),
+      ),
+    ).toBe('true');
   });
 });

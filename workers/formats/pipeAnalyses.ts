@@ -120,12 +120,26 @@ export interface ExcavationPipe {
   lengthInside: number;
 }
 
+/**
+ * A listed pipe's parts inside the pit as a triangle mesh (workers/planning/pitPipeSolids.ts):
+ * metres east, north and up of the pit polygon's first corner at height 0, unit normals, and
+ * triangles. What the excavation tool draws in the pit.
+ */
+export interface PitPipeSolid {
+  id: string;
+  positions: Float32Array;
+  normals: Float32Array;
+  indices: Uint32Array;
+}
+
 /** `cimTwin.tools.excavate(polygon, depth)`'s pipe list (`excavationPipes`). */
 export interface ExcavationPipes {
   depth: number;
   /** Plan area of the pit, m². */
   area: number;
   pipes: ExcavationPipe[];
+  /** The listed pipes' parts inside the pit, in the same order (not in the page API's answer: geometry for drawing). */
+  solids: PitPipeSolid[];
   /** GB 50289 checks among the pipes in the pit: pairs closer than allowed there. */
   conflicts: ClearanceConflict[];
   source: string;

@@ -3,6 +3,7 @@ import { ringSelfIntersects } from '../geometry/ringSelfIntersects.js';
 import { GB50289_SOURCE } from '../standards/gb50289Clearances.js';
 import { type ClearancePiece, clearanceRuleText, pieceClearance } from '../standards/gb50289PieceCheck.js';
 import { checkLonLat, fractionAlong, type PlanningPipes, pipeDepthsAt, round, toLocal, toLonLat } from './planningPipes.js';
+import { type CentreInside, pitPipeSolid } from './pitPipeSolids.js';
 
 /** Deeper than any open-cut pit in a street (shafts and tunnels are not dug from the surface). */
 export const MAX_PIT_DEPTH = 50;
@@ -45,6 +46,7 @@ export function excavationPipes(pipes: PlanningPipes, polygon: unknown, depth: u
     bottom: number;
     length: number;
     pieces: ClearancePiece[];
+    centre: CentreInside[];
   }
   const byPipe = new Map<number, Inside>();
   for (const piece of pipes.index.search(minX, minY, maxX, maxY)) {
@@ -57,7 +59,7 @@ export function excavationPipes(pipes: PlanningPipes, polygon: unknown, depth: u
     for (const [t0, t1] of insideIntervals(local, ax, ay, bx, by)) {
       const d0 = pipeDepthsAt(pipes, p, fractionAlong(pipes, p, v, t0));
       const d1 = pipeDepthsAt(pipes, p, fractionAlong(pipes, p, v, t1));
-      const inside = byPipe.get(p) ?? { top: Infinity, bottom: -Infinity, length: 0, pieces: [] };
+      const inside = byPipe.get(p) ?? { top: Infinity, bottom: -Infinity, length: 0, pieces: [], centre: [] };
       inside.top = Math.min(inside.top, d0.top, d1.top);
       inside.bottom = Math.max(inside.bottom, d0.bottom, d1.bottom);
       inside.length += Math.hypot(bx - ax, by - ay) * (t1 - t0);
@@ -70,6 +72,8 @@ export function excavationPipes(pipes: PlanningPipes, polygon: unknown, depth: u
         y1: ay + (by - ay) * t1,
         z1: d1.top + half,
       });
+      // The centre's height: the ground's less the depth of the section's middle.
+      inside.centre.push({ v, t0, t1, h0: d0.ground - (d0.top + d0.bottom) / 2, h1: d1.ground - (d1.top + d1.bottom) / 2 });
       byPipe.set(p, inside);
     }
   }
@@ -122,7 +126,8 @@ export function excavationPipes(pipes: PlanningPipes, polygon: unknown, depth: u
         }
     }
   }
-  return { depth: floor, area: round(area, 100), pipes: list, conflicts: [...worst.values()], source: GB50289_SOURCE };
+  const solids = met.map(([p, inside]) => pitPipeSolid(pipes, p, inside.centre, ring[0]!));
+  return { depth: floor, area: round(area, 100), pipes: list, solids, conflicts: [...worst.values()], source: GB50289_SOURCE };
 }
 
 /** The parts (t from, t to; 0–1) of the straight piece a → b inside the ring (even–odd), in order. */

@@ -162,6 +162,38 @@ describe('excavationPipes', () => {
     expect(crossing.actual).toBeLessThan(0);
   });
 
+  it('gives each listed pipe its parts inside the pit as a solid, cut at the outline, at its depth, in metres from the first corner', () => {
+    const pit = excavationPipes(pipes, square, 2);
+    expect(pit.solids.map((s) => s.id)).toEqual(pit.pipes.map((p) => p.id));
+    const extent = (id: string): { east: number[]; north: number[]; up: number[] } => {
+      const { positions } = pit.solids.find((s) => s.id === id)!;
+      const axis = (k: number): number[] => {
+        const values = positions.filter((_, i) => i % 3 === k);
+        return [Math.min(...values), Math.max(...values)];
+      };
+      return { east: axis(0), north: axis(1), up: axis(2) };
+    };
+    // W1 (DN300) runs east at y = 2 m (7 m north of the corner at y = -5), its crown 1.31 → 1.33 m down over the pit: cut at x = 5 and 15.
+    // (Within 1 cm across and in height: the tube is an 11-sided prism, as in the tiles.)
+    const w1 = extent('W1');
+    const near = (value: number, expected: number): void => expect(Math.abs(value - expected)).toBeLessThan(0.01);
+    near(w1.east[0]!, 0);
+    near(w1.east[1]!, 10);
+    near(w1.north[0]!, 7 - 0.15);
+    near(w1.north[1]!, 7 + 0.15);
+    near(w1.up[1]!, -1.31);
+    near(w1.up[0]!, -1.33 - 0.3);
+    // P1, the 500 × 400 duct bank, a box: 0.5 m across, 0.4 m high, crown 0.6 m down.
+    const p1 = extent('P1');
+    expect(p1.north[1]! - p1.north[0]!).toBeCloseTo(0.5, 3);
+    expect(p1.up).toEqual([expect.closeTo(-1.0, 3), expect.closeTo(-0.6, 3)]);
+    for (const solid of pit.solids) {
+      expect(solid.indices.length % 3).toBe(0);
+      expect(Math.max(...solid.indices)).toBeLessThan(solid.positions.length / 3);
+      for (let i = 0; i < solid.normals.length; i += 3) expect(Math.hypot(solid.normals[i]!, solid.normals[i + 1]!, solid.normals[i + 2]!)).toBeCloseTo(1, 3);
+    }
+  });
+
   it('a shallower pit meets only what lies above its floor', () => {
     expect(excavationPipes(pipes, square, 1).pipes.map((p) => p.id)).toEqual(['P1']);
     // Closed rings (first corner repeated) are the same pit.

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CameraView, ClockState, Emphasis, FeatureRef, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
+import type { CameraView, ClockState, Emphasis, FeatureRef, GroundWindow, Language, LayerState, StyleRule, ViewerMode, ViewerState } from './ViewerState.js';
 
 export interface ViewerActions {
   setCamera(camera: CameraView): void;
@@ -19,8 +19,8 @@ export interface ViewerActions {
   setClock(clock: ClockState): void;
   /** Replaces what `owner` emphasises (an empty list clears it). */
   setEmphasis(owner: string, emphasis: readonly Emphasis[]): void;
-  /** Opens a window into the ground (an excavation pit's outline) or closes it (null). */
-  setGroundWindow(polygon: readonly (readonly [number, number])[] | null): void;
+  /** Opens a window into the ground (an excavation pit) or closes it (null). */
+  setGroundWindow(window: GroundWindow | null): void;
 }
 
 export type ViewerStore = StoreApi<ViewerState & ViewerActions>;
