@@ -29,8 +29,9 @@ import { Random } from '../../workers/random/Random.js';
  *     sensor's series over the whole window (< 100 ms); a deep keyset page (90 % in) against
  *     the first; a sensor's aggregates; bytes per observation on disk.
  * (b) Fill (PART=fill): the real server path — the live backbone (embedded broker, the
- *     simulator at RATE=5000/s over MQTT in this process, 20,000 sensors, alarm states, the
- *     history in a DuckDB file) — with a raw retention of RAW_MINUTES (10), run for 1.3× that
+ *     simulator at RATE=5000/s over MQTT in a process of its own as a city's devices are —
+ *     SIMULATOR=in-process puts it in this one —, 20,000 sensors, alarm states, the history in a
+ *     DuckDB file with the server's settings) — with a raw retention of RAW_MINUTES (10), run for 1.3× that
  *     (FULL=1: 60 minutes); every minute: accepted rate, overflow, process CPU %, RSS, disk
  *     bytes and bytes/observation; flat = the last third's mean over the first third's.
  * PART=all (default) runs both.
