@@ -251,14 +251,16 @@ async function fill(): Promise<void> {
   console.log(
     `flat (last third / first third): accepted ${(mean(last, 'rate') / mean(first, 'rate')).toFixed(2)}, CPU ${(mean(last, 'cpu') / mean(first, 'cpu')).toFixed(2)}, RSS ${(mean(last, 'rss') / mean(first, 'rss')).toFixed(2)}, disk ${(mean(last, 'bytes') / mean(first, 'bytes')).toFixed(2)}; overflow ${live.history.counters().overflow}, range ${JSON.stringify(await live.history.range())}`,
   );
+  /** The minute means' spread about their mean: what "RSS flat within ±10 %" is judged by. */
+  const rssSpread = (part: typeof samples): string => {
+    const rss = part.map((s) => s.rss);
+    const rssMean = mean(part, 'rss');
+    return `RSS ${mb(Math.min(...rss))}–${mb(Math.max(...rss))}, ${((Math.min(...rss) / rssMean - 1) * 100).toFixed(1)} % / +${((Math.max(...rss) / rssMean - 1) * 100).toFixed(1)} % of its mean (target ±10 %); accepted ${count(Math.min(...part.map((s) => s.rate)))}–${count(Math.max(...part.map((s) => s.rate)))}/s`;
+  };
+  console.log(`whole fill (minutes 1–${samples.length}): ${rssSpread(samples)}`);
   // Once the raw window is full and its first chunk dropped, the data held stops growing: the spread from there on.
   const steady = samples.slice(Math.ceil((settings.retention.rawMs + settings.chunkMs) / 60_000));
-  if (steady.length > 1) {
-    const rssMean = mean(steady, 'rss');
-    console.log(
-      `steady (minutes ${samples.length - steady.length + 1}–${samples.length}, window full): RSS ${mb(Math.min(...steady.map((s) => s.rss)))}–${mb(Math.max(...steady.map((s) => s.rss)))}, ${((Math.min(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % / +${((Math.max(...steady.map((s) => s.rss)) / rssMean - 1) * 100).toFixed(0)} % of its mean (target ±10 %); accepted ${count(Math.min(...steady.map((s) => s.rate)))}–${count(Math.max(...steady.map((s) => s.rate)))}/s`,
-    );
-  }
+  if (steady.length > 1) console.log(`steady (minutes ${samples.length - steady.length + 1}–${samples.length}, window full): ${rssSpread(steady)}`);
   devices?.kill('SIGTERM');
   await live.close();
   await incidents.close();
